@@ -1,0 +1,39 @@
+# Communiqué: the commands a newcomer and CI use. Each target installs what is missing
+# first (scripts/setup), so `make run` and `make test` work on a fresh Debian 12 machine.
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= 2
+DATA_DIR ?= communique-data
+# Warnings are errors in CI.
+WERROR := $(if $(filter true,$(CI)),ON,OFF)
+
+.PHONY: all setup configure build run test bench format clean
+
+all: build
+
+setup:
+	@scripts/setup
+
+configure: setup
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DCOMMUNIQUE_WERROR=$(WERROR) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@echo "built $(BUILD_DIR)/communique"
+
+run: build
+	$(BUILD_DIR)/communique --data-dir $(DATA_DIR) serve
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+bench: build
+	bench/import_bench.sh
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,160 @@
+#include "app/cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+#include "app/commands.hpp"
+
+namespace communique {
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{
+      "Communiqué: a self-hosted newsletter and digest platform.\n"
+      "Collect posts, compose issues and digests, deliver them to subscribers, publish an "
+      "archive.",
+      "communique"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.footer(
+      "Examples:\n"
+      "  communique lists create press --optin double\n"
+      "  communique import --list press subscribers.csv\n"
+      "  communique serve --listen 127.0.0.1:8080\n"
+      "Run 'communique COMMAND --help' for a command's options.");
+
+  GlobalOptions global;
+  std::string data_dir = global.data_dir.string();
+  std::string config;
+  std::string log_level;
+  app.add_option("--data-dir", data_dir,
+                 "Folder holding the database and mail (created when missing)")
+      ->capture_default_str();
+  app.add_option("--config", config,
+                 "TOML configuration file; COMMUNIQUE_SECTION__KEY environment variables "
+                 "override it")
+      ->check(CLI::ExistingFile);
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
+
+  std::function<int()> command;
+
+  app.add_subcommand("version", "Print the version")->callback([&] {
+    command = [] { return run_version(); };
+  });
+
+  ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand("serve", "Run the HTTP server until SIGINT or SIGTERM");
+  serve_cmd->add_option("--listen", serve.listen,
+                        "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)");
+  serve_cmd->callback([&] { command = [&] { return run_serve(global, serve); }; });
+
+  auto* lists = app.add_subcommand("lists", "Create and list mailing lists");
+  lists->require_subcommand(1);
+  ListCreateOptions list_create;
+  auto* lists_create = lists->add_subcommand("create", "Create a list");
+  lists_create->add_option("NAME", list_create.name, "Name of the list")->required();
+  lists_create->add_option("--description", list_create.description, "What the list is for");
+  lists_create->add_option("--optin", list_create.opt_in,
+                           "single, or double (new subscribers confirm by email)")
+      ->check(CLI::IsMember({"single", "double"}))
+      ->capture_default_str();
+  lists_create->add_flag("--private", list_create.is_private,
+                         "Not offered on the public subscription form");
+  lists_create->callback([&] { command = [&] { return run_lists_create(global, list_create); }; });
+  bool lists_json = false;
+  auto* lists_ls = lists->add_subcommand("ls", "Show every list with its member counts");
+  lists_ls->add_flag("--json", lists_json, "Print JSON instead of a table");
+  lists_ls->callback([&] {
+    command = [&] {
+      return run_lists_ls(global, lists_json ? OutputFormat::json : OutputFormat::text);
+    };
+  });
+
+  auto* topics = app.add_subcommand("topics", "Create and list the topics of a list");
+  topics->require_subcommand(1);
+  TopicCreateOptions topic_create;
+  auto* topics_create = topics->add_subcommand("create", "Add a topic to a list");
+  topics_create->add_option("--list", topic_create.list, "The list")->required();
+  topics_create->add_option("NAME", topic_create.name, "Name of the topic")->required();
+  topics_create->add_option("--description", topic_create.description, "What it covers");
+  topics_create->callback(
+      [&] { command = [&] { return run_topics_create(global, topic_create); }; });
+  std::string topics_list;
+  auto* topics_ls = topics->add_subcommand("ls", "Show the topics of a list");
+  topics_ls->add_option("--list", topics_list, "The list")->required();
+  topics_ls->callback([&] { command = [&] { return run_topics_ls(global, topics_list); }; });
+
+  ImportOptions import;
+  std::string import_file;
+  auto* import_cmd = app.add_subcommand(
+      "import",
+      "Import subscribers from a CSV file (header row: email, and optionally name, lang, "
+      "attributes, or any other column as an attribute). Prints 'imported N, updated U, "
+      "rejected R'; rejected rows go to FILE.rejects.csv with line numbers and reasons.");
+  import_cmd->add_option("--list", import.list, "The list to subscribe them to")->required();
+  import_cmd->add_option("FILE", import_file, "The CSV file (RFC 4180, UTF-8)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import_cmd->add_option("--mode", import.mode,
+                         "upsert: update known addresses; skip: leave them as they are")
+      ->check(CLI::IsMember({"upsert", "skip"}))
+      ->capture_default_str();
+  import_cmd->add_option("--status", import.status,
+                         "Status of new subscriptions: confirmed or unconfirmed")
+      ->check(CLI::IsMember({"confirmed", "unconfirmed"}))
+      ->capture_default_str();
+  import_cmd->callback([&] {
+    import.file = import_file;
+    command = [&] { return run_import(global, import); };
+  });
+
+  ExportOptions export_options;
+  auto* export_cmd =
+      app.add_subcommand("export", "Write a list's members to standard output (CSV or JSON)");
+  export_cmd->add_option("--list", export_options.list, "The list")->required();
+  export_cmd->add_option("--format", export_options.format, "csv or json")
+      ->check(CLI::IsMember({"csv", "json"}))
+      ->capture_default_str();
+  export_cmd->callback([&] { command = [&] { return run_export(global, export_options); }; });
+
+  auto* subscribers = app.add_subcommand("subscribers", "Count and look up subscribers");
+  subscribers->require_subcommand(1);
+  std::string count_list;
+  auto* count_cmd = subscribers->add_subcommand(
+      "count", "Print the number of subscribers (of a list: those who have not unsubscribed)");
+  count_cmd->add_option("--list", count_list, "Count the members of this list only");
+  count_cmd->callback([&] {
+    command = [&] {
+      return run_subscribers_count(
+          global, count_list.empty() ? std::nullopt : std::optional<std::string>(count_list));
+    };
+  });
+  std::string show_email;
+  bool show_json = false;
+  auto* show_cmd = subscribers->add_subcommand("show", "Show one subscriber and their lists");
+  show_cmd->add_option("EMAIL", show_email, "The subscriber's address")->required();
+  show_cmd->add_flag("--json", show_json, "Print JSON");
+  show_cmd->callback([&] {
+    command = [&] {
+      return run_subscribers_show(global, show_email,
+                                  show_json ? OutputFormat::json : OutputFormat::text);
+    };
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : 2;
+  }
+  global.data_dir = data_dir;
+  if (!config.empty()) {
+    global.config = config;
+  }
+  if (!log_level.empty()) {
+    global.log_level = log_level;
+  }
+  return command ? command() : 2;
+}
+
+}  // namespace communique

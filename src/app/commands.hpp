@@ -1,0 +1,62 @@
+// The commands of the `communique` binary, one function each. The command-line parser
+// (cli.cpp) fills their option structs; each command prints its own result to standard
+// output, errors to standard error ("communique: ..." with what to do next), and returns
+// the process exit code: 0 done, 1 failed.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace communique {
+
+struct GlobalOptions {
+  std::filesystem::path data_dir = "communique-data";
+  std::optional<std::filesystem::path> config;
+  std::optional<std::string> log_level;
+};
+
+struct ServeOptions {
+  std::optional<std::string> listen;
+};
+
+struct ListCreateOptions {
+  std::string name;
+  std::string description;
+  std::string opt_in = "single";
+  bool is_private = false;
+};
+
+struct TopicCreateOptions {
+  std::string list;
+  std::string name;
+  std::string description;
+};
+
+struct ImportOptions {
+  std::string list;
+  std::filesystem::path file;
+  std::string mode = "upsert";
+  std::string status = "confirmed";
+};
+
+struct ExportOptions {
+  std::string list;
+  std::string format = "csv";
+};
+
+enum class OutputFormat { text, json };
+
+int run_version();
+int run_serve(const GlobalOptions& global, const ServeOptions& options);
+int run_lists_create(const GlobalOptions& global, const ListCreateOptions& options);
+int run_lists_ls(const GlobalOptions& global, OutputFormat format);
+int run_topics_create(const GlobalOptions& global, const TopicCreateOptions& options);
+int run_topics_ls(const GlobalOptions& global, const std::string& list);
+int run_import(const GlobalOptions& global, const ImportOptions& options);
+int run_export(const GlobalOptions& global, const ExportOptions& options);
+int run_subscribers_count(const GlobalOptions& global, const std::optional<std::string>& list);
+int run_subscribers_show(const GlobalOptions& global, const std::string& email,
+                         OutputFormat format);
+
+}  // namespace communique

@@ -1,0 +1,41 @@
+// AppSettings: the whole configuration, read once at start-up from an optional TOML file
+// and COMMUNIQUE_SECTION__KEY environment variables (which win), then validated.
+//
+// Each subsystem receives only its own struct. Unknown sections or keys are errors, so a
+// typo ("lisen") is caught at start instead of silently using a default.
+//
+//   [server]  listen, max_header_bytes, max_body_bytes, read_timeout_seconds,
+//             idle_timeout_seconds, shutdown_grace_seconds, blocking_threads
+//   [store]   backend ("sqlite"), sqlite_file, busy_timeout_ms
+//   [import]  batch_size
+//   [log]     level (trace, debug, info, warn, error, off)
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "base/result.hpp"
+#include "http/server.hpp"
+#include "store/open_store.hpp"
+#include "transfer/importer.hpp"
+
+namespace communique {
+
+struct AppSettings {
+  ServerSettings server;
+  std::size_t blocking_threads = 4;
+  StoreSettings store;
+  ImportSettings import;
+  std::optional<std::string> log_level;  // unset: info for serve, warn for other commands
+};
+
+// Reads `file` (when given) and the COMMUNIQUE_* entries of `environment`.
+Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& file,
+                                  const std::map<std::string, std::string>& environment);
+
+// The process environment as a map (for load_settings).
+std::map<std::string, std::string> process_environment();
+
+}  // namespace communique

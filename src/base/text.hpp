@@ -1,0 +1,23 @@
+// Small text helpers shared by every module: UTF-8 validation, ASCII case folding and
+// trimming. They work on bytes and never allocate more than their result.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace communique {
+
+// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points
+// above U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
+// `text` with ASCII letters lower-cased; other bytes are unchanged.
+std::string ascii_lower(std::string_view text);
+
+// `text` without leading and trailing spaces and tabs.
+std::string_view trim(std::string_view text);
+
+// True when `text` starts with `prefix`, ignoring ASCII case.
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix);
+
+}  // namespace communique

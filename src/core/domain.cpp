@@ -1,0 +1,190 @@
+#include "core/mailing_list.hpp"
+#include "core/subscriber.hpp"
+
+#include "base/text.hpp"
+
+namespace communique {
+
+namespace {
+
+bool has_control_character(std::string_view text) {
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Number of code points in valid UTF-8 text.
+std::size_t code_points(std::string_view text) {
+  std::size_t count = 0;
+  for (char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+      ++count;
+    }
+  }
+  return count;
+}
+
+bool all_letters(std::string_view text) {
+  for (char c : text) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool all_alphanumeric(std::string_view text) {
+  for (char c : text) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view to_string(OptIn opt_in) {
+  return opt_in == OptIn::double_opt_in ? "double" : "single";
+}
+
+std::string_view to_string(ListVisibility visibility) {
+  return visibility == ListVisibility::private_list ? "private" : "public";
+}
+
+std::optional<OptIn> parse_opt_in(std::string_view text) {
+  if (text == "single") {
+    return OptIn::single_opt_in;
+  }
+  if (text == "double") {
+    return OptIn::double_opt_in;
+  }
+  return std::nullopt;
+}
+
+std::optional<ListVisibility> parse_visibility(std::string_view text) {
+  if (text == "public") {
+    return ListVisibility::public_list;
+  }
+  if (text == "private") {
+    return ListVisibility::private_list;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(SubscriberStatus status) {
+  return status == SubscriberStatus::blocklisted ? "blocklisted" : "enabled";
+}
+
+std::string_view to_string(SubscriptionStatus status) {
+  switch (status) {
+    case SubscriptionStatus::unconfirmed:
+      return "unconfirmed";
+    case SubscriptionStatus::confirmed:
+      return "confirmed";
+    case SubscriptionStatus::unsubscribed:
+      return "unsubscribed";
+  }
+  return "unconfirmed";
+}
+
+std::optional<SubscriberStatus> parse_subscriber_status(std::string_view text) {
+  if (text == "enabled") {
+    return SubscriberStatus::enabled;
+  }
+  if (text == "blocklisted") {
+    return SubscriberStatus::blocklisted;
+  }
+  return std::nullopt;
+}
+
+std::optional<SubscriptionStatus> parse_subscription_status(std::string_view text) {
+  if (text == "unconfirmed") {
+    return SubscriptionStatus::unconfirmed;
+  }
+  if (text == "confirmed") {
+    return SubscriptionStatus::confirmed;
+  }
+  if (text == "unsubscribed") {
+    return SubscriptionStatus::unsubscribed;
+  }
+  return std::nullopt;
+}
+
+Result<std::string> validate_name(std::string_view name, std::string_view what) {
+  const std::string_view trimmed = trim(name);
+  if (trimmed.empty()) {
+    return make_error(ErrorCode::invalid_input, std::string("the ") + std::string(what) + " is empty");
+  }
+  if (!is_valid_utf8(trimmed) || has_control_character(trimmed)) {
+    return make_error(ErrorCode::invalid_input, std::string("the ") + std::string(what) +
+                                                    " contains invalid or control characters");
+  }
+  if (code_points(trimmed) > 100) {
+    return make_error(ErrorCode::invalid_input,
+                      std::string("the ") + std::string(what) + " is longer than 100 characters");
+  }
+  return std::string(trimmed);
+}
+
+Result<std::string> normalise_language(std::string_view tag) {
+  const std::string_view trimmed = trim(tag);
+  if (trimmed.empty()) {
+    return std::string();
+  }
+  std::string normalised;
+  std::size_t start = 0;
+  std::size_t index = 0;
+  while (start <= trimmed.size()) {
+    auto end = trimmed.find_first_of("-_", start);
+    if (end == std::string_view::npos) {
+      end = trimmed.size();
+    }
+    const std::string_view subtag = trimmed.substr(start, end - start);
+    const auto bad = make_error(ErrorCode::invalid_input,
+                                "'" + std::string(trimmed) +
+                                    "' is not a language tag such as en, fr, pt-BR or zh-Hant");
+    if (subtag.empty() || subtag.size() > 8 || !all_alphanumeric(subtag)) {
+      return bad;
+    }
+    std::string part = ascii_lower(subtag);
+    if (index == 0) {
+      if (part.size() < 2 || part.size() > 3 || !all_letters(part)) {
+        return bad;
+      }
+    } else if (part.size() == 4 && all_letters(part)) {
+      part[0] = static_cast<char>(part[0] - 'a' + 'A');
+    } else if (part.size() == 2 && all_letters(part)) {
+      part[0] = static_cast<char>(part[0] - 'a' + 'A');
+      part[1] = static_cast<char>(part[1] - 'a' + 'A');
+    }
+    if (index > 0) {
+      normalised.push_back('-');
+    }
+    normalised += part;
+    ++index;
+    start = end + 1;
+  }
+  return normalised;
+}
+
+Result<std::string> validate_display_name(std::string_view name) {
+  const std::string_view trimmed = trim(name);
+  if (!is_valid_utf8(trimmed)) {
+    return make_error(ErrorCode::invalid_input, "the name is not valid UTF-8");
+  }
+  if (has_control_character(trimmed)) {
+    return make_error(ErrorCode::invalid_input,
+                      "the name contains a control character (a line break or tab)");
+  }
+  if (code_points(trimmed) > 200) {
+    return make_error(ErrorCode::invalid_input, "the name is longer than 200 characters");
+  }
+  return std::string(trimmed);
+}
+
+}  // namespace communique

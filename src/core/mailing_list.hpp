@@ -1,0 +1,60 @@
+// Lists and topics: what a subscriber can be on, and the named interests inside a list.
+//
+// A list is public (offered on the subscription form and in the preference centre) or
+// private (only an administrator adds people), and single or double opt-in (a double
+// opt-in list sends a confirmation letter and only mails those who confirmed).
+// Topics are finer-grained interests inside one list ("health", "travel"): the preference
+// centre lets a subscriber choose them and digests filter posts by them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.hpp"
+#include "core/time.hpp"
+
+namespace communique {
+
+using ListId = std::int64_t;
+using TopicId = std::int64_t;
+
+enum class OptIn { single_opt_in, double_opt_in };
+enum class ListVisibility { public_list, private_list };
+
+struct MailingList {
+  ListId id = 0;
+  std::string name;
+  std::string description;
+  ListVisibility visibility = ListVisibility::public_list;
+  OptIn opt_in = OptIn::single_opt_in;
+  Timestamp created_at{};
+};
+
+// What a caller supplies to create a list; the store assigns id and timestamps.
+struct NewList {
+  std::string name;
+  std::string description;
+  ListVisibility visibility = ListVisibility::public_list;
+  OptIn opt_in = OptIn::single_opt_in;
+};
+
+struct Topic {
+  TopicId id = 0;
+  ListId list_id = 0;
+  std::string name;
+  std::string description;
+};
+
+// Names used on the command line, in configuration, JSON and the database.
+std::string_view to_string(OptIn opt_in);          // "single" | "double"
+std::string_view to_string(ListVisibility visibility);  // "public" | "private"
+std::optional<OptIn> parse_opt_in(std::string_view text);
+std::optional<ListVisibility> parse_visibility(std::string_view text);
+
+// Checks a list or topic name: 1 to 100 characters of valid UTF-8, no control characters,
+// not only spaces. `what` names the thing in the message ("list name").
+Result<std::string> validate_name(std::string_view name, std::string_view what);
+
+}  // namespace communique

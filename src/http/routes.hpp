@@ -1,0 +1,18 @@
+// The route table: every endpoint and who may call it, on one screen.
+#pragma once
+
+#include <vector>
+
+#include "http/router.hpp"
+#include "store/store.hpp"
+
+namespace communique {
+
+// What handlers may use. Each later subsystem adds its reference here.
+struct RouteServices {
+  Store& store;
+};
+
+std::vector<Route> make_routes(RouteServices services);
+
+}  // namespace communique

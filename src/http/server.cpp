@@ -1,0 +1,266 @@
+#include "http/server.hpp"
+
+// Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
+#include <utility>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <charconv>
+#include <csignal>
+
+#include "async/blocking_pool.hpp"
+#include "base/log.hpp"
+#include "http/responses.hpp"
+
+namespace communique {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+struct ServerState {
+  const ServerSettings& settings;
+  const Router& router;
+  BlockingPool& pool;
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> stopping{false};
+};
+
+Result<tcp::endpoint> parse_listen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  const auto bad = make_error(ErrorCode::invalid_input,
+                              "listen address '" + listen + "' is not HOST:PORT, e.g. 127.0.0.1:8080");
+  if (colon == std::string::npos) {
+    return bad;
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned port = 0;
+  const auto* first = listen.data() + colon + 1;
+  const auto* last = listen.data() + listen.size();
+  auto [ptr, ec] = std::from_chars(first, last, port);
+  if (ec != std::errc() || ptr != last || port > 65535) {
+    return bad;
+  }
+  if (host == "localhost") {
+    host = "127.0.0.1";
+  }
+  boost::system::error_code address_error;
+  auto address = asio::ip::make_address(host, address_error);
+  if (address_error) {
+    return make_error(ErrorCode::invalid_input,
+                      "listen host '" + host + "' is not an IP address such as 127.0.0.1");
+  }
+  return tcp::endpoint(address, static_cast<unsigned short>(port));
+}
+
+HttpRequest to_request(const bhttp::request<bhttp::string_body>& in, const std::string& remote) {
+  HttpRequest request;
+  request.method = std::string(in.method_string());
+  const std::string_view target(in.target().data(), in.target().size());
+  const auto question = target.find('?');
+  request.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) {
+    request.query = std::string(target.substr(question + 1));
+  }
+  for (const auto& field : in) {
+    std::string name(field.name_string());
+    for (char& c : name) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    request.headers[name] = std::string(field.value());
+  }
+  request.body = in.body();
+  request.remote_address = remote;
+  return request;
+}
+
+bhttp::response<bhttp::string_body> to_beast(HttpResponse response, unsigned version,
+                                             bool keep_alive, bool head) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
+  out.set(bhttp::field::server, "Communique");
+  out.set(bhttp::field::content_type, response.content_type);
+  out.set("X-Content-Type-Options", "nosniff");
+  out.set(bhttp::field::cache_control, "no-store");
+  for (auto& [name, value] : response.headers) {
+    out.set(name, value);
+  }
+  const auto length = response.body.size();
+  if (!head) {
+    out.body() = std::move(response.body);
+  }
+  out.content_length(length);
+  out.keep_alive(keep_alive);
+  return out;
+}
+
+// An answer to a request that could not be read (too large, malformed), then close.
+asio::awaitable<void> reject(beast::tcp_stream& stream, int status, std::string_view code,
+                             std::string_view message) {
+  auto out = to_beast(error_response(status, code, message), 11, false, false);
+  beast::error_code ec;
+  co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
+  auto log = logger("http");
+  beast::error_code ec;
+  const auto remote_endpoint = socket.remote_endpoint(ec);
+  const std::string remote = ec ? "unknown" : remote_endpoint.address().to_string();
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  bool first = true;
+  for (;;) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(state.settings.max_header_bytes));
+    parser.body_limit(state.settings.max_body_bytes);
+    // A keep-alive connection may wait idle for the next request; once bytes arrive the
+    // whole request must come within the read timeout. Beast applies one deadline to
+    // the read, so the first request uses the read timeout and later ones the idle one.
+    stream.expires_after(first ? state.settings.read_timeout : state.settings.idle_timeout);
+    first = false;
+    co_await bhttp::async_read(stream, buffer, parser,
+                               asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      break;
+    }
+    if (ec && ec != bhttp::error::end_of_stream) {
+      log->warn("unreadable request from {}: {}", remote, ec.message());
+    }
+    if (ec == bhttp::error::body_limit) {
+      co_await reject(stream, 413, "payload_too_large",
+                      "the request body is larger than the server accepts");
+      break;
+    }
+    if (ec == bhttp::error::header_limit) {
+      co_await reject(stream, 431, "headers_too_large",
+                      "the request headers are larger than the server accepts");
+      break;
+    }
+    if (ec) {
+      co_await reject(stream, 400, "bad_request", "the request is not valid HTTP/1.1");
+      break;
+    }
+    ++state.in_flight;
+    const auto started = std::chrono::steady_clock::now();
+    const auto& in = parser.get();
+    HttpRequest request = to_request(in, remote);
+    const bool head = request.method == "HEAD";
+    const bool keep_alive = in.keep_alive() && !state.stopping;
+    const std::string method = request.method;
+    std::string route;
+    // The lambda captures by reference only: GCC 12 miscompiles init-captures of
+    // coroutine locals (the moved value is destroyed twice).
+    HttpResponse response = co_await run_blocking(
+        state.pool, [&state, &request, &route] { return state.router.handle(std::move(request), &route); });
+    const int status = response.status;
+    auto out = to_beast(std::move(response), in.version(), keep_alive, head);
+    stream.expires_after(state.settings.read_timeout);
+    co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+    --state.in_flight;
+    const auto elapsed = std::chrono::duration<double, std::milli>(
+        std::chrono::steady_clock::now() - started);
+    log->info("{} {} {} {:.1f}ms", method, route, status, elapsed.count());
+    if (ec || !keep_alive) {
+      break;
+    }
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ServerState& state) {
+  auto executor = co_await asio::this_coro::executor;
+  for (;;) {
+    beast::error_code ec;
+    tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (!acceptor.is_open()) {
+        co_return;
+      }
+      // Out of descriptors or a connection reset before accept: wait a moment, go on.
+      logger("http")->warn("accept failed: {}", ec.message());
+      asio::steady_timer pause(executor, std::chrono::milliseconds(50));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    asio::co_spawn(executor, session(std::move(socket), state), asio::detached);
+  }
+}
+
+// After a stop signal: waits for requests in flight, up to the grace period.
+asio::awaitable<void> drain(ServerState& state, asio::io_context& io) {
+  auto executor = co_await asio::this_coro::executor;
+  const auto deadline = std::chrono::steady_clock::now() + state.settings.shutdown_grace;
+  while (state.in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
+    asio::steady_timer tick(executor, std::chrono::milliseconds(20));
+    beast::error_code ec;
+    co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  io.stop();
+}
+
+}  // namespace
+
+Result<void> serve(const ServerSettings& settings, const Router& router, BlockingPool& pool,
+                   const std::function<void(const std::string&)>& on_listening) {
+  auto endpoint = parse_listen(settings.listen);
+  if (!endpoint) {
+    return std::move(endpoint).error();
+  }
+  asio::io_context io(1);
+  tcp::acceptor acceptor(io);
+  beast::error_code ec;
+  acceptor.open(endpoint->protocol(), ec);
+  if (!ec) {
+    acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    acceptor.bind(*endpoint, ec);
+  }
+  if (!ec) {
+    acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  }
+  if (ec) {
+    return make_error(ErrorCode::unavailable,
+                      "cannot listen on " + settings.listen + ": " + ec.message() +
+                          "; pick another with --listen HOST:PORT");
+  }
+  const auto bound = acceptor.local_endpoint();
+  ServerState state{settings, router, pool};
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const beast::error_code& error, int signal_number) {
+    if (error) {
+      return;
+    }
+    logger("http")->info("signal {}: stopping (waiting for {} request(s) in flight)",
+                         signal_number, state.in_flight.load());
+    state.stopping = true;
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    asio::co_spawn(io, drain(state, io), asio::detached);
+  });
+  asio::co_spawn(io, accept_loop(acceptor, state), asio::detached);
+  if (on_listening) {
+    on_listening(bound.address().to_string() + ":" + std::to_string(bound.port()));
+  }
+  io.run();
+  logger("http")->info("stopped");
+  return ok();
+}
+
+}  // namespace communique

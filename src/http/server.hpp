@@ -1,0 +1,38 @@
+// The HTTP server: Boost.Beast on one io_context, one coroutine per connection
+// (read, handle, write, keep-alive), handlers run on the blocking pool.
+//
+// Policy: limits on header and body size (431, 413), a read timeout for a request that
+// has started and an idle timeout between keep-alive requests (the stream's own
+// deadlines), an access-log line per request (method, route, status, milliseconds).
+// On SIGINT or SIGTERM it stops accepting, lets the requests in flight finish (up to
+// `shutdown_grace`), and returns. It does not do TLS: put a reverse proxy in front.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "base/result.hpp"
+#include "http/router.hpp"
+
+namespace communique {
+
+class BlockingPool;
+
+struct ServerSettings {
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free port
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 8 * 1024 * 1024;
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds idle_timeout{75};
+  std::chrono::seconds shutdown_grace{10};
+};
+
+// Serves until a stop signal. `on_listening` receives the bound address ("127.0.0.1:8080")
+// once the socket listens. Errors: invalid_input for a bad listen address, unavailable
+// when the port is taken.
+Result<void> serve(const ServerSettings& settings, const Router& router, BlockingPool& pool,
+                   const std::function<void(const std::string&)>& on_listening);
+
+}  // namespace communique

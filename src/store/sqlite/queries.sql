@@ -1,0 +1,95 @@
+-- Named queries of the SQLite backend. Each block's name is used in logs and errors.
+-- Parameters are numbered (?1, ?2...) so a block can use one value twice.
+
+-- name: schema-version
+SELECT coalesce(max(version), 0) FROM schema_migrations;
+
+-- name: insert-list
+INSERT INTO lists (name, description, visibility, opt_in, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+RETURNING id;
+
+-- name: get-list-by-name
+SELECT id, name, description, visibility, opt_in, created_at
+FROM lists WHERE name = ?1;
+
+-- name: list-summaries
+-- One pass over subscriptions grouped by list, joined to every list (empty lists too).
+SELECT l.id, l.name, l.description, l.visibility, l.opt_in, l.created_at,
+       coalesce(s.confirmed, 0), coalesce(s.unconfirmed, 0), coalesce(s.unsubscribed, 0),
+       (SELECT count(*) FROM topics t WHERE t.list_id = l.id)
+FROM lists l
+LEFT JOIN (
+  SELECT list_id,
+         sum(status = 'confirmed')    AS confirmed,
+         sum(status = 'unconfirmed')  AS unconfirmed,
+         sum(status = 'unsubscribed') AS unsubscribed
+  FROM subscriptions GROUP BY list_id
+) s ON s.list_id = l.id
+ORDER BY l.name;
+
+-- name: insert-topic
+INSERT INTO topics (list_id, name, description, created_at)
+VALUES (?1, ?2, ?3, ?4)
+RETURNING id;
+
+-- name: topics-of-list
+SELECT id, list_id, name, description FROM topics WHERE list_id = ?1 ORDER BY name;
+
+-- name: insert-subscriber-if-new
+-- Returns the new id, or no row when the address is known (the caller then updates or
+-- skips): one statement for the common case of a new address.
+INSERT INTO subscribers (email, name, attributes, language, created_at, updated_at)
+VALUES (?1, coalesce(?2, ''), ?3, coalesce(?4, ''), ?5, ?5)
+ON CONFLICT (email) DO NOTHING
+RETURNING id;
+
+-- name: update-subscriber-from-import
+-- Fields absent from the file (NULL) keep their values; attributes are merged.
+UPDATE subscribers
+SET name = coalesce(?2, name),
+    language = coalesce(?3, language),
+    attributes = json_patch(attributes, ?4),
+    updated_at = ?5
+WHERE email = ?1
+RETURNING id;
+
+-- name: subscribe-from-import
+-- A new subscription gets the import's status. An existing one is only ever promoted from
+-- unconfirmed to confirmed: an import never revives an unsubscribed member.
+INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?4)
+ON CONFLICT (list_id, subscriber_id) DO UPDATE
+SET status = excluded.status, updated_at = excluded.updated_at
+WHERE subscriptions.status = 'unconfirmed' AND excluded.status = 'confirmed';
+
+-- name: set-subscription-status
+INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?4)
+ON CONFLICT (list_id, subscriber_id) DO UPDATE
+SET status = excluded.status, updated_at = excluded.updated_at;
+
+-- name: get-subscriber-by-email
+SELECT id, email, name, attributes, language, status, created_at, updated_at
+FROM subscribers WHERE email = ?1;
+
+-- name: subscriptions-of-subscriber
+SELECT s.list_id, l.name, s.status, s.created_at, s.updated_at
+FROM subscriptions s JOIN lists l ON l.id = s.list_id
+WHERE s.subscriber_id = ?1
+ORDER BY l.name;
+
+-- name: count-subscribers
+SELECT count(*) FROM subscribers;
+
+-- name: count-list-members
+SELECT count(*) FROM subscriptions WHERE list_id = ?1 AND status <> 'unsubscribed';
+
+-- name: list-members
+-- Streams a list's members in the order they were added: the primary key's order, so
+-- SQLite reads rows as it goes and never sorts the whole list.
+SELECT b.id, b.email, b.name, b.attributes, b.language, b.status, b.created_at, b.updated_at,
+       s.status
+FROM subscriptions s JOIN subscribers b ON b.id = s.subscriber_id
+WHERE s.list_id = ?1
+ORDER BY s.subscriber_id;

@@ -1,0 +1,76 @@
+// A thin RAII layer over the SQLite C API for the SQLite backend only: a connection,
+// prepared statements, and SQLite's result codes turned into Results whose message names
+// the query. Nothing outside src/store/sqlite includes this header.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace communique::sqlite {
+
+// A prepared statement. Bind parameters by 1-based index, step through rows, read columns
+// by 0-based index. reset() makes it ready to run again with new bindings.
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt, std::string name);
+  Statement(Statement&&) noexcept;
+  Statement& operator=(Statement&&) = delete;
+  Statement(const Statement&) = delete;
+  ~Statement();
+
+  void bind(int index, std::int64_t value);
+  void bind(int index, std::string_view value);
+  void bind_optional(int index, const std::optional<std::string>& value);  // NULL when absent
+  void bind_null(int index);
+
+  // true when a row is ready, false when done; an error names the query.
+  Result<bool> step();
+  // Runs a statement that returns no rows to completion.
+  Result<void> run();
+  void reset();
+
+  std::int64_t column_int(int index) const;
+  std::string column_text(int index) const;
+  bool column_is_null(int index) const;
+
+  const std::string& name() const { return name_; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  std::string name_;
+};
+
+class Database {
+ public:
+  // Opens (creating when missing) the database file at `path`.
+  static Result<Database> open(const std::string& path);
+  Database(Database&&) noexcept;
+  Database& operator=(Database&&) = delete;
+  Database(const Database&) = delete;
+  ~Database();
+
+  // Runs one or more statements that return no rows (DDL, pragmas, transactions).
+  Result<void> exec(std::string_view sql, std::string_view name);
+  // Prepares `sql`; `name` is used in error messages.
+  Result<Statement> prepare(std::string_view sql, std::string name);
+
+  std::int64_t changes() const;
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// The Error for SQLite result code `rc` on `db` while running `name`.
+Error error_from(sqlite3* db, int rc, std::string_view name);
+
+}  // namespace communique::sqlite

@@ -1,0 +1,506 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <sqlite3.h>
+
+#include "base/log.hpp"
+#include "store/migration.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+
+namespace communique::sqlite_files {
+std::span<const communique::EmbeddedFile> embedded_files();
+}
+
+namespace communique {
+
+namespace {
+
+// Propagates the error of a Result-returning expression out of the enclosing function.
+#define COMMUNIQUE_TRY(expr)                 \
+  do {                                       \
+    if (auto result_ = (expr); !result_) {   \
+      return std::move(result_).error();     \
+    }                                        \
+  } while (false)
+
+std::int64_t to_unix(Timestamp time) { return time.time_since_epoch().count(); }
+Timestamp from_unix(std::int64_t seconds) { return Timestamp(std::chrono::seconds(seconds)); }
+
+// Rolls back unless commit() succeeded, so an early return never leaves a transaction
+// open or half a batch written.
+class Transaction {
+ public:
+  explicit Transaction(sqlite::Database& db) : db_(db) {}
+  ~Transaction() {
+    if (open_) {
+      (void)db_.exec("ROLLBACK", "rollback");
+    }
+  }
+  Result<void> begin() {
+    auto begun = db_.exec("BEGIN IMMEDIATE", "begin");
+    open_ = begun.has_value();
+    return begun;
+  }
+  Result<void> commit() {
+    auto committed = db_.exec("COMMIT", "commit");
+    if (committed) {
+      open_ = false;
+    }
+    return committed;
+  }
+
+ private:
+  sqlite::Database& db_;
+  bool open_ = false;
+};
+
+MailingList read_list(const sqlite::Statement& row) {
+  MailingList list;
+  list.id = row.column_int(0);
+  list.name = row.column_text(1);
+  list.description = row.column_text(2);
+  list.visibility = parse_visibility(row.column_text(3)).value_or(ListVisibility::public_list);
+  list.opt_in = parse_opt_in(row.column_text(4)).value_or(OptIn::single_opt_in);
+  list.created_at = from_unix(row.column_int(5));
+  return list;
+}
+
+Subscriber read_subscriber(const sqlite::Statement& row) {
+  Subscriber subscriber;
+  subscriber.id = row.column_int(0);
+  subscriber.email = row.column_text(1);
+  subscriber.name = row.column_text(2);
+  subscriber.attributes_json = row.column_text(3);
+  subscriber.language = row.column_text(4);
+  subscriber.status =
+      parse_subscriber_status(row.column_text(5)).value_or(SubscriberStatus::enabled);
+  subscriber.created_at = from_unix(row.column_int(6));
+  subscriber.updated_at = from_unix(row.column_int(7));
+  return subscriber;
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::unique_ptr<sqlite::Database> db, QueryCatalog queries)
+    : db_(std::move(db)), queries_(std::move(queries)) {}
+
+SqliteStore::~SqliteStore() {
+  // Statements must be finalised before the connection closes.
+  prepared_.clear();
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteSettings& settings) {
+  const auto files = sqlite_files::embedded_files();
+  auto source = find_embedded(files, "queries.sql");
+  if (!source) {
+    return make_error(ErrorCode::internal, "queries.sql is not embedded in the binary");
+  }
+  auto queries = QueryCatalog::parse(*source);
+  if (!queries) {
+    return make_error(ErrorCode::internal, "queries.sql: " + queries.error().message);
+  }
+  auto db = sqlite::Database::open(settings.path.string());
+  if (!db) {
+    return std::move(db).error();
+  }
+  auto owned = std::make_unique<sqlite::Database>(std::move(*db));
+  const std::string pragmas = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+                              "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = " +
+                              std::to_string(settings.busy_timeout_ms) + ";";
+  COMMUNIQUE_TRY(owned->exec(pragmas, "pragmas"));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(owned), std::move(*queries)));
+  COMMUNIQUE_TRY(store->migrate());
+  return store;
+}
+
+Result<void> SqliteStore::migrate() {
+  std::lock_guard lock(mutex_);
+  auto migrations = collect_migrations(sqlite_files::embedded_files());
+  if (!migrations) {
+    return std::move(migrations).error();
+  }
+  COMMUNIQUE_TRY(db_->exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                           "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                           "applied_at INTEGER NOT NULL)",
+                           "create-schema-migrations"));
+  auto current_query = db_->prepare("SELECT coalesce(max(version), 0) FROM schema_migrations",
+                                    "schema-version");
+  if (!current_query) {
+    return std::move(current_query).error();
+  }
+  auto has_row = current_query->step();
+  if (!has_row) {
+    return std::move(has_row).error();
+  }
+  const int current = static_cast<int>(current_query->column_int(0));
+  if (current > static_cast<int>(migrations->size())) {
+    return make_error(ErrorCode::conflict,
+                      "the database is at schema version " + std::to_string(current) +
+                          ", newer than this binary knows (" + std::to_string(migrations->size()) +
+                          "); run a newer communique");
+  }
+  for (const auto& migration : *migrations) {
+    if (migration.version <= current) {
+      continue;
+    }
+    Transaction transaction(*db_);
+    COMMUNIQUE_TRY(transaction.begin());
+    COMMUNIQUE_TRY(db_->exec(migration.sql, migration.name));
+    auto record = db_->prepare(
+        "INSERT INTO schema_migrations (version, name, applied_at) "
+        "VALUES (?1, ?2, CAST(strftime('%s', 'now') AS INTEGER))",
+        "record-migration");
+    if (!record) {
+      return std::move(record).error();
+    }
+    record->bind(1, std::int64_t{migration.version});
+    record->bind(2, migration.name);
+    COMMUNIQUE_TRY(record->run());
+    COMMUNIQUE_TRY(transaction.commit());
+    logger("store")->info("applied migration {}", migration.name);
+  }
+  return ok();
+}
+
+Result<sqlite::Statement*> SqliteStore::statement(std::string_view name) {
+  if (auto found = prepared_.find(name); found != prepared_.end()) {
+    found->second->reset();
+    return found->second.get();
+  }
+  auto sql = queries_.get(name);
+  if (!sql) {
+    return std::move(sql).error();
+  }
+  auto prepared = db_->prepare(*sql, std::string(name));
+  if (!prepared) {
+    return std::move(prepared).error();
+  }
+  auto owned = std::make_unique<sqlite::Statement>(std::move(*prepared));
+  auto* raw = owned.get();
+  prepared_.emplace(std::string(name), std::move(owned));
+  return raw;
+}
+
+Result<int> SqliteStore::schema_version() {
+  std::lock_guard lock(mutex_);
+  auto query = statement("schema-version");
+  if (!query) {
+    return std::move(query).error();
+  }
+  auto row = (*query)->step();
+  if (!row) {
+    return std::move(row).error();
+  }
+  return static_cast<int>((*query)->column_int(0));
+}
+
+Result<MailingList> SqliteStore::create_list(const NewList& list, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("insert-list");
+  if (!query) {
+    return std::move(query).error();
+  }
+  auto& insert = **query;
+  insert.bind(1, list.name);
+  insert.bind(2, list.description);
+  insert.bind(3, to_string(list.visibility));
+  insert.bind(4, to_string(list.opt_in));
+  insert.bind(5, to_unix(now));
+  auto row = insert.step();
+  if (!row) {
+    if (row.error().code == ErrorCode::conflict) {
+      return make_error(ErrorCode::conflict, "a list named '" + list.name + "' exists already");
+    }
+    return std::move(row).error();
+  }
+  MailingList created;
+  created.id = insert.column_int(0);
+  created.name = list.name;
+  created.description = list.description;
+  created.visibility = list.visibility;
+  created.opt_in = list.opt_in;
+  created.created_at = now;
+  insert.reset();
+  return created;
+}
+
+Result<MailingList> SqliteStore::find_list(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("get-list-by-name");
+  if (!query) {
+    return std::move(query).error();
+  }
+  (*query)->bind(1, name);
+  auto row = (*query)->step();
+  if (!row) {
+    return std::move(row).error();
+  }
+  if (!*row) {
+    return make_error(ErrorCode::not_found, "there is no list named '" + name + "'");
+  }
+  auto list = read_list(**query);
+  (*query)->reset();
+  return list;
+}
+
+Result<std::vector<ListSummary>> SqliteStore::list_summaries() {
+  std::lock_guard lock(mutex_);
+  auto query = statement("list-summaries");
+  if (!query) {
+    return std::move(query).error();
+  }
+  std::vector<ListSummary> summaries;
+  for (;;) {
+    auto row = (*query)->step();
+    if (!row) {
+      return std::move(row).error();
+    }
+    if (!*row) {
+      break;
+    }
+    ListSummary summary;
+    summary.list = read_list(**query);
+    summary.confirmed = (*query)->column_int(6);
+    summary.unconfirmed = (*query)->column_int(7);
+    summary.unsubscribed = (*query)->column_int(8);
+    summary.topics = (*query)->column_int(9);
+    summaries.push_back(std::move(summary));
+  }
+  return summaries;
+}
+
+Result<Topic> SqliteStore::create_topic(ListId list, const std::string& name,
+                                        const std::string& description, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("insert-topic");
+  if (!query) {
+    return std::move(query).error();
+  }
+  auto& insert = **query;
+  insert.bind(1, list);
+  insert.bind(2, name);
+  insert.bind(3, description);
+  insert.bind(4, to_unix(now));
+  auto row = insert.step();
+  if (!row) {
+    if (row.error().code == ErrorCode::conflict) {
+      return make_error(ErrorCode::conflict,
+                        "the list has a topic named '" + name + "' already, or does not exist");
+    }
+    return std::move(row).error();
+  }
+  Topic topic{insert.column_int(0), list, name, description};
+  insert.reset();
+  return topic;
+}
+
+Result<std::vector<Topic>> SqliteStore::topics(ListId list) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("topics-of-list");
+  if (!query) {
+    return std::move(query).error();
+  }
+  (*query)->bind(1, list);
+  std::vector<Topic> found;
+  for (;;) {
+    auto row = (*query)->step();
+    if (!row) {
+      return std::move(row).error();
+    }
+    if (!*row) {
+      break;
+    }
+    found.push_back(Topic{(*query)->column_int(0), (*query)->column_int(1),
+                          (*query)->column_text(2), (*query)->column_text(3)});
+  }
+  return found;
+}
+
+Result<ImportCounts> SqliteStore::import_batch(ListId list, std::span<const ImportRecord> records,
+                                               const ImportPolicy& policy) {
+  std::lock_guard lock(mutex_);
+  auto insert_query = statement("insert-subscriber-if-new");
+  auto update_query = statement("update-subscriber-from-import");
+  auto subscribe_query = statement("subscribe-from-import");
+  for (const auto* query : {&insert_query, &update_query, &subscribe_query}) {
+    if (!*query) {
+      return query->error();
+    }
+  }
+  auto& insert = **insert_query;
+  auto& update = **update_query;
+  auto& subscribe = **subscribe_query;
+  const std::int64_t now = to_unix(policy.now);
+  const std::string_view status = to_string(policy.status);
+
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  ImportCounts counts;
+  for (const auto& record : records) {
+    insert.reset();
+    insert.bind(1, record.email.str());
+    insert.bind_optional(2, record.name);
+    insert.bind(3, record.attributes_json);
+    insert.bind_optional(4, record.language);
+    insert.bind(5, now);
+    auto inserted = insert.step();
+    if (!inserted) {
+      return make_error(inserted.error().code,
+                        record.email.str() + ": " + inserted.error().message);
+    }
+    std::int64_t subscriber_id = 0;
+    if (*inserted) {
+      subscriber_id = insert.column_int(0);
+      ++counts.imported;
+    } else if (policy.mode == ImportMode::skip_existing) {
+      ++counts.skipped;
+      continue;
+    } else {
+      update.reset();
+      update.bind(1, record.email.str());
+      update.bind_optional(2, record.name);
+      update.bind_optional(3, record.language);
+      update.bind(4, record.attributes_json);
+      update.bind(5, now);
+      auto updated = update.step();
+      if (!updated) {
+        return make_error(updated.error().code,
+                          record.email.str() + ": " + updated.error().message);
+      }
+      if (!*updated) {
+        return make_error(ErrorCode::storage, record.email.str() + ": vanished during import");
+      }
+      subscriber_id = update.column_int(0);
+      ++counts.updated;
+    }
+    subscribe.reset();
+    subscribe.bind(1, list);
+    subscribe.bind(2, subscriber_id);
+    subscribe.bind(3, status);
+    subscribe.bind(4, now);
+    auto subscribed = subscribe.run();
+    if (!subscribed) {
+      return make_error(subscribed.error().code,
+                        record.email.str() + ": " + subscribed.error().message);
+    }
+  }
+  insert.reset();
+  update.reset();
+  COMMUNIQUE_TRY(transaction.commit());
+  return counts;
+}
+
+Result<void> SqliteStore::set_subscription_status(SubscriberId subscriber, ListId list,
+                                                  SubscriptionStatus status, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("set-subscription-status");
+  if (!query) {
+    return std::move(query).error();
+  }
+  (*query)->bind(1, list);
+  (*query)->bind(2, subscriber);
+  (*query)->bind(3, to_string(status));
+  (*query)->bind(4, to_unix(now));
+  auto done = (*query)->run();
+  if (!done && done.error().code == ErrorCode::conflict) {
+    return make_error(ErrorCode::not_found, "no such subscriber or list");
+  }
+  return done;
+}
+
+Result<Subscriber> SqliteStore::find_subscriber(const EmailAddress& email) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("get-subscriber-by-email");
+  if (!query) {
+    return std::move(query).error();
+  }
+  (*query)->bind(1, email.str());
+  auto row = (*query)->step();
+  if (!row) {
+    return std::move(row).error();
+  }
+  if (!*row) {
+    return make_error(ErrorCode::not_found, "there is no subscriber " + email.str());
+  }
+  auto subscriber = read_subscriber(**query);
+  (*query)->reset();
+  return subscriber;
+}
+
+Result<std::vector<Subscription>> SqliteStore::subscriptions_of(SubscriberId subscriber) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("subscriptions-of-subscriber");
+  if (!query) {
+    return std::move(query).error();
+  }
+  (*query)->bind(1, subscriber);
+  std::vector<Subscription> found;
+  for (;;) {
+    auto row = (*query)->step();
+    if (!row) {
+      return std::move(row).error();
+    }
+    if (!*row) {
+      break;
+    }
+    Subscription subscription;
+    subscription.list_id = (*query)->column_int(0);
+    subscription.list_name = (*query)->column_text(1);
+    subscription.status = parse_subscription_status((*query)->column_text(2))
+                              .value_or(SubscriptionStatus::unconfirmed);
+    subscription.created_at = from_unix((*query)->column_int(3));
+    subscription.updated_at = from_unix((*query)->column_int(4));
+    found.push_back(std::move(subscription));
+  }
+  return found;
+}
+
+Result<std::int64_t> SqliteStore::count_subscribers(std::optional<ListId> list) {
+  std::lock_guard lock(mutex_);
+  auto query = statement(list ? "count-list-members" : "count-subscribers");
+  if (!query) {
+    return std::move(query).error();
+  }
+  if (list) {
+    (*query)->bind(1, *list);
+  }
+  auto row = (*query)->step();
+  if (!row) {
+    return std::move(row).error();
+  }
+  const std::int64_t count = (*query)->column_int(0);
+  (*query)->reset();
+  return count;
+}
+
+Result<void> SqliteStore::for_each_member(
+    ListId list, const std::function<Result<void>(const Member&)>& visit) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("list-members");
+  if (!query) {
+    return std::move(query).error();
+  }
+  (*query)->bind(1, list);
+  Result<void> outcome;
+  for (;;) {
+    auto row = (*query)->step();
+    if (!row) {
+      outcome = std::move(row).error();
+      break;
+    }
+    if (!*row) {
+      break;
+    }
+    Member member;
+    member.subscriber = read_subscriber(**query);
+    member.status = parse_subscription_status((*query)->column_text(8))
+                        .value_or(SubscriptionStatus::unconfirmed);
+    if (auto visited = visit(member); !visited) {
+      outcome = std::move(visited).error();
+      break;
+    }
+  }
+  (*query)->reset();
+  return outcome;
+}
+
+}  // namespace communique

@@ -1,0 +1,67 @@
+// SqliteStore: the embedded default backend, one SQLite file in the data directory.
+//
+// Policy: WAL journal (readers never block the writer), foreign keys on, a busy timeout so
+// a second process waits instead of failing, synchronous=NORMAL (safe against a crash of
+// Communiqué; only a power loss may lose the last committed transactions). One
+// connection, guarded by a mutex: SQLite serialises writers anyway, and callers run store
+// work on the blocking pool, never on an I/O thread.
+// Statements are prepared once, by name from queries.sql, and kept.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "store/query_catalog.hpp"
+#include "store/store.hpp"
+
+namespace communique {
+
+namespace sqlite {
+class Database;
+class Statement;
+}  // namespace sqlite
+
+struct SqliteSettings {
+  std::filesystem::path path;
+  int busy_timeout_ms = 5000;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens the database (creating it when missing) and applies pending migrations.
+  static Result<std::unique_ptr<SqliteStore>> open(const SqliteSettings& settings);
+  ~SqliteStore() override;
+
+  Result<int> schema_version() override;
+  Result<MailingList> create_list(const NewList& list, Timestamp now) override;
+  Result<MailingList> find_list(const std::string& name) override;
+  Result<std::vector<ListSummary>> list_summaries() override;
+  Result<Topic> create_topic(ListId list, const std::string& name, const std::string& description,
+                             Timestamp now) override;
+  Result<std::vector<Topic>> topics(ListId list) override;
+  Result<ImportCounts> import_batch(ListId list, std::span<const ImportRecord> records,
+                                    const ImportPolicy& policy) override;
+  Result<void> set_subscription_status(SubscriberId subscriber, ListId list,
+                                       SubscriptionStatus status, Timestamp now) override;
+  Result<Subscriber> find_subscriber(const EmailAddress& email) override;
+  Result<std::vector<Subscription>> subscriptions_of(SubscriberId subscriber) override;
+  Result<std::int64_t> count_subscribers(std::optional<ListId> list) override;
+  Result<void> for_each_member(ListId list,
+                               const std::function<Result<void>(const Member&)>& visit) override;
+
+ private:
+  SqliteStore(std::unique_ptr<sqlite::Database> db, QueryCatalog queries);
+
+  Result<void> migrate();
+  // The prepared statement of query `name`, reset and ready for bindings.
+  Result<sqlite::Statement*> statement(std::string_view name);
+
+  std::mutex mutex_;
+  std::unique_ptr<sqlite::Database> db_;
+  QueryCatalog queries_;
+  std::map<std::string, std::unique_ptr<sqlite::Statement>, std::less<>> prepared_;
+};
+
+}  // namespace communique

@@ -1,0 +1,108 @@
+// Store: everything Communiqué keeps, behind one interface that speaks the domain's types.
+//
+// Policy: a backend owns its SQL (in .sql files, one set per backend) and its driver; no
+// driver type, SQL dialect or error shape crosses this interface. Every write that must be
+// all-or-nothing is one method here, so that each backend makes it one transaction.
+// Timestamps are passed in by the caller (a clock it owns), so tests control time.
+// Expected failures are Results: not_found, conflict (a name taken), invalid_input,
+// unavailable (the database is busy), storage (anything else).
+//
+// Implementations: SqliteStore (the embedded default). A PostgreSQL backend implements the
+// same interface and runs the same test suite (tests/store).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "core/email_address.hpp"
+#include "core/mailing_list.hpp"
+#include "core/subscriber.hpp"
+
+namespace communique {
+
+// One valid row of an import: an address, and the fields the file gave (absent fields
+// leave a known subscriber's values as they are).
+struct ImportRecord {
+  EmailAddress email;
+  std::optional<std::string> name;
+  std::optional<std::string> language;
+  std::string attributes_json = "{}";  // a JSON object; merged into known attributes
+};
+
+enum class ImportMode {
+  upsert,         // a known address is updated with the row's fields
+  skip_existing,  // a known address is left as it is (and not added to the list)
+};
+
+struct ImportPolicy {
+  ImportMode mode = ImportMode::upsert;
+  SubscriptionStatus status = SubscriptionStatus::confirmed;  // of new subscriptions
+  Timestamp now{};
+};
+
+struct ImportCounts {
+  std::int64_t imported = 0;  // new subscribers
+  std::int64_t updated = 0;   // known subscribers updated (upsert)
+  std::int64_t skipped = 0;   // known subscribers left alone (skip_existing)
+};
+
+struct ListSummary {
+  MailingList list;
+  std::int64_t confirmed = 0;
+  std::int64_t unconfirmed = 0;
+  std::int64_t unsubscribed = 0;
+  std::int64_t topics = 0;
+};
+
+// A subscriber as a member of one list, as export sees it.
+struct Member {
+  Subscriber subscriber;
+  SubscriptionStatus status = SubscriptionStatus::unconfirmed;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // The number of the newest migration applied.
+  virtual Result<int> schema_version() = 0;
+
+  // Lists. Names are unique ignoring ASCII case: conflict when taken.
+  virtual Result<MailingList> create_list(const NewList& list, Timestamp now) = 0;
+  virtual Result<MailingList> find_list(const std::string& name) = 0;
+  virtual Result<std::vector<ListSummary>> list_summaries() = 0;
+
+  // Topics, unique by name inside their list.
+  virtual Result<Topic> create_topic(ListId list, const std::string& name,
+                                     const std::string& description, Timestamp now) = 0;
+  virtual Result<std::vector<Topic>> topics(ListId list) = 0;
+
+  // Adds or updates `records` and subscribes them to `list`, as one transaction: either
+  // every record of the batch is written or none is. A subscription that exists is never
+  // downgraded, and an unsubscribed one is never revived by an import.
+  virtual Result<ImportCounts> import_batch(ListId list, std::span<const ImportRecord> records,
+                                            const ImportPolicy& policy) = 0;
+
+  // Sets the status of `subscriber` on `list` (creating the subscription when missing):
+  // the one path for confirm, unsubscribe and an administrator's change.
+  virtual Result<void> set_subscription_status(SubscriberId subscriber, ListId list,
+                                               SubscriptionStatus status, Timestamp now) = 0;
+
+  // Subscribers.
+  virtual Result<Subscriber> find_subscriber(const EmailAddress& email) = 0;
+  virtual Result<std::vector<Subscription>> subscriptions_of(SubscriberId subscriber) = 0;
+  // All subscribers, or those of `list` who have not unsubscribed.
+  virtual Result<std::int64_t> count_subscribers(std::optional<ListId> list) = 0;
+
+  // Calls `visit` for every member of `list` in the order they were added, streaming: memory does not
+  // grow with the list. Stops at the first error `visit` returns and returns it.
+  virtual Result<void> for_each_member(ListId list,
+                                       const std::function<Result<void>(const Member&)>& visit) = 0;
+};
+
+}  // namespace communique

@@ -1,0 +1,298 @@
+#include "transfer/importer.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+
+#include "base/log.hpp"
+#include "base/text.hpp"
+#include "transfer/csv_reader.hpp"
+#include "transfer/csv_writer.hpp"
+
+namespace communique {
+
+namespace {
+
+constexpr std::string_view kReadOnlyColumns[] = {"status", "subscription", "created_at",
+                                                 "updated_at"};
+
+struct ColumnMap {
+  std::size_t email = 0;
+  std::optional<std::size_t> name;
+  std::optional<std::size_t> language;
+  std::optional<std::size_t> attributes;
+  std::vector<std::pair<std::size_t, std::string>> extra;  // attribute columns
+  std::vector<std::string> ignored;
+  std::size_t width = 0;
+};
+
+Result<ColumnMap> map_columns(const CsvRecord& header) {
+  if (!header.problem.empty()) {
+    return make_error(ErrorCode::invalid_input, "the header row is malformed: " + header.problem);
+  }
+  ColumnMap map;
+  map.width = header.fields.size();
+  std::optional<std::size_t> email;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < header.fields.size(); ++i) {
+    const std::string original(trim(header.fields[i]));
+    const std::string key = ascii_lower(original);
+    if (key.empty()) {
+      return make_error(ErrorCode::invalid_input,
+                        fmt::format("column {} of the header row has no name", i + 1));
+    }
+    if (!is_valid_utf8(key)) {
+      return make_error(ErrorCode::invalid_input,
+                        fmt::format("column {} of the header row is not valid UTF-8", i + 1));
+    }
+    if (!seen.insert(key).second) {
+      return make_error(ErrorCode::invalid_input,
+                        "the header row names the column '" + original + "' twice");
+    }
+    if (key == "email") {
+      email = i;
+    } else if (key == "name") {
+      map.name = i;
+    } else if (key == "lang" || key == "language") {
+      if (map.language) {
+        return make_error(ErrorCode::invalid_input,
+                          "the header row has both 'lang' and 'language'; keep one");
+      }
+      map.language = i;
+    } else if (key == "attributes") {
+      map.attributes = i;
+    } else if (std::find(std::begin(kReadOnlyColumns), std::end(kReadOnlyColumns), key) !=
+               std::end(kReadOnlyColumns)) {
+      map.ignored.push_back(original);
+    } else {
+      map.extra.emplace_back(i, original);
+    }
+  }
+  if (!email) {
+    return make_error(ErrorCode::invalid_input,
+                      "the header row has no 'email' column; the first line must name the "
+                      "columns, for example: email,name,lang");
+  }
+  map.email = *email;
+  return map;
+}
+
+// Turns one CSV record into an ImportRecord, or says why it cannot be imported.
+Result<ImportRecord> to_record(const CsvRecord& row, const ColumnMap& columns,
+                               const CsvRecord& header) {
+  if (!row.problem.empty()) {
+    return make_error(ErrorCode::invalid_input, row.problem);
+  }
+  if (row.fields.size() != columns.width) {
+    return make_error(ErrorCode::invalid_input,
+                      fmt::format("the row has {} fields but the header has {}",
+                                  row.fields.size(), columns.width));
+  }
+  for (std::size_t i = 0; i < row.fields.size(); ++i) {
+    if (!is_valid_utf8(row.fields[i])) {
+      return make_error(ErrorCode::invalid_input,
+                        fmt::format("column '{}' is not valid UTF-8", header.fields[i]));
+    }
+  }
+  auto email = EmailAddress::parse(row.fields[columns.email]);
+  if (!email) {
+    return make_error(ErrorCode::invalid_input, "invalid email: " + email.error().message);
+  }
+  ImportRecord record{.email = std::move(*email)};
+  if (columns.name) {
+    auto name = validate_display_name(row.fields[*columns.name]);
+    if (!name) {
+      return make_error(ErrorCode::invalid_input, "invalid name: " + name.error().message);
+    }
+    if (!name->empty()) {
+      record.name = std::move(*name);
+    }
+  }
+  if (columns.language) {
+    auto language = normalise_language(row.fields[*columns.language]);
+    if (!language) {
+      return make_error(ErrorCode::invalid_input, "invalid lang: " + language.error().message);
+    }
+    if (!language->empty()) {
+      record.language = std::move(*language);
+    }
+  }
+  nlohmann::json attributes = nlohmann::json::object();
+  if (columns.attributes && !trim(row.fields[*columns.attributes]).empty()) {
+    attributes = nlohmann::json::parse(row.fields[*columns.attributes], nullptr, false);
+    if (!attributes.is_object()) {
+      return make_error(ErrorCode::invalid_input,
+                        "the attributes column is not a JSON object such as {\"city\":\"Oslo\"}");
+    }
+  }
+  for (const auto& [index, key] : columns.extra) {
+    if (!row.fields[index].empty()) {
+      attributes[key] = row.fields[index];
+    }
+  }
+  if (!attributes.empty()) {
+    record.attributes_json = attributes.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  return record;
+}
+
+// Writes rejected rows as they come; the file is created at the first one.
+class RejectsWriter {
+ public:
+  RejectsWriter(std::filesystem::path path, const CsvRecord& header)
+      : path_(std::move(path)), header_(header.fields) {}
+
+  Result<void> add(const CsvRecord& row, const std::string& reason) {
+    if (!out_.is_open()) {
+      out_.open(path_, std::ios::binary | std::ios::trunc);
+      if (!out_) {
+        return make_error(ErrorCode::io, "cannot write the rejects file " + path_.string());
+      }
+      std::vector<std::string> columns{"line", "reason"};
+      columns.insert(columns.end(), header_.begin(), header_.end());
+      write_csv_record(out_, columns, FormulaGuard::on);
+    }
+    std::vector<std::string> fields{std::to_string(row.line), reason};
+    fields.insert(fields.end(), row.fields.begin(), row.fields.end());
+    write_csv_record(out_, fields, FormulaGuard::on);
+    if (!out_) {
+      return make_error(ErrorCode::io, "cannot write the rejects file " + path_.string());
+    }
+    return ok();
+  }
+
+  Result<void> close() {
+    if (out_.is_open()) {
+      out_.close();
+      if (!out_) {
+        return make_error(ErrorCode::io, "cannot finish the rejects file " + path_.string());
+      }
+    }
+    return ok();
+  }
+
+ private:
+  std::filesystem::path path_;
+  std::vector<std::string> header_;
+  std::ofstream out_;
+};
+
+}  // namespace
+
+std::filesystem::path rejects_path_for(const std::filesystem::path& input) {
+  auto path = input;
+  path.replace_extension(".rejects.csv");
+  return path;
+}
+
+Result<ImportSummary> Importer::run(const ImportRequest& request,
+                                    const std::function<void(const ImportProgress&)>& on_progress) {
+  auto list = store_.find_list(request.list_name);
+  if (!list) {
+    if (list.error().code == ErrorCode::not_found) {
+      return make_error(ErrorCode::not_found,
+                        "there is no list named '" + request.list_name +
+                            "'; create it with: communique lists create '" + request.list_name +
+                            "'");
+    }
+    return std::move(list).error();
+  }
+  std::ifstream input(request.file, std::ios::binary);
+  if (!input) {
+    return make_error(ErrorCode::io, "cannot read " + request.file.string());
+  }
+  std::error_code size_error;
+  const auto total = std::filesystem::file_size(request.file, size_error);
+
+  CsvReader reader(input);
+  CsvRecord header;
+  if (!reader.next(header)) {
+    return make_error(ErrorCode::invalid_input,
+                      request.file.string() + " is empty; the first line must name the columns, "
+                                              "for example: email,name,lang");
+  }
+  auto columns = map_columns(header);
+  if (!columns) {
+    return make_error(ErrorCode::invalid_input,
+                      request.file.string() + ": " + columns.error().message);
+  }
+
+  ImportSummary summary;
+  summary.ignored_columns = columns->ignored;
+  summary.rejects_file = rejects_path_for(request.file);
+  RejectsWriter rejects(summary.rejects_file, header);
+  std::vector<ImportRecord> batch;
+  batch.reserve(settings_.batch_size);
+  std::int64_t rows = 0;
+  std::uint64_t last_line = header.line;
+
+  auto flush = [&]() -> Result<void> {
+    if (batch.empty()) {
+      return ok();
+    }
+    const ImportPolicy policy{.mode = request.mode, .status = request.status, .now = clock_()};
+    auto counts = store_.import_batch(list->id, batch, policy);
+    if (!counts) {
+      return make_error(counts.error().code,
+                        fmt::format("stopped before line {}: {}. Rows before that batch are "
+                                    "saved ({} imported, {} updated); run the same import "
+                                    "again to finish",
+                                    last_line, counts.error().message, summary.imported,
+                                    summary.updated));
+    }
+    summary.imported += counts->imported;
+    summary.updated += counts->updated;
+    summary.skipped += counts->skipped;
+    batch.clear();
+    if (on_progress) {
+      on_progress({.bytes_done = reader.bytes_consumed(), .bytes_total = total, .rows = rows});
+    }
+    return ok();
+  };
+
+  CsvRecord row;
+  while (reader.next(row)) {
+    ++rows;
+    if (batch.empty()) {
+      last_line = row.line;
+    }
+    auto record = to_record(row, *columns, header);
+    if (!record) {
+      ++summary.rejected;
+      if (auto written = rejects.add(row, record.error().message); !written) {
+        return std::move(written).error();
+      }
+      continue;
+    }
+    batch.push_back(std::move(*record));
+    if (batch.size() >= settings_.batch_size) {
+      if (auto flushed = flush(); !flushed) {
+        return std::move(flushed).error();
+      }
+    }
+  }
+  if (reader.input_failed()) {
+    return make_error(ErrorCode::io, fmt::format("reading {} failed after line {}",
+                                                 request.file.string(), row.line));
+  }
+  if (auto flushed = flush(); !flushed) {
+    return std::move(flushed).error();
+  }
+  if (auto closed = rejects.close(); !closed) {
+    return std::move(closed).error();
+  }
+  if (summary.rejected == 0) {
+    // A rejects file left by an earlier run would describe rows that are fine now.
+    std::error_code ignored;
+    std::filesystem::remove(summary.rejects_file, ignored);
+  }
+  logger("import")->info("{} into '{}': imported {}, updated {}, skipped {}, rejected {}",
+                         request.file.string(), request.list_name, summary.imported,
+                         summary.updated, summary.skipped, summary.rejected);
+  return summary;
+}
+
+}  // namespace communique

@@ -1,0 +1,74 @@
+// Importer: streams a CSV file of subscribers into a list, in batches.
+//
+// Policy:
+// - the first record names the columns: `email` (required), `name`, `lang` (or
+//   `language`), `attributes` (a JSON object, as `export` writes it); every other column
+//   becomes a string attribute, except the read-only columns an export adds (`status`,
+//   `subscription`, `created_at`, `updated_at`), which are ignored and reported;
+// - every row that cannot be imported (malformed CSV, wrong number of fields, invalid
+//   UTF-8, an invalid address, name or language) is written with its line number and a
+//   reason to the rejects file (`subs.csv` → `subs.rejects.csv`) and the import goes on;
+// - valid rows are committed in batches of `batch_size`, each one transaction, so a crash
+//   leaves whole batches only and running the same import again finishes the job;
+// - memory is flat in the size of the file: one batch and one read buffer at a time.
+// Empty cells never overwrite what is known about a subscriber.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "core/time.hpp"
+#include "store/store.hpp"
+
+namespace communique {
+
+struct ImportSettings {
+  std::size_t batch_size = 5000;
+};
+
+struct ImportRequest {
+  std::filesystem::path file;
+  std::string list_name;
+  ImportMode mode = ImportMode::upsert;
+  SubscriptionStatus status = SubscriptionStatus::confirmed;
+};
+
+struct ImportProgress {
+  std::uint64_t bytes_done = 0;
+  std::uint64_t bytes_total = 0;
+  std::int64_t rows = 0;
+};
+
+struct ImportSummary {
+  std::int64_t imported = 0;
+  std::int64_t updated = 0;
+  std::int64_t skipped = 0;
+  std::int64_t rejected = 0;
+  std::filesystem::path rejects_file;  // written only when rejected > 0
+  std::vector<std::string> ignored_columns;
+};
+
+// The rejects file that belongs to `input`: same folder and stem, `.rejects.csv`.
+std::filesystem::path rejects_path_for(const std::filesystem::path& input);
+
+class Importer {
+ public:
+  Importer(Store& store, Clock clock, ImportSettings settings)
+      : store_(store), clock_(std::move(clock)), settings_(settings) {}
+
+  // Imports `request.file`; `on_progress` is called after every batch. An error (no such
+  // list or file, a header without `email`, a database failure) says how far it got.
+  Result<ImportSummary> run(const ImportRequest& request,
+                            const std::function<void(const ImportProgress&)>& on_progress);
+
+ private:
+  Store& store_;
+  Clock clock_;
+  ImportSettings settings_;
+};
+
+}  // namespace communique

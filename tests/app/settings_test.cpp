@@ -1,0 +1,69 @@
+#include "app/settings.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "test_support.hpp"
+
+namespace communique {
+namespace {
+
+class SettingsTest : public ::testing::Test {
+ protected:
+  std::filesystem::path write(const std::string& content) {
+    auto path = dir_.path() / "communique.toml";
+    std::ofstream(path) << content;
+    return path;
+  }
+  communique::testing::TempDir dir_;
+};
+
+TEST_F(SettingsTest, DefaultsWithoutFileOrEnvironment) {
+  auto settings = load_settings(std::nullopt, {});
+  ASSERT_TRUE(settings);
+  EXPECT_EQ(settings->server.listen, "127.0.0.1:8080");
+  EXPECT_EQ(settings->store.backend, "sqlite");
+  EXPECT_EQ(settings->import.batch_size, 5000u);
+  EXPECT_FALSE(settings->log_level);
+}
+
+TEST_F(SettingsTest, FileValuesAndEnvironmentOverrides) {
+  auto file = write("[server]\nlisten = \"0.0.0.0:9000\"\nread_timeout_seconds = 5\n"
+                    "[import]\nbatch_size = 100\n[log]\nlevel = \"debug\"\n");
+  auto settings = load_settings(file, {{"COMMUNIQUE_IMPORT__BATCH_SIZE", "250"},
+                                       {"COMMUNIQUE_UNRELATED", "x"},
+                                       {"HOME", "/root"}});
+  ASSERT_TRUE(settings) << settings.error().message;
+  EXPECT_EQ(settings->server.listen, "0.0.0.0:9000");
+  EXPECT_EQ(settings->server.read_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(settings->import.batch_size, 250u);
+  EXPECT_EQ(settings->log_level, "debug");
+}
+
+TEST_F(SettingsTest, TyposAndBadValuesAreErrors) {
+  auto typo = load_settings(write("[server]\nlisen = \"x\"\n"), {});
+  ASSERT_FALSE(typo);
+  EXPECT_EQ(typo.error().message, "unknown setting server.lisen");
+  auto env_typo = load_settings(std::nullopt, {{"COMMUNIQUE_SERVER__LISEN", "x"}});
+  ASSERT_FALSE(env_typo);
+  EXPECT_EQ(env_typo.error().message, "unknown setting server.lisen (from the environment)");
+  auto wrong_type = load_settings(write("[import]\nbatch_size = \"many\"\n"), {});
+  ASSERT_FALSE(wrong_type);
+  EXPECT_EQ(wrong_type.error().message, "import.batch_size must be a whole number");
+  auto bad_env = load_settings(std::nullopt, {{"COMMUNIQUE_IMPORT__BATCH_SIZE", "12x"}});
+  ASSERT_FALSE(bad_env);
+  EXPECT_EQ(bad_env.error().message, "import.batch_size must be a whole number, not '12x'");
+  auto zero = load_settings(std::nullopt, {{"COMMUNIQUE_IMPORT__BATCH_SIZE", "0"}});
+  ASSERT_FALSE(zero);
+}
+
+TEST_F(SettingsTest, ASyntaxErrorNamesLineAndColumn) {
+  auto broken = load_settings(write("[server]\nlisten = \n"), {});
+  ASSERT_FALSE(broken);
+  EXPECT_NE(broken.error().message.find("communique.toml:2:"), std::string::npos)
+      << broken.error().message;
+}
+
+}  // namespace
+}  // namespace communique

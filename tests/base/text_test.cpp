@@ -1,0 +1,32 @@
+#include "base/text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace communique {
+namespace {
+
+TEST(Utf8, AcceptsAsciiAndMultibyte) {
+  EXPECT_TRUE(is_valid_utf8(""));
+  EXPECT_TRUE(is_valid_utf8("plain"));
+  EXPECT_TRUE(is_valid_utf8("Zoë Ångström — 東京 🎉"));
+}
+
+TEST(Utf8, RejectsMalformedSequences) {
+  EXPECT_FALSE(is_valid_utf8("\xC3"));              // truncated
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // UTF-16 surrogate
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xFF"));
+  EXPECT_FALSE(is_valid_utf8("ok\x80"));  // lone continuation byte
+}
+
+TEST(Text, LowerTrimPrefix) {
+  EXPECT_EQ(ascii_lower("MiXeD Ä"), "mixed Ä");
+  EXPECT_EQ(trim("  \tword \t"), "word");
+  EXPECT_EQ(trim("   "), "");
+  EXPECT_TRUE(starts_with_ignoring_case("Content-Type: x", "content-type"));
+  EXPECT_FALSE(starts_with_ignoring_case("Cont", "content"));
+}
+
+}  // namespace
+}  // namespace communique

@@ -1,0 +1,71 @@
+#include "core/subscriber.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/mailing_list.hpp"
+#include "core/time.hpp"
+
+namespace communique {
+namespace {
+
+std::string language(std::string_view tag) {
+  auto normalised = normalise_language(tag);
+  return normalised ? *normalised : "error";
+}
+
+TEST(Language, NormalisesBcp47Shapes) {
+  EXPECT_EQ(language("EN"), "en");
+  EXPECT_EQ(language("pt_br"), "pt-BR");
+  EXPECT_EQ(language("zh-hant-tw"), "zh-Hant-TW");
+  EXPECT_EQ(language(""), "");
+  EXPECT_EQ(language(" ru "), "ru");
+}
+
+TEST(Language, RejectsWhatIsNotATag) {
+  EXPECT_EQ(language("english language"), "error");
+  EXPECT_EQ(language("e"), "error");
+  EXPECT_EQ(language("en-"), "error");
+  EXPECT_EQ(language("12"), "error");
+  EXPECT_EQ(language("en-toolongsubtag"), "error");
+}
+
+TEST(DisplayName, TrimsAndRefusesControlCharacters) {
+  auto name = validate_display_name("  Ann Smith ");
+  ASSERT_TRUE(name);
+  EXPECT_EQ(*name, "Ann Smith");
+  EXPECT_FALSE(validate_display_name("Ann\r\nBcc: x@y.org"));
+  EXPECT_FALSE(validate_display_name("bad \xC3"));
+  EXPECT_FALSE(validate_display_name(std::string(201, 'x')));
+  EXPECT_TRUE(validate_display_name(std::string(200, 'x')));
+}
+
+TEST(Names, ListNamesAreCheckedAndTrimmed) {
+  auto name = validate_name("  press  ", "list name");
+  ASSERT_TRUE(name);
+  EXPECT_EQ(*name, "press");
+  auto empty = validate_name("   ", "list name");
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().message, "the list name is empty");
+  EXPECT_FALSE(validate_name("a\tb", "list name"));
+}
+
+TEST(Enums, RoundTripThroughText) {
+  for (auto status : {SubscriptionStatus::unconfirmed, SubscriptionStatus::confirmed,
+                      SubscriptionStatus::unsubscribed}) {
+    EXPECT_EQ(parse_subscription_status(to_string(status)), status);
+  }
+  for (auto status : {SubscriberStatus::enabled, SubscriberStatus::blocklisted}) {
+    EXPECT_EQ(parse_subscriber_status(to_string(status)), status);
+  }
+  EXPECT_EQ(parse_opt_in("double"), OptIn::double_opt_in);
+  EXPECT_EQ(parse_opt_in("triple"), std::nullopt);
+  EXPECT_EQ(parse_visibility("private"), ListVisibility::private_list);
+}
+
+TEST(Time, FormatsIso8601Utc) {
+  EXPECT_EQ(format_iso8601(Timestamp(std::chrono::seconds(0))), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(format_iso8601(Timestamp(std::chrono::seconds(1795935947))), "2026-11-29T07:05:47Z");
+}
+
+}  // namespace
+}  // namespace communique

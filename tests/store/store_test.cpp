@@ -1,0 +1,270 @@
+// The storage suite: every backend runs the same tests (instantiated at the bottom).
+#include "store/store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+
+#include "store/open_store.hpp"
+#include "test_support.hpp"
+
+namespace communique {
+namespace {
+
+using communique::testing::fixed_time;
+using communique::testing::TempDir;
+
+struct Backend {
+  std::string name;
+  std::function<Result<std::unique_ptr<Store>>(const std::filesystem::path&)> open;
+};
+
+class StoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override { store_ = reopen(); }
+
+  std::unique_ptr<Store> reopen() {
+    auto opened = GetParam().open(dir_.path());
+    EXPECT_TRUE(opened) << (opened ? "" : opened.error().message);
+    return opened ? std::move(*opened) : nullptr;
+  }
+
+  MailingList make_list(const std::string& name) {
+    auto list = store_->create_list(NewList{.name = name}, fixed_time());
+    EXPECT_TRUE(list) << (list ? "" : list.error().message);
+    return list ? *list : MailingList{};
+  }
+
+  static ImportRecord record(const std::string& email, std::optional<std::string> name = {},
+                             std::string attributes = "{}") {
+    auto address = EmailAddress::parse(email);
+    EXPECT_TRUE(address);
+    return ImportRecord{.email = *address, .name = std::move(name),
+                        .attributes_json = std::move(attributes)};
+  }
+
+  Subscriber subscriber(const std::string& email) {
+    auto found = store_->find_subscriber(*EmailAddress::parse(email));
+    EXPECT_TRUE(found) << (found ? "" : found.error().message);
+    return found ? *found : Subscriber{};
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreTest, AppliesMigrationsOnceAndKeepsData) {
+  auto version = store_->schema_version();
+  ASSERT_TRUE(version);
+  EXPECT_EQ(*version, 1);
+  make_list("press");
+  store_.reset();
+  store_ = reopen();
+  ASSERT_TRUE(store_);
+  EXPECT_EQ(*store_->schema_version(), 1);
+  EXPECT_TRUE(store_->find_list("press"));
+}
+
+TEST_P(StoreTest, ListNamesAreUniqueIgnoringCase) {
+  auto created = store_->create_list(
+      NewList{.name = "Press", .description = "Statements", .visibility = ListVisibility::private_list,
+              .opt_in = OptIn::double_opt_in},
+      fixed_time());
+  ASSERT_TRUE(created);
+  auto found = store_->find_list("press");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->id, created->id);
+  EXPECT_EQ(found->name, "Press");
+  EXPECT_EQ(found->description, "Statements");
+  EXPECT_EQ(found->visibility, ListVisibility::private_list);
+  EXPECT_EQ(found->opt_in, OptIn::double_opt_in);
+  EXPECT_EQ(found->created_at, fixed_time());
+
+  auto duplicate = store_->create_list(NewList{.name = "PRESS"}, fixed_time());
+  ASSERT_FALSE(duplicate);
+  EXPECT_EQ(duplicate.error().code, ErrorCode::conflict);
+  auto missing = store_->find_list("nope");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::not_found);
+}
+
+TEST_P(StoreTest, TopicsBelongToOneList) {
+  auto press = make_list("press");
+  auto digest = make_list("digest");
+  ASSERT_TRUE(store_->create_topic(press.id, "health", "Health services", fixed_time()));
+  ASSERT_TRUE(store_->create_topic(press.id, "travel", "", fixed_time()));
+  ASSERT_TRUE(store_->create_topic(digest.id, "health", "", fixed_time()));
+  auto again = store_->create_topic(press.id, "Health", "", fixed_time());
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::conflict);
+  auto topics = store_->topics(press.id);
+  ASSERT_TRUE(topics);
+  ASSERT_EQ(topics->size(), 2u);
+  EXPECT_EQ((*topics)[0].name, "health");
+  EXPECT_EQ((*topics)[0].description, "Health services");
+  EXPECT_EQ((*topics)[1].name, "travel");
+}
+
+TEST_P(StoreTest, ImportAddsNewSubscribersAndUpdatesKnownOnes) {
+  auto list = make_list("press");
+  std::vector<ImportRecord> first{record("ann@example.org", "Ann", R"({"city":"Oslo"})"),
+                                  record("bob@example.org")};
+  auto counts = store_->import_batch(list.id, first, {.now = fixed_time()});
+  ASSERT_TRUE(counts) << counts.error().message;
+  EXPECT_EQ(counts->imported, 2);
+  EXPECT_EQ(counts->updated, 0);
+
+  // The same person with other capitals; no name given; one more attribute.
+  std::vector<ImportRecord> second{record("ANN@Example.org", std::nullopt, R"({"org":"UN"})")};
+  counts = store_->import_batch(list.id, second, {.now = fixed_time(60)});
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->imported, 0);
+  EXPECT_EQ(counts->updated, 1);
+
+  auto ann = subscriber("ann@example.org");
+  EXPECT_EQ(ann.email, "ann@example.org");
+  EXPECT_EQ(ann.name, "Ann");  // absent field kept
+  EXPECT_EQ(ann.attributes_json, R"({"city":"Oslo","org":"UN"})");  // merged
+  EXPECT_EQ(ann.created_at, fixed_time());
+  EXPECT_EQ(ann.updated_at, fixed_time(60));
+  EXPECT_EQ(*store_->count_subscribers(std::nullopt), 2);
+  EXPECT_EQ(*store_->count_subscribers(list.id), 2);
+}
+
+TEST_P(StoreTest, SkipModeLeavesKnownSubscribersAlone) {
+  auto list = make_list("press");
+  auto other = make_list("other");
+  std::vector<ImportRecord> first{record("ann@example.org", "Ann")};
+  ASSERT_TRUE(store_->import_batch(list.id, first, {.now = fixed_time()}));
+  std::vector<ImportRecord> second{record("ann@example.org", "Changed"), record("new@example.org")};
+  auto counts = store_->import_batch(
+      other.id, second, {.mode = ImportMode::skip_existing, .now = fixed_time(5)});
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->imported, 1);
+  EXPECT_EQ(counts->skipped, 1);
+  EXPECT_EQ(counts->updated, 0);
+  EXPECT_EQ(subscriber("ann@example.org").name, "Ann");
+  EXPECT_EQ(*store_->count_subscribers(other.id), 1);
+}
+
+TEST_P(StoreTest, ImportNeverRevivesAnUnsubscribedMember) {
+  auto list = make_list("press");
+  std::vector<ImportRecord> records{record("ann@example.org")};
+  ASSERT_TRUE(store_->import_batch(list.id, records, {.now = fixed_time()}));
+  auto ann = subscriber("ann@example.org");
+  ASSERT_TRUE(store_->set_subscription_status(ann.id, list.id, SubscriptionStatus::unsubscribed,
+                                              fixed_time(1)));
+  ASSERT_TRUE(store_->import_batch(list.id, records, {.now = fixed_time(2)}));
+  auto subscriptions = store_->subscriptions_of(ann.id);
+  ASSERT_TRUE(subscriptions);
+  ASSERT_EQ(subscriptions->size(), 1u);
+  EXPECT_EQ((*subscriptions)[0].status, SubscriptionStatus::unsubscribed);
+  EXPECT_EQ(*store_->count_subscribers(list.id), 0);
+}
+
+TEST_P(StoreTest, ImportPromotesUnconfirmedButNeverDemotes) {
+  auto list = make_list("press");
+  std::vector<ImportRecord> records{record("ann@example.org"), record("bob@example.org")};
+  ASSERT_TRUE(store_->import_batch(list.id, std::span(records).first(1),
+                                   {.status = SubscriptionStatus::unconfirmed, .now = fixed_time()}));
+  ASSERT_TRUE(store_->import_batch(list.id, std::span(records).last(1),
+                                   {.status = SubscriptionStatus::confirmed, .now = fixed_time()}));
+  // Ann is promoted by a confirmed import; Bob stays confirmed under an unconfirmed one.
+  ASSERT_TRUE(store_->import_batch(list.id, std::span(records).first(1),
+                                   {.status = SubscriptionStatus::confirmed, .now = fixed_time()}));
+  ASSERT_TRUE(store_->import_batch(list.id, std::span(records).last(1),
+                                   {.status = SubscriptionStatus::unconfirmed, .now = fixed_time()}));
+  EXPECT_EQ((*store_->subscriptions_of(subscriber("ann@example.org").id))[0].status,
+            SubscriptionStatus::confirmed);
+  EXPECT_EQ((*store_->subscriptions_of(subscriber("bob@example.org").id))[0].status,
+            SubscriptionStatus::confirmed);
+}
+
+TEST_P(StoreTest, AFailingBatchWritesNothing) {
+  auto list = make_list("press");
+  // The middle record breaks a database constraint (attributes must be JSON).
+  std::vector<ImportRecord> records{record("ann@example.org"),
+                                    record("bad@example.org", std::nullopt, "{not json"),
+                                    record("cid@example.org")};
+  auto counts = store_->import_batch(list.id, records, {.now = fixed_time()});
+  ASSERT_FALSE(counts);
+  EXPECT_NE(counts.error().message.find("bad@example.org"), std::string::npos);
+  EXPECT_EQ(*store_->count_subscribers(std::nullopt), 0);
+  // The store is usable afterwards: the transaction was rolled back, not left open.
+  std::vector<ImportRecord> good{record("ann@example.org")};
+  EXPECT_TRUE(store_->import_batch(list.id, good, {.now = fixed_time()}));
+  EXPECT_EQ(*store_->count_subscribers(std::nullopt), 1);
+}
+
+TEST_P(StoreTest, SummariesCountMembersByStatus) {
+  auto press = make_list("press");
+  make_list("empty");
+  std::vector<ImportRecord> records{record("a@example.org"), record("b@example.org"),
+                                    record("c@example.org")};
+  ASSERT_TRUE(store_->import_batch(press.id, records, {.now = fixed_time()}));
+  ASSERT_TRUE(store_->set_subscription_status(subscriber("b@example.org").id, press.id,
+                                              SubscriptionStatus::unconfirmed, fixed_time()));
+  ASSERT_TRUE(store_->set_subscription_status(subscriber("c@example.org").id, press.id,
+                                              SubscriptionStatus::unsubscribed, fixed_time()));
+  ASSERT_TRUE(store_->create_topic(press.id, "health", "", fixed_time()));
+  auto summaries = store_->list_summaries();
+  ASSERT_TRUE(summaries);
+  ASSERT_EQ(summaries->size(), 2u);
+  EXPECT_EQ((*summaries)[0].list.name, "empty");
+  EXPECT_EQ((*summaries)[0].confirmed, 0);
+  const auto& p = (*summaries)[1];
+  EXPECT_EQ(p.list.name, "press");
+  EXPECT_EQ(p.confirmed, 1);
+  EXPECT_EQ(p.unconfirmed, 1);
+  EXPECT_EQ(p.unsubscribed, 1);
+  EXPECT_EQ(p.topics, 1);
+}
+
+TEST_P(StoreTest, MembersStreamInOrderAndVisitErrorsStopTheWalk) {
+  auto list = make_list("press");
+  std::vector<ImportRecord> records;
+  for (int i = 0; i < 50; ++i) {
+    records.push_back(record("user" + std::to_string(i) + "@example.org"));
+  }
+  ASSERT_TRUE(store_->import_batch(list.id, records, {.now = fixed_time()}));
+  std::vector<std::string> seen;
+  ASSERT_TRUE(store_->for_each_member(list.id, [&](const Member& member) -> Result<void> {
+    seen.push_back(member.subscriber.email);
+    EXPECT_EQ(member.status, SubscriptionStatus::confirmed);
+    return ok();
+  }));
+  ASSERT_EQ(seen.size(), 50u);
+  EXPECT_EQ(seen.front(), "user0@example.org");
+  EXPECT_EQ(seen.back(), "user49@example.org");
+
+  int visits = 0;
+  auto stopped = store_->for_each_member(list.id, [&](const Member&) -> Result<void> {
+    if (++visits == 3) {
+      return make_error(ErrorCode::io, "pipe closed");
+    }
+    return ok();
+  });
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().message, "pipe closed");
+  EXPECT_EQ(visits, 3);
+  // The walk released its statement: the next call works.
+  EXPECT_EQ(*store_->count_subscribers(list.id), 50);
+}
+
+TEST_P(StoreTest, UnknownSubscriberIsNotFound) {
+  auto missing = store_->find_subscriber(*EmailAddress::parse("ghost@example.org"));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::not_found);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Backends, StoreTest,
+    ::testing::Values(Backend{"sqlite",
+                              [](const std::filesystem::path& dir) {
+                                return open_store(StoreSettings{}, dir / "data");
+                              }}),
+    [](const ::testing::TestParamInfo<Backend>& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace communique

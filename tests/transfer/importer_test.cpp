@@ -1,0 +1,245 @@
+#include "transfer/importer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "store/open_store.hpp"
+#include "test_support.hpp"
+#include "transfer/csv_reader.hpp"
+
+namespace communique {
+namespace {
+
+using communique::testing::fixed_time;
+using communique::testing::TempDir;
+
+// A Store that passes every call through, except that import_batch fails from the
+// `fail_from`-th call on: a database that dies in the middle of an import.
+class FailingStore final : public Store {
+ public:
+  FailingStore(Store& inner, int fail_from) : inner_(inner), fail_from_(fail_from) {}
+  Result<int> schema_version() override { return inner_.schema_version(); }
+  Result<MailingList> create_list(const NewList& l, Timestamp t) override {
+    return inner_.create_list(l, t);
+  }
+  Result<MailingList> find_list(const std::string& n) override { return inner_.find_list(n); }
+  Result<std::vector<ListSummary>> list_summaries() override { return inner_.list_summaries(); }
+  Result<Topic> create_topic(ListId l, const std::string& n, const std::string& d,
+                             Timestamp t) override {
+    return inner_.create_topic(l, n, d, t);
+  }
+  Result<std::vector<Topic>> topics(ListId l) override { return inner_.topics(l); }
+  Result<ImportCounts> import_batch(ListId l, std::span<const ImportRecord> r,
+                                    const ImportPolicy& p) override {
+    if (++calls_ >= fail_from_) {
+      return make_error(ErrorCode::storage, "disk I/O error");
+    }
+    return inner_.import_batch(l, r, p);
+  }
+  Result<void> set_subscription_status(SubscriberId s, ListId l, SubscriptionStatus st,
+                                       Timestamp t) override {
+    return inner_.set_subscription_status(s, l, st, t);
+  }
+  Result<Subscriber> find_subscriber(const EmailAddress& e) override {
+    return inner_.find_subscriber(e);
+  }
+  Result<std::vector<Subscription>> subscriptions_of(SubscriberId s) override {
+    return inner_.subscriptions_of(s);
+  }
+  Result<std::int64_t> count_subscribers(std::optional<ListId> l) override {
+    return inner_.count_subscribers(l);
+  }
+  Result<void> for_each_member(ListId l,
+                               const std::function<Result<void>(const Member&)>& v) override {
+    return inner_.for_each_member(l, v);
+  }
+
+ private:
+  Store& inner_;
+  int fail_from_;
+  int calls_ = 0;
+};
+
+class ImporterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = open_store(StoreSettings{}, dir_.path() / "data");
+    ASSERT_TRUE(opened) << opened.error().message;
+    store_ = std::move(*opened);
+    ASSERT_TRUE(store_->create_list(NewList{.name = "press"}, fixed_time()));
+  }
+
+  std::filesystem::path write_file(const std::string& name, const std::string& content) {
+    auto path = dir_.path() / name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+
+  Result<ImportSummary> import(const std::filesystem::path& file, Store& store,
+                               ImportMode mode = ImportMode::upsert, std::size_t batch = 2) {
+    Importer importer(store, [] { return fixed_time(); }, ImportSettings{.batch_size = batch});
+    return importer.run(ImportRequest{.file = file, .list_name = "press", .mode = mode}, nullptr);
+  }
+
+  Result<ImportSummary> import(const std::filesystem::path& file) { return import(file, *store_); }
+
+  static std::vector<CsvRecord> read_csv(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    CsvReader reader(in);
+    std::vector<CsvRecord> records;
+    CsvRecord record;
+    while (reader.next(record)) {
+      records.push_back(record);
+    }
+    return records;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(ImporterTest, GoodAndBadRowsGiveExactCountsAndARejectsFile) {
+  auto file = write_file("subs.csv",
+                         "\xEF\xBB\xBF" "Email,Name,lang,City\r\n"
+                         "ann@example.org,Ann,en,Oslo\r\n"
+                         "not-an-address,Bob,en,Rome\r\n"
+                         "\"carl@example.org\",\"Carl, Jr.\",pt_br,\"Lis\nbon\"\r\n"
+                         "ANN@example.org,,,Bergen\r\n"
+                         "dan@example.org,Dan\r\n"
+                         "eve@example.org,\"Eve\xC3\",en,\r\n"
+                         "fay@example.org,Fay,english,\r\n"
+                         "gus@example.org,\"Gus\"x,en,\r\n");
+  auto summary = import(file);
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->imported, 2);
+  EXPECT_EQ(summary->updated, 1);
+  EXPECT_EQ(summary->rejected, 5);
+  EXPECT_EQ(summary->rejects_file, dir_.path() / "subs.rejects.csv");
+
+  auto rejects = read_csv(summary->rejects_file);
+  ASSERT_EQ(rejects.size(), 6u);
+  EXPECT_EQ(rejects[0].fields, (std::vector<std::string>{"line", "reason", "Email", "Name", "lang", "City"}));
+  EXPECT_EQ(rejects[1].fields[0], "3");
+  EXPECT_EQ(rejects[1].fields[1], "invalid email: the address has no '@'");
+  EXPECT_EQ(rejects[1].fields[2], "not-an-address");
+  EXPECT_EQ(rejects[2].fields[0], "7");
+  EXPECT_EQ(rejects[2].fields[1], "the row has 2 fields but the header has 4");
+  EXPECT_EQ(rejects[3].fields[0], "8");
+  EXPECT_EQ(rejects[3].fields[1], "column 'Name' is not valid UTF-8");
+  EXPECT_EQ(rejects[4].fields[0], "9");
+  EXPECT_TRUE(rejects[4].fields[1].starts_with("invalid lang: 'english' is not a language tag"));
+  EXPECT_EQ(rejects[5].fields[0], "10");
+  EXPECT_EQ(rejects[5].fields[1], "text follows the closing quote of field 2");
+
+  auto ann = store_->find_subscriber(*EmailAddress::parse("ann@example.org"));
+  ASSERT_TRUE(ann);
+  EXPECT_EQ(ann->name, "Ann");
+  EXPECT_EQ(ann->attributes_json, R"({"City":"Bergen"})");
+  auto carl = store_->find_subscriber(*EmailAddress::parse("carl@example.org"));
+  ASSERT_TRUE(carl);
+  EXPECT_EQ(carl->name, "Carl, Jr.");
+  EXPECT_EQ(carl->language, "pt-BR");
+  EXPECT_EQ(carl->attributes_json, R"({"City":"Lis\nbon"})");
+}
+
+TEST_F(ImporterTest, AnImportWithoutRejectsRemovesAStaleRejectsFile) {
+  auto file = write_file("subs.csv", "email\nbad\n");
+  ASSERT_EQ(import(file)->rejected, 1);
+  ASSERT_TRUE(std::filesystem::exists(dir_.path() / "subs.rejects.csv"));
+  write_file("subs.csv", "email\ngood@example.org\n");
+  ASSERT_EQ(import(file)->rejected, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "subs.rejects.csv"));
+}
+
+TEST_F(ImporterTest, HeaderProblemsStopBeforeAnyRow) {
+  auto no_email = import(write_file("a.csv", "name,lang\nAnn,en\n"));
+  ASSERT_FALSE(no_email);
+  EXPECT_NE(no_email.error().message.find("the header row has no 'email' column"), std::string::npos);
+  auto twice = import(write_file("b.csv", "email,name,Email\nx@example.org,X,y\n"));
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message.find("names the column 'Email' twice"), std::string::npos);
+  auto empty = import(write_file("c.csv", ""));
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().message.find("is empty"), std::string::npos);
+  EXPECT_EQ(*store_->count_subscribers(std::nullopt), 0);
+}
+
+TEST_F(ImporterTest, UnknownListSaysHowToCreateIt) {
+  Importer importer(*store_, [] { return fixed_time(); }, ImportSettings{});
+  auto result = importer.run(
+      ImportRequest{.file = write_file("a.csv", "email\n"), .list_name = "nope"}, nullptr);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().message,
+            "there is no list named 'nope'; create it with: communique lists create 'nope'");
+}
+
+TEST_F(ImporterTest, SkipModeCountsKnownAddressesAsSkipped) {
+  auto file = write_file("subs.csv", "email,name\na@example.org,A\nb@example.org,B\n");
+  ASSERT_TRUE(import(file));
+  write_file("subs.csv", "email,name\na@example.org,Changed\nc@example.org,C\n");
+  auto summary = import(file, *store_, ImportMode::skip_existing);
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->imported, 1);
+  EXPECT_EQ(summary->updated, 0);
+  EXPECT_EQ(summary->skipped, 1);
+  EXPECT_EQ(store_->find_subscriber(*EmailAddress::parse("a@example.org"))->name, "A");
+}
+
+TEST_F(ImporterTest, ReadsBackAnExportIgnoringReadOnlyColumns) {
+  auto file = write_file(
+      "export.csv",
+      "email,name,lang,status,subscription,created_at,updated_at,attributes\r\n"
+      "a@example.org,A,fr,enabled,confirmed,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,"
+      "\"{\"\"city\"\":\"\"Paris\"\",\"\"n\"\":3}\"\r\n"
+      "b@example.org,B,,enabled,confirmed,x,y,[1]\r\n");
+  auto summary = import(file);
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->imported, 1);
+  EXPECT_EQ(summary->rejected, 1);
+  EXPECT_EQ(summary->ignored_columns,
+            (std::vector<std::string>{"status", "subscription", "created_at", "updated_at"}));
+  auto a = store_->find_subscriber(*EmailAddress::parse("a@example.org"));
+  EXPECT_EQ(a->attributes_json, R"({"city":"Paris","n":3})");
+  auto rejects = read_csv(summary->rejects_file);
+  EXPECT_EQ(rejects[1].fields[1], "the attributes column is not a JSON object such as {\"city\":\"Oslo\"}");
+}
+
+TEST_F(ImporterTest, ADatabaseFailureKeepsWholeBatchesOnlyAndRerunFinishes) {
+  std::string csv = "email\n";
+  for (int i = 0; i < 7; ++i) {
+    csv += "user" + std::to_string(i) + "@example.org\n";
+  }
+  auto file = write_file("subs.csv", csv);
+  FailingStore failing(*store_, 3);  // batches of 2: the third batch fails
+  auto failed = import(file, failing);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().message,
+            "stopped before line 6: disk I/O error. Rows before that batch are saved "
+            "(4 imported, 0 updated); run the same import again to finish");
+  EXPECT_EQ(*store_->count_subscribers(std::nullopt), 4);
+
+  auto rerun = import(file);
+  ASSERT_TRUE(rerun);
+  EXPECT_EQ(rerun->imported, 3);
+  EXPECT_EQ(rerun->updated, 4);
+  EXPECT_EQ(*store_->count_subscribers(std::nullopt), 7);
+}
+
+TEST_F(ImporterTest, ReportsProgressPerBatch) {
+  auto file = write_file("subs.csv", "email\na@x.org\nb@x.org\nc@x.org\n");
+  Importer importer(*store_, [] { return fixed_time(); }, ImportSettings{.batch_size = 2});
+  std::vector<ImportProgress> seen;
+  auto summary = importer.run(ImportRequest{.file = file, .list_name = "press"},
+                              [&](const ImportProgress& p) { seen.push_back(p); });
+  ASSERT_TRUE(summary);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].rows, 2);
+  EXPECT_EQ(seen[1].rows, 3);
+  EXPECT_EQ(seen[1].bytes_done, seen[1].bytes_total);
+  EXPECT_EQ(seen[1].bytes_total, std::filesystem::file_size(file));
+}
+
+}  // namespace
+}  // namespace communique
