@@ -30,7 +30,7 @@ test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 bench: build
-	bench/import_bench.sh
+	bench/import_bench.py --binary $(BUILD_DIR)/communique
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

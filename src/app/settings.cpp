@@ -165,6 +165,7 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
       source.read("store", "backend", settings.store.backend),
       source.read("store", "sqlite_file", settings.store.sqlite_file),
       source.read("store", "busy_timeout_ms", settings.store.busy_timeout_ms),
+      source.read("store", "sqlite_cache_mb", settings.store.sqlite_cache_mb),
       source.read("import", "batch_size", settings.import.batch_size),
       source.read("log", "level", level),
   };
@@ -191,6 +192,9 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
   }
   if (settings.server.read_timeout.count() == 0 || settings.server.idle_timeout.count() == 0) {
     return make_error(ErrorCode::invalid_input, "server timeouts must be at least 1 second");
+  }
+  if (settings.store.sqlite_cache_mb < 1 || settings.store.sqlite_cache_mb > 65536) {
+    return make_error(ErrorCode::invalid_input, "store.sqlite_cache_mb must be 1 to 65536");
   }
   if (settings.store.sqlite_file.empty()) {
     return make_error(ErrorCode::invalid_input, "store.sqlite_file must not be empty");

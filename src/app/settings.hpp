@@ -6,7 +6,7 @@
 //
 //   [server]  listen, max_header_bytes, max_body_bytes, read_timeout_seconds,
 //             idle_timeout_seconds, shutdown_grace_seconds, blocking_threads
-//   [store]   backend ("sqlite"), sqlite_file, busy_timeout_ms
+//   [store]   backend ("sqlite"), sqlite_file, busy_timeout_ms, sqlite_cache_mb
 //   [import]  batch_size
 //   [log]     level (trace, debug, info, warn, error, off)
 #pragma once

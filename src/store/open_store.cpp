@@ -21,6 +21,7 @@ Result<std::unique_ptr<Store>> open_store(const StoreSettings& settings,
   auto store = SqliteStore::open(SqliteSettings{
       .path = data_dir / settings.sqlite_file,
       .busy_timeout_ms = settings.busy_timeout_ms,
+      .cache_mb = settings.sqlite_cache_mb,
   });
   if (!store) {
     return std::move(store).error();

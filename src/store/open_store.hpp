@@ -14,6 +14,7 @@ struct StoreSettings {
   std::string backend = "sqlite";          // the only backend so far
   std::string sqlite_file = "communique.db";  // relative to the data directory
   int busy_timeout_ms = 5000;
+  int sqlite_cache_mb = 16;  // page cache of the SQLite connection
 };
 
 // Opens the store under `data_dir` (created when missing) and brings its schema up to date.

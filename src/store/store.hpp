@@ -99,7 +99,8 @@ class Store {
   // All subscribers, or those of `list` who have not unsubscribed.
   virtual Result<std::int64_t> count_subscribers(std::optional<ListId> list) = 0;
 
-  // Calls `visit` for every member of `list` in the order they were added, streaming: memory does not
+  // Calls `visit` for every member of `list` in the order they were added (an import
+  // adds each batch in address order), streaming: memory does not
   // grow with the list. Stops at the first error `visit` returns and returns it.
   virtual Result<void> for_each_member(ListId list,
                                        const std::function<Result<void>(const Member&)>& visit) = 0;

@@ -27,7 +27,7 @@
 namespace communique {
 
 struct ImportSettings {
-  std::size_t batch_size = 5000;
+  std::size_t batch_size = 50000;
 };
 
 struct ImportRequest {

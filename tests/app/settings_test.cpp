@@ -24,7 +24,7 @@ TEST_F(SettingsTest, DefaultsWithoutFileOrEnvironment) {
   ASSERT_TRUE(settings);
   EXPECT_EQ(settings->server.listen, "127.0.0.1:8080");
   EXPECT_EQ(settings->store.backend, "sqlite");
-  EXPECT_EQ(settings->import.batch_size, 5000u);
+  EXPECT_EQ(settings->import.batch_size, 50000u);
   EXPECT_FALSE(settings->log_level);
 }
 

@@ -139,7 +139,9 @@ class CommandLineTest(CommuniqueTestCase):
                       result.stderr)
         as_json = json.loads(self.run_cli("export", "--list", "copy", "--format", "json").stdout)
         self.assertEqual(len(as_json), 25)
-        self.assertEqual(as_json[3]["attributes"], {"n": "3"})
+        by_email = {member["email"]: member for member in as_json}
+        self.assertEqual(by_email["user3@example.org"]["attributes"], {"n": "3"})
+        self.assertEqual(by_email["user3@example.org"]["name"], "User 3")
 
     def test_configuration_errors_stop_at_start(self):
         typo = self.run_cli("lists", "ls", env={"COMMUNIQUE_SERVER__LISEN": "x"}, check=False)

@@ -13,6 +13,9 @@ RETURNING id;
 SELECT id, name, description, visibility, opt_in, created_at
 FROM lists WHERE name = ?1;
 
+-- name: get-list-by-id
+SELECT id FROM lists WHERE id = ?1;
+
 -- name: list-summaries
 -- One pass over subscriptions grouped by list, joined to every list (empty lists too).
 SELECT l.id, l.name, l.description, l.visibility, l.opt_in, l.created_at,
@@ -37,12 +40,13 @@ RETURNING id;
 SELECT id, list_id, name, description FROM topics WHERE list_id = ?1 ORDER BY name;
 
 -- name: insert-subscriber-if-new
--- Returns the new id, or no row when the address is known (the caller then updates or
--- skips): one statement for the common case of a new address.
+-- Inserts a new address; a known one changes no row (the caller then updates or skips).
+-- No RETURNING: SQLite builds a temporary table for RETURNING on every execution, which
+-- costs more than the insert itself on this hot path; the caller reads changes() and
+-- last_insert_rowid() instead.
 INSERT INTO subscribers (email, name, attributes, language, created_at, updated_at)
 VALUES (?1, coalesce(?2, ''), ?3, coalesce(?4, ''), ?5, ?5)
-ON CONFLICT (email) DO NOTHING
-RETURNING id;
+ON CONFLICT (email) DO NOTHING;
 
 -- name: update-subscriber-from-import
 -- Fields absent from the file (NULL) keep their values; attributes are merged.
@@ -51,8 +55,10 @@ SET name = coalesce(?2, name),
     language = coalesce(?3, language),
     attributes = json_patch(attributes, ?4),
     updated_at = ?5
-WHERE email = ?1
-RETURNING id;
+WHERE email = ?1;
+
+-- name: get-subscriber-id-by-email
+SELECT id FROM subscribers WHERE email = ?1;
 
 -- name: subscribe-from-import
 -- A new subscription gets the import's status. An existing one is only ever promoted from
@@ -74,9 +80,9 @@ SELECT id, email, name, attributes, language, status, created_at, updated_at
 FROM subscribers WHERE email = ?1;
 
 -- name: subscriptions-of-subscriber
+-- Walks the lists and probes the (list_id, subscriber_id) key of each: lists are few.
 SELECT s.list_id, l.name, s.status, s.created_at, s.updated_at
-FROM subscriptions s JOIN lists l ON l.id = s.list_id
-WHERE s.subscriber_id = ?1
+FROM lists l CROSS JOIN subscriptions s ON s.list_id = l.id AND s.subscriber_id = ?1
 ORDER BY l.name;
 
 -- name: count-subscribers

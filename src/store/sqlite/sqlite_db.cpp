@@ -40,6 +40,18 @@ void Statement::bind_optional(int index, const std::optional<std::string>& value
   }
 }
 
+void Statement::bind_static(int index, std::string_view value) {
+  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+}
+
+void Statement::bind_static_optional(int index, const std::optional<std::string>& value) {
+  if (value) {
+    bind_static(index, *value);
+  } else {
+    bind_null(index);
+  }
+}
+
 void Statement::bind_null(int index) { sqlite3_bind_null(stmt_, index); }
 
 Result<bool> Statement::step() {
@@ -125,5 +137,7 @@ Result<Statement> Database::prepare(std::string_view sql, std::string name) {
 }
 
 std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
+
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
 }  // namespace communique::sqlite

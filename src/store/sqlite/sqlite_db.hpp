@@ -29,6 +29,10 @@ class Statement {
   void bind(int index, std::int64_t value);
   void bind(int index, std::string_view value);
   void bind_optional(int index, const std::optional<std::string>& value);  // NULL when absent
+  // Binds without copying: `value` must stay alive and unchanged until the statement is
+  // reset or re-bound (batch records, static strings).
+  void bind_static(int index, std::string_view value);
+  void bind_static_optional(int index, const std::optional<std::string>& value);
   void bind_null(int index);
 
   // true when a row is ready, false when done; an error names the query.
@@ -63,7 +67,9 @@ class Database {
   // Prepares `sql`; `name` is used in error messages.
   Result<Statement> prepare(std::string_view sql, std::string name);
 
+  // Rows changed by the last statement, and the rowid of the last insert.
   std::int64_t changes() const;
+  std::int64_t last_insert_rowid() const;
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}

@@ -26,6 +26,7 @@ class Statement;
 struct SqliteSettings {
   std::filesystem::path path;
   int busy_timeout_ms = 5000;
+  int cache_mb = 16;
 };
 
 class SqliteStore final : public Store {

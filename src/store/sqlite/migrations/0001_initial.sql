@@ -1,14 +1,16 @@
 -- Lists, topics, subscribers and their subscriptions.
 -- Times are Unix seconds (UTC). Statuses are words, checked here so that no code path
--- can store a state the domain does not know.
+-- can store a state the domain does not know. The checks are written with OR rather than
+-- IN (...): SQLite evaluates a CHECK with an IN list of three or more words by building a
+-- temporary index on every insert, which made imports several times slower.
 
 CREATE TABLE lists (
   id          INTEGER PRIMARY KEY,
   -- Names are unique ignoring ASCII case: "Press" and "press" are one list to a person.
   name        TEXT    NOT NULL UNIQUE COLLATE NOCASE,
   description TEXT    NOT NULL DEFAULT '',
-  visibility  TEXT    NOT NULL CHECK (visibility IN ('public', 'private')),
-  opt_in      TEXT    NOT NULL CHECK (opt_in IN ('single', 'double')),
+  visibility  TEXT    NOT NULL CHECK (visibility = 'public' OR visibility = 'private'),
+  opt_in      TEXT    NOT NULL CHECK (opt_in = 'single' OR opt_in = 'double'),
   created_at  INTEGER NOT NULL,
   updated_at  INTEGER NOT NULL
 );
@@ -30,7 +32,7 @@ CREATE TABLE subscribers (
   name        TEXT    NOT NULL DEFAULT '',
   attributes  TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(attributes)),
   language    TEXT    NOT NULL DEFAULT '',
-  status      TEXT    NOT NULL DEFAULT 'enabled' CHECK (status IN ('enabled', 'blocklisted')),
+  status      TEXT    NOT NULL DEFAULT 'enabled' CHECK (status = 'enabled' OR status = 'blocklisted'),
   created_at  INTEGER NOT NULL,
   updated_at  INTEGER NOT NULL
 );
@@ -38,7 +40,8 @@ CREATE TABLE subscribers (
 CREATE TABLE subscriptions (
   subscriber_id INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
   list_id       INTEGER NOT NULL REFERENCES lists (id) ON DELETE CASCADE,
-  status        TEXT    NOT NULL CHECK (status IN ('unconfirmed', 'confirmed', 'unsubscribed')),
+  status        TEXT    NOT NULL CHECK (status = 'unconfirmed' OR status = 'confirmed'
+                                 OR status = 'unsubscribed'),
   created_at    INTEGER NOT NULL,
   updated_at    INTEGER NOT NULL,
   -- Keyed by list first: every hot query (audience of a campaign, export, counts) reads
@@ -46,8 +49,8 @@ CREATE TABLE subscriptions (
   PRIMARY KEY (list_id, subscriber_id)
 ) WITHOUT ROWID;
 
--- A subscriber's own lists (preference centre, subscriber page).
-CREATE INDEX subscriptions_by_subscriber ON subscriptions (subscriber_id);
+-- No index by subscriber: a subscriber's lists are found by probing the primary key once
+-- per list (lists are few), which keeps imports to one index write per subscription.
 
 -- Which topics of a list a subscriber chose.
 CREATE TABLE subscriber_topics (
