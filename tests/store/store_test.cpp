@@ -264,7 +264,7 @@ INSTANTIATE_TEST_SUITE_P(
                               [](const std::filesystem::path& dir) {
                                 return open_store(StoreSettings{}, dir / "data");
                               }}),
-    [](const ::testing::TestParamInfo<Backend>& info) { return info.param.name; });
+    [](const ::testing::TestParamInfo<Backend>& backend) { return backend.param.name; });
 
 }  // namespace
 }  // namespace communique
