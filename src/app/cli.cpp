@@ -54,8 +54,9 @@ int run_cli(int argc, char** argv) {
   auto* lists_create = lists->add_subcommand("create", "Create a list");
   lists_create->add_option("NAME", list_create.name, "Name of the list")->required();
   lists_create->add_option("--description", list_create.description, "What the list is for");
-  lists_create->add_option("--optin", list_create.opt_in,
-                           "single, or double (new subscribers confirm by email)")
+  lists_create
+      ->add_option("--optin", list_create.opt_in,
+                   "single, or double (new subscribers confirm by email)")
       ->check(CLI::IsMember({"single", "double"}))
       ->capture_default_str();
   lists_create->add_flag("--private", list_create.is_private,
@@ -95,12 +96,14 @@ int run_cli(int argc, char** argv) {
   import_cmd->add_option("FILE", import_file, "The CSV file (RFC 4180, UTF-8)")
       ->required()
       ->check(CLI::ExistingFile);
-  import_cmd->add_option("--mode", import.mode,
-                         "upsert: update known addresses; skip: leave them as they are")
+  import_cmd
+      ->add_option("--mode", import.mode,
+                   "upsert: update known addresses; skip: leave them as they are")
       ->check(CLI::IsMember({"upsert", "skip"}))
       ->capture_default_str();
-  import_cmd->add_option("--status", import.status,
-                         "Status of new subscriptions: confirmed or unconfirmed")
+  import_cmd
+      ->add_option("--status", import.status,
+                   "Status of new subscriptions: confirmed or unconfirmed")
       ->check(CLI::IsMember({"confirmed", "unconfirmed"}))
       ->capture_default_str();
   import_cmd->callback([&] {

@@ -27,7 +27,9 @@ int fail(const std::string& message) {
   return 1;
 }
 
-int fail(const Error& error) { return fail(error.message); }
+int fail(const Error& error) {
+  return fail(error.message);
+}
 
 struct Runtime {
   AppSettings settings;
@@ -42,15 +44,33 @@ Result<Runtime> open_runtime(const GlobalOptions& global, Verbosity verbosity) {
   const std::string level = global.log_level.value_or(
       settings->log_level.value_or(verbosity == Verbosity::chatty ? "info" : "warn"));
   if (!set_log_level(level)) {
-    return make_error(ErrorCode::invalid_input,
-                      "unknown log level '" + level +
-                          "'; use trace, debug, info, warn, error or off");
+    return make_error(
+        ErrorCode::invalid_input,
+        "unknown log level '" + level + "'; use trace, debug, info, warn, error or off");
   }
   auto store = open_store(settings->store, global.data_dir);
   if (!store) {
     return std::move(store).error();
   }
   return Runtime{std::move(*settings), std::move(*store)};
+}
+
+// The runtime and the list named `name`, for the commands that work on one list.
+struct ListRuntime {
+  Runtime runtime;
+  MailingList list;
+};
+
+Result<ListRuntime> open_list(const GlobalOptions& global, const std::string& name) {
+  auto runtime = open_runtime(global, Verbosity::quiet);
+  if (!runtime) {
+    return std::move(runtime).error();
+  }
+  auto list = runtime->store->find_list(name);
+  if (!list) {
+    return std::move(list).error();
+  }
+  return ListRuntime{std::move(*runtime), std::move(*list)};
 }
 
 std::string with_thousands(std::int64_t value) {
@@ -105,8 +125,8 @@ int run_lists_create(const GlobalOptions& global, const ListCreateOptions& optio
   auto created = runtime->store->create_list(
       NewList{.name = *name,
               .description = options.description,
-              .visibility = options.is_private ? ListVisibility::private_list
-                                               : ListVisibility::public_list,
+              .visibility =
+                  options.is_private ? ListVisibility::private_list : ListVisibility::public_list,
               .opt_in = *opt_in},
       system_clock_now());
   if (!created) {
@@ -165,40 +185,35 @@ int run_topics_create(const GlobalOptions& global, const TopicCreateOptions& opt
   if (!name) {
     return fail(name.error());
   }
-  auto runtime = open_runtime(global, Verbosity::quiet);
-  if (!runtime) {
-    return fail(runtime.error());
+  auto opened = open_list(global, options.list);
+  if (!opened) {
+    return fail(opened.error());
   }
-  auto list = runtime->store->find_list(options.list);
-  if (!list) {
-    return fail(list.error());
-  }
-  auto topic = runtime->store->create_topic(list->id, *name, options.description,
-                                            system_clock_now());
+  const auto& list = opened->list;
+  auto topic =
+      opened->runtime.store->create_topic(list.id, *name, options.description, system_clock_now());
   if (!topic) {
     return fail(topic.error());
   }
-  fmt::print("created topic '{}' in list '{}'\n", topic->name, list->name);
+  fmt::print("created topic '{}' in list '{}'\n", topic->name, list.name);
   return 0;
 }
 
 int run_topics_ls(const GlobalOptions& global, const std::string& list_name) {
-  auto runtime = open_runtime(global, Verbosity::quiet);
-  if (!runtime) {
-    return fail(runtime.error());
+  auto opened = open_list(global, list_name);
+  if (!opened) {
+    return fail(opened.error());
   }
-  auto list = runtime->store->find_list(list_name);
-  if (!list) {
-    return fail(list.error());
-  }
-  auto topics = runtime->store->topics(list->id);
+  const auto& list = opened->list;
+  auto topics = opened->runtime.store->topics(list.id);
   if (!topics) {
     return fail(topics.error());
   }
   if (topics->empty()) {
-    fmt::print(stderr, "list '{}' has no topics; add one with: communique topics create --list "
-                       "'{}' NAME\n",
-               list->name, list->name);
+    fmt::print(stderr,
+               "list '{}' has no topics; add one with: communique topics create --list "
+               "'{}' NAME\n",
+               list.name, list.name);
   }
   for (const auto& topic : *topics) {
     fmt::print("{}{}{}\n", topic.name, topic.description.empty() ? "" : "  ", topic.description);
@@ -227,8 +242,7 @@ int run_import(const GlobalOptions& global, const ImportOptions& options) {
   Importer importer(*runtime->store, system_clock_now, runtime->settings.import);
   ProgressBar bar(stderr, "importing");
   auto summary = importer.run(request, [&](const ImportProgress& progress) {
-    bar.update(progress.bytes_done, progress.bytes_total,
-               with_thousands(progress.rows) + " rows");
+    bar.update(progress.bytes_done, progress.bytes_total, with_thousands(progress.rows) + " rows");
   });
   bar.finish();
   if (!summary) {
@@ -258,23 +272,20 @@ int run_export(const GlobalOptions& global, const ExportOptions& options) {
   if (!format) {
     return fail("--format must be csv or json, not '" + options.format + "'");
   }
-  auto runtime = open_runtime(global, Verbosity::quiet);
-  if (!runtime) {
-    return fail(runtime.error());
-  }
-  auto list = runtime->store->find_list(options.list);
-  if (!list) {
-    return fail(list.error());
+  auto opened = open_list(global, options.list);
+  if (!opened) {
+    return fail(opened.error());
   }
   std::ios::sync_with_stdio(false);
-  auto written = export_members(*runtime->store, list->id, *format, std::cout);
+  auto written = export_members(*opened->runtime.store, opened->list.id, *format, std::cout);
   if (!written) {
     return fail(written.error());
   }
   return 0;
 }
 
-int run_subscribers_count(const GlobalOptions& global, const std::optional<std::string>& list_name) {
+int run_subscribers_count(const GlobalOptions& global,
+                          const std::optional<std::string>& list_name) {
   auto runtime = open_runtime(global, Verbosity::quiet);
   if (!runtime) {
     return fail(runtime.error());
@@ -319,15 +330,15 @@ int run_subscribers_show(const GlobalOptions& global, const std::string& email,
       lists.push_back({{"list", s.list_name}, {"status", to_string(s.status)}});
     }
     auto attributes = nlohmann::json::parse(subscriber->attributes_json, nullptr, false);
-    nlohmann::json out{{"email", subscriber->email},
-                       {"name", subscriber->name},
-                       {"lang", subscriber->language},
-                       {"status", to_string(subscriber->status)},
-                       {"created_at", format_iso8601(subscriber->created_at)},
-                       {"updated_at", format_iso8601(subscriber->updated_at)},
-                       {"attributes", attributes.is_discarded() ? nlohmann::json::object()
-                                                                : attributes},
-                       {"lists", lists}};
+    nlohmann::json out{
+        {"email", subscriber->email},
+        {"name", subscriber->name},
+        {"lang", subscriber->language},
+        {"status", to_string(subscriber->status)},
+        {"created_at", format_iso8601(subscriber->created_at)},
+        {"updated_at", format_iso8601(subscriber->updated_at)},
+        {"attributes", attributes.is_discarded() ? nlohmann::json::object() : attributes},
+        {"lists", lists}};
     fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     return 0;
   }

@@ -47,7 +47,8 @@ class SettingsSource {
       const auto& text = env->second;
       auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
       if (ec != std::errc() || ptr != text.data() + text.size()) {
-        return make_error(ErrorCode::invalid_input, name + " must be a whole number, not '" + text + "'");
+        return make_error(ErrorCode::invalid_input,
+                          name + " must be a whole number, not '" + text + "'");
       }
     } else if (auto node = table_.at_path(name); node) {
       auto parsed = node.value<std::int64_t>();
@@ -78,8 +79,9 @@ class SettingsSource {
       const auto* inner = node.as_table();
       if (inner == nullptr) {
         return make_error(ErrorCode::invalid_input,
-                          "unknown setting '" + std::string(section.str()) + "' (settings live in "
-                          "sections: [server], [store], [import], [log])");
+                          "unknown setting '" + std::string(section.str()) +
+                              "' (settings live in "
+                              "sections: [server], [store], [import], [log])");
       }
       for (const auto& [key, value] : *inner) {
         const std::string name = std::string(section.str()) + "." + std::string(key.str());
@@ -123,8 +125,8 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
   if (file) {
     std::error_code ec;
     if (!std::filesystem::exists(*file, ec)) {
-      return make_error(ErrorCode::not_found, "the configuration file " + file->string() +
-                                                  " does not exist");
+      return make_error(ErrorCode::not_found,
+                        "the configuration file " + file->string() + " does not exist");
     }
     try {
       table = toml::parse_file(file->string());

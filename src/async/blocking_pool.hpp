@@ -39,7 +39,7 @@ class BlockingPool {
 
 template <typename Function>
 boost::asio::awaitable<std::invoke_result_t<Function>> run_blocking(BlockingPool& pool,
-                                                                   Function function) {
+                                                                    Function function) {
   using Value = std::invoke_result_t<Function>;
   static_assert(!std::is_void_v<Value>, "run_blocking needs a function that returns a value");
   std::optional<Value> value;

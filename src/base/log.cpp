@@ -45,9 +45,8 @@ bool set_log_level(const std::string& level) {
   }
   std::lock_guard lock(registry_mutex());
   current_level() = parsed;
-  spdlog::apply_all([parsed](const std::shared_ptr<spdlog::logger>& each) {
-    each->set_level(parsed);
-  });
+  spdlog::apply_all(
+      [parsed](const std::shared_ptr<spdlog::logger>& each) { each->set_level(parsed); });
   return true;
 }
 

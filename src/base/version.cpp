@@ -2,6 +2,8 @@
 
 namespace communique {
 
-const char* version() { return COMMUNIQUE_VERSION; }
+const char* version() {
+  return COMMUNIQUE_VERSION;
+}
 
 }  // namespace communique

@@ -118,7 +118,8 @@ std::optional<SubscriptionStatus> parse_subscription_status(std::string_view tex
 Result<std::string> validate_name(std::string_view name, std::string_view what) {
   const std::string_view trimmed = trim(name);
   if (trimmed.empty()) {
-    return make_error(ErrorCode::invalid_input, std::string("the ") + std::string(what) + " is empty");
+    return make_error(ErrorCode::invalid_input,
+                      std::string("the ") + std::string(what) + " is empty");
   }
   if (!is_valid_utf8(trimmed) || has_control_character(trimmed)) {
     return make_error(ErrorCode::invalid_input, std::string("the ") + std::string(what) +
@@ -145,9 +146,9 @@ Result<std::string> normalise_language(std::string_view tag) {
       end = trimmed.size();
     }
     const std::string_view subtag = trimmed.substr(start, end - start);
-    const auto bad = make_error(ErrorCode::invalid_input,
-                                "'" + std::string(trimmed) +
-                                    "' is not a language tag such as en, fr, pt-BR or zh-Hant");
+    const auto bad = make_error(
+        ErrorCode::invalid_input,
+        "'" + std::string(trimmed) + "' is not a language tag such as en, fr, pt-BR or zh-Hant");
     if (subtag.empty() || subtag.size() > 8 || !all_alphanumeric(subtag)) {
       return bad;
     }

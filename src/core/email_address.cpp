@@ -16,7 +16,9 @@ constexpr std::size_t kMaxDomain = 253;
 constexpr std::size_t kMaxLabel = 63;
 constexpr std::size_t kMaxAddress = 254;
 
-Error invalid(std::string message) { return make_error(ErrorCode::invalid_input, std::move(message)); }
+Error invalid(std::string message) {
+  return make_error(ErrorCode::invalid_input, std::move(message));
+}
 
 bool is_atext(unsigned char c) {
   if (c >= 0x80) {
@@ -170,8 +172,9 @@ Result<EmailAddress> EmailAddress::parse(std::string_view input) {
     return invalid("the address contains a line break");
   }
   if (text.find('<') != std::string_view::npos && text.back() == '>') {
-    return invalid("the address has a display name or angle brackets; give the bare address, "
-                   "such as ann@example.org");
+    return invalid(
+        "the address has a display name or angle brackets; give the bare address, "
+        "such as ann@example.org");
   }
   const auto at = text.rfind('@');
   if (at == std::string_view::npos) {
@@ -228,6 +231,8 @@ Result<EmailAddress> EmailAddress::parse(std::string_view input) {
   return EmailAddress(std::move(address), local.size());
 }
 
-std::string address_key(const EmailAddress& address) { return ascii_lower(address.str()); }
+std::string address_key(const EmailAddress& address) {
+  return ascii_lower(address.str());
+}
 
 }  // namespace communique

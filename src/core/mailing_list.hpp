@@ -48,7 +48,7 @@ struct Topic {
 };
 
 // Names used on the command line, in configuration, JSON and the database.
-std::string_view to_string(OptIn opt_in);          // "single" | "double"
+std::string_view to_string(OptIn opt_in);               // "single" | "double"
 std::string_view to_string(ListVisibility visibility);  // "public" | "private"
 std::optional<OptIn> parse_opt_in(std::string_view text);
 std::optional<ListVisibility> parse_visibility(std::string_view text);

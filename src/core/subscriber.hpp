@@ -44,8 +44,9 @@ struct Subscription {
   Timestamp updated_at{};
 };
 
-std::string_view to_string(SubscriberStatus status);    // "enabled" | "blocklisted"
-std::string_view to_string(SubscriptionStatus status);  // "unconfirmed" | "confirmed" | "unsubscribed"
+std::string_view to_string(SubscriberStatus status);  // "enabled" | "blocklisted"
+std::string_view to_string(
+    SubscriptionStatus status);  // "unconfirmed" | "confirmed" | "unsubscribed"
 std::optional<SubscriberStatus> parse_subscriber_status(std::string_view text);
 std::optional<SubscriptionStatus> parse_subscription_status(std::string_view text);
 

@@ -10,9 +10,9 @@
 namespace communique {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST"...
-  std::string path;    // without the query string
-  std::string query;   // after '?', undecoded
+  std::string method;                          // "GET", "POST"...
+  std::string path;                            // without the query string
+  std::string query;                           // after '?', undecoded
   std::map<std::string, std::string> headers;  // names lower-cased
   std::map<std::string, std::string> params;   // from the route pattern: {id} → params["id"]
   std::string body;

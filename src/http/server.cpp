@@ -41,8 +41,9 @@ struct ServerState {
 
 Result<tcp::endpoint> parse_listen(const std::string& listen) {
   const auto colon = listen.rfind(':');
-  const auto bad = make_error(ErrorCode::invalid_input,
-                              "listen address '" + listen + "' is not HOST:PORT, e.g. 127.0.0.1:8080");
+  const auto bad =
+      make_error(ErrorCode::invalid_input,
+                 "listen address '" + listen + "' is not HOST:PORT, e.g. 127.0.0.1:8080");
   if (colon == std::string::npos) {
     return bad;
   }
@@ -167,15 +168,16 @@ asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
     std::string route;
     // The lambda captures by reference only: GCC 12 miscompiles init-captures of
     // coroutine locals (the moved value is destroyed twice).
-    HttpResponse response = co_await run_blocking(
-        state.pool, [&state, &request, &route] { return state.router.handle(std::move(request), &route); });
+    HttpResponse response = co_await run_blocking(state.pool, [&state, &request, &route] {
+      return state.router.handle(std::move(request), &route);
+    });
     const int status = response.status;
     auto out = to_beast(std::move(response), in.version(), keep_alive, head);
     stream.expires_after(state.settings.read_timeout);
     co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
     --state.in_flight;
-    const auto elapsed = std::chrono::duration<double, std::milli>(
-        std::chrono::steady_clock::now() - started);
+    const auto elapsed =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
     log->info("{} {} {} {:.1f}ms", method, route, status, elapsed.count());
     if (ec || !keep_alive) {
       break;
@@ -188,7 +190,8 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ServerState& state) {
   auto executor = co_await asio::this_coro::executor;
   for (;;) {
     beast::error_code ec;
-    tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket =
+        co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (!acceptor.is_open()) {
         co_return;
@@ -235,9 +238,9 @@ Result<void> serve(const ServerSettings& settings, const Router& router, Blockin
     acceptor.listen(asio::socket_base::max_listen_connections, ec);
   }
   if (ec) {
-    return make_error(ErrorCode::unavailable,
-                      "cannot listen on " + settings.listen + ": " + ec.message() +
-                          "; pick another with --listen HOST:PORT");
+    return make_error(ErrorCode::unavailable, "cannot listen on " + settings.listen + ": " +
+                                                  ec.message() +
+                                                  "; pick another with --listen HOST:PORT");
   }
   const auto bound = acceptor.local_endpoint();
   ServerState state{settings, router, pool};
@@ -247,8 +250,8 @@ Result<void> serve(const ServerSettings& settings, const Router& router, Blockin
     if (error) {
       return;
     }
-    logger("http")->info("signal {}: stopping (waiting for {} request(s) in flight)",
-                         signal_number, state.in_flight.load());
+    logger("http")->info("signal {}: stopping (waiting for {} request(s) in flight)", signal_number,
+                         state.in_flight.load());
     state.stopping = true;
     beast::error_code ignored;
     acceptor.close(ignored);

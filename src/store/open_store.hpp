@@ -11,7 +11,7 @@
 namespace communique {
 
 struct StoreSettings {
-  std::string backend = "sqlite";          // the only backend so far
+  std::string backend = "sqlite";             // the only backend so far
   std::string sqlite_file = "communique.db";  // relative to the data directory
   int busy_timeout_ms = 5000;
   int sqlite_cache_mb = 16;  // page cache of the SQLite connection

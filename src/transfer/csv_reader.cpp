@@ -13,7 +13,9 @@ enum class State { field_start, unquoted, quoted, quote_in_quoted, skip_line };
 }  // namespace
 
 CsvReader::CsvReader(std::istream& input, CsvReaderSettings settings)
-    : input_(input), settings_(settings), buffer_(std::max<std::size_t>(1, settings.buffer_bytes)) {}
+    : input_(input),
+      settings_(settings),
+      buffer_(std::max<std::size_t>(1, settings.buffer_bytes)) {}
 
 bool CsvReader::refill() {
   if (at_start_) {

@@ -3,11 +3,10 @@
 namespace communique {
 
 void append_csv_field(std::string& out, std::string_view field, FormulaGuard guard) {
-  const bool formula = guard == FormulaGuard::on && !field.empty() && std::string_view("=+-@").find(field.front()) !=
-                                             std::string_view::npos;
-  const bool needs_quotes =
-      formula || field.find_first_of(",\"\r\n") != std::string_view::npos ||
-      (!field.empty() && (field.front() == ' ' || field.back() == ' '));
+  const bool formula = guard == FormulaGuard::on && !field.empty() &&
+                       std::string_view("=+-@").find(field.front()) != std::string_view::npos;
+  const bool needs_quotes = formula || field.find_first_of(",\"\r\n") != std::string_view::npos ||
+                            (!field.empty() && (field.front() == ' ' || field.back() == ' '));
   if (!needs_quotes) {
     out.append(field);
     return;

@@ -47,7 +47,7 @@ Result<std::int64_t> export_members(Store& store, ListId list, ExportFormat form
                                     std::ostream& out) {
   std::int64_t written = 0;
   if (format == ExportFormat::csv) {
-    const std::string header[] = {"email",      "name",       "lang",      "status",
+    const std::string header[] = {"email",        "name",       "lang",       "status",
                                   "subscription", "created_at", "updated_at", "attributes"};
     write_csv_record(out, header, FormulaGuard::off);
   } else {
@@ -66,7 +66,8 @@ Result<std::int64_t> export_members(Store& store, ListId list, ExportFormat form
                                     s.attributes_json};
       write_csv_record(out, fields, FormulaGuard::off);
     } else {
-      out << (written == 0 ? "\n" : ",\n") << to_json(member).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      out << (written == 0 ? "\n" : ",\n")
+          << to_json(member).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     ++written;
     return check(out);

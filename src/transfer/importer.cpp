@@ -91,8 +91,8 @@ Result<ImportRecord> to_record(const CsvRecord& row, const ColumnMap& columns,
   }
   if (row.fields.size() != columns.width) {
     return make_error(ErrorCode::invalid_input,
-                      fmt::format("the row has {} fields but the header has {}",
-                                  row.fields.size(), columns.width));
+                      fmt::format("the row has {} fields but the header has {}", row.fields.size(),
+                                  columns.width));
   }
   for (std::size_t i = 0; i < row.fields.size(); ++i) {
     if (!is_valid_utf8(row.fields[i])) {
@@ -137,7 +137,8 @@ Result<ImportRecord> to_record(const CsvRecord& row, const ColumnMap& columns,
     }
   }
   if (!attributes.empty()) {
-    record.attributes_json = attributes.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    record.attributes_json =
+        attributes.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   return record;
 }
@@ -209,14 +210,13 @@ void sort_by_address(std::vector<ImportRecord>& records) {
   auto fold = [](char c) {
     return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   };
-  std::stable_sort(records.begin(), records.end(),
-                   [&](const ImportRecord& a, const ImportRecord& b) {
-                     const auto& x = a.email.str();
-                     const auto& y = b.email.str();
-                     return std::lexicographical_compare(
-                         x.begin(), x.end(), y.begin(), y.end(),
-                         [&](char l, char r) { return fold(l) < fold(r); });
-                   });
+  std::stable_sort(
+      records.begin(), records.end(), [&](const ImportRecord& a, const ImportRecord& b) {
+        const auto& x = a.email.str();
+        const auto& y = b.email.str();
+        return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end(),
+                                            [&](char l, char r) { return fold(l) < fold(r); });
+      });
 }
 
 // What the reading thread found besides the batches.
@@ -228,8 +228,8 @@ struct ReadOutcome {
 // Reads, checks and batches the rows after the header; rejected rows go to `rejects`.
 // Stops early when `batches` is closed by the writer.
 ReadOutcome read_rows(CsvReader& reader, const ColumnMap& columns, const CsvRecord& header,
-                      RejectsWriter& rejects, std::size_t batch_size,
-                      BoundedQueue<Batch>& batches, const std::filesystem::path& file) {
+                      RejectsWriter& rejects, std::size_t batch_size, BoundedQueue<Batch>& batches,
+                      const std::filesystem::path& file) {
   ReadOutcome outcome;
   Batch batch;
   batch.records.reserve(batch_size);
@@ -262,8 +262,8 @@ ReadOutcome read_rows(CsvReader& reader, const ColumnMap& columns, const CsvReco
     }
   }
   if (reader.input_failed()) {
-    outcome.error = make_error(ErrorCode::io, fmt::format("reading {} failed after line {}",
-                                                          file.string(), row.line));
+    outcome.error = make_error(
+        ErrorCode::io, fmt::format("reading {} failed after line {}", file.string(), row.line));
     return outcome;
   }
   sort_by_address(batch.records);
@@ -280,10 +280,9 @@ Result<ImportSummary> Importer::run(const ImportRequest& request,
   auto list = store_.find_list(request.list_name);
   if (!list) {
     if (list.error().code == ErrorCode::not_found) {
-      return make_error(ErrorCode::not_found,
-                        "there is no list named '" + request.list_name +
-                            "'; create it with: communique lists create '" + request.list_name +
-                            "'");
+      return make_error(ErrorCode::not_found, "there is no list named '" + request.list_name +
+                                                  "'; create it with: communique lists create '" +
+                                                  request.list_name + "'");
     }
     return std::move(list).error();
   }
@@ -298,8 +297,9 @@ Result<ImportSummary> Importer::run(const ImportRequest& request,
   CsvRecord header;
   if (!reader.next(header)) {
     return make_error(ErrorCode::invalid_input,
-                      request.file.string() + " is empty; the first line must name the columns, "
-                                              "for example: email,name,lang");
+                      request.file.string() +
+                          " is empty; the first line must name the columns, "
+                          "for example: email,name,lang");
   }
   auto columns = map_columns(header);
   if (!columns) {
@@ -318,8 +318,8 @@ Result<ImportSummary> Importer::run(const ImportRequest& request,
   BoundedQueue<Batch> batches(1);
   ReadOutcome read_outcome;
   std::thread reading([&] {
-    read_outcome = read_rows(reader, *columns, header, rejects, settings_.batch_size, batches,
-                             request.file);
+    read_outcome =
+        read_rows(reader, *columns, header, rejects, settings_.batch_size, batches, request.file);
     batches.close();
   });
   std::optional<Error> write_error;

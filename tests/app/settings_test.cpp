@@ -29,11 +29,12 @@ TEST_F(SettingsTest, DefaultsWithoutFileOrEnvironment) {
 }
 
 TEST_F(SettingsTest, FileValuesAndEnvironmentOverrides) {
-  auto file = write("[server]\nlisten = \"0.0.0.0:9000\"\nread_timeout_seconds = 5\n"
-                    "[import]\nbatch_size = 100\n[log]\nlevel = \"debug\"\n");
-  auto settings = load_settings(file, {{"COMMUNIQUE_IMPORT__BATCH_SIZE", "250"},
-                                       {"COMMUNIQUE_UNRELATED", "x"},
-                                       {"HOME", "/root"}});
+  auto file = write(
+      "[server]\nlisten = \"0.0.0.0:9000\"\nread_timeout_seconds = 5\n"
+      "[import]\nbatch_size = 100\n[log]\nlevel = \"debug\"\n");
+  auto settings = load_settings(
+      file,
+      {{"COMMUNIQUE_IMPORT__BATCH_SIZE", "250"}, {"COMMUNIQUE_UNRELATED", "x"}, {"HOME", "/root"}});
   ASSERT_TRUE(settings) << settings.error().message;
   EXPECT_EQ(settings->server.listen, "0.0.0.0:9000");
   EXPECT_EQ(settings->server.read_timeout, std::chrono::seconds(5));

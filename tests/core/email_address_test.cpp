@@ -95,16 +95,19 @@ TEST(EmailAddress, EnforcesLengthLimits) {
   const std::string local64(64, 'a');
   const std::string local65(65, 'a');
   EXPECT_EQ(normalised(local64 + "@example.org"), local64 + "@example.org");
-  EXPECT_EQ(rejection(local65 + "@example.org"), "the part before '@' is longer than 64 characters");
+  EXPECT_EQ(rejection(local65 + "@example.org"),
+            "the part before '@' is longer than 64 characters");
 
   const std::string label63(63, 'b');
   const std::string label64(64, 'b');
   EXPECT_EQ(normalised("a@" + label63 + ".org"), "a@" + label63 + ".org");
-  EXPECT_EQ(rejection("a@" + label64 + ".org"), "a label of the domain is longer than 63 characters");
+  EXPECT_EQ(rejection("a@" + label64 + ".org"),
+            "a label of the domain is longer than 63 characters");
 
   // 63+1+63+1+63+1+61 = 253 octets: the longest domain; with a 1-octet local part, 255
   // octets in all, over the 254-octet limit of a whole address.
-  const std::string domain253 = label63 + "." + label63 + "." + label63 + "." + std::string(57, 'c') + ".org";
+  const std::string domain253 =
+      label63 + "." + label63 + "." + label63 + "." + std::string(57, 'c') + ".org";
   ASSERT_EQ(domain253.size(), 253u);
   EXPECT_EQ(rejection("a@" + domain253), "the address is longer than 254 characters");
   EXPECT_EQ(rejection("a@" + domain253 + "x"), "the domain is longer than 253 characters");

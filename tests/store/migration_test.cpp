@@ -6,9 +6,8 @@ namespace communique {
 namespace {
 
 TEST(Migrations, OrdersByNumberAndIgnoresOtherFiles) {
-  const EmbeddedFile files[] = {{"0002_topics.sql", "B"},
-                                {"queries.sql", "Q"},
-                                {"0001_initial.sql", "A"}};
+  const EmbeddedFile files[] = {
+      {"0002_topics.sql", "B"}, {"queries.sql", "Q"}, {"0001_initial.sql", "A"}};
   auto migrations = collect_migrations(files);
   ASSERT_TRUE(migrations);
   ASSERT_EQ(migrations->size(), 2u);

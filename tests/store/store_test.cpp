@@ -40,8 +40,8 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
                              std::string attributes = "{}") {
     auto address = EmailAddress::parse(email);
     EXPECT_TRUE(address);
-    return ImportRecord{.email = *address, .name = std::move(name),
-                        .attributes_json = std::move(attributes)};
+    return ImportRecord{
+        .email = *address, .name = std::move(name), .attributes_json = std::move(attributes)};
   }
 
   Subscriber subscriber(const std::string& email) {
@@ -67,10 +67,11 @@ TEST_P(StoreTest, AppliesMigrationsOnceAndKeepsData) {
 }
 
 TEST_P(StoreTest, ListNamesAreUniqueIgnoringCase) {
-  auto created = store_->create_list(
-      NewList{.name = "Press", .description = "Statements", .visibility = ListVisibility::private_list,
-              .opt_in = OptIn::double_opt_in},
-      fixed_time());
+  auto created = store_->create_list(NewList{.name = "Press",
+                                             .description = "Statements",
+                                             .visibility = ListVisibility::private_list,
+                                             .opt_in = OptIn::double_opt_in},
+                                     fixed_time());
   ASSERT_TRUE(created);
   auto found = store_->find_list("press");
   ASSERT_TRUE(found);
@@ -124,7 +125,7 @@ TEST_P(StoreTest, ImportAddsNewSubscribersAndUpdatesKnownOnes) {
 
   auto ann = subscriber("ann@example.org");
   EXPECT_EQ(ann.email, "ann@example.org");
-  EXPECT_EQ(ann.name, "Ann");  // absent field kept
+  EXPECT_EQ(ann.name, "Ann");                                       // absent field kept
   EXPECT_EQ(ann.attributes_json, R"({"city":"Oslo","org":"UN"})");  // merged
   EXPECT_EQ(ann.created_at, fixed_time());
   EXPECT_EQ(ann.updated_at, fixed_time(60));
@@ -138,8 +139,8 @@ TEST_P(StoreTest, SkipModeLeavesKnownSubscribersAlone) {
   std::vector<ImportRecord> first{record("ann@example.org", "Ann")};
   ASSERT_TRUE(store_->import_batch(list.id, first, {.now = fixed_time()}));
   std::vector<ImportRecord> second{record("ann@example.org", "Changed"), record("new@example.org")};
-  auto counts = store_->import_batch(
-      other.id, second, {.mode = ImportMode::skip_existing, .now = fixed_time(5)});
+  auto counts = store_->import_batch(other.id, second,
+                                     {.mode = ImportMode::skip_existing, .now = fixed_time(5)});
   ASSERT_TRUE(counts);
   EXPECT_EQ(counts->imported, 1);
   EXPECT_EQ(counts->skipped, 1);
@@ -166,15 +167,17 @@ TEST_P(StoreTest, ImportNeverRevivesAnUnsubscribedMember) {
 TEST_P(StoreTest, ImportPromotesUnconfirmedButNeverDemotes) {
   auto list = make_list("press");
   std::vector<ImportRecord> records{record("ann@example.org"), record("bob@example.org")};
-  ASSERT_TRUE(store_->import_batch(list.id, std::span(records).first(1),
-                                   {.status = SubscriptionStatus::unconfirmed, .now = fixed_time()}));
+  ASSERT_TRUE(
+      store_->import_batch(list.id, std::span(records).first(1),
+                           {.status = SubscriptionStatus::unconfirmed, .now = fixed_time()}));
   ASSERT_TRUE(store_->import_batch(list.id, std::span(records).last(1),
                                    {.status = SubscriptionStatus::confirmed, .now = fixed_time()}));
   // Ann is promoted by a confirmed import; Bob stays confirmed under an unconfirmed one.
   ASSERT_TRUE(store_->import_batch(list.id, std::span(records).first(1),
                                    {.status = SubscriptionStatus::confirmed, .now = fixed_time()}));
-  ASSERT_TRUE(store_->import_batch(list.id, std::span(records).last(1),
-                                   {.status = SubscriptionStatus::unconfirmed, .now = fixed_time()}));
+  ASSERT_TRUE(
+      store_->import_batch(list.id, std::span(records).last(1),
+                           {.status = SubscriptionStatus::unconfirmed, .now = fixed_time()}));
   EXPECT_EQ((*store_->subscriptions_of(subscriber("ann@example.org").id))[0].status,
             SubscriptionStatus::confirmed);
   EXPECT_EQ((*store_->subscriptions_of(subscriber("bob@example.org").id))[0].status,
@@ -258,13 +261,15 @@ TEST_P(StoreTest, UnknownSubscriberIsNotFound) {
   EXPECT_EQ(missing.error().code, ErrorCode::not_found);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Backends, StoreTest,
-    ::testing::Values(Backend{"sqlite",
-                              [](const std::filesystem::path& dir) {
-                                return open_store(StoreSettings{}, dir / "data");
-                              }}),
-    [](const ::testing::TestParamInfo<Backend>& backend) { return backend.param.name; });
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
+                         ::testing::Values(Backend{"sqlite",
+                                                   [](const std::filesystem::path& dir) {
+                                                     return open_store(StoreSettings{},
+                                                                       dir / "data");
+                                                   }}),
+                         [](const ::testing::TestParamInfo<Backend>& backend) {
+                           return backend.param.name;
+                         });
 
 }  // namespace
 }  // namespace communique

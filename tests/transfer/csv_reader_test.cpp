@@ -40,14 +40,19 @@ TEST(CsvReader, UnescapesDoubledQuotesAndKeepsEmbeddedLineBreaks) {
 TEST(CsvReader, HandlesCrlfLfAndLoneCrAlike) {
   for (const std::string eol : {"\n", "\r\n", "\r"}) {
     auto records = read_all("a,b" + eol + "1,2" + eol + "3,4" + eol);
-    ASSERT_EQ(records.size(), 3u) << "line end " << (eol == "\r" ? "CR" : eol == "\n" ? "LF" : "CRLF");
+    ASSERT_EQ(records.size(), 3u) << "line end "
+                                  << (eol == "\r"   ? "CR"
+                                      : eol == "\n" ? "LF"
+                                                    : "CRLF");
     EXPECT_EQ(records[2].fields, (Fields{"3", "4"}));
     EXPECT_EQ(records[2].line, 3u);
   }
 }
 
 TEST(CsvReader, DropsAByteOrderMark) {
-  auto records = read_all("\xEF\xBB\xBF" "email\nann@example.org\n");
+  auto records = read_all(
+      "\xEF\xBB\xBF"
+      "email\nann@example.org\n");
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[0].fields, (Fields{"email"}));
 }
@@ -109,7 +114,8 @@ TEST(CsvReader, OversizedRecordIsCutAtTheLimitAndReadingResumes) {
 
 TEST(CsvReader, TinyBuffersGiveTheSameRecords) {
   const std::string text =
-      "\xEF\xBB\xBF" "email,name\r\n\"a@x.org\",\"multi\r\nline \"\"q\"\"\"\r\nb@x.org,B\r\n";
+      "\xEF\xBB\xBF"
+      "email,name\r\n\"a@x.org\",\"multi\r\nline \"\"q\"\"\"\r\nb@x.org,B\r\n";
   auto reference = read_all(text);
   for (std::size_t size : {1u, 2u, 3u, 5u, 7u}) {
     auto records = read_all(text, CsvReaderSettings{.buffer_bytes = size});

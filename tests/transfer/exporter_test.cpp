@@ -19,10 +19,11 @@ class ExporterTest : public ::testing::Test {
   void SetUp() override {
     store_ = std::move(*open_store(StoreSettings{}, dir_.path()));
     list_ = *store_->create_list(NewList{.name = "press"}, fixed_time());
-    std::vector<ImportRecord> records{
-        {.email = *EmailAddress::parse("ann@example.org"), .name = "Ann, \"the\" first",
-         .language = "en", .attributes_json = R"({"city":"Oslo"})"},
-        {.email = *EmailAddress::parse("bob@example.org")}};
+    std::vector<ImportRecord> records{{.email = *EmailAddress::parse("ann@example.org"),
+                                       .name = "Ann, \"the\" first",
+                                       .language = "en",
+                                       .attributes_json = R"({"city":"Oslo"})"},
+                                      {.email = *EmailAddress::parse("bob@example.org")}};
     ASSERT_TRUE(store_->import_batch(list_.id, records, {.now = fixed_time()}));
   }
 

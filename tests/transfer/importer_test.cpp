@@ -79,7 +79,8 @@ class ImporterTest : public ::testing::Test {
 
   Result<ImportSummary> import(const std::filesystem::path& file, Store& store,
                                ImportMode mode = ImportMode::upsert, std::size_t batch = 2) {
-    Importer importer(store, [] { return fixed_time(); }, ImportSettings{.batch_size = batch});
+    Importer importer(
+        store, [] { return fixed_time(); }, ImportSettings{.batch_size = batch});
     return importer.run(ImportRequest{.file = file, .list_name = "press", .mode = mode}, nullptr);
   }
 
@@ -102,7 +103,8 @@ class ImporterTest : public ::testing::Test {
 
 TEST_F(ImporterTest, GoodAndBadRowsGiveExactCountsAndARejectsFile) {
   auto file = write_file("subs.csv",
-                         "\xEF\xBB\xBF" "Email,Name,lang,City\r\n"
+                         "\xEF\xBB\xBF"
+                         "Email,Name,lang,City\r\n"
                          "ann@example.org,Ann,en,Oslo\r\n"
                          "not-an-address,Bob,en,Rome\r\n"
                          "\"carl@example.org\",\"Carl, Jr.\",pt_br,\"Lis\nbon\"\r\n"
@@ -120,7 +122,8 @@ TEST_F(ImporterTest, GoodAndBadRowsGiveExactCountsAndARejectsFile) {
 
   auto rejects = read_csv(summary->rejects_file);
   ASSERT_EQ(rejects.size(), 6u);
-  EXPECT_EQ(rejects[0].fields, (std::vector<std::string>{"line", "reason", "Email", "Name", "lang", "City"}));
+  EXPECT_EQ(rejects[0].fields,
+            (std::vector<std::string>{"line", "reason", "Email", "Name", "lang", "City"}));
   EXPECT_EQ(rejects[1].fields[0], "3");
   EXPECT_EQ(rejects[1].fields[1], "invalid email: the address has no '@'");
   EXPECT_EQ(rejects[1].fields[2], "not-an-address");
@@ -156,7 +159,8 @@ TEST_F(ImporterTest, AnImportWithoutRejectsRemovesAStaleRejectsFile) {
 TEST_F(ImporterTest, HeaderProblemsStopBeforeAnyRow) {
   auto no_email = import(write_file("a.csv", "name,lang\nAnn,en\n"));
   ASSERT_FALSE(no_email);
-  EXPECT_NE(no_email.error().message.find("the header row has no 'email' column"), std::string::npos);
+  EXPECT_NE(no_email.error().message.find("the header row has no 'email' column"),
+            std::string::npos);
   auto twice = import(write_file("b.csv", "email,name,Email\nx@example.org,X,y\n"));
   ASSERT_FALSE(twice);
   EXPECT_NE(twice.error().message.find("names the column 'Email' twice"), std::string::npos);
@@ -167,7 +171,8 @@ TEST_F(ImporterTest, HeaderProblemsStopBeforeAnyRow) {
 }
 
 TEST_F(ImporterTest, UnknownListSaysHowToCreateIt) {
-  Importer importer(*store_, [] { return fixed_time(); }, ImportSettings{});
+  Importer importer(
+      *store_, [] { return fixed_time(); }, ImportSettings{});
   auto result = importer.run(
       ImportRequest{.file = write_file("a.csv", "email\n"), .list_name = "nope"}, nullptr);
   ASSERT_FALSE(result);
@@ -188,12 +193,12 @@ TEST_F(ImporterTest, SkipModeCountsKnownAddressesAsSkipped) {
 }
 
 TEST_F(ImporterTest, ReadsBackAnExportIgnoringReadOnlyColumns) {
-  auto file = write_file(
-      "export.csv",
-      "email,name,lang,status,subscription,created_at,updated_at,attributes\r\n"
-      "a@example.org,A,fr,enabled,confirmed,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,"
-      "\"{\"\"city\"\":\"\"Paris\"\",\"\"n\"\":3}\"\r\n"
-      "b@example.org,B,,enabled,confirmed,x,y,[1]\r\n");
+  auto file =
+      write_file("export.csv",
+                 "email,name,lang,status,subscription,created_at,updated_at,attributes\r\n"
+                 "a@example.org,A,fr,enabled,confirmed,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,"
+                 "\"{\"\"city\"\":\"\"Paris\"\",\"\"n\"\":3}\"\r\n"
+                 "b@example.org,B,,enabled,confirmed,x,y,[1]\r\n");
   auto summary = import(file);
   ASSERT_TRUE(summary);
   EXPECT_EQ(summary->imported, 1);
@@ -203,7 +208,8 @@ TEST_F(ImporterTest, ReadsBackAnExportIgnoringReadOnlyColumns) {
   auto a = store_->find_subscriber(*EmailAddress::parse("a@example.org"));
   EXPECT_EQ(a->attributes_json, R"({"city":"Paris","n":3})");
   auto rejects = read_csv(summary->rejects_file);
-  EXPECT_EQ(rejects[1].fields[1], "the attributes column is not a JSON object such as {\"city\":\"Oslo\"}");
+  EXPECT_EQ(rejects[1].fields[1],
+            "the attributes column is not a JSON object such as {\"city\":\"Oslo\"}");
 }
 
 TEST_F(ImporterTest, ADatabaseFailureKeepsWholeBatchesOnlyAndRerunFinishes) {
@@ -229,7 +235,8 @@ TEST_F(ImporterTest, ADatabaseFailureKeepsWholeBatchesOnlyAndRerunFinishes) {
 
 TEST_F(ImporterTest, ReportsProgressPerBatch) {
   auto file = write_file("subs.csv", "email\na@x.org\nb@x.org\nc@x.org\n");
-  Importer importer(*store_, [] { return fixed_time(); }, ImportSettings{.batch_size = 2});
+  Importer importer(
+      *store_, [] { return fixed_time(); }, ImportSettings{.batch_size = 2});
   std::vector<ImportProgress> seen;
   auto summary = importer.run(ImportRequest{.file = file, .list_name = "press"},
                               [&](const ImportProgress& p) { seen.push_back(p); });

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.hpp"
 
@@ -39,6 +40,22 @@ class Statement {
   Result<bool> step();
   // Runs a statement that returns no rows to completion.
   Result<void> run();
+
+  // Steps through every row, turning each into a value with `read(*this)`.
+  template <typename Read>
+  auto collect(Read read) -> Result<std::vector<decltype(read(*this))>> {
+    std::vector<decltype(read(*this))> rows;
+    for (;;) {
+      auto stepped = step();
+      if (!stepped) {
+        return std::move(stepped).error();
+      }
+      if (!*stepped) {
+        return rows;
+      }
+      rows.push_back(read(*this));
+    }
+  }
   void reset();
 
   std::int64_t column_int(int index) const;

@@ -15,15 +15,19 @@ namespace communique {
 namespace {
 
 // Propagates the error of a Result-returning expression out of the enclosing function.
-#define COMMUNIQUE_TRY(expr)                 \
-  do {                                       \
-    if (auto result_ = (expr); !result_) {   \
-      return std::move(result_).error();     \
-    }                                        \
+#define COMMUNIQUE_TRY(expr)               \
+  do {                                     \
+    if (auto result_ = (expr); !result_) { \
+      return std::move(result_).error();   \
+    }                                      \
   } while (false)
 
-std::int64_t to_unix(Timestamp time) { return time.time_since_epoch().count(); }
-Timestamp from_unix(std::int64_t seconds) { return Timestamp(std::chrono::seconds(seconds)); }
+std::int64_t to_unix(Timestamp time) {
+  return time.time_since_epoch().count();
+}
+Timestamp from_unix(std::int64_t seconds) {
+  return Timestamp(std::chrono::seconds(seconds));
+}
 
 // Rolls back unless commit() succeeded, so an early return never leaves a transaction
 // open or half a batch written.
@@ -116,11 +120,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteSettings& set
     return std::move(db).error();
   }
   auto owned = std::make_unique<sqlite::Database>(std::move(*db));
-  const std::string pragmas = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
-                              "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -" +
-                              std::to_string(settings.cache_mb * 1024) +
-                              "; PRAGMA busy_timeout = " +
-                              std::to_string(settings.busy_timeout_ms) + ";";
+  const std::string pragmas =
+      "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+      "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -" +
+      std::to_string(settings.cache_mb * 1024) +
+      "; PRAGMA busy_timeout = " + std::to_string(settings.busy_timeout_ms) + ";";
   COMMUNIQUE_TRY(owned->exec(pragmas, "pragmas"));
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(owned), std::move(*queries)));
   COMMUNIQUE_TRY(store->migrate());
@@ -133,12 +137,13 @@ Result<void> SqliteStore::migrate() {
   if (!migrations) {
     return std::move(migrations).error();
   }
-  COMMUNIQUE_TRY(db_->exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                           "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                           "applied_at INTEGER NOT NULL)",
-                           "create-schema-migrations"));
-  auto current_query = db_->prepare("SELECT coalesce(max(version), 0) FROM schema_migrations",
-                                    "schema-version");
+  COMMUNIQUE_TRY(
+      db_->exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                "applied_at INTEGER NOT NULL)",
+                "create-schema-migrations"));
+  auto current_query =
+      db_->prepare("SELECT coalesce(max(version), 0) FROM schema_migrations", "schema-version");
   if (!current_query) {
     return std::move(current_query).error();
   }
@@ -263,24 +268,15 @@ Result<std::vector<ListSummary>> SqliteStore::list_summaries() {
   if (!query) {
     return std::move(query).error();
   }
-  std::vector<ListSummary> summaries;
-  for (;;) {
-    auto row = (*query)->step();
-    if (!row) {
-      return std::move(row).error();
-    }
-    if (!*row) {
-      break;
-    }
+  return (*query)->collect([](const sqlite::Statement& row) {
     ListSummary summary;
-    summary.list = read_list(**query);
-    summary.confirmed = (*query)->column_int(6);
-    summary.unconfirmed = (*query)->column_int(7);
-    summary.unsubscribed = (*query)->column_int(8);
-    summary.topics = (*query)->column_int(9);
-    summaries.push_back(std::move(summary));
-  }
-  return summaries;
+    summary.list = read_list(row);
+    summary.confirmed = row.column_int(6);
+    summary.unconfirmed = row.column_int(7);
+    summary.unsubscribed = row.column_int(8);
+    summary.topics = row.column_int(9);
+    return summary;
+  });
 }
 
 Result<Topic> SqliteStore::create_topic(ListId list, const std::string& name,
@@ -315,19 +311,9 @@ Result<std::vector<Topic>> SqliteStore::topics(ListId list) {
     return std::move(query).error();
   }
   (*query)->bind(1, list);
-  std::vector<Topic> found;
-  for (;;) {
-    auto row = (*query)->step();
-    if (!row) {
-      return std::move(row).error();
-    }
-    if (!*row) {
-      break;
-    }
-    found.push_back(Topic{(*query)->column_int(0), (*query)->column_int(1),
-                          (*query)->column_text(2), (*query)->column_text(3)});
-  }
-  return found;
+  return (*query)->collect([](const sqlite::Statement& row) {
+    return Topic{row.column_int(0), row.column_int(1), row.column_text(2), row.column_text(3)};
+  });
 }
 
 Result<ImportCounts> SqliteStore::import_batch(ListId list, std::span<const ImportRecord> records,
@@ -472,25 +458,16 @@ Result<std::vector<Subscription>> SqliteStore::subscriptions_of(SubscriberId sub
     return std::move(query).error();
   }
   (*query)->bind(1, subscriber);
-  std::vector<Subscription> found;
-  for (;;) {
-    auto row = (*query)->step();
-    if (!row) {
-      return std::move(row).error();
-    }
-    if (!*row) {
-      break;
-    }
+  return (*query)->collect([](const sqlite::Statement& row) {
     Subscription subscription;
-    subscription.list_id = (*query)->column_int(0);
-    subscription.list_name = (*query)->column_text(1);
-    subscription.status = parse_subscription_status((*query)->column_text(2))
-                              .value_or(SubscriptionStatus::unconfirmed);
-    subscription.created_at = from_unix((*query)->column_int(3));
-    subscription.updated_at = from_unix((*query)->column_int(4));
-    found.push_back(std::move(subscription));
-  }
-  return found;
+    subscription.list_id = row.column_int(0);
+    subscription.list_name = row.column_text(1);
+    subscription.status =
+        parse_subscription_status(row.column_text(2)).value_or(SubscriptionStatus::unconfirmed);
+    subscription.created_at = from_unix(row.column_int(3));
+    subscription.updated_at = from_unix(row.column_int(4));
+    return subscription;
+  });
 }
 
 Result<std::int64_t> SqliteStore::count_subscribers(std::optional<ListId> list) {
@@ -511,8 +488,8 @@ Result<std::int64_t> SqliteStore::count_subscribers(std::optional<ListId> list) 
   return count;
 }
 
-Result<void> SqliteStore::for_each_member(
-    ListId list, const std::function<Result<void>(const Member&)>& visit) {
+Result<void> SqliteStore::for_each_member(ListId list,
+                                          const std::function<Result<void>(const Member&)>& visit) {
   std::lock_guard lock(mutex_);
   auto query = statement("list-members");
   if (!query) {
