@@ -144,6 +144,66 @@ int run_cli(int argc, char** argv) {
     };
   });
 
+  auto* issues = app.add_subcommand("issues", "Create and inspect issues (campaigns)");
+  issues->require_subcommand(1);
+  IssueCreateOptions issue_create;
+  auto* issues_create =
+      issues->add_subcommand("create",
+                             "Create a draft issue from a Markdown (or HTML) file; "
+                             "prints its id");
+  issues_create->add_option("--list", issue_create.lists, "A list it goes to (repeatable)")
+      ->required();
+  issues_create->add_option("--subject", issue_create.subject, "The subject line")->required();
+  issues_create->add_option("--body", issue_create.body, "The body: a Markdown file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  issues_create->add_option("--format", issue_create.format, "markdown or html")
+      ->check(CLI::IsMember({"markdown", "html"}))
+      ->capture_default_str();
+  issues_create
+      ->add_option("--template", issue_create.template_name,
+                   "Letter template: default, or NAME for DATA_DIR/templates/NAME.html "
+                   "and NAME.txt")
+      ->capture_default_str();
+  issues_create->add_option("--lang", issue_create.language, "Language of the issue (en, fr...)");
+  issues_create->add_option("--from-name", issue_create.from_name, "Sender name for this issue");
+  issues_create->add_option("--from-address", issue_create.from_address,
+                            "Sender address for this issue");
+  issues_create->add_option("--reply-to", issue_create.reply_to, "Reply-To for this issue");
+  issues_create->callback(
+      [&] { command = [&] { return run_issues_create(global, issue_create); }; });
+  bool issues_json = false;
+  auto* issues_ls = issues->add_subcommand("ls", "Show every issue, newest first");
+  issues_ls->add_flag("--json", issues_json, "Print JSON");
+  issues_ls->callback([&] {
+    command = [&] {
+      return run_issues_ls(global, issues_json ? OutputFormat::json : OutputFormat::text);
+    };
+  });
+  std::int64_t show_issue = 0;
+  auto* issues_show = issues->add_subcommand("show", "Show one issue and its body");
+  issues_show->add_option("ID", show_issue, "The issue's id")->required();
+  issues_show->callback([&] { command = [&] { return run_issues_show(global, show_issue); }; });
+
+  RenderOptions render;
+  auto* render_cmd = app.add_subcommand(
+      "render", "Print the exact bytes of the letter ISSUE would send to one subscriber");
+  render_cmd->add_option("ISSUE", render.issue, "The issue's id")->required();
+  render_cmd->add_option("--to", render.to, "The subscriber's address")->required();
+  render_cmd->callback([&] { command = [&] { return run_render(global, render); }; });
+
+  auto* dkim = app.add_subcommand("dkim", "DKIM keys for signing letters");
+  dkim->require_subcommand(1);
+  DkimKeygenOptions keygen;
+  auto* keygen_cmd = dkim->add_subcommand(
+      "keygen", "Make a key under DATA_DIR/dkim and print the DNS TXT record to publish");
+  keygen_cmd->add_option("--domain", keygen.domain, "The signing domain (d=)")->required();
+  keygen_cmd->add_option("--selector", keygen.selector, "The selector (s=)")->required();
+  keygen_cmd->add_option("--algorithm", keygen.algorithm, "rsa (2048 bits) or ed25519")
+      ->check(CLI::IsMember({"rsa", "ed25519"}))
+      ->capture_default_str();
+  keygen_cmd->callback([&] { command = [&] { return run_dkim_keygen(global, keygen); }; });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/progress_bar.hpp"
+#include "app/runtime.hpp"
 #include "app/settings.hpp"
 #include "async/blocking_pool.hpp"
 #include "base/log.hpp"
@@ -19,59 +20,6 @@
 namespace communique {
 
 namespace {
-
-enum class Verbosity { quiet, chatty };  // commands log warnings; the server logs requests
-
-int fail(const std::string& message) {
-  fmt::print(stderr, "communique: {}\n", message);
-  return 1;
-}
-
-int fail(const Error& error) {
-  return fail(error.message);
-}
-
-struct Runtime {
-  AppSettings settings;
-  std::unique_ptr<Store> store;
-};
-
-Result<Runtime> open_runtime(const GlobalOptions& global, Verbosity verbosity) {
-  auto settings = load_settings(global.config, process_environment());
-  if (!settings) {
-    return make_error(settings.error().code, "configuration: " + settings.error().message);
-  }
-  const std::string level = global.log_level.value_or(
-      settings->log_level.value_or(verbosity == Verbosity::chatty ? "info" : "warn"));
-  if (!set_log_level(level)) {
-    return make_error(
-        ErrorCode::invalid_input,
-        "unknown log level '" + level + "'; use trace, debug, info, warn, error or off");
-  }
-  auto store = open_store(settings->store, global.data_dir);
-  if (!store) {
-    return std::move(store).error();
-  }
-  return Runtime{std::move(*settings), std::move(*store)};
-}
-
-// The runtime and the list named `name`, for the commands that work on one list.
-struct ListRuntime {
-  Runtime runtime;
-  MailingList list;
-};
-
-Result<ListRuntime> open_list(const GlobalOptions& global, const std::string& name) {
-  auto runtime = open_runtime(global, Verbosity::quiet);
-  if (!runtime) {
-    return std::move(runtime).error();
-  }
-  auto list = runtime->store->find_list(name);
-  if (!list) {
-    return std::move(list).error();
-  }
-  return ListRuntime{std::move(*runtime), std::move(*list)};
-}
 
 std::string with_thousands(std::int64_t value) {
   std::string digits = std::to_string(value);

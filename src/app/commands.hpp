@@ -4,9 +4,11 @@
 // the process exit code: 0 done, 1 failed.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace communique {
 
@@ -47,6 +49,29 @@ struct ExportOptions {
 
 enum class OutputFormat { text, json };
 
+struct IssueCreateOptions {
+  std::vector<std::string> lists;
+  std::string subject;
+  std::filesystem::path body;
+  std::string format = "markdown";
+  std::string template_name = "default";
+  std::string language;
+  std::string from_name;
+  std::string from_address;
+  std::string reply_to;
+};
+
+struct RenderOptions {
+  std::int64_t issue = 0;
+  std::string to;
+};
+
+struct DkimKeygenOptions {
+  std::string domain;
+  std::string selector;
+  std::string algorithm = "rsa";
+};
+
 int run_version();
 int run_serve(const GlobalOptions& global, const ServeOptions& options);
 int run_lists_create(const GlobalOptions& global, const ListCreateOptions& options);
@@ -56,6 +81,11 @@ int run_topics_ls(const GlobalOptions& global, const std::string& list);
 int run_import(const GlobalOptions& global, const ImportOptions& options);
 int run_export(const GlobalOptions& global, const ExportOptions& options);
 int run_subscribers_count(const GlobalOptions& global, const std::optional<std::string>& list);
+int run_issues_create(const GlobalOptions& global, const IssueCreateOptions& options);
+int run_issues_ls(const GlobalOptions& global, OutputFormat format);
+int run_issues_show(const GlobalOptions& global, std::int64_t issue);
+int run_render(const GlobalOptions& global, const RenderOptions& options);
+int run_dkim_keygen(const GlobalOptions& global, const DkimKeygenOptions& options);
 int run_subscribers_show(const GlobalOptions& global, const std::string& email,
                          OutputFormat format);
 

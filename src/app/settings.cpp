@@ -6,6 +6,8 @@
 #include <toml++/toml.h>
 
 #include "base/text.hpp"
+#include "core/email_address.hpp"
+#include "core/subscriber.hpp"
 
 extern char** environ;
 
@@ -73,6 +75,34 @@ class SettingsSource {
     return read_value;
   }
 
+  // An array of tables with string fields name and url (from the file only).
+  Result<void> read(const std::string& section, const std::string& key,
+                    std::vector<SocialLink>& out) {
+    const std::string name = section + "." + key;
+    known_.insert(name);
+    auto node = table_.at_path(name);
+    if (!node) {
+      return ok();
+    }
+    const auto* array = node.as_array();
+    if (array == nullptr) {
+      return make_error(
+          ErrorCode::invalid_input,
+          name + " must be a list such as [{ name = \"Telegram\", url = \"https://...\" }]");
+    }
+    out.clear();
+    for (const auto& item : *array) {
+      const auto* entry = item.as_table();
+      auto link_name = entry ? (*entry)["name"].value<std::string>() : std::nullopt;
+      auto link_url = entry ? (*entry)["url"].value<std::string>() : std::nullopt;
+      if (!link_name || !link_url) {
+        return make_error(ErrorCode::invalid_input, name + ": every entry needs a name and a url");
+      }
+      out.push_back({*link_name, *link_url});
+    }
+    return ok();
+  }
+
   // Every key given that no read() asked for is a mistake worth stopping for.
   Result<void> check_unknown() const {
     for (const auto& [section, node] : table_) {
@@ -104,6 +134,40 @@ class SettingsSource {
   std::map<std::string, std::string> overrides_;
   std::set<std::string> known_;
 };
+
+Result<void> validate_sender(SenderIdentity& sender) {
+  auto from = EmailAddress::parse(sender.from_address);
+  if (!from) {
+    return make_error(ErrorCode::invalid_input,
+                      "sender.from_address is not a valid address: " + from.error().message);
+  }
+  sender.from_address = from->str();
+  if (!sender.reply_to.empty()) {
+    auto reply_to = EmailAddress::parse(sender.reply_to);
+    if (!reply_to) {
+      return make_error(ErrorCode::invalid_input,
+                        "sender.reply_to is not a valid address: " + reply_to.error().message);
+    }
+    sender.reply_to = reply_to->str();
+  }
+  for (auto* text :
+       {&sender.organisation, &sender.from_name, &sender.postal_address, &sender.copyright}) {
+    auto checked = validate_display_name(*text);
+    if (!checked) {
+      return make_error(ErrorCode::invalid_input,
+                        "sender settings must be one line of text: " + checked.error().message);
+    }
+    *text = *checked;
+  }
+  if (!sender.base_url.starts_with("https://") && !sender.base_url.starts_with("http://")) {
+    return make_error(ErrorCode::invalid_input,
+                      "sender.base_url must start with https:// (or http:// for a local test)");
+  }
+  while (sender.base_url.ends_with('/')) {
+    sender.base_url.pop_back();
+  }
+  return ok();
+}
 
 }  // namespace
 
@@ -170,6 +234,19 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
       source.read("store", "sqlite_cache_mb", settings.store.sqlite_cache_mb),
       source.read("import", "batch_size", settings.import.batch_size),
       source.read("log", "level", level),
+      source.read("sender", "organisation", settings.sender.organisation),
+      source.read("sender", "from_name", settings.sender.from_name),
+      source.read("sender", "from_address", settings.sender.from_address),
+      source.read("sender", "reply_to", settings.sender.reply_to),
+      source.read("sender", "postal_address", settings.sender.postal_address),
+      source.read("sender", "copyright", settings.sender.copyright),
+      source.read("sender", "base_url", settings.sender.base_url),
+      source.read("sender", "social", settings.sender.social),
+      source.read("dkim", "domain", settings.dkim.domain),
+      source.read("dkim", "rsa_selector", settings.dkim.rsa_selector),
+      source.read("dkim", "rsa_key", settings.dkim.rsa_key),
+      source.read("dkim", "ed25519_selector", settings.dkim.ed25519_selector),
+      source.read("dkim", "ed25519_key", settings.dkim.ed25519_key),
   };
   for (const auto& read : reads) {
     if (!read) {
@@ -194,6 +271,15 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
   }
   if (settings.server.read_timeout.count() == 0 || settings.server.idle_timeout.count() == 0) {
     return make_error(ErrorCode::invalid_input, "server timeouts must be at least 1 second");
+  }
+  if (auto checked = validate_sender(settings.sender); !checked) {
+    return std::move(checked).error();
+  }
+  if (!settings.dkim.rsa_key.empty() && settings.dkim.rsa_selector.empty()) {
+    return make_error(ErrorCode::invalid_input, "dkim.rsa_key needs dkim.rsa_selector");
+  }
+  if (!settings.dkim.ed25519_key.empty() && settings.dkim.ed25519_selector.empty()) {
+    return make_error(ErrorCode::invalid_input, "dkim.ed25519_key needs dkim.ed25519_selector");
   }
   if (settings.store.sqlite_cache_mb < 1 || settings.store.sqlite_cache_mb > 65536) {
     return make_error(ErrorCode::invalid_input, "store.sqlite_cache_mb must be 1 to 65536");

@@ -9,6 +9,10 @@
 //   [store]   backend ("sqlite"), sqlite_file, busy_timeout_ms, sqlite_cache_mb
 //   [import]  batch_size
 //   [log]     level (trace, debug, info, warn, error, off)
+//   [sender]  organisation, from_name, from_address, reply_to, postal_address, copyright,
+//             base_url, social = [{ name = "...", url = "..." }, ...]
+//   [dkim]    domain, rsa_selector, rsa_key, ed25519_selector, ed25519_key (key paths are
+//             relative to the data directory)
 #pragma once
 
 #include <filesystem>
@@ -17,11 +21,20 @@
 #include <string>
 
 #include "base/result.hpp"
+#include "core/sender_identity.hpp"
 #include "http/server.hpp"
 #include "store/open_store.hpp"
 #include "transfer/importer.hpp"
 
 namespace communique {
+
+struct DkimSettings {
+  std::string domain;  // empty: the domain of sender.from_address
+  std::string rsa_selector;
+  std::string rsa_key;  // PEM file; empty: no RSA signature
+  std::string ed25519_selector;
+  std::string ed25519_key;  // PEM file; empty: no Ed25519 signature
+};
 
 struct AppSettings {
   ServerSettings server;
@@ -29,6 +42,8 @@ struct AppSettings {
   StoreSettings store;
   ImportSettings import;
   std::optional<std::string> log_level;  // unset: info for serve, warn for other commands
+  SenderIdentity sender;
+  DkimSettings dkim;
 };
 
 // Reads `file` (when given) and the COMMUNIQUE_* entries of `environment`.

@@ -189,3 +189,81 @@ Result<std::string> validate_display_name(std::string_view name) {
 }
 
 }  // namespace communique
+
+#include "core/issue.hpp"
+
+namespace communique {
+
+std::string_view to_string(IssueKind kind) {
+  return kind == IssueKind::digest ? "digest" : "letter";
+}
+
+std::string_view to_string(IssueStatus status) {
+  switch (status) {
+    case IssueStatus::draft:
+      return "draft";
+    case IssueStatus::scheduled:
+      return "scheduled";
+    case IssueStatus::sending:
+      return "sending";
+    case IssueStatus::paused:
+      return "paused";
+    case IssueStatus::sent:
+      return "sent";
+    case IssueStatus::cancelled:
+      return "cancelled";
+  }
+  return "draft";
+}
+
+std::string_view to_string(BodyFormat format) {
+  return format == BodyFormat::html ? "html" : "markdown";
+}
+
+std::optional<IssueKind> parse_issue_kind(std::string_view text) {
+  for (auto kind : {IssueKind::letter, IssueKind::digest}) {
+    if (to_string(kind) == text) {
+      return kind;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<IssueStatus> parse_issue_status(std::string_view text) {
+  for (auto status : {IssueStatus::draft, IssueStatus::scheduled, IssueStatus::sending,
+                      IssueStatus::paused, IssueStatus::sent, IssueStatus::cancelled}) {
+    if (to_string(status) == text) {
+      return status;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<BodyFormat> parse_body_format(std::string_view text) {
+  for (auto format : {BodyFormat::markdown, BodyFormat::html}) {
+    if (to_string(format) == text) {
+      return format;
+    }
+  }
+  return std::nullopt;
+}
+
+Result<std::string> validate_subject(std::string_view subject) {
+  const std::string_view trimmed = trim(subject);
+  if (trimmed.empty()) {
+    return make_error(ErrorCode::invalid_input, "the subject is empty");
+  }
+  if (!is_valid_utf8(trimmed)) {
+    return make_error(ErrorCode::invalid_input, "the subject is not valid UTF-8");
+  }
+  if (has_control_character(trimmed)) {
+    return make_error(ErrorCode::invalid_input,
+                      "the subject contains a control character (a line break or tab)");
+  }
+  if (code_points(trimmed) > 250) {
+    return make_error(ErrorCode::invalid_input, "the subject is longer than 250 characters");
+  }
+  return std::string(trimmed);
+}
+
+}  // namespace communique

@@ -20,6 +20,7 @@
 
 #include "base/result.hpp"
 #include "core/email_address.hpp"
+#include "core/issue.hpp"
 #include "core/mailing_list.hpp"
 #include "core/subscriber.hpp"
 
@@ -98,6 +99,19 @@ class Store {
   virtual Result<std::vector<Subscription>> subscriptions_of(SubscriberId subscriber) = 0;
   // All subscribers, or those of `list` who have not unsubscribed.
   virtual Result<std::int64_t> count_subscribers(std::optional<ListId> list) = 0;
+
+  // Issues. create_issue writes the issue, its lists and its sections as one transaction;
+  // not_found when a list does not exist.
+  virtual Result<Issue> create_issue(const Issue& issue, Timestamp now) = 0;
+  virtual Result<Issue> find_issue(IssueId id) = 0;
+  // Every issue, newest first, with its lists but without section bodies.
+  virtual Result<std::vector<Issue>> issues() = 0;
+
+  // The installation's secret named `name`, created from `generate()` on first use. Every
+  // caller (and every node sharing the database) gets the same value.
+  virtual Result<std::string> secret(const std::string& name,
+                                     const std::function<std::string()>& generate,
+                                     Timestamp now) = 0;
 
   // Calls `visit` for every member of `list` in the order they were added (an import
   // adds each batch in address order), streaming: memory does not

@@ -51,6 +51,15 @@ class FailingStore final : public Store {
   Result<std::int64_t> count_subscribers(std::optional<ListId> l) override {
     return inner_.count_subscribers(l);
   }
+  Result<Issue> create_issue(const Issue& i, Timestamp t) override {
+    return inner_.create_issue(i, t);
+  }
+  Result<Issue> find_issue(IssueId i) override { return inner_.find_issue(i); }
+  Result<std::vector<Issue>> issues() override { return inner_.issues(); }
+  Result<std::string> secret(const std::string& n, const std::function<std::string()>& g,
+                             Timestamp t) override {
+    return inner_.secret(n, g, t);
+  }
   Result<void> for_each_member(ListId l,
                                const std::function<Result<void>(const Member&)>& v) override {
     return inner_.for_each_member(l, v);

@@ -99,3 +99,38 @@ SELECT b.id, b.email, b.name, b.attributes, b.language, b.status, b.created_at, 
 FROM subscriptions s JOIN subscribers b ON b.id = s.subscriber_id
 WHERE s.list_id = ?1
 ORDER BY s.subscriber_id;
+
+-- name: insert-issue
+INSERT INTO issues (kind, status, subject, from_name, from_address, reply_to, template,
+                    language, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+RETURNING id;
+
+-- name: insert-issue-list
+INSERT INTO issue_lists (issue_id, list_id) VALUES (?1, ?2);
+
+-- name: insert-issue-section
+INSERT INTO issue_sections (issue_id, position, title, format, body) VALUES (?1, ?2, ?3, ?4, ?5);
+
+-- name: get-issue
+SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
+       created_at, updated_at
+FROM issues WHERE id = ?1;
+
+-- name: all-issues
+SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
+       created_at, updated_at
+FROM issues ORDER BY id DESC;
+
+-- name: lists-of-issue
+SELECT list_id FROM issue_lists WHERE issue_id = ?1 ORDER BY list_id;
+
+-- name: sections-of-issue
+SELECT title, format, body FROM issue_sections WHERE issue_id = ?1 ORDER BY position;
+
+-- name: insert-secret-if-missing
+INSERT INTO secrets (name, value, created_at) VALUES (?1, ?2, ?3)
+ON CONFLICT (name) DO NOTHING;
+
+-- name: get-secret
+SELECT value FROM secrets WHERE name = ?1;

@@ -95,6 +95,22 @@ Subscriber read_subscriber(const sqlite::Statement& row) {
   return subscriber;
 }
 
+Issue read_issue(const sqlite::Statement& row) {
+  Issue issue;
+  issue.id = row.column_int(0);
+  issue.kind = parse_issue_kind(row.column_text(1)).value_or(IssueKind::letter);
+  issue.status = parse_issue_status(row.column_text(2)).value_or(IssueStatus::draft);
+  issue.subject = row.column_text(3);
+  issue.from_name = row.column_text(4);
+  issue.from_address = row.column_text(5);
+  issue.reply_to = row.column_text(6);
+  issue.template_name = row.column_text(7);
+  issue.language = row.column_text(8);
+  issue.created_at = from_unix(row.column_int(9));
+  issue.updated_at = from_unix(row.column_int(10));
+  return issue;
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(std::unique_ptr<sqlite::Database> db, QueryCatalog queries)
@@ -486,6 +502,172 @@ Result<std::int64_t> SqliteStore::count_subscribers(std::optional<ListId> list) 
   const std::int64_t count = (*query)->column_int(0);
   (*query)->reset();
   return count;
+}
+
+Result<Issue> SqliteStore::create_issue(const Issue& issue, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto insert_query = statement("insert-issue");
+  auto list_query = statement("insert-issue-list");
+  auto section_query = statement("insert-issue-section");
+  for (const auto* query : {&insert_query, &list_query, &section_query}) {
+    if (!*query) {
+      return query->error();
+    }
+  }
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  auto& insert = **insert_query;
+  insert.bind(1, to_string(issue.kind));
+  insert.bind(2, to_string(issue.status));
+  insert.bind(3, issue.subject);
+  insert.bind(4, issue.from_name);
+  insert.bind(5, issue.from_address);
+  insert.bind(6, issue.reply_to);
+  insert.bind(7, issue.template_name);
+  insert.bind(8, issue.language);
+  insert.bind(9, to_unix(now));
+  auto row = insert.step();
+  if (!row) {
+    return std::move(row).error();
+  }
+  Issue created = issue;
+  created.id = insert.column_int(0);
+  created.created_at = now;
+  created.updated_at = now;
+  insert.reset();
+  for (ListId list : issue.lists) {
+    auto& add = **list_query;
+    add.reset();
+    add.bind(1, created.id);
+    add.bind(2, list);
+    if (auto added = add.run(); !added) {
+      if (added.error().code == ErrorCode::conflict) {
+        return make_error(ErrorCode::not_found, "a list of the issue does not exist");
+      }
+      return std::move(added).error();
+    }
+  }
+  std::int64_t position = 0;
+  for (const auto& section : issue.sections) {
+    auto& add = **section_query;
+    add.reset();
+    add.bind(1, created.id);
+    add.bind(2, position++);
+    add.bind(3, section.title);
+    add.bind(4, to_string(section.format));
+    add.bind(5, section.body);
+    COMMUNIQUE_TRY(add.run());
+  }
+  COMMUNIQUE_TRY(transaction.commit());
+  return created;
+}
+
+Result<std::vector<ListId>> SqliteStore::lists_of_issue(IssueId id) {
+  auto query = statement("lists-of-issue");
+  if (!query) {
+    return std::move(query).error();
+  }
+  (*query)->bind(1, id);
+  return (*query)->collect([](const sqlite::Statement& row) { return row.column_int(0); });
+}
+
+Result<Issue> SqliteStore::find_issue(IssueId id) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("get-issue");
+  if (!query) {
+    return std::move(query).error();
+  }
+  (*query)->bind(1, id);
+  auto row = (*query)->step();
+  if (!row) {
+    return std::move(row).error();
+  }
+  if (!*row) {
+    return make_error(ErrorCode::not_found, "there is no issue " + std::to_string(id));
+  }
+  Issue issue = read_issue(**query);
+  (*query)->reset();
+  auto lists = lists_of_issue(id);
+  if (!lists) {
+    return std::move(lists).error();
+  }
+  issue.lists = std::move(*lists);
+  auto sections_query = statement("sections-of-issue");
+  if (!sections_query) {
+    return std::move(sections_query).error();
+  }
+  (*sections_query)->bind(1, id);
+  auto sections = (*sections_query)->collect([](const sqlite::Statement& section) {
+    return IssueSection{section.column_text(0),
+                        parse_body_format(section.column_text(1)).value_or(BodyFormat::markdown),
+                        section.column_text(2)};
+  });
+  if (!sections) {
+    return std::move(sections).error();
+  }
+  issue.sections = std::move(*sections);
+  return issue;
+}
+
+Result<std::vector<Issue>> SqliteStore::issues() {
+  std::lock_guard lock(mutex_);
+  auto query = statement("all-issues");
+  if (!query) {
+    return std::move(query).error();
+  }
+  auto all = (*query)->collect(read_issue);
+  if (!all) {
+    return std::move(all).error();
+  }
+  for (auto& issue : *all) {
+    auto lists = lists_of_issue(issue.id);
+    if (!lists) {
+      return std::move(lists).error();
+    }
+    issue.lists = std::move(*lists);
+  }
+  return all;
+}
+
+Result<std::string> SqliteStore::secret(const std::string& name,
+                                        const std::function<std::string()>& generate,
+                                        Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto get = statement("get-secret");
+  if (!get) {
+    return std::move(get).error();
+  }
+  (*get)->bind(1, name);
+  auto row = (*get)->step();
+  if (!row) {
+    return std::move(row).error();
+  }
+  if (*row) {
+    auto value = (*get)->column_text(0);
+    (*get)->reset();
+    return value;
+  }
+  auto insert = statement("insert-secret-if-missing");
+  if (!insert) {
+    return std::move(insert).error();
+  }
+  (*insert)->bind(1, name);
+  (*insert)->bind(2, generate());
+  (*insert)->bind(3, to_unix(now));
+  COMMUNIQUE_TRY((*insert)->run());
+  // Another process may have won the race: read back whatever is stored.
+  auto reread = statement("get-secret");
+  if (!reread) {
+    return std::move(reread).error();
+  }
+  (*reread)->bind(1, name);
+  auto stored = (*reread)->step();
+  if (!stored || !*stored) {
+    return make_error(ErrorCode::storage, "the secret '" + name + "' could not be stored");
+  }
+  auto value = (*reread)->column_text(0);
+  (*reread)->reset();
+  return value;
 }
 
 Result<void> SqliteStore::for_each_member(ListId list,

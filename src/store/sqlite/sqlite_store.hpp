@@ -49,6 +49,11 @@ class SqliteStore final : public Store {
   Result<Subscriber> find_subscriber(const EmailAddress& email) override;
   Result<std::vector<Subscription>> subscriptions_of(SubscriberId subscriber) override;
   Result<std::int64_t> count_subscribers(std::optional<ListId> list) override;
+  Result<Issue> create_issue(const Issue& issue, Timestamp now) override;
+  Result<Issue> find_issue(IssueId id) override;
+  Result<std::vector<Issue>> issues() override;
+  Result<std::string> secret(const std::string& name, const std::function<std::string()>& generate,
+                             Timestamp now) override;
   Result<void> for_each_member(ListId list,
                                const std::function<Result<void>(const Member&)>& visit) override;
 
@@ -56,6 +61,7 @@ class SqliteStore final : public Store {
   SqliteStore(std::unique_ptr<sqlite::Database> db, QueryCatalog queries);
 
   Result<void> migrate();
+  Result<std::vector<ListId>> lists_of_issue(IssueId id);
   // The prepared statement of query `name`, reset and ready for bindings.
   Result<sqlite::Statement*> statement(std::string_view name);
 

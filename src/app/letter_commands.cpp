@@ -1,0 +1,319 @@
+// Commands for issues and letters: issues create|ls|show, render, dkim keygen.
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "app/commands.hpp"
+#include "app/runtime.hpp"
+#include "base/text.hpp"
+#include "mail/letter.hpp"
+
+namespace communique {
+
+namespace {
+
+constexpr std::string_view kLinkSecretName = "link-signing";
+
+Result<std::string> read_text_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return make_error(ErrorCode::io, "cannot read " + path.string());
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  std::string text = content.str();
+  if (text.starts_with("\xEF\xBB\xBF")) {
+    text.erase(0, 3);
+  }
+  if (!is_valid_utf8(text)) {
+    return make_error(ErrorCode::invalid_input, path.string() + " is not valid UTF-8");
+  }
+  return text;
+}
+
+std::filesystem::path in_data_dir(const GlobalOptions& global, const std::string& path) {
+  const std::filesystem::path given(path);
+  return given.is_absolute() ? given : global.data_dir / given;
+}
+
+// The composer for this installation: its link secret (created on first use), sender
+// identity and DKIM keys.
+Result<LetterComposer> make_composer(const GlobalOptions& global, Runtime& runtime) {
+  auto secret =
+      runtime.store->secret(std::string(kLinkSecretName), generate_secret, system_clock_now());
+  if (!secret) {
+    return std::move(secret).error();
+  }
+  auto links = LinkSigner::create(*secret);
+  if (!links) {
+    return std::move(links).error();
+  }
+  const auto& dkim = runtime.settings.dkim;
+  const auto& sender = runtime.settings.sender;
+  const std::string domain = !dkim.domain.empty()
+                                 ? dkim.domain
+                                 : sender.from_address.substr(sender.from_address.rfind('@') + 1);
+  std::vector<DkimSigner> signers;
+  for (const auto& [selector, file] : {std::pair{dkim.ed25519_selector, dkim.ed25519_key},
+                                       std::pair{dkim.rsa_selector, dkim.rsa_key}}) {
+    if (file.empty()) {
+      continue;
+    }
+    auto key = DkimKey::from_file(in_data_dir(global, file).string());
+    if (!key) {
+      return make_error(key.error().code, "dkim: " + key.error().message);
+    }
+    signers.push_back({domain, selector, std::move(*key)});
+  }
+  return LetterComposer(sender, std::move(*links), std::move(signers));
+}
+
+std::string list_names(Store& store, const std::vector<ListId>& ids) {
+  auto summaries = store.list_summaries();
+  std::string names;
+  for (ListId id : ids) {
+    std::string name = "#" + std::to_string(id);
+    if (summaries) {
+      for (const auto& s : *summaries) {
+        if (s.list.id == id) {
+          name = s.list.name;
+        }
+      }
+    }
+    names += (names.empty() ? "" : ", ") + name;
+  }
+  return names;
+}
+
+}  // namespace
+
+int run_issues_create(const GlobalOptions& global, const IssueCreateOptions& options) {
+  auto subject = validate_subject(options.subject);
+  if (!subject) {
+    return fail(subject.error());
+  }
+  auto format = parse_body_format(options.format);
+  if (!format) {
+    return fail("--format must be markdown or html, not '" + options.format + "'");
+  }
+  auto language = normalise_language(options.language);
+  if (!language) {
+    return fail(language.error());
+  }
+  auto body = read_text_file(options.body);
+  if (!body) {
+    return fail(body.error());
+  }
+  auto runtime = open_runtime(global, Verbosity::quiet);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  // A broken template is reported now, not when the letters go out.
+  if (auto templates = load_letter_templates(options.template_name, global.data_dir); !templates) {
+    return fail("template: " + templates.error().message);
+  }
+  Issue issue;
+  issue.subject = *subject;
+  issue.template_name = options.template_name;
+  issue.language = *language;
+  issue.sections.push_back({.title = "", .format = *format, .body = std::move(*body)});
+  for (const auto& [value, field, what] :
+       {std::tuple{&options.from_address, &issue.from_address, "--from-address"},
+        std::tuple{&options.reply_to, &issue.reply_to, "--reply-to"}}) {
+    if (!value->empty()) {
+      auto address = EmailAddress::parse(*value);
+      if (!address) {
+        return fail(std::string(what) + ": " + address.error().message);
+      }
+      *field = address->str();
+    }
+  }
+  if (!options.from_name.empty()) {
+    auto name = validate_display_name(options.from_name);
+    if (!name) {
+      return fail("--from-name: " + name.error().message);
+    }
+    issue.from_name = *name;
+  }
+  for (const auto& name : options.lists) {
+    auto list = runtime->store->find_list(name);
+    if (!list) {
+      return fail(list.error());
+    }
+    issue.lists.push_back(list->id);
+  }
+  auto created = runtime->store->create_issue(issue, system_clock_now());
+  if (!created) {
+    return fail(created.error());
+  }
+  fmt::print("{}\n", created->id);
+  return 0;
+}
+
+int run_issues_ls(const GlobalOptions& global, OutputFormat format) {
+  auto runtime = open_runtime(global, Verbosity::quiet);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  auto issues = runtime->store->issues();
+  if (!issues) {
+    return fail(issues.error());
+  }
+  if (format == OutputFormat::json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& issue : *issues) {
+      out.push_back({{"id", issue.id},
+                     {"kind", to_string(issue.kind)},
+                     {"status", to_string(issue.status)},
+                     {"subject", issue.subject},
+                     {"lists", list_names(*runtime->store, issue.lists)},
+                     {"created_at", format_iso8601(issue.created_at)}});
+    }
+    fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    return 0;
+  }
+  if (issues->empty()) {
+    fmt::print(stderr,
+               "no issues yet; create one with: communique issues create --list NAME "
+               "--subject TEXT --body FILE.md\n");
+    return 0;
+  }
+  fmt::print("{:>5}  {:<9}  {:<20}  {}\n", "ID", "STATUS", "CREATED", "SUBJECT");
+  for (const auto& issue : *issues) {
+    fmt::print("{:>5}  {:<9}  {:<20}  {}\n", issue.id, to_string(issue.status),
+               format_iso8601(issue.created_at), issue.subject);
+  }
+  return 0;
+}
+
+int run_issues_show(const GlobalOptions& global, std::int64_t id) {
+  auto runtime = open_runtime(global, Verbosity::quiet);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  auto issue = runtime->store->find_issue(id);
+  if (!issue) {
+    return fail(issue.error());
+  }
+  fmt::print("id:        {}\n", issue->id);
+  fmt::print("kind:      {}\n", to_string(issue->kind));
+  fmt::print("status:    {}\n", to_string(issue->status));
+  fmt::print("subject:   {}\n", issue->subject);
+  fmt::print("lists:     {}\n", list_names(*runtime->store, issue->lists));
+  fmt::print("template:  {}\n", issue->template_name);
+  fmt::print("language:  {}\n", issue->language);
+  fmt::print("created:   {}\n", format_iso8601(issue->created_at));
+  for (const auto& section : issue->sections) {
+    fmt::print("\n{}{}\n", section.title.empty() ? "" : "## " + section.title + "\n\n",
+               section.body);
+  }
+  return 0;
+}
+
+int run_render(const GlobalOptions& global, const RenderOptions& options) {
+  auto address = EmailAddress::parse(options.to);
+  if (!address) {
+    return fail("--to: " + address.error().message);
+  }
+  auto runtime = open_runtime(global, Verbosity::quiet);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  auto& store = *runtime->store;
+  auto issue = store.find_issue(options.issue);
+  if (!issue) {
+    return fail(issue.error());
+  }
+  if (issue->lists.empty()) {
+    return fail("issue " + std::to_string(issue->id) + " goes to no list");
+  }
+  auto subscriber = store.find_subscriber(*address);
+  if (!subscriber) {
+    return fail(subscriber.error().message +
+                "; import or add them first (communique import --list NAME FILE.csv)");
+  }
+  auto lists = store.list_summaries();
+  if (!lists) {
+    return fail(lists.error());
+  }
+  MailingList list;
+  for (const auto& summary : *lists) {
+    if (summary.list.id == issue->lists.front()) {
+      list = summary.list;
+    }
+  }
+  auto templates = load_letter_templates(issue->template_name, global.data_dir);
+  if (!templates) {
+    return fail("template: " + templates.error().message);
+  }
+  auto prepared = prepare_issue(*issue, list, std::move(*templates));
+  if (!prepared) {
+    return fail(prepared.error());
+  }
+  auto composer = make_composer(global, *runtime);
+  if (!composer) {
+    return fail(composer.error());
+  }
+  auto message =
+      composer->compose(*prepared, *subscriber, system_clock_now(), composer->new_message_id());
+  if (!message) {
+    return fail(message.error());
+  }
+  std::cout.write(message->data(), static_cast<std::streamsize>(message->size()));
+  std::cout.flush();
+  return std::cout ? 0 : fail("writing the message failed");
+}
+
+int run_dkim_keygen(const GlobalOptions& global, const DkimKeygenOptions& options) {
+  const bool rsa = options.algorithm == "rsa";
+  if (!rsa && options.algorithm != "ed25519") {
+    return fail("--algorithm must be rsa or ed25519, not '" + options.algorithm + "'");
+  }
+  auto domain_check = EmailAddress::parse("postmaster@" + options.domain);
+  if (!domain_check) {
+    return fail("--domain: " + domain_check.error().message);
+  }
+  const std::string domain(domain_check->domain());
+  for (char c : options.selector) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_' || c == '.')) {
+      return fail("--selector may hold letters, digits, '-', '_' and '.' only");
+    }
+  }
+  if (options.selector.empty()) {
+    return fail("--selector is empty");
+  }
+  auto key = DkimKey::generate(rsa ? DkimAlgorithm::rsa_sha256 : DkimAlgorithm::ed25519_sha256);
+  if (!key) {
+    return fail(key.error());
+  }
+  const std::string relative =
+      "dkim/" + options.selector + "." + domain + (rsa ? ".rsa" : ".ed25519") + ".pem";
+  const auto path = global.data_dir / relative;
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (std::filesystem::exists(path)) {
+    return fail(path.string() + " exists already; remove it or pick another selector");
+  }
+  {
+    const auto old_mask = umask(077);  // the private key is readable by its owner only
+    std::ofstream out(path, std::ios::binary);
+    out << key->private_pem();
+    umask(old_mask);
+    if (!out) {
+      return fail("cannot write " + path.string());
+    }
+  }
+  fmt::print(stderr, "wrote the private key to {}\n", path.string());
+  fmt::print(stderr, "publish this TXT record in DNS, then add to the configuration:\n");
+  fmt::print(stderr, "  [dkim]\n  {}_selector = \"{}\"\n  {}_key = \"{}\"\n\n",
+             rsa ? "rsa" : "ed25519", options.selector, rsa ? "rsa" : "ed25519", relative);
+  fmt::print("{}._domainkey.{}. IN TXT \"{}\"\n", options.selector, domain, key->dns_record());
+  return 0;
+}
+
+}  // namespace communique

@@ -1,0 +1,34 @@
+// Runtime: what a command needs once the command line is parsed: the settings (file and
+// environment) and the opened store; and the small helpers every command shares.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "app/commands.hpp"
+#include "app/settings.hpp"
+#include "store/store.hpp"
+
+namespace communique {
+
+enum class Verbosity { quiet, chatty };  // commands log warnings; the server logs requests
+
+struct Runtime {
+  AppSettings settings;
+  std::unique_ptr<Store> store;
+};
+
+Result<Runtime> open_runtime(const GlobalOptions& global, Verbosity verbosity);
+
+// The runtime and the list named `name`, for the commands that work on one list.
+struct ListRuntime {
+  Runtime runtime;
+  MailingList list;
+};
+Result<ListRuntime> open_list(const GlobalOptions& global, const std::string& name);
+
+// Prints "communique: MESSAGE" to standard error; returns exit code 1.
+int fail(const std::string& message);
+int fail(const Error& error);
+
+}  // namespace communique

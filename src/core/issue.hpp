@@ -1,0 +1,60 @@
+// Issues (campaigns): what is sent. An issue has a subject, a sender, the lists it goes
+// to, a template, a language, and a body made of ordered sections.
+//
+// A single letter is an issue with one untitled section holding its whole body. A digest
+// (assembled from posts of a period) is the same thing with one titled section per kind
+// of post; templates see `sections` either way, so nothing downstream tells them apart
+// except `kind`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/mailing_list.hpp"
+#include "core/time.hpp"
+
+namespace communique {
+
+using IssueId = std::int64_t;
+
+enum class IssueKind { letter, digest };
+enum class IssueStatus { draft, scheduled, sending, paused, sent, cancelled };
+enum class BodyFormat { markdown, html };
+
+struct IssueSection {
+  std::string title;  // empty for a letter's single section
+  BodyFormat format = BodyFormat::markdown;
+  std::string body;
+};
+
+struct Issue {
+  IssueId id = 0;
+  IssueKind kind = IssueKind::letter;
+  IssueStatus status = IssueStatus::draft;
+  std::string subject;
+  std::string from_name;     // empty: the sender identity's
+  std::string from_address;  // empty: the sender identity's
+  std::string reply_to;      // empty: the sender identity's
+  std::string template_name = "default";
+  std::string language;
+  std::vector<ListId> lists;
+  std::vector<IssueSection> sections;
+  Timestamp created_at{};
+  Timestamp updated_at{};
+};
+
+std::string_view to_string(IssueKind kind);
+std::string_view to_string(IssueStatus status);
+std::string_view to_string(BodyFormat format);
+std::optional<IssueKind> parse_issue_kind(std::string_view text);
+std::optional<IssueStatus> parse_issue_status(std::string_view text);
+std::optional<BodyFormat> parse_body_format(std::string_view text);
+
+// Checks a subject line: 1 to 250 characters of UTF-8 without control characters (a line
+// break would otherwise start a new mail header).
+Result<std::string> validate_subject(std::string_view subject);
+
+}  // namespace communique

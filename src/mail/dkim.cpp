@@ -1,0 +1,338 @@
+#include "mail/dkim.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "base/text.hpp"
+
+namespace communique {
+
+struct DkimKey::Key {
+  explicit Key(EVP_PKEY* key) : pkey(key) {}
+  ~Key() { EVP_PKEY_free(pkey); }
+  Key(const Key&) = delete;
+  Key& operator=(const Key&) = delete;
+  EVP_PKEY* pkey;
+};
+
+namespace {
+
+std::string base64_encode(const unsigned char* data, std::size_t size) {
+  std::string out(4 * ((size + 2) / 3) + 1, '\0');
+  const int written =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
+  out.resize(static_cast<std::size_t>(written));
+  return out;
+}
+
+std::string sha256_base64(std::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return base64_encode(digest, sizeof digest);
+}
+
+bool is_wsp(char c) {
+  return c == ' ' || c == '\t';
+}
+
+struct HeaderField {
+  std::string_view name;
+  std::string_view value;  // everything after the colon, folding included, without final CRLF
+};
+
+std::vector<HeaderField> split_headers(std::string_view block) {
+  std::vector<HeaderField> fields;
+  std::size_t pos = 0;
+  while (pos < block.size()) {
+    std::size_t end = block.find("\r\n", pos);
+    while (end != std::string_view::npos && end + 2 < block.size() && is_wsp(block[end + 2])) {
+      end = block.find("\r\n", end + 2);  // a continuation line
+    }
+    if (end == std::string_view::npos) {
+      end = block.size();
+    }
+    const std::string_view field = block.substr(pos, end - pos);
+    const auto colon = field.find(':');
+    if (colon != std::string_view::npos) {
+      fields.push_back({field.substr(0, colon), field.substr(colon + 1)});
+    }
+    pos = end + 2;
+  }
+  return fields;
+}
+
+// Folds a DKIM-Signature value at its "; " separators. A tag too long for a line is split
+// where the grammar allows folding white space: after a colon in h=, anywhere in the
+// base64 of bh= and b=. Relaxed canonicalization and the b= rules make the folding
+// invisible to verifiers.
+std::string fold_signature(const std::vector<std::string>& tags) {
+  constexpr std::size_t kLine = 78;
+  std::string out = "DKIM-Signature:";
+  std::size_t line = out.size();
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    const std::string tag = tags[i] + (i + 1 < tags.size() ? ";" : "");
+    if (line + 1 + tag.size() <= kLine) {
+      out += ' ' + tag;
+      line += 1 + tag.size();
+      continue;
+    }
+    out += "\r\n\t";
+    line = 1;
+    const bool base64 = tag.starts_with("b=") || tag.starts_with("bh=");
+    std::size_t pos = 0;
+    while (tag.size() - pos > kLine - line) {
+      std::size_t cut = pos + (kLine - line);
+      if (!base64) {
+        const auto colon = tag.rfind(':', cut - 1);
+        if (colon == std::string::npos || colon < pos) {
+          break;  // no place to fold: leave the rest on this line
+        }
+        cut = colon + 1;
+      }
+      out += tag.substr(pos, cut - pos) + "\r\n\t";
+      line = 1;
+      pos = cut;
+    }
+    out += tag.substr(pos);
+    line += tag.size() - pos;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string relaxed_body(std::string_view body) {
+  std::string out;
+  out.reserve(body.size());
+  std::size_t pos = 0;
+  std::size_t pending_empty = 0;  // empty lines held back: trailing ones are dropped
+  while (pos < body.size()) {
+    auto end = body.find("\r\n", pos);
+    const bool last = end == std::string_view::npos;
+    if (last) {
+      end = body.size();
+    }
+    std::string line;
+    bool in_space = false;
+    for (std::size_t i = pos; i < end; ++i) {
+      if (is_wsp(body[i])) {
+        in_space = true;
+        continue;
+      }
+      if (in_space) {
+        line += ' ';
+        in_space = false;
+      }
+      line += body[i];
+    }
+    if (line.empty()) {
+      ++pending_empty;
+    } else {
+      for (; pending_empty > 0; --pending_empty) {
+        out += "\r\n";
+      }
+      out += line;
+      out += "\r\n";
+    }
+    pos = last ? body.size() : end + 2;
+  }
+  return out;
+}
+
+std::string relaxed_header(std::string_view name, std::string_view value) {
+  std::string out = ascii_lower(trim(name));
+  out += ':';
+  std::string folded;
+  for (char c : value) {
+    if (c != '\r' && c != '\n') {
+      folded += c;
+    }
+  }
+  bool in_space = false;
+  std::string collapsed;
+  for (char c : folded) {
+    if (is_wsp(c)) {
+      in_space = true;
+      continue;
+    }
+    if (in_space && !collapsed.empty()) {
+      collapsed += ' ';
+    }
+    in_space = false;
+    collapsed += c;
+  }
+  out += collapsed;
+  return out;
+}
+
+Result<DkimKey> DkimKey::from_pem(std::string_view pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  EVP_PKEY* pkey = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (pkey == nullptr) {
+    return make_error(ErrorCode::invalid_input, "not a PEM private key");
+  }
+  auto key = std::make_shared<Key>(pkey);
+  switch (EVP_PKEY_get_base_id(pkey)) {
+    case EVP_PKEY_RSA:
+      if (EVP_PKEY_get_bits(pkey) < 1024) {
+        return make_error(ErrorCode::invalid_input, "the RSA key is shorter than 1024 bits");
+      }
+      return DkimKey(std::move(key), DkimAlgorithm::rsa_sha256);
+    case EVP_PKEY_ED25519:
+      return DkimKey(std::move(key), DkimAlgorithm::ed25519_sha256);
+    default:
+      return make_error(ErrorCode::invalid_input, "a DKIM key must be RSA or Ed25519");
+  }
+}
+
+Result<DkimKey> DkimKey::from_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return make_error(ErrorCode::io, "cannot read the DKIM key " + path);
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  auto key = from_pem(content.str());
+  if (!key) {
+    return make_error(key.error().code, path + ": " + key.error().message);
+  }
+  return key;
+}
+
+Result<DkimKey> DkimKey::generate(DkimAlgorithm algorithm) {
+  EVP_PKEY* pkey = algorithm == DkimAlgorithm::rsa_sha256
+                       ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048))
+                       : EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+  if (pkey == nullptr) {
+    return make_error(ErrorCode::internal, "OpenSSL could not generate a key");
+  }
+  return DkimKey(std::make_shared<Key>(pkey), algorithm);
+}
+
+std::string DkimKey::private_pem() const {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, key_->pkey, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<std::size_t>(size));
+  BIO_free(bio);
+  return pem;
+}
+
+std::string DkimKey::public_key_base64() const {
+  if (algorithm_ == DkimAlgorithm::ed25519_sha256) {
+    unsigned char raw[32];
+    size_t size = sizeof raw;
+    EVP_PKEY_get_raw_public_key(key_->pkey, raw, &size);
+    return base64_encode(raw, size);
+  }
+  unsigned char* der = nullptr;
+  const int size = i2d_PUBKEY(key_->pkey, &der);
+  std::string encoded = base64_encode(der, static_cast<std::size_t>(size));
+  OPENSSL_free(der);
+  return encoded;
+}
+
+std::string DkimKey::dns_record() const {
+  return fmt::format("v=DKIM1; k={}; p={}",
+                     algorithm_ == DkimAlgorithm::rsa_sha256 ? "rsa" : "ed25519",
+                     public_key_base64());
+}
+
+Result<std::string> DkimKey::sign(std::string_view data) const {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  std::string_view input = data;
+  const EVP_MD* md = EVP_sha256();
+  if (algorithm_ == DkimAlgorithm::ed25519_sha256) {
+    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+    input = std::string_view(reinterpret_cast<const char*>(digest), sizeof digest);
+    md = nullptr;  // Ed25519 signs the message itself (here, the digest)
+  }
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  std::string signature;
+  size_t size = 0;
+  bool ok = EVP_DigestSignInit(context, nullptr, md, nullptr, key_->pkey) == 1 &&
+            EVP_DigestSign(context, nullptr, &size,
+                           reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
+  if (ok) {
+    signature.resize(size);
+    ok = EVP_DigestSign(context, reinterpret_cast<unsigned char*>(signature.data()), &size,
+                        reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
+    signature.resize(size);
+  }
+  EVP_MD_CTX_free(context);
+  if (!ok) {
+    return make_error(ErrorCode::internal, "OpenSSL could not sign");
+  }
+  return base64_encode(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
+}
+
+Result<std::string> dkim_signature(std::string_view message, const DkimSigner& signer,
+                                   Timestamp now) {
+  const auto split = message.find("\r\n\r\n");
+  if (split == std::string_view::npos) {
+    return make_error(ErrorCode::invalid_input, "the message has no blank line after its headers");
+  }
+  const std::string_view header_block = message.substr(0, split + 2);
+  const std::string_view body = message.substr(split + 4);
+  const auto fields = split_headers(header_block);
+
+  // For each name, the last field of that name not yet used (RFC 6376 5.4.2).
+  std::vector<bool> used(fields.size(), false);
+  std::string canonical;
+  std::string names;
+  for (const auto header : kSignedHeaders) {
+    for (std::size_t i = fields.size(); i-- > 0;) {
+      if (!used[i] && ascii_lower(fields[i].name) == ascii_lower(header)) {
+        used[i] = true;
+        canonical += relaxed_header(fields[i].name, fields[i].value) + "\r\n";
+        names += (names.empty() ? "" : ":") + ascii_lower(header);
+        break;
+      }
+    }
+  }
+  const bool rsa = signer.key.algorithm() == DkimAlgorithm::rsa_sha256;
+  std::vector<std::string> tags = {
+      "v=1",
+      std::string("a=") + (rsa ? "rsa-sha256" : "ed25519-sha256"),
+      "c=relaxed/relaxed",
+      "d=" + signer.domain,
+      "s=" + signer.selector,
+      fmt::format("t={}", now.time_since_epoch().count()),
+      "h=" + names,
+      "bh=" + sha256_base64(relaxed_body(body)),
+      "b=",
+  };
+  const std::string unsigned_header = fold_signature(tags);
+  canonical += relaxed_header("DKIM-Signature",
+                              unsigned_header.substr(std::string_view("DKIM-Signature:").size()));
+  auto signature = signer.key.sign(canonical);
+  if (!signature) {
+    return std::move(signature).error();
+  }
+  tags.back() = "b=" + *signature;
+  return fold_signature(tags) + "\r\n";
+}
+
+Result<std::string> dkim_sign(std::string message, std::span<const DkimSigner> signers,
+                              Timestamp now) {
+  std::string headers;
+  for (const auto& signer : signers) {
+    auto header = dkim_signature(message, signer, now);
+    if (!header) {
+      return std::move(header).error();
+    }
+    headers += *header;
+  }
+  return headers + message;
+}
+
+}  // namespace communique

@@ -1,0 +1,83 @@
+// DKIM signing (RFC 6376), relaxed/relaxed canonicalization, with rsa-sha256 or
+// ed25519-sha256 (RFC 8463); a letter may carry both signatures at once, so receivers that
+// know ed25519 use it and the rest fall back to RSA.
+//
+// Policy: the signed headers are named explicitly (kSignedHeaders), including
+// List-Unsubscribe-Post, which one-click unsubscribe requires to be signed; a named header
+// that a message lacks is left out of h=. Keys are PEM files; OpenSSL types stay in
+// dkim.cpp.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.hpp"
+#include "core/time.hpp"
+
+namespace communique {
+
+enum class DkimAlgorithm { rsa_sha256, ed25519_sha256 };
+
+inline constexpr std::string_view kSignedHeaders[] = {"From",
+                                                      "To",
+                                                      "Subject",
+                                                      "Date",
+                                                      "Message-ID",
+                                                      "MIME-Version",
+                                                      "Content-Type",
+                                                      "List-Id",
+                                                      "List-Unsubscribe",
+                                                      "List-Unsubscribe-Post",
+                                                      "Reply-To",
+                                                      "Feedback-ID"};
+
+class DkimKey {
+ public:
+  // Reads a PEM private key (RSA or Ed25519); the algorithm follows from the key.
+  static Result<DkimKey> from_pem(std::string_view pem);
+  static Result<DkimKey> from_file(const std::string& path);
+  // A new key: RSA 2048 bits or Ed25519.
+  static Result<DkimKey> generate(DkimAlgorithm algorithm);
+
+  DkimAlgorithm algorithm() const { return algorithm_; }
+  std::string private_pem() const;
+  // The p= value of the DNS record: base64 of the DER public key (RSA) or of the raw 32
+  // bytes (Ed25519).
+  std::string public_key_base64() const;
+  // "v=DKIM1; k=rsa; p=..." as published at SELECTOR._domainkey.DOMAIN.
+  std::string dns_record() const;
+
+  // The signature of `data` (for Ed25519, of its SHA-256 digest, as RFC 8463 says).
+  Result<std::string> sign(std::string_view data) const;
+
+ private:
+  struct Key;
+  DkimKey(std::shared_ptr<Key> key, DkimAlgorithm algorithm)
+      : key_(std::move(key)), algorithm_(algorithm) {}
+  std::shared_ptr<Key> key_;
+  DkimAlgorithm algorithm_;
+};
+
+struct DkimSigner {
+  std::string domain;
+  std::string selector;
+  DkimKey key;
+};
+
+// The DKIM-Signature header (folded, ending in CRLF) for `message` (headers, a blank
+// line, the body, all CRLF). Put it at the top of the message.
+Result<std::string> dkim_signature(std::string_view message, const DkimSigner& signer,
+                                   Timestamp now);
+
+// `message` with a signature from each signer prepended.
+Result<std::string> dkim_sign(std::string message, std::span<const DkimSigner> signers,
+                              Timestamp now);
+
+// Canonical forms (exposed for tests).
+std::string relaxed_body(std::string_view body);
+std::string relaxed_header(std::string_view name, std::string_view value);
+
+}  // namespace communique

@@ -1,0 +1,297 @@
+#include "mail/letter.hpp"
+
+#include <fmt/format.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "base/embedded_file.hpp"
+#include "base/text.hpp"
+#include "content/html_text.hpp"
+#include "content/markdown.hpp"
+#include "mail/mime.hpp"
+
+namespace communique::letter_templates {
+std::span<const communique::EmbeddedFile> embedded_files();
+}
+
+namespace communique {
+
+namespace {
+
+bool valid_template_name(const std::string& name) {
+  if (name.empty() || name.size() > 64) {
+    return false;
+  }
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_';
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return make_error(ErrorCode::not_found, "cannot read the template " + path.string());
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+std::string slugify(std::string_view text) {
+  std::string slug;
+  for (char c : ascii_lower(text)) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      slug += c;
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug += '-';
+    }
+    if (slug.size() >= 60) {
+      break;
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') {
+    slug.pop_back();
+  }
+  return slug;
+}
+
+std::string first_words(std::string_view text, std::size_t limit) {
+  std::string words;
+  std::size_t count = 0;
+  bool space = false;
+  for (char c : text) {
+    if (c == '\n' || c == ' ' || c == '\t' || c == '\r') {
+      space = !words.empty();
+      continue;
+    }
+    if (space) {
+      words += ' ';
+      space = false;
+    }
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80 && ++count > limit) {
+      words += "\xE2\x80\xA6";
+      break;
+    }
+    words += c;
+  }
+  return words;
+}
+
+std::string human_date(Timestamp time) {
+  static constexpr std::string_view kMonths[] = {"January",   "February", "March",    "April",
+                                                 "May",       "June",     "July",     "August",
+                                                 "September", "October",  "November", "December"};
+  const std::chrono::year_month_day date(std::chrono::floor<std::chrono::days>(time));
+  return fmt::format("{} {} {}", static_cast<unsigned>(date.day()),
+                     kMonths[static_cast<unsigned>(date.month()) - 1],
+                     static_cast<int>(date.year()));
+}
+
+std::string hex(const unsigned char* data, std::size_t size) {
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < size; ++i) {
+    out += kHex[data[i] >> 4];
+    out += kHex[data[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<LetterTemplates> load_letter_templates(const std::string& name,
+                                              const std::filesystem::path& data_dir) {
+  if (!valid_template_name(name)) {
+    return make_error(ErrorCode::invalid_input,
+                      "template names are letters, digits, '-' and '_'; not '" + name + "'");
+  }
+  std::string html;
+  std::string text;
+  if (name == "default") {
+    const auto files = letter_templates::embedded_files();
+    html = std::string(find_embedded(files, "default.html").value_or(""));
+    text = std::string(find_embedded(files, "default.txt").value_or(""));
+  } else {
+    auto html_file = read_file(data_dir / "templates" / (name + ".html"));
+    if (!html_file) {
+      return std::move(html_file).error();
+    }
+    auto text_file = read_file(data_dir / "templates" / (name + ".txt"));
+    if (!text_file) {
+      return std::move(text_file).error();
+    }
+    html = std::move(*html_file);
+    text = std::move(*text_file);
+  }
+  auto html_template = Template::compile(html, name + ".html", Template::Escape::html);
+  if (!html_template) {
+    return std::move(html_template).error();
+  }
+  auto text_template = Template::compile(text, name + ".txt", Template::Escape::none);
+  if (!text_template) {
+    return std::move(text_template).error();
+  }
+  return LetterTemplates{std::move(*html_template), std::move(*text_template)};
+}
+
+Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
+                                    LetterTemplates templates) {
+  std::vector<RenderedSection> sections;
+  for (const auto& section : issue.sections) {
+    RenderedSection rendered{.title = section.title};
+    if (section.format == BodyFormat::markdown) {
+      auto html = markdown_to_html(section.body);
+      auto text = markdown_to_text(section.body);
+      if (!html || !text) {
+        return make_error(ErrorCode::internal, "the body could not be rendered");
+      }
+      rendered.html = std::move(*html);
+      rendered.text = std::move(*text);
+    } else {
+      rendered.html = section.body;
+      rendered.text = html_to_text(section.body);
+    }
+    sections.push_back(std::move(rendered));
+  }
+  std::string preheader = sections.empty() ? "" : first_words(sections.front().text, 110);
+  std::string slug = std::to_string(issue.id);
+  if (auto words = slugify(issue.subject); !words.empty()) {
+    slug += "-" + words;
+  }
+  return PreparedIssue{issue,
+                       list,
+                       std::move(sections),
+                       std::move(slug),
+                       std::move(preheader),
+                       std::move(templates)};
+}
+
+std::string LetterComposer::sender_domain() const {
+  const auto at = identity_.from_address.rfind('@');
+  return at == std::string::npos ? "localhost" : identity_.from_address.substr(at + 1);
+}
+
+std::string LetterComposer::new_message_id() const {
+  unsigned char random[12];
+  RAND_bytes(random, sizeof random);
+  return "<" + hex(random, sizeof random) + "@" + sender_domain() + ">";
+}
+
+nlohmann::json LetterComposer::context(const PreparedIssue& prepared, const Subscriber& subscriber,
+                                       Timestamp now) const {
+  const auto day = static_cast<std::uint32_t>(
+      std::chrono::floor<std::chrono::days>(now).time_since_epoch().count());
+  const auto token = [&](TokenPurpose purpose, std::int64_t issue) {
+    return links_.sign(
+        {.purpose = purpose, .subscriber = subscriber.id, .issue = issue, .issued_day = day});
+  };
+  const std::string& base = identity_.base_url;
+  auto attributes = nlohmann::json::parse(subscriber.attributes_json, nullptr, false);
+  if (!attributes.is_object()) {
+    attributes = nlohmann::json::object();
+  }
+  nlohmann::json social = nlohmann::json::array();
+  for (const auto& link : identity_.social) {
+    social.push_back({{"name", link.name}, {"url", safe_url(link.url)}});
+  }
+  nlohmann::json sections = nlohmann::json::array();
+  for (const auto& section : prepared.sections) {
+    sections.push_back({{"title", section.title},
+                        {"has_title", !section.title.empty()},
+                        {"html", section.html},
+                        {"text", section.text}});
+  }
+  const Issue& issue = prepared.issue;
+  return {
+      {"subscriber",
+       {{"email", subscriber.email},
+        {"name", subscriber.name},
+        {"language", subscriber.language},
+        {"attributes", std::move(attributes)}}},
+      {"issue",
+       {{"subject", issue.subject},
+        {"date", human_date(now)},
+        {"language", issue.language.empty() ? "en" : issue.language},
+        {"preheader", prepared.preheader},
+        {"web_url", base + "/archive/" + prepared.slug}}},
+      {"sender",
+       {{"organisation", identity_.organisation},
+        {"postal_address", identity_.postal_address},
+        {"copyright", identity_.copyright},
+        {"social", std::move(social)},
+        {"has_social", !identity_.social.empty()},
+        {"base_url", base}}},
+      {"links",
+       {{"unsubscribe", base + "/unsubscribe/" + token(TokenPurpose::unsubscribe, issue.id)},
+        {"preferences", base + "/preferences/" + token(TokenPurpose::preferences, 0)},
+        {"view_online", base + "/archive/" + prepared.slug}}},
+      {"content", {{"sections", std::move(sections)}}},
+  };
+}
+
+Result<std::string> LetterComposer::compose(const PreparedIssue& prepared,
+                                            const Subscriber& subscriber, Timestamp now,
+                                            const std::string& message_id) const {
+  const auto data = context(prepared, subscriber, now);
+  auto html = prepared.templates.html.render(data);
+  if (!html) {
+    return std::move(html).error();
+  }
+  auto text = prepared.templates.text.render(data);
+  if (!text) {
+    return std::move(text).error();
+  }
+  const Issue& issue = prepared.issue;
+  const std::string domain = sender_domain();
+  const std::string from_name = !issue.from_name.empty()       ? issue.from_name
+                                : !identity_.from_name.empty() ? identity_.from_name
+                                                               : identity_.organisation;
+  const std::string from_address =
+      issue.from_address.empty() ? identity_.from_address : issue.from_address;
+  const std::string reply_to = issue.reply_to.empty() ? identity_.reply_to : issue.reply_to;
+  const std::string unsubscribe_url = data["links"]["unsubscribe"].get<std::string>();
+  const std::string unsubscribe_token = unsubscribe_url.substr(unsubscribe_url.rfind('/') + 1);
+  std::string list_label = slugify(prepared.list.name);
+  if (list_label.empty()) {
+    list_label = "list-" + std::to_string(prepared.list.id);
+  }
+
+  std::vector<MimeHeader> headers = {
+      {"From", format_mailbox({from_name, from_address})},
+      {"To", format_mailbox({subscriber.name, subscriber.email})},
+      {"Subject", encode_unstructured(issue.subject)},
+      {"Date", format_rfc5322_date(now)},
+      {"Message-ID", message_id},
+  };
+  if (!reply_to.empty()) {
+    headers.push_back({"Reply-To", format_mailbox({"", reply_to})});
+  }
+  headers.push_back({"List-Id", format_mailbox({prepared.list.name, list_label + "." + domain})});
+  headers.push_back({"List-Unsubscribe", "<" + unsubscribe_url + ">, <mailto:unsubscribe@" +
+                                             domain + "?subject=unsubscribe-" + unsubscribe_token +
+                                             ">"});
+  headers.push_back({"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"});
+  headers.push_back({"Feedback-ID", fmt::format("{}:{}:{}:communique", issue.id, prepared.list.id,
+                                                to_string(issue.kind))});
+
+  // "=_" never occurs in quoted-printable output, so this boundary cannot clash.
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(message_id.data()), message_id.size(), digest);
+  const std::string boundary = "=_" + hex(digest, 12);
+  std::string message = build_alternative_message(headers, *text, *html, boundary);
+  if (signers_.empty()) {
+    return message;
+  }
+  return dkim_sign(std::move(message), signers_, now);
+}
+
+}  // namespace communique

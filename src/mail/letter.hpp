@@ -1,0 +1,82 @@
+// Letters: an issue made into the exact bytes one subscriber receives.
+//
+// Work that is the same for every subscriber (Markdown rendered to HTML and text,
+// templates compiled) is done once in prepare_issue; compose() then only fills the
+// templates with the subscriber's context, writes MIME and signs. The template context is
+// documented in docs/templates.md and holds nothing else: no settings, no environment.
+//
+// Every letter carries List-Id (RFC 2919), List-Unsubscribe with an HTTPS link and a
+// mailto (RFC 2369), List-Unsubscribe-Post for one-click (RFC 8058) and Feedback-ID; its
+// personal links are signed tokens (security/link_token.hpp).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "base/result.hpp"
+#include "content/template.hpp"
+#include "core/issue.hpp"
+#include "core/mailing_list.hpp"
+#include "core/sender_identity.hpp"
+#include "core/subscriber.hpp"
+#include "mail/dkim.hpp"
+#include "security/link_token.hpp"
+
+namespace communique {
+
+struct LetterTemplates {
+  Template html;
+  Template text;
+};
+
+// The templates called `name`: "default" is built in; any other name is read from
+// DATA_DIR/templates/NAME.html and NAME.txt. Names are letters, digits, '-' and '_' only.
+Result<LetterTemplates> load_letter_templates(const std::string& name,
+                                              const std::filesystem::path& data_dir);
+
+struct RenderedSection {
+  std::string title;
+  std::string html;
+  std::string text;
+};
+
+struct PreparedIssue {
+  Issue issue;
+  MailingList list;  // the list named in List-Id and Feedback-ID
+  std::vector<RenderedSection> sections;
+  std::string slug;       // for the web version: "12-weekly-digest"
+  std::string preheader;  // the first words of the letter, shown by inboxes
+  LetterTemplates templates;
+};
+
+Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
+                                    LetterTemplates templates);
+
+class LetterComposer {
+ public:
+  LetterComposer(SenderIdentity identity, LinkSigner links, std::vector<DkimSigner> signers)
+      : identity_(std::move(identity)), links_(std::move(links)), signers_(std::move(signers)) {}
+
+  // The message for `subscriber`, signed by every configured DKIM key.
+  Result<std::string> compose(const PreparedIssue& issue, const Subscriber& subscriber,
+                              Timestamp now, const std::string& message_id) const;
+
+  // What the templates see for `subscriber` (also used for previews).
+  nlohmann::json context(const PreparedIssue& issue, const Subscriber& subscriber,
+                         Timestamp now) const;
+
+  // A new Message-ID for a letter from this sender: <random@sender-domain>.
+  std::string new_message_id() const;
+
+ private:
+  std::string sender_domain() const;
+
+  SenderIdentity identity_;
+  LinkSigner links_;
+  std::vector<DkimSigner> signers_;
+};
+
+}  // namespace communique

@@ -1,0 +1,223 @@
+#include "mail/mime.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+
+namespace communique {
+
+namespace {
+
+constexpr std::size_t kFoldAt = 78;
+constexpr std::string_view kHex = "0123456789ABCDEF";
+
+bool is_ascii_printable(std::string_view text) {
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte > 0x7E) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string without_line_breaks(std::string_view text) {
+  std::string clean(text);
+  for (char& c : clean) {
+    if (c == '\r' || c == '\n') {
+      c = ' ';
+    }
+  }
+  return clean;
+}
+
+std::string base64(std::string_view bytes) {
+  static constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) |
+                       (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                       static_cast<unsigned char>(bytes[i + 2]);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += kAlphabet[(n >> 6) & 63];
+    out += kAlphabet[n & 63];
+  }
+  if (i < bytes.size()) {
+    unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) {
+      n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    }
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+// RFC 2047 encoded-words for `text`, separated by single spaces; each word holds at most
+// 45 octets of UTF-8 (60 of base64, 72 with its wrapper) and never splits a character.
+std::string encoded_words(std::string_view text) {
+  constexpr std::size_t kChunk = 45;
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = std::min(start + kChunk, text.size());
+    while (end < text.size() && end > start &&
+           (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+      --end;  // back off to the start of a character
+    }
+    if (!out.empty()) {
+      out += ' ';
+    }
+    out += "=?utf-8?b?" + base64(text.substr(start, end - start)) + "?=";
+    start = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_mailbox(const Mailbox& mailbox) {
+  const std::string name = without_line_breaks(mailbox.display_name);
+  const std::string address = without_line_breaks(mailbox.address);
+  if (name.empty()) {
+    return address;
+  }
+  if (!is_ascii_printable(name)) {
+    return encoded_words(name) + " <" + address + ">";
+  }
+  std::string quoted = "\"";
+  for (char c : name) {
+    if (c == '"' || c == '\\') {
+      quoted += '\\';
+    }
+    quoted += c;
+  }
+  return quoted + "\" <" + address + ">";
+}
+
+std::string encode_unstructured(std::string_view text) {
+  const std::string clean = without_line_breaks(text);
+  if (is_ascii_printable(clean) && clean.find("=?") == std::string::npos) {
+    return clean;
+  }
+  return encoded_words(clean);
+}
+
+std::string format_rfc5322_date(Timestamp time) {
+  static constexpr std::array<std::string_view, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
+                                                            "Thu", "Fri", "Sat"};
+  static constexpr std::array<std::string_view, 12> kMonths = {
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const auto days = std::chrono::floor<std::chrono::days>(time);
+  const std::chrono::year_month_day date(days);
+  const std::chrono::weekday weekday(days);
+  const std::chrono::hh_mm_ss clock(time - days);
+  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000", kDays[weekday.c_encoding()],
+                     static_cast<unsigned>(date.day()),
+                     kMonths[static_cast<unsigned>(date.month()) - 1],
+                     static_cast<int>(date.year()), clock.hours().count(), clock.minutes().count(),
+                     clock.seconds().count());
+}
+
+std::string quoted_printable(std::string_view text) {
+  constexpr std::size_t kMaxLine = 76;
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  auto encode_line = [&](std::string_view line) {
+    std::size_t length = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const char c = line[i];
+      const auto byte = static_cast<unsigned char>(c);
+      const bool last = i + 1 == line.size();
+      // White space at the end of a line would be stripped in transit: encode it.
+      const bool literal =
+          (byte >= 33 && byte <= 126 && c != '=') || ((c == ' ' || c == '\t') && !last);
+      const std::size_t width = literal ? 1 : 3;
+      // A soft break ("=") must fit on the line it ends; the last piece may use the column.
+      if (length + width > kMaxLine - (last ? 0 : 1)) {
+        out += "=\r\n";
+        length = 0;
+      }
+      if (literal) {
+        out += c;
+      } else {
+        out += '=';
+        out += kHex[byte >> 4];
+        out += kHex[byte & 15];
+      }
+      length += width;
+    }
+    out += "\r\n";
+  };
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto end = text.find_first_of("\r\n", start);
+    if (end == std::string_view::npos) {
+      encode_line(text.substr(start));
+      break;
+    }
+    encode_line(text.substr(start, end - start));
+    start = end + 1;
+    if (text[end] == '\r' && start < text.size() && text[start] == '\n') {
+      ++start;
+    }
+  }
+  return out;
+}
+
+std::string fold_header(std::string_view name, std::string_view value) {
+  const std::string clean = without_line_breaks(value);
+  std::string out(name);
+  out += ":";
+  std::size_t line_length = out.size();
+  std::size_t pos = 0;
+  // Words are separated by single spaces in what we write; fold before a word that would
+  // pass the limit. A single word longer than the line stays whole (up to 998).
+  while (pos < clean.size()) {
+    auto space = clean.find(' ', pos);
+    if (space == std::string::npos) {
+      space = clean.size();
+    }
+    const std::string_view word(clean.data() + pos, space - pos);
+    if (line_length + 1 + word.size() > kFoldAt && line_length > name.size() + 1) {
+      out += "\r\n";
+      line_length = 0;
+    }
+    out += ' ';
+    out += word;
+    line_length += 1 + word.size();
+    pos = space + 1;
+  }
+  out += "\r\n";
+  return out;
+}
+
+std::string build_alternative_message(std::span<const MimeHeader> headers, std::string_view text,
+                                      std::string_view html, std::string_view boundary) {
+  std::string out;
+  out.reserve(text.size() + html.size() + 4096);
+  for (const auto& header : headers) {
+    out += fold_header(header.name, header.value);
+  }
+  out += "MIME-Version: 1.0\r\n";
+  out += fmt::format("Content-Type: multipart/alternative; boundary=\"{}\"\r\n", boundary);
+  out += "\r\n";
+  out += fmt::format("--{}\r\n", boundary);
+  out += "Content-Type: text/plain; charset=utf-8\r\n";
+  out += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
+  out += quoted_printable(text);
+  out += fmt::format("--{}\r\n", boundary);
+  out += "Content-Type: text/html; charset=utf-8\r\n";
+  out += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
+  out += quoted_printable(html);
+  out += fmt::format("--{}--\r\n", boundary);
+  return out;
+}
+
+}  // namespace communique

@@ -1,0 +1,53 @@
+// The MIME writer: RFC 5322 headers and a multipart/alternative body (text and HTML, UTF-8,
+// quoted-printable), every line ending in CRLF.
+//
+// Policy:
+// - no header can be injected: CR and LF in any value become spaces before anything else;
+// - non-ASCII in a subject or display name becomes RFC 2047 encoded-words (base64, UTF-8,
+//   split between characters, each word at most 75 octets);
+// - header lines are folded at whitespace to stay within 78 octets where the value allows,
+//   and never exceed 998; bodies are quoted-printable, so no body line exceeds 76.
+// It writes only what Communiqué sends; it is not a general MIME library (no parsing, no
+// attachments yet).
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/time.hpp"
+
+namespace communique {
+
+struct Mailbox {
+  std::string display_name;  // may be empty
+  std::string address;       // a validated addr-spec
+};
+
+struct MimeHeader {
+  std::string name;
+  std::string value;  // already encoded (see the helpers below), unfolded
+};
+
+// `"Name" <address>`, `=?utf-8?b?...?= <address>`, or `address` without a name.
+std::string format_mailbox(const Mailbox& mailbox);
+
+// An unstructured header value (Subject): as it is when ASCII, else encoded-words.
+std::string encode_unstructured(std::string_view text);
+
+// "Sun, 29 Nov 2026 07:05:47 +0000"
+std::string format_rfc5322_date(Timestamp time);
+
+// `text` with line ends made CRLF, in quoted-printable with lines of at most 76 octets.
+std::string quoted_printable(std::string_view text);
+
+// `Name: value` folded at whitespace to 78 octets where possible, ending in CRLF; CR and
+// LF in the value are replaced by spaces first.
+std::string fold_header(std::string_view name, std::string_view value);
+
+// A whole message: `headers`, then MIME-Version and a multipart/alternative of `text` and
+// `html` separated by `boundary` (which must not occur in either encoded part).
+std::string build_alternative_message(std::span<const MimeHeader> headers, std::string_view text,
+                                      std::string_view html, std::string_view boundary);
+
+}  // namespace communique
