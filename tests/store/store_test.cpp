@@ -18,6 +18,7 @@ using communique::testing::TempDir;
 struct Backend {
   std::string name;
   std::function<Result<std::unique_ptr<Store>>(const std::filesystem::path&)> open;
+  friend void PrintTo(const Backend& backend, std::ostream* out) { *out << backend.name; }
 };
 
 class StoreTest : public ::testing::TestWithParam<Backend> {
@@ -57,12 +58,12 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
 TEST_P(StoreTest, AppliesMigrationsOnceAndKeepsData) {
   auto version = store_->schema_version();
   ASSERT_TRUE(version);
-  EXPECT_EQ(*version, 1);
+  EXPECT_EQ(*version, 2);
   make_list("press");
   store_.reset();
   store_ = reopen();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(*store_->schema_version(), 1);
+  EXPECT_EQ(*store_->schema_version(), 2);
   EXPECT_TRUE(store_->find_list("press"));
 }
 
@@ -253,6 +254,67 @@ TEST_P(StoreTest, MembersStreamInOrderAndVisitErrorsStopTheWalk) {
   EXPECT_EQ(visits, 3);
   // The walk released its statement: the next call works.
   EXPECT_EQ(*store_->count_subscribers(list.id), 50);
+}
+
+TEST_P(StoreTest, IssuesKeepTheirListsAndSectionsInOrder) {
+  auto press = make_list("press");
+  auto digest = make_list("digest");
+  Issue issue;
+  issue.kind = IssueKind::digest;
+  issue.subject = "Weekly digest";
+  issue.language = "ru";
+  issue.template_name = "embassy";
+  issue.lists = {press.id, digest.id};
+  issue.sections = {{"News", BodyFormat::markdown, "The President..."},
+                    {"Travel", BodyFormat::html, "<p>Museums</p>"}};
+  auto created = store_->create_issue(issue, fixed_time());
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_GT(created->id, 0);
+  auto found = store_->find_issue(created->id);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->kind, IssueKind::digest);
+  EXPECT_EQ(found->status, IssueStatus::draft);
+  EXPECT_EQ(found->subject, "Weekly digest");
+  EXPECT_EQ(found->template_name, "embassy");
+  EXPECT_EQ(found->lists, (std::vector<ListId>{press.id, digest.id}));
+  ASSERT_EQ(found->sections.size(), 2u);
+  EXPECT_EQ(found->sections[0].title, "News");
+  EXPECT_EQ(found->sections[1].format, BodyFormat::html);
+  EXPECT_EQ(found->sections[1].body, "<p>Museums</p>");
+  auto all = store_->issues();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].lists.size(), 2u);
+  EXPECT_EQ(store_->find_issue(999).error().code, ErrorCode::not_found);
+}
+
+TEST_P(StoreTest, AnIssueForAMissingListWritesNothing) {
+  Issue issue;
+  issue.subject = "Orphan";
+  issue.lists = {12345};
+  issue.sections = {{"", BodyFormat::markdown, "x"}};
+  auto created = store_->create_issue(issue, fixed_time());
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().code, ErrorCode::not_found);
+  EXPECT_TRUE(store_->issues()->empty());
+}
+
+TEST_P(StoreTest, SecretsAreMadeOnceAndKept) {
+  int calls = 0;
+  auto generate = [&] {
+    ++calls;
+    return std::string("secret-") + std::to_string(calls);
+  };
+  auto first = store_->secret("link-signing", generate, fixed_time());
+  auto second = store_->secret("link-signing", generate, fixed_time());
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(*first, "secret-1");
+  EXPECT_EQ(*second, "secret-1");
+  EXPECT_EQ(calls, 1);
+  store_.reset();
+  store_ = reopen();
+  EXPECT_EQ(*store_->secret("link-signing", generate, fixed_time()), "secret-1");
 }
 
 TEST_P(StoreTest, UnknownSubscriberIsNotFound) {

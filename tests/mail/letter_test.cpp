@@ -1,0 +1,160 @@
+#include "mail/letter.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "test_support.hpp"
+
+namespace communique {
+namespace {
+
+using communique::testing::fixed_time;
+
+const std::filesystem::path kTests = COMMUNIQUE_TESTS_DIR;
+
+std::string read(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+SenderIdentity identity() {
+  return SenderIdentity{.organisation = "Embassy Press Office",
+                        .from_address = "press@embassy.example.org",
+                        .reply_to = "info@embassy.example.org",
+                        .postal_address = "12 Embassy Road, Oslo 0244, Norway",
+                        .copyright = "© 2026 Embassy Press Office",
+                        .social = {{"Telegram", "https://t.me/embassy"}},
+                        .base_url = "https://news.embassy.example.org"};
+}
+
+class LetterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    issue_.id = 7;
+    issue_.subject = "Weekly digest — Неделя 48";
+    issue_.language = "en";
+    issue_.sections = {{"", BodyFormat::markdown, read(kTests / "golden/reference_letter.md")}};
+    list_ = MailingList{.id = 3, .name = "Press releases"};
+    subscriber_ = Subscriber{.id = 42, .email = "ann@example.org", .name = "Ann Müller",
+                             .attributes_json = R"({"city":"Oslo"})"};
+  }
+
+  PreparedIssue prepare(const std::string& template_name = "default") {
+    auto templates = load_letter_templates(template_name, kTests / "golden");
+    EXPECT_TRUE(templates) << (templates ? "" : templates.error().message);
+    auto prepared = prepare_issue(issue_, list_, std::move(*templates));
+    EXPECT_TRUE(prepared);
+    return std::move(*prepared);
+  }
+
+  LetterComposer composer(std::vector<DkimSigner> signers = {}) {
+    return LetterComposer(identity(), *LinkSigner::create(std::string(64, 'k')), std::move(signers));
+  }
+
+  Issue issue_;
+  MailingList list_;
+  Subscriber subscriber_;
+};
+
+TEST_F(LetterTest, MatchesTheGoldenFileByteForByte) {
+  auto message = composer().compose(prepare(), subscriber_, fixed_time(), "<golden@embassy.example.org>");
+  ASSERT_TRUE(message) << message.error().message;
+  const auto golden_path = kTests / "golden/reference_letter.eml";
+  if (std::getenv("COMMUNIQUE_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(golden_path, std::ios::binary) << *message;
+  }
+  EXPECT_EQ(*message, read(golden_path))
+      << "run with COMMUNIQUE_UPDATE_GOLDEN=1 to accept a deliberate change";
+}
+
+TEST_F(LetterTest, EveryLineEndsInCrlfAndStaysShort) {
+  auto message = *composer().compose(prepare(), subscriber_, fixed_time(), "<x@example.org>");
+  std::size_t start = 0;
+  bool in_headers = true;
+  while (start < message.size()) {
+    const auto end = message.find("\r\n", start);
+    ASSERT_NE(end, std::string::npos);
+    ASSERT_EQ(message.substr(start, end - start).find('\n'), std::string::npos);
+    const auto length = end - start;
+    if (length == 0) {
+      in_headers = false;
+    }
+    EXPECT_LE(length, in_headers ? 998u : 76u);
+    start = end + 2;
+  }
+}
+
+TEST_F(LetterTest, CarriesTheListHeadersAndPersonalLinks) {
+  const auto c = composer();
+  auto message = *c.compose(prepare(), subscriber_, fixed_time(), "<x@example.org>");
+  EXPECT_NE(message.find("List-Id: \"Press releases\" <press-releases.embassy.example.org>\r\n"),
+            std::string::npos);
+  EXPECT_NE(message.find("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"), std::string::npos);
+  EXPECT_NE(message.find("Feedback-ID: 7:3:letter:communique\r\n"), std::string::npos);
+  EXPECT_NE(message.find("Reply-To: info@embassy.example.org\r\n"), std::string::npos);
+
+  // The unsubscribe link verifies as this subscriber and this issue, and nothing else.
+  const auto context = c.context(prepare(), subscriber_, fixed_time());
+  const std::string url = context["links"]["unsubscribe"];
+  ASSERT_TRUE(url.starts_with("https://news.embassy.example.org/unsubscribe/"));
+  const auto token = url.substr(url.rfind('/') + 1);
+  auto claims = LinkSigner::create(std::string(64, 'k'))->verify(token, TokenPurpose::unsubscribe);
+  ASSERT_TRUE(claims);
+  EXPECT_EQ(claims->subscriber, 42);
+  EXPECT_EQ(claims->issue, 7);
+  EXPECT_NE(message.find("<mailto:unsubscribe@embassy.example.org?subject=unsubscribe-" + token),
+            std::string::npos);
+}
+
+TEST_F(LetterTest, TheContextHoldsOnlyWhatIsDocumented) {
+  const auto context = composer().context(prepare(), subscriber_, fixed_time());
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : context.items()) {
+    keys.push_back(key);
+  }
+  EXPECT_EQ(keys, (std::vector<std::string>{"content", "issue", "links", "sender", "subscriber"}));
+  EXPECT_EQ(context["subscriber"]["attributes"]["city"], "Oslo");
+  EXPECT_FALSE(context["sender"].contains("from_address_password"));
+}
+
+TEST_F(LetterTest, HeaderInjectionThroughSubjectOrNameIsImpossible) {
+  issue_.subject = "Hello\r\nBcc: everyone@example.org";
+  subscriber_.name = "Ann\nBcc: else@example.org";
+  auto message = *composer().compose(prepare(), subscriber_, fixed_time(), "<x@example.org>");
+  const auto headers = message.substr(0, message.find("\r\n\r\n"));
+  EXPECT_EQ(headers.find("\r\nBcc:"), std::string::npos);
+  EXPECT_EQ(headers.find("\nBcc:"), std::string::npos);
+}
+
+TEST_F(LetterTest, ATypicalDigestStaysUnderGmailsClippingSize) {
+  std::string body;
+  for (int i = 0; i < 12; ++i) {
+    body += "## Item " + std::to_string(i) + "\n\n" + read(kTests / "golden/reference_letter.md");
+  }
+  issue_.sections = {{"", BodyFormat::markdown, body}};
+  const auto context = composer().context(prepare(), subscriber_, fixed_time());
+  auto html = prepare().templates.html.render(context);
+  ASSERT_TRUE(html);
+  EXPECT_LT(html->size(), 102u * 1024u) << "the HTML part would be clipped by Gmail";
+}
+
+TEST_F(LetterTest, TemplatesAreCheckedByName) {
+  auto traversal = load_letter_templates("../etc/passwd", kTests);
+  ASSERT_FALSE(traversal);
+  EXPECT_EQ(traversal.error().code, ErrorCode::invalid_input);
+  auto missing = load_letter_templates("nope", kTests / "golden");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("nope.html"), std::string::npos);
+  auto broken = load_letter_templates("broken", kTests / "golden");
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().message, "broken.html line 3, column 1: Unclosed section \"issue\"");
+}
+
+}  // namespace
+}  // namespace communique
