@@ -31,6 +31,7 @@ test: build
 
 bench: build
 	bench/import_bench.py --binary $(BUILD_DIR)/communique
+	bench/letter_bench.py --build $(BUILD_DIR)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

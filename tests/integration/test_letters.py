@@ -1,0 +1,178 @@
+"""Letters checked by independent verifiers: Python's email package (policy default),
+dkimpy (both signatures, public keys given without DNS) and SpamAssassin (offline).
+
+COMMUNIQUE_BIN names the binary; every test works in its own temporary data directory.
+"""
+
+import email
+import email.policy
+import os
+import re
+import subprocess
+import tempfile
+import unittest
+
+import dkim
+
+BIN = os.environ.get("COMMUNIQUE_BIN", "../../build/communique")
+HERE = os.path.dirname(os.path.abspath(__file__))
+REFERENCE = os.path.join(HERE, "..", "golden", "reference_letter.md")
+
+CONFIG = """
+[sender]
+organisation = "Embassy Press Office"
+from_address = "press@embassy.example.org"
+reply_to = "info@embassy.example.org"
+postal_address = "12 Embassy Road, Oslo 0244, Norway"
+copyright = "(c) 2026 Embassy Press Office"
+base_url = "https://news.embassy.example.org"
+social = [{ name = "Telegram", url = "https://t.me/embassy" }]
+"""
+
+
+class LetterTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="communique-letters-")
+        self.dir = self.tmp.name
+        self.data = os.path.join(self.dir, "data")
+        self.config = os.path.join(self.dir, "communique.toml")
+        with open(self.config, "w") as f:
+            f.write(CONFIG)
+        self.cli("lists", "create", "Press releases")
+        people = os.path.join(self.dir, "people.csv")
+        with open(people, "w") as f:
+            f.write("email,name\nann@example.org,Ann Müller\nbob@example.org,Bob Smith\n")
+        self.cli("import", "--list", "Press releases", people)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def cli(self, *args, check=True, env=None):
+        result = subprocess.run([BIN, "--data-dir", self.data, "--config", self.config, *args],
+                                capture_output=True, env=dict(os.environ, **(env or {})),
+                                timeout=120)
+        if check and result.returncode != 0:
+            self.fail(f"{args} exited {result.returncode}: {result.stderr.decode()}")
+        return result
+
+    def add_dkim_keys(self):
+        records = {}
+        for selector, algorithm in (("s2026", "rsa"), ("e2026", "ed25519")):
+            out = self.cli("dkim", "keygen", "--domain", "embassy.example.org", "--selector",
+                           selector, "--algorithm", algorithm).stdout.decode()
+            name = out.split()[0].rstrip(".")
+            records[name] = re.search(r'"(.*)"', out).group(1).encode()
+        with open(self.config, "a") as f:
+            f.write('[dkim]\nrsa_selector = "s2026"\n'
+                    'rsa_key = "dkim/s2026.embassy.example.org.rsa.pem"\n'
+                    'ed25519_selector = "e2026"\n'
+                    'ed25519_key = "dkim/e2026.embassy.example.org.ed25519.pem"\n')
+        return records
+
+    def create_issue(self, *extra, subject="Weekly digest — Неделя 48"):
+        out = self.cli("issues", "create", "--list", "Press releases", "--subject", subject,
+                       "--body", REFERENCE, *extra).stdout.decode()
+        return out.strip()
+
+    def test_the_reference_letter_passes_every_verifier(self):
+        records = self.add_dkim_keys()
+        issue = self.create_issue()
+        raw = self.cli("render", issue, "--to", "ann@example.org").stdout
+
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        self.assertEqual(message.defects, [])
+        self.assertEqual(message["Subject"], "Weekly digest — Неделя 48")
+        self.assertEqual(message["To"], "Ann Müller <ann@example.org>")
+        self.assertEqual(message["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
+        self.assertRegex(message["List-Unsubscribe"],
+                         r"^<https://news\.embassy\.example\.org/unsubscribe/[A-Za-z0-9_-]{43}>, "
+                         r"<mailto:unsubscribe@embassy\.example\.org\?subject=unsubscribe-")
+        parts = {part.get_content_type(): part for part in message.walk()}
+        self.assertEqual(message.get_content_type(), "multipart/alternative")
+        for part in parts.values():
+            self.assertEqual(part.defects, [])
+        text = parts["text/plain"].get_content()
+        html = parts["text/html"].get_content()
+        self.assertIn("Question: Could you comment on the new visa rules?", text)
+        self.assertIn("1. Opening remarks", text)
+        self.assertIn("> Dear friends, on behalf of the people", text)
+        self.assertIn("[1] https://example.org/visa-faq", text)
+        self.assertIn("Our mailing address is: 12 Embassy Road, Oslo 0244, Norway", text)
+        self.assertTrue(all(len(line) < 78 or line.startswith(("Update", "Unsubscribe", "View"))
+                            for line in text.splitlines()), text)
+        self.assertIn("The COMPLETE visa FAQ guide</a>", html)
+        self.assertIn(">update your preferences</a>", html)
+        self.assertIn(">unsubscribe</a>", html)
+        self.assertIn("<blockquote style=", html)
+
+        dns = lambda name, timeout=5: records.get(name.decode().rstrip("."))
+        verifier = dkim.DKIM(raw)
+        self.assertTrue(verifier.verify(idx=0, dnsfunc=dns), "ed25519 signature")
+        self.assertTrue(verifier.verify(idx=1, dnsfunc=dns), "rsa signature")
+        signature = message.get_all("DKIM-Signature")[1]
+        self.assertIn("list-unsubscribe-post", signature.replace("\r\n", "").replace("\t", ""))
+
+        # The verifier is not a rubber stamp: a changed subject breaks both signatures.
+        tampered = raw.replace(b"Subject: =?utf-8?b?", b"Subject: =?utf-8?b?X", 1)
+        self.assertFalse(dkim.DKIM(tampered).verify(idx=0, dnsfunc=dns))
+
+        report = subprocess.run(
+            ["spamassassin", "-L", "-t", "--cf=use_bayes 0", "--cf=bayes_auto_learn 0"],
+            input=raw, capture_output=True, timeout=120).stdout.decode(errors="replace")
+        score = float(re.search(r"X-Spam-Status: \w+, score=(-?[\d.]+)", report).group(1))
+        print(f"\nSpamAssassin score of the reference letter: {score}")
+        self.assertLess(score, 2.0, report)
+
+    def test_each_subscriber_gets_personal_links(self):
+        issue = self.create_issue()
+        ann = self.cli("render", issue, "--to", "ann@example.org").stdout
+        bob = self.cli("render", issue, "--to", "bob@example.org").stdout
+        link = re.compile(rb"/unsubscribe/([A-Za-z0-9_-]{43})")
+        self.assertNotEqual(link.search(ann).group(1), link.search(bob).group(1))
+
+    def test_a_broken_template_is_reported_at_save_with_its_place(self):
+        templates = os.path.join(self.data, "templates")
+        os.makedirs(templates)
+        with open(os.path.join(templates, "bad.html"), "w") as f:
+            f.write("<p>\n{{#issue}}\n{{subject}}\n")
+        with open(os.path.join(templates, "bad.txt"), "w") as f:
+            f.write("{{issue.subject}}\n")
+        result = self.cli("issues", "create", "--list", "Press releases", "--subject", "S",
+                          "--body", REFERENCE, "--template", "bad", check=False)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("bad.html line 2, column 1: Unclosed section", result.stderr.decode())
+        self.assertIn("no issues yet", self.cli("issues", "ls").stderr.decode())
+
+    def test_a_template_cannot_read_the_environment(self):
+        templates = os.path.join(self.data, "templates")
+        os.makedirs(templates)
+        with open(os.path.join(templates, "nosy.html"), "w") as f:
+            f.write("<p>[{{COMMUNIQUE_SMTP_PASSWORD}}][{{HOME}}][{{> /etc/passwd}}]"
+                    "[{{sender.organisation}}]</p>\n")
+        with open(os.path.join(templates, "nosy.txt"), "w") as f:
+            f.write("[{{COMMUNIQUE_SMTP_PASSWORD}}][{{PATH}}]\n")
+        issue = self.create_issue("--template", "nosy")
+        raw = self.cli("render", issue, "--to", "ann@example.org",
+                       env={"COMMUNIQUE_SMTP_PASSWORD": "hunter2-secret"}).stdout
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        bodies = "".join(part.get_content() for part in message.walk()
+                         if part.get_content_maintype() == "text")
+        self.assertNotIn("hunter2-secret", bodies)
+        self.assertNotIn("root:", bodies)
+        self.assertIn("[][][][Embassy Press Office]", bodies)
+
+    def test_bad_input_is_refused_with_a_reason(self):
+        newline = self.cli("issues", "create", "--list", "Press releases", "--subject",
+                           "Hi\nBcc: x@example.org", "--body", REFERENCE, check=False)
+        self.assertEqual(newline.returncode, 1)
+        self.assertIn("control character", newline.stderr.decode())
+        issue = self.create_issue()
+        stranger = self.cli("render", issue, "--to", "nobody@example.org", check=False)
+        self.assertEqual(stranger.returncode, 1)
+        self.assertIn("there is no subscriber nobody@example.org", stranger.stderr.decode())
+        missing = self.cli("render", "999", "--to", "ann@example.org", check=False)
+        self.assertIn("there is no issue 999", missing.stderr.decode())
+
+
+if __name__ == "__main__":
+    unittest.main()
