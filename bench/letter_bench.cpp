@@ -1,6 +1,7 @@
 // Letter pipeline benchmark: microseconds per personalised letter (template render, MIME,
 // DKIM) for a digest-sized issue, unsigned, RSA-2048 and Ed25519. Prints one JSON object;
 // bench/letter_bench.py runs it beside `openssl speed` and prints the ratios.
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -15,11 +16,13 @@ using namespace communique;
 
 namespace {
 
-double microseconds_per_letter(const LetterComposer& composer, const PreparedIssue& issue,
-                               int letters, std::size_t& size) {
+// Plans the issue for the day, as the delivery runner does, then composes `letters`.
+double microseconds_per_letter(const LetterComposer& composer, PreparedIssue& issue, int letters,
+                               std::size_t& size) {
   Subscriber subscriber{.email = "reader@example.org", .name = "Reader"};
   const Timestamp now(std::chrono::seconds(1795935947));
   const auto start = std::chrono::steady_clock::now();
+  composer.plan(issue, now);
   for (int i = 0; i < letters; ++i) {
     subscriber.id = 1000 + i;
     auto message = composer.compose(issue, subscriber, now, "<bench@example.org>");
@@ -29,7 +32,8 @@ double microseconds_per_letter(const LetterComposer& composer, const PreparedIss
     }
     size = message->size();
   }
-  const std::chrono::duration<double, std::micro> elapsed = std::chrono::steady_clock::now() - start;
+  const std::chrono::duration<double, std::micro> elapsed =
+      std::chrono::steady_clock::now() - start;
   return elapsed.count() / letters;
 }
 
@@ -51,7 +55,8 @@ int main(int argc, char** argv) {
     issue.sections.push_back({title, BodyFormat::markdown, markdown.str()});
   }
   auto templates = load_letter_templates("default", ".");
-  auto prepared = prepare_issue(issue, MailingList{.id = 1, .name = "Digest"}, std::move(*templates));
+  auto prepared =
+      prepare_issue(issue, MailingList{.id = 1, .name = "Digest"}, std::move(*templates));
   SenderIdentity identity{.organisation = "Embassy Press Office",
                           .from_address = "press@embassy.example.org",
                           .postal_address = "12 Embassy Road, Oslo",
@@ -65,11 +70,18 @@ int main(int argc, char** argv) {
   const LetterComposer rsa_composer(identity, links, {{"embassy.example.org", "s", rsa}});
   const LetterComposer ed_composer(identity, links, {{"embassy.example.org", "e", ed}});
   microseconds_per_letter(unsigned_composer, *prepared, letters / 10, size);  // warm up
-  const double none = microseconds_per_letter(unsigned_composer, *prepared, letters, size);
-  const double with_rsa = microseconds_per_letter(rsa_composer, *prepared, letters, size);
-  const double with_ed = microseconds_per_letter(ed_composer, *prepared, letters, size);
-  fmt::print("{{\"letters\": {}, \"bytes\": {}, \"none_us\": {:.1f}, \"rsa_us\": {:.1f}, "
-             "\"ed25519_us\": {:.1f}}}\n",
-             letters, size, none, with_rsa, with_ed);
+  // Three rounds, interleaved; the best of each (the least disturbed by the machine).
+  double none = 1e18;
+  double with_rsa = 1e18;
+  double with_ed = 1e18;
+  for (int round = 0; round < 3; ++round) {
+    none = std::min(none, microseconds_per_letter(unsigned_composer, *prepared, letters, size));
+    with_rsa = std::min(with_rsa, microseconds_per_letter(rsa_composer, *prepared, letters, size));
+    with_ed = std::min(with_ed, microseconds_per_letter(ed_composer, *prepared, letters, size));
+  }
+  fmt::print(
+      "{{\"letters\": {}, \"bytes\": {}, \"none_us\": {:.1f}, \"rsa_us\": {:.1f}, "
+      "\"ed25519_us\": {:.1f}}}\n",
+      letters, size, none, with_rsa, with_ed);
   return 0;
 }

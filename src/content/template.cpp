@@ -35,8 +35,12 @@ mustache::data to_data(const nlohmann::json& value) {
       }
       return list;
     }
-    case nlohmann::json::value_t::string:
-      return mustache::data(value.get<std::string>());
+    case nlohmann::json::value_t::string: {
+      // An empty string is false in a section ({{#subscriber.name}}Dear ...), and renders
+      // as nothing either way.
+      const auto& text = value.get_ref<const std::string&>();
+      return text.empty() ? mustache::data(mustache::data::type::bool_false) : mustache::data(text);
+    }
     case nlohmann::json::value_t::boolean:
       return value.get<bool>() ? mustache::data(mustache::data::type::bool_true)
                                : mustache::data(mustache::data::type::bool_false);

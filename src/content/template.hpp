@@ -5,6 +5,7 @@
 // context, which never holds any). Values are HTML-escaped unless the template asks for
 // raw output with {{{triple}}} braces; text templates use Escape::none. A broken template
 // is reported with its name, line and column, at compile time and at render time.
+// An empty string counts as false in a section, so {{#name}}Dear {{name}}{{/name}} works.
 #pragma once
 
 #include <memory>
@@ -27,6 +28,7 @@ class Template {
   Result<std::string> render(const nlohmann::json& context) const;
 
   const std::string& name() const { return name_; }
+  const std::string& source() const { return source_; }
 
  private:
   struct Compiled;

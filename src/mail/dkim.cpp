@@ -14,12 +14,18 @@
 
 namespace communique {
 
+// The key, and SHA-256 looked up once: OpenSSL 3 fetches an algorithm by name on every
+// implicit use, a cost comparable to an Ed25519 signature.
 struct DkimKey::Key {
-  explicit Key(EVP_PKEY* key) : pkey(key) {}
-  ~Key() { EVP_PKEY_free(pkey); }
+  explicit Key(EVP_PKEY* key) : pkey(key), sha256(EVP_MD_fetch(nullptr, "SHA256", nullptr)) {}
+  ~Key() {
+    EVP_MD_free(sha256);
+    EVP_PKEY_free(pkey);
+  }
   Key(const Key&) = delete;
   Key& operator=(const Key&) = delete;
   EVP_PKEY* pkey;
+  EVP_MD* sha256;
 };
 
 namespace {
@@ -108,9 +114,10 @@ std::string fold_signature(const std::vector<std::string>& tags) {
 
 }  // namespace
 
-std::string relaxed_body(std::string_view body) {
-  std::string out;
-  out.reserve(body.size());
+namespace {
+
+// Appends the relaxed form of `body`; with `keep_trailing`, trailing empty lines stay.
+void canonicalize_body(std::string& out, std::string_view body, bool keep_trailing) {
   std::size_t pos = 0;
   std::size_t pending_empty = 0;  // empty lines held back: trailing ones are dropped
   while (pos < body.size()) {
@@ -119,31 +126,59 @@ std::string relaxed_body(std::string_view body) {
     if (last) {
       end = body.size();
     }
-    std::string line;
-    bool in_space = false;
-    for (std::size_t i = pos; i < end; ++i) {
-      if (is_wsp(body[i])) {
-        in_space = true;
-        continue;
-      }
-      if (in_space) {
-        line += ' ';
-        in_space = false;
-      }
-      line += body[i];
+    const std::string_view line = body.substr(pos, end - pos);
+    // Trailing white space goes; inner runs become one space.
+    std::size_t stop = line.size();
+    while (stop > 0 && is_wsp(line[stop - 1])) {
+      --stop;
     }
-    if (line.empty()) {
+    if (stop == 0) {
       ++pending_empty;
     } else {
       for (; pending_empty > 0; --pending_empty) {
         out += "\r\n";
       }
-      out += line;
+      std::size_t run_start = 0;
+      for (std::size_t i = 0; i < stop; ++i) {
+        if (!is_wsp(line[i])) {
+          continue;
+        }
+        std::size_t j = i;
+        while (j < stop && is_wsp(line[j])) {
+          ++j;
+        }
+        if (j - i == 1 && line[i] == ' ') {
+          i = j - 1;
+          continue;  // a single space is already canonical
+        }
+        out.append(line.substr(run_start, i - run_start));
+        out += ' ';
+        run_start = j;
+        i = j - 1;
+      }
+      out.append(line.substr(run_start, stop - run_start));
       out += "\r\n";
     }
     pos = last ? body.size() : end + 2;
   }
+  if (keep_trailing) {
+    for (; pending_empty > 0; --pending_empty) {
+      out += "\r\n";
+    }
+  }
+}
+
+}  // namespace
+
+std::string relaxed_body(std::string_view body) {
+  std::string out;
+  out.reserve(body.size());
+  canonicalize_body(out, body, false);
   return out;
+}
+
+void append_relaxed_lines(std::string& out, std::string_view lines) {
+  canonicalize_body(out, lines, true);
 }
 
 std::string relaxed_header(std::string_view name, std::string_view value) {
@@ -248,12 +283,13 @@ std::string DkimKey::dns_record() const {
 }
 
 Result<std::string> DkimKey::sign(std::string_view data) const {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
+  unsigned char digest[EVP_MAX_MD_SIZE];
   std::string_view input = data;
-  const EVP_MD* md = EVP_sha256();
+  const EVP_MD* md = key_->sha256;
   if (algorithm_ == DkimAlgorithm::ed25519_sha256) {
-    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-    input = std::string_view(reinterpret_cast<const char*>(digest), sizeof digest);
+    unsigned int size = 0;
+    EVP_Digest(data.data(), data.size(), digest, &size, key_->sha256, nullptr);
+    input = std::string_view(reinterpret_cast<const char*>(digest), size);
     md = nullptr;  // Ed25519 signs the message itself (here, the digest)
   }
   EVP_MD_CTX* context = EVP_MD_CTX_new();
@@ -275,16 +311,9 @@ Result<std::string> DkimKey::sign(std::string_view data) const {
   return base64_encode(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
 }
 
-Result<std::string> dkim_signature(std::string_view message, const DkimSigner& signer,
-                                   Timestamp now) {
-  const auto split = message.find("\r\n\r\n");
-  if (split == std::string_view::npos) {
-    return make_error(ErrorCode::invalid_input, "the message has no blank line after its headers");
-  }
-  const std::string_view header_block = message.substr(0, split + 2);
-  const std::string_view body = message.substr(split + 4);
+Result<std::string> dkim_signature_for(std::string_view header_block, std::string_view body_hash,
+                                       const DkimSigner& signer, Timestamp now) {
   const auto fields = split_headers(header_block);
-
   // For each name, the last field of that name not yet used (RFC 6376 5.4.2).
   std::vector<bool> used(fields.size(), false);
   std::string canonical;
@@ -308,7 +337,7 @@ Result<std::string> dkim_signature(std::string_view message, const DkimSigner& s
       "s=" + signer.selector,
       fmt::format("t={}", now.time_since_epoch().count()),
       "h=" + names,
-      "bh=" + sha256_base64(relaxed_body(body)),
+      "bh=" + std::string(body_hash),
       "b=",
   };
   const std::string unsigned_header = fold_signature(tags);
@@ -320,6 +349,16 @@ Result<std::string> dkim_signature(std::string_view message, const DkimSigner& s
   }
   tags.back() = "b=" + *signature;
   return fold_signature(tags) + "\r\n";
+}
+
+Result<std::string> dkim_signature(std::string_view message, const DkimSigner& signer,
+                                   Timestamp now) {
+  const auto split = message.find("\r\n\r\n");
+  if (split == std::string_view::npos) {
+    return make_error(ErrorCode::invalid_input, "the message has no blank line after its headers");
+  }
+  return dkim_signature_for(message.substr(0, split + 2),
+                            sha256_base64(relaxed_body(message.substr(split + 4))), signer, now);
 }
 
 Result<std::string> dkim_sign(std::string message, std::span<const DkimSigner> signers,

@@ -72,12 +72,21 @@ struct DkimSigner {
 Result<std::string> dkim_signature(std::string_view message, const DkimSigner& signer,
                                    Timestamp now);
 
+// The same from parts: `header_block` (every header line, each ending in CRLF) and the
+// base64 SHA-256 of the body's relaxed canonical form (for callers that hash the body
+// themselves, piece by piece).
+Result<std::string> dkim_signature_for(std::string_view header_block, std::string_view body_hash,
+                                       const DkimSigner& signer, Timestamp now);
+
 // `message` with a signature from each signer prepended.
 Result<std::string> dkim_sign(std::string message, std::span<const DkimSigner> signers,
                               Timestamp now);
 
-// Canonical forms (exposed for tests).
+// Canonical forms. relaxed_body drops trailing empty lines, as for a whole body;
+// relaxed_lines keeps them, for a piece of a body made of whole lines (so that the pieces'
+// forms concatenate to the form of the whole, when the body does not end in empty lines).
 std::string relaxed_body(std::string_view body);
+void append_relaxed_lines(std::string& out, std::string_view lines);
 std::string relaxed_header(std::string_view name, std::string_view value);
 
 }  // namespace communique

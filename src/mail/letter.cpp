@@ -12,6 +12,7 @@
 #include "base/text.hpp"
 #include "content/html_text.hpp"
 #include "content/markdown.hpp"
+#include "mail/letter_parts.hpp"
 #include "mail/mime.hpp"
 
 namespace communique::letter_templates {
@@ -96,6 +97,24 @@ std::string human_date(Timestamp time) {
                      static_cast<int>(date.year()));
 }
 
+// Control characters (but tab and line breaks) have no place in a letter, and the planned
+// composer uses two of them to mark personal values.
+std::string without_control_characters(std::string_view text) {
+  std::string clean;
+  clean.reserve(text.size());
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 || c == '\t' || c == '\n' || c == '\r') {
+      clean += c;
+    }
+  }
+  return clean;
+}
+
+}  // namespace
+
+namespace letter_parts {
+
 std::string hex(const unsigned char* data, std::size_t size) {
   static constexpr std::string_view kHex = "0123456789abcdef";
   std::string out;
@@ -106,7 +125,34 @@ std::string hex(const unsigned char* data, std::size_t size) {
   return out;
 }
 
-}  // namespace
+std::string escape_like_templates(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace letter_parts
 
 Result<LetterTemplates> load_letter_templates(const std::string& name,
                                               const std::filesystem::path& data_dir) {
@@ -147,18 +193,19 @@ Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
                                     LetterTemplates templates) {
   std::vector<RenderedSection> sections;
   for (const auto& section : issue.sections) {
-    RenderedSection rendered{.title = section.title};
+    RenderedSection rendered{.title = without_control_characters(section.title)};
+    const std::string body = without_control_characters(section.body);
     if (section.format == BodyFormat::markdown) {
-      auto html = markdown_to_html(section.body);
-      auto text = markdown_to_text(section.body);
+      auto html = markdown_to_html(body);
+      auto text = markdown_to_text(body);
       if (!html || !text) {
         return make_error(ErrorCode::internal, "the body could not be rendered");
       }
       rendered.html = std::move(*html);
       rendered.text = std::move(*text);
     } else {
-      rendered.html = section.body;
-      rendered.text = html_to_text(section.body);
+      rendered.html = body;
+      rendered.text = html_to_text(body);
     }
     sections.push_back(std::move(rendered));
   }
@@ -183,24 +230,36 @@ std::string LetterComposer::sender_domain() const {
 std::string LetterComposer::new_message_id() const {
   unsigned char random[12];
   RAND_bytes(random, sizeof random);
-  return "<" + hex(random, sizeof random) + "@" + sender_domain() + ">";
+  return "<" + letter_parts::hex(random, sizeof random) + "@" + sender_domain() + ">";
 }
 
-nlohmann::json LetterComposer::context(const PreparedIssue& prepared, const Subscriber& subscriber,
-                                       Timestamp now) const {
+namespace letter_parts {
+
+PersonalValues personal_values(const Subscriber& subscriber, const PreparedIssue& issue,
+                               const SenderIdentity& identity, const LinkSigner& links,
+                               Timestamp now) {
   const auto day = static_cast<std::uint32_t>(
       std::chrono::floor<std::chrono::days>(now).time_since_epoch().count());
-  const auto token = [&](TokenPurpose purpose, std::int64_t issue) {
-    return links_.sign(
-        {.purpose = purpose, .subscriber = subscriber.id, .issue = issue, .issued_day = day});
+  const auto token = [&](TokenPurpose purpose, std::int64_t issue_id) {
+    return links.sign(
+        {.purpose = purpose, .subscriber = subscriber.id, .issue = issue_id, .issued_day = day});
   };
-  const std::string& base = identity_.base_url;
+  PersonalValues values{
+      .email = subscriber.email, .name = subscriber.name, .language = subscriber.language};
   auto attributes = nlohmann::json::parse(subscriber.attributes_json, nullptr, false);
-  if (!attributes.is_object()) {
-    attributes = nlohmann::json::object();
+  if (attributes.is_object()) {
+    values.attributes = std::move(attributes);
   }
+  values.unsubscribe =
+      identity.base_url + "/unsubscribe/" + token(TokenPurpose::unsubscribe, issue.issue.id);
+  values.preferences = identity.base_url + "/preferences/" + token(TokenPurpose::preferences, 0);
+  return values;
+}
+
+nlohmann::json template_context(const PreparedIssue& prepared, const PersonalValues& personal,
+                                const SenderIdentity& identity, Timestamp now) {
   nlohmann::json social = nlohmann::json::array();
-  for (const auto& link : identity_.social) {
+  for (const auto& link : identity.social) {
     social.push_back({{"name", link.name}, {"url", safe_url(link.url)}});
   }
   nlohmann::json sections = nlohmann::json::array();
@@ -211,12 +270,13 @@ nlohmann::json LetterComposer::context(const PreparedIssue& prepared, const Subs
                         {"text", section.text}});
   }
   const Issue& issue = prepared.issue;
+  const std::string& base = identity.base_url;
   return {
       {"subscriber",
-       {{"email", subscriber.email},
-        {"name", subscriber.name},
-        {"language", subscriber.language},
-        {"attributes", std::move(attributes)}}},
+       {{"email", personal.email},
+        {"name", personal.name},
+        {"language", personal.language},
+        {"attributes", personal.attributes}}},
       {"issue",
        {{"subject", issue.subject},
         {"date", human_date(now)},
@@ -224,50 +284,42 @@ nlohmann::json LetterComposer::context(const PreparedIssue& prepared, const Subs
         {"preheader", prepared.preheader},
         {"web_url", base + "/archive/" + prepared.slug}}},
       {"sender",
-       {{"organisation", identity_.organisation},
-        {"postal_address", identity_.postal_address},
-        {"copyright", identity_.copyright},
+       {{"organisation", identity.organisation},
+        {"postal_address", identity.postal_address},
+        {"copyright", identity.copyright},
         {"social", std::move(social)},
-        {"has_social", !identity_.social.empty()},
+        {"has_social", !identity.social.empty()},
         {"base_url", base}}},
       {"links",
-       {{"unsubscribe", base + "/unsubscribe/" + token(TokenPurpose::unsubscribe, issue.id)},
-        {"preferences", base + "/preferences/" + token(TokenPurpose::preferences, 0)},
+       {{"unsubscribe", personal.unsubscribe},
+        {"preferences", personal.preferences},
         {"view_online", base + "/archive/" + prepared.slug}}},
       {"content", {{"sections", std::move(sections)}}},
   };
 }
 
-Result<std::string> LetterComposer::compose(const PreparedIssue& prepared,
-                                            const Subscriber& subscriber, Timestamp now,
-                                            const std::string& message_id) const {
-  const auto data = context(prepared, subscriber, now);
-  auto html = prepared.templates.html.render(data);
-  if (!html) {
-    return std::move(html).error();
-  }
-  auto text = prepared.templates.text.render(data);
-  if (!text) {
-    return std::move(text).error();
-  }
+std::vector<MimeHeader> letter_headers(const PreparedIssue& prepared,
+                                       const PersonalValues& personal,
+                                       const SenderIdentity& identity, Timestamp now,
+                                       const std::string& message_id) {
   const Issue& issue = prepared.issue;
-  const std::string domain = sender_domain();
-  const std::string from_name = !issue.from_name.empty()       ? issue.from_name
-                                : !identity_.from_name.empty() ? identity_.from_name
-                                                               : identity_.organisation;
+  const auto at = identity.from_address.rfind('@');
+  const std::string domain =
+      at == std::string::npos ? "localhost" : identity.from_address.substr(at + 1);
+  const std::string from_name = !issue.from_name.empty()      ? issue.from_name
+                                : !identity.from_name.empty() ? identity.from_name
+                                                              : identity.organisation;
   const std::string from_address =
-      issue.from_address.empty() ? identity_.from_address : issue.from_address;
-  const std::string reply_to = issue.reply_to.empty() ? identity_.reply_to : issue.reply_to;
-  const std::string unsubscribe_url = data["links"]["unsubscribe"].get<std::string>();
-  const std::string unsubscribe_token = unsubscribe_url.substr(unsubscribe_url.rfind('/') + 1);
+      issue.from_address.empty() ? identity.from_address : issue.from_address;
+  const std::string reply_to = issue.reply_to.empty() ? identity.reply_to : issue.reply_to;
+  const std::string token = personal.unsubscribe.substr(personal.unsubscribe.rfind('/') + 1);
   std::string list_label = slugify(prepared.list.name);
   if (list_label.empty()) {
     list_label = "list-" + std::to_string(prepared.list.id);
   }
-
   std::vector<MimeHeader> headers = {
       {"From", format_mailbox({from_name, from_address})},
-      {"To", format_mailbox({subscriber.name, subscriber.email})},
+      {"To", format_mailbox({personal.name, personal.email})},
       {"Subject", encode_unstructured(issue.subject)},
       {"Date", format_rfc5322_date(now)},
       {"Message-ID", message_id},
@@ -276,17 +328,51 @@ Result<std::string> LetterComposer::compose(const PreparedIssue& prepared,
     headers.push_back({"Reply-To", format_mailbox({"", reply_to})});
   }
   headers.push_back({"List-Id", format_mailbox({prepared.list.name, list_label + "." + domain})});
-  headers.push_back({"List-Unsubscribe", "<" + unsubscribe_url + ">, <mailto:unsubscribe@" +
-                                             domain + "?subject=unsubscribe-" + unsubscribe_token +
-                                             ">"});
+  headers.push_back({"List-Unsubscribe", "<" + personal.unsubscribe + ">, <mailto:unsubscribe@" +
+                                             domain + "?subject=unsubscribe-" + token + ">"});
   headers.push_back({"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"});
   headers.push_back({"Feedback-ID", fmt::format("{}:{}:{}:communique", issue.id, prepared.list.id,
                                                 to_string(issue.kind))});
+  return headers;
+}
 
+}  // namespace letter_parts
+
+nlohmann::json LetterComposer::context(const PreparedIssue& prepared, const Subscriber& subscriber,
+                                       Timestamp now) const {
+  return letter_parts::template_context(
+      prepared, letter_parts::personal_values(subscriber, prepared, identity_, links_, now),
+      identity_, now);
+}
+
+Result<std::string> LetterComposer::compose(const PreparedIssue& prepared,
+                                            const Subscriber& subscriber, Timestamp now,
+                                            const std::string& message_id) const {
+  auto planned = compose_planned(prepared, subscriber, now, message_id);
+  if (planned || planned.error().code != ErrorCode::unavailable) {
+    return planned;
+  }
+  return compose_in_full(prepared, subscriber, now, message_id);
+}
+
+Result<std::string> LetterComposer::compose_in_full(const PreparedIssue& prepared,
+                                                    const Subscriber& subscriber, Timestamp now,
+                                                    const std::string& message_id) const {
+  const auto personal = letter_parts::personal_values(subscriber, prepared, identity_, links_, now);
+  const auto data = letter_parts::template_context(prepared, personal, identity_, now);
+  auto html = prepared.templates.html.render(data);
+  if (!html) {
+    return std::move(html).error();
+  }
+  auto text = prepared.templates.text.render(data);
+  if (!text) {
+    return std::move(text).error();
+  }
+  const auto headers = letter_parts::letter_headers(prepared, personal, identity_, now, message_id);
   // "=_" never occurs in quoted-printable output, so this boundary cannot clash.
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(message_id.data()), message_id.size(), digest);
-  const std::string boundary = "=_" + hex(digest, 12);
+  const std::string boundary = "=_" + letter_parts::hex(digest, 12);
   std::string message = build_alternative_message(headers, *text, *html, boundary);
   if (signers_.empty()) {
     return message;

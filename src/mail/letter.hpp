@@ -11,6 +11,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,10 @@ struct RenderedSection {
   std::string text;
 };
 
+// Work done once per issue and day so that composing a letter costs little more than its
+// signature (see letter_plan.cpp). Opaque outside the mail module.
+struct LetterPlan;
+
 struct PreparedIssue {
   Issue issue;
   MailingList list;  // the list named in List-Id and Feedback-ID
@@ -50,6 +55,7 @@ struct PreparedIssue {
   std::string slug;       // for the web version: "12-weekly-digest"
   std::string preheader;  // the first words of the letter, shown by inboxes
   LetterTemplates templates;
+  std::shared_ptr<const LetterPlan> plan;  // set by LetterComposer::plan
 };
 
 Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
@@ -59,6 +65,14 @@ class LetterComposer {
  public:
   LetterComposer(SenderIdentity identity, LinkSigner links, std::vector<DkimSigner> signers)
       : identity_(std::move(identity)), links_(std::move(links)), signers_(std::move(signers)) {}
+
+  // Renders `issue` once for letters sent on the day of `now`, with the personal values
+  // left as slots, and encodes, canonicalizes and hashes what is the same for everyone.
+  // Templates that branch on personal values ({{#subscriber.name}}) cannot be planned:
+  // the plan is then left empty and compose() renders each letter in full, which gives
+  // the same letter more slowly. Personal values are always HTML-escaped in a planned
+  // HTML template, even inside {{{triple}}} braces.
+  void plan(PreparedIssue& issue, Timestamp now) const;
 
   // The message for `subscriber`, signed by every configured DKIM key.
   Result<std::string> compose(const PreparedIssue& issue, const Subscriber& subscriber,
@@ -73,6 +87,10 @@ class LetterComposer {
 
  private:
   std::string sender_domain() const;
+  Result<std::string> compose_in_full(const PreparedIssue& issue, const Subscriber& subscriber,
+                                      Timestamp now, const std::string& message_id) const;
+  Result<std::string> compose_planned(const PreparedIssue& issue, const Subscriber& subscriber,
+                                      Timestamp now, const std::string& message_id) const;
 
   SenderIdentity identity_;
   LinkSigner links_;

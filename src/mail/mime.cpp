@@ -125,49 +125,88 @@ std::string format_rfc5322_date(Timestamp time) {
                      clock.seconds().count());
 }
 
-std::string quoted_printable(std::string_view text) {
+void QuotedPrintableWriter::put(std::string_view encoded, bool last_on_line) {
   constexpr std::size_t kMaxLine = 76;
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  auto encode_line = [&](std::string_view line) {
-    std::size_t length = 0;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      const char c = line[i];
-      const auto byte = static_cast<unsigned char>(c);
-      const bool last = i + 1 == line.size();
-      // White space at the end of a line would be stripped in transit: encode it.
-      const bool literal =
-          (byte >= 33 && byte <= 126 && c != '=') || ((c == ' ' || c == '\t') && !last);
-      const std::size_t width = literal ? 1 : 3;
-      // A soft break ("=") must fit on the line it ends; the last piece may use the column.
-      if (length + width > kMaxLine - (last ? 0 : 1)) {
-        out += "=\r\n";
-        length = 0;
+  // A soft break ("=") must fit on the line it ends.
+  if (column_ + encoded.size() > kMaxLine - (last_on_line ? 0 : 1)) {
+    *out_ += "=\r\n";
+    column_ = 0;
+  }
+  *out_ += encoded;
+  column_ += encoded.size();
+}
+
+void QuotedPrintableWriter::flush_space(bool before_line_end) {
+  if (pending_space_ == 0) {
+    return;
+  }
+  const char space = pending_space_;
+  pending_space_ = 0;
+  if (before_line_end) {
+    // White space at the end of a line would be stripped in transit: encode it.
+    put(space == ' ' ? "=20" : "=09", true);
+  } else {
+    put(std::string_view(&space, 1), false);
+  }
+}
+
+void QuotedPrintableWriter::add(std::string_view text) {
+  constexpr std::string_view kHex = "0123456789ABCDEF";
+  for (char c : text) {
+    if (after_cr_) {
+      after_cr_ = false;
+      if (c == '\n') {
+        continue;  // the LF of a CRLF: the CR ended the line already
       }
-      if (literal) {
-        out += c;
-      } else {
-        out += '=';
-        out += kHex[byte >> 4];
-        out += kHex[byte & 15];
+    }
+    if (c == '\r' || c == '\n') {
+      flush_space(true);
+      *out_ += "\r\n";
+      column_ = 0;
+      after_cr_ = c == '\r';
+      continue;
+    }
+    flush_space(false);
+    if (c == ' ' || c == '\t') {
+      pending_space_ = c;
+      continue;
+    }
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 33 && byte <= 126 && c != '=') {
+      // The common case, written without the checks of put().
+      if (column_ + 1 > 75) {
+        *out_ += "=\r\n";
+        column_ = 0;
       }
-      length += width;
-    }
-    out += "\r\n";
-  };
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto end = text.find_first_of("\r\n", start);
-    if (end == std::string_view::npos) {
-      encode_line(text.substr(start));
-      break;
-    }
-    encode_line(text.substr(start, end - start));
-    start = end + 1;
-    if (text[end] == '\r' && start < text.size() && text[start] == '\n') {
-      ++start;
+      *out_ += c;
+      ++column_;
+    } else {
+      const char encoded[3] = {'=', kHex[byte >> 4], kHex[byte & 15]};
+      put(std::string_view(encoded, 3), false);
     }
   }
+}
+
+void QuotedPrintableWriter::soft_break() {
+  flush_space(false);
+  *out_ += "=\r\n";
+  column_ = 0;
+}
+
+void QuotedPrintableWriter::finish() {
+  if (pending_space_ != 0 || column_ > 0) {
+    flush_space(true);
+    *out_ += "\r\n";
+    column_ = 0;
+  }
+}
+
+std::string quoted_printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  QuotedPrintableWriter writer(out);
+  writer.add(text);
+  writer.finish();
   return out;
 }
 
@@ -198,23 +237,39 @@ std::string fold_header(std::string_view name, std::string_view value) {
   return out;
 }
 
-std::string build_alternative_message(std::span<const MimeHeader> headers, std::string_view text,
-                                      std::string_view html, std::string_view boundary) {
+std::string alternative_header_block(std::span<const MimeHeader> headers,
+                                     std::string_view boundary) {
   std::string out;
-  out.reserve(text.size() + html.size() + 4096);
   for (const auto& header : headers) {
     out += fold_header(header.name, header.value);
   }
   out += "MIME-Version: 1.0\r\n";
   out += fmt::format("Content-Type: multipart/alternative; boundary=\"{}\"\r\n", boundary);
+  return out;
+}
+
+std::string text_part_start(std::string_view boundary) {
+  return fmt::format(
+      "--{}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+      "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+      boundary);
+}
+
+std::string html_part_start(std::string_view boundary) {
+  return fmt::format(
+      "--{}\r\nContent-Type: text/html; charset=utf-8\r\n"
+      "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+      boundary);
+}
+
+std::string build_alternative_message(std::span<const MimeHeader> headers, std::string_view text,
+                                      std::string_view html, std::string_view boundary) {
+  std::string out = alternative_header_block(headers, boundary);
+  out.reserve(text.size() + html.size() + 4096);
   out += "\r\n";
-  out += fmt::format("--{}\r\n", boundary);
-  out += "Content-Type: text/plain; charset=utf-8\r\n";
-  out += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
+  out += text_part_start(boundary);
   out += quoted_printable(text);
-  out += fmt::format("--{}\r\n", boundary);
-  out += "Content-Type: text/html; charset=utf-8\r\n";
-  out += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
+  out += html_part_start(boundary);
   out += quoted_printable(html);
   out += fmt::format("--{}--\r\n", boundary);
   return out;

@@ -41,9 +41,38 @@ std::string format_rfc5322_date(Timestamp time);
 // `text` with line ends made CRLF, in quoted-printable with lines of at most 76 octets.
 std::string quoted_printable(std::string_view text);
 
+// Quoted-printable written piece by piece: add() as often as needed, soft_break() to end
+// the encoded line without ending the text line (so the next piece starts at column 0),
+// finish() at the end. White space is held back until it is known not to end a line.
+// The pieces decode to their concatenation.
+class QuotedPrintableWriter {
+ public:
+  explicit QuotedPrintableWriter(std::string& out) : out_(&out) {}
+  void add(std::string_view text);
+  void soft_break();
+  void finish();  // ends the last line with CRLF unless it is empty
+
+ private:
+  void put(std::string_view encoded, bool last_on_line);
+  void flush_space(bool before_line_end);
+  std::string* out_;
+  std::size_t column_ = 0;
+  char pending_space_ = 0;
+  bool after_cr_ = false;
+};
+
 // `Name: value` folded at whitespace to 78 octets where possible, ending in CRLF; CR and
 // LF in the value are replaced by spaces first.
 std::string fold_header(std::string_view name, std::string_view value);
+
+// The header block of a multipart/alternative message: `headers`, MIME-Version and the
+// Content-Type naming `boundary`, each line ending in CRLF (without the blank line after).
+std::string alternative_header_block(std::span<const MimeHeader> headers,
+                                     std::string_view boundary);
+
+// The start of each part of a multipart/alternative body, before its encoded content.
+std::string text_part_start(std::string_view boundary);
+std::string html_part_start(std::string_view boundary);
 
 // A whole message: `headers`, then MIME-Version and a multipart/alternative of `text` and
 // `html` separated by `boundary` (which must not occur in either encoded part).

@@ -1,8 +1,10 @@
 #include "security/link_token.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include <array>
@@ -10,9 +12,33 @@
 
 namespace communique {
 
+// The keys, and the OpenSSL objects that use them made once: OpenSSL 3 looks algorithms
+// up by name on every implicit use, which would cost more than the token itself.
 struct LinkSigner::Keys {
   std::array<unsigned char, 16> cipher_key{};
   std::array<unsigned char, 32> mac_key{};
+  EVP_CIPHER* cipher = nullptr;
+  EVP_MAC* mac = nullptr;
+  EVP_MAC_CTX* keyed_mac = nullptr;  // HMAC-SHA256 with mac_key; duplicated per use
+
+  Keys() = default;
+  Keys(const Keys&) = delete;
+  Keys& operator=(const Keys&) = delete;
+  ~Keys() {
+    EVP_MAC_CTX_free(keyed_mac);
+    EVP_MAC_free(mac);
+    EVP_CIPHER_free(cipher);
+  }
+
+  std::array<unsigned char, 32> authenticate(const unsigned char* data, std::size_t size) const {
+    std::array<unsigned char, 32> out{};
+    EVP_MAC_CTX* context = EVP_MAC_CTX_dup(keyed_mac);
+    std::size_t written = 0;
+    EVP_MAC_update(context, data, size);
+    EVP_MAC_final(context, out.data(), &written, out.size());
+    EVP_MAC_CTX_free(context);
+    return out;
+  }
 };
 
 namespace {
@@ -29,14 +55,14 @@ std::array<unsigned char, 32> hmac(const unsigned char* key, std::size_t key_siz
   return out;
 }
 
-bool aes_block(const std::array<unsigned char, 16>& key, const Block& in, Block& out,
-               bool encrypt) {
+bool aes_block(const EVP_CIPHER* cipher, const std::array<unsigned char, 16>& key, const Block& in,
+               Block& out, bool encrypt) {
   EVP_CIPHER_CTX* context = EVP_CIPHER_CTX_new();
   int written = 0;
-  const bool ok =
-      EVP_CipherInit_ex(context, EVP_aes_128_ecb(), nullptr, key.data(), nullptr, encrypt) == 1 &&
-      EVP_CIPHER_CTX_set_padding(context, 0) == 1 &&
-      EVP_CipherUpdate(context, out.data(), &written, in.data(), 16) == 1 && written == 16;
+  const bool ok = EVP_CipherInit_ex2(context, cipher, key.data(), nullptr, encrypt, nullptr) == 1 &&
+                  EVP_CIPHER_CTX_set_padding(context, 0) == 1 &&
+                  EVP_CipherUpdate(context, out.data(), &written, in.data(), 16) == 1 &&
+                  written == 16;
   EVP_CIPHER_CTX_free(context);
   return ok;
 }
@@ -110,6 +136,16 @@ Result<LinkSigner> LinkSigner::create(std::string_view secret) {
   const auto cipher = hmac(raw, secret.size(), reinterpret_cast<const unsigned char*>("cipher"), 6);
   std::memcpy(keys->cipher_key.data(), cipher.data(), keys->cipher_key.size());
   keys->mac_key = hmac(raw, secret.size(), reinterpret_cast<const unsigned char*>("mac"), 3);
+  keys->cipher = EVP_CIPHER_fetch(nullptr, "AES-128-ECB", nullptr);
+  keys->mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  keys->keyed_mac = keys->mac ? EVP_MAC_CTX_new(keys->mac) : nullptr;
+  char digest_name[] = "SHA256";
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0), OSSL_PARAM_END};
+  if (keys->cipher == nullptr || keys->keyed_mac == nullptr ||
+      EVP_MAC_init(keys->keyed_mac, keys->mac_key.data(), keys->mac_key.size(), params) != 1) {
+    return make_error(ErrorCode::internal, "OpenSSL has no AES-128 or HMAC-SHA256");
+  }
   return LinkSigner(std::move(keys));
 }
 
@@ -121,8 +157,8 @@ std::string LinkSigner::sign(const TokenClaims& claims) const {
   put(plain, 12, claims.issued_day, 4);
   std::array<unsigned char, 32> token{};
   Block sealed{};
-  aes_block(keys_->cipher_key, plain, sealed, true);
-  const auto mac = hmac(keys_->mac_key.data(), keys_->mac_key.size(), plain.data(), plain.size());
+  aes_block(keys_->cipher, keys_->cipher_key, plain, sealed, true);
+  const auto mac = keys_->authenticate(plain.data(), plain.size());
   std::memcpy(token.data(), sealed.data(), 16);
   std::memcpy(token.data() + 16, mac.data(), 16);
   return base64url(token.data(), token.size());
@@ -137,10 +173,10 @@ Result<TokenClaims> LinkSigner::verify(std::string_view token, TokenPurpose purp
   Block sealed{};
   Block plain{};
   std::memcpy(sealed.data(), raw.data(), 16);
-  if (!aes_block(keys_->cipher_key, sealed, plain, false)) {
+  if (!aes_block(keys_->cipher, keys_->cipher_key, sealed, plain, false)) {
     return invalid;
   }
-  const auto mac = hmac(keys_->mac_key.data(), keys_->mac_key.size(), plain.data(), plain.size());
+  const auto mac = keys_->authenticate(plain.data(), plain.size());
   if (CRYPTO_memcmp(mac.data(), raw.data() + 16, 16) != 0) {
     return invalid;
   }

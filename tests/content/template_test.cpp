@@ -32,6 +32,13 @@ TEST(Template, SectionsListsAndNestedNames) {
   EXPECT_EQ(render("{{#sender.on}}yes{{/sender.on}}{{#off}}no{{/off}}", context), "yes");
 }
 
+TEST(Template, EmptyStringsAreFalseInSections) {
+  EXPECT_EQ(render("{{#name}}Dear {{name}}{{/name}}{{^name}}Dear reader{{/name}}",
+                   nlohmann::json{{"name", ""}}),
+            "Dear reader");
+  EXPECT_EQ(render("{{#name}}Dear {{name}}{{/name}}", nlohmann::json{{"name", "Ann"}}), "Dear Ann");
+}
+
 TEST(Template, SeesNothingButItsContext) {
   setenv("COMMUNIQUE_TEST_SECRET", "hunter2", 1);
   const nlohmann::json context{{"name", "Ann"}};
@@ -45,8 +52,7 @@ TEST(Template, BrokenTemplatesSayWhere) {
   auto unclosed = Template::compile("<p>\n  {{#items}}\n  {{name}}\n</p>", "letter.html",
                                     Template::Escape::html);
   ASSERT_FALSE(unclosed);
-  EXPECT_EQ(unclosed.error().message,
-            "letter.html line 2, column 3: Unclosed section \"items\"");
+  EXPECT_EQ(unclosed.error().message, "letter.html line 2, column 3: Unclosed section \"items\"");
   auto bad_tag = Template::compile("Hello {{name", "letter.txt", Template::Escape::none);
   ASSERT_FALSE(bad_tag);
   EXPECT_EQ(bad_tag.error().message, "letter.txt line 1, column 7: Unclosed tag");

@@ -41,7 +41,9 @@ class LetterTest : public ::testing::Test {
     issue_.language = "en";
     issue_.sections = {{"", BodyFormat::markdown, read(kTests / "golden/reference_letter.md")}};
     list_ = MailingList{.id = 3, .name = "Press releases"};
-    subscriber_ = Subscriber{.id = 42, .email = "ann@example.org", .name = "Ann Müller",
+    subscriber_ = Subscriber{.id = 42,
+                             .email = "ann@example.org",
+                             .name = "Ann Müller",
                              .attributes_json = R"({"city":"Oslo"})"};
   }
 
@@ -54,7 +56,8 @@ class LetterTest : public ::testing::Test {
   }
 
   LetterComposer composer(std::vector<DkimSigner> signers = {}) {
-    return LetterComposer(identity(), *LinkSigner::create(std::string(64, 'k')), std::move(signers));
+    return LetterComposer(identity(), *LinkSigner::create(std::string(64, 'k')),
+                          std::move(signers));
   }
 
   Issue issue_;
@@ -63,7 +66,8 @@ class LetterTest : public ::testing::Test {
 };
 
 TEST_F(LetterTest, MatchesTheGoldenFileByteForByte) {
-  auto message = composer().compose(prepare(), subscriber_, fixed_time(), "<golden@embassy.example.org>");
+  auto message =
+      composer().compose(prepare(), subscriber_, fixed_time(), "<golden@embassy.example.org>");
   ASSERT_TRUE(message) << message.error().message;
   const auto golden_path = kTests / "golden/reference_letter.eml";
   if (std::getenv("COMMUNIQUE_UPDATE_GOLDEN") != nullptr) {
@@ -95,7 +99,8 @@ TEST_F(LetterTest, CarriesTheListHeadersAndPersonalLinks) {
   auto message = *c.compose(prepare(), subscriber_, fixed_time(), "<x@example.org>");
   EXPECT_NE(message.find("List-Id: \"Press releases\" <press-releases.embassy.example.org>\r\n"),
             std::string::npos);
-  EXPECT_NE(message.find("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"), std::string::npos);
+  EXPECT_NE(message.find("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"),
+            std::string::npos);
   EXPECT_NE(message.find("Feedback-ID: 7:3:letter:communique\r\n"), std::string::npos);
   EXPECT_NE(message.find("Reply-To: info@embassy.example.org\r\n"), std::string::npos);
 
@@ -154,6 +159,91 @@ TEST_F(LetterTest, TemplatesAreCheckedByName) {
   auto broken = load_letter_templates("broken", kTests / "golden");
   ASSERT_FALSE(broken);
   EXPECT_EQ(broken.error().message, "broken.html line 3, column 1: Unclosed section \"issue\"");
+}
+
+// The decoded text and HTML parts of a message (quoted-printable undone).
+std::pair<std::string, std::string> decoded_parts(const std::string& message) {
+  std::vector<std::string> parts;
+  constexpr std::string_view kStart = "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
+  std::size_t pos = 0;
+  while ((pos = message.find(kStart, pos)) != std::string::npos) {
+    pos += kStart.size();
+    const auto end = message.find("\r\n--=_", pos);
+    const std::string encoded = message.substr(pos, end - pos);
+    std::string decoded;
+    for (std::size_t i = 0; i < encoded.size(); ++i) {
+      if (encoded[i] == '=' && encoded.compare(i + 1, 2, "\r\n") == 0) {
+        i += 2;
+      } else if (encoded[i] == '=') {
+        decoded += static_cast<char>(std::stoi(encoded.substr(i + 1, 2), nullptr, 16));
+        i += 2;
+      } else {
+        decoded += encoded[i];
+      }
+    }
+    parts.push_back(decoded);
+  }
+  EXPECT_EQ(parts.size(), 2u);
+  return parts.size() == 2 ? std::pair{parts[0], parts[1]} : std::pair<std::string, std::string>{};
+}
+
+std::string headers_of(const std::string& message) {
+  auto headers = message.substr(0, message.find("\r\n\r\n"));
+  return headers.substr(0, headers.find("Content-Type: multipart"));  // boundaries differ
+}
+
+TEST_F(LetterTest, APlannedLetterIsTheFullyRenderedOne) {
+  subscriber_.name = "Ann \"O'Neil\" <Müller> & Co";
+  for (const std::string name : {"default", "personal"}) {
+    auto prepared = prepare(name);
+    const auto c = composer();
+    auto full = c.compose(prepared, subscriber_, fixed_time(), "<x@example.org>");
+    c.plan(prepared, fixed_time());
+    ASSERT_NE(prepared.plan, nullptr) << name;
+    auto planned = c.compose(prepared, subscriber_, fixed_time(), "<x@example.org>");
+    ASSERT_TRUE(full && planned);
+    EXPECT_EQ(headers_of(*planned), headers_of(*full)) << name;
+    EXPECT_EQ(decoded_parts(*planned), decoded_parts(*full)) << name;
+    EXPECT_NE(*planned, *full);  // it did take the planned path (other boundary)
+  }
+}
+
+TEST_F(LetterTest, PlannedLettersCarryEachSubscribersValues) {
+  auto prepared = prepare("personal");
+  const auto c = composer();
+  c.plan(prepared, fixed_time());
+  auto ann = decoded_parts(*c.compose(prepared, subscriber_, fixed_time(), "<a@example.org>"));
+  subscriber_ = Subscriber{.id = 43,
+                           .email = "bob@example.org",
+                           .name = "Bob",
+                           .attributes_json = R"({"city":"Rome","visits":3})"};
+  auto bob = decoded_parts(*c.compose(prepared, subscriber_, fixed_time(), "<b@example.org>"));
+  EXPECT_NE(ann.second.find("Dear Ann Müller from Oslo ()"), std::string::npos) << ann.second;
+  EXPECT_NE(bob.second.find("Dear Bob from Rome (3)"), std::string::npos) << bob.second;
+  EXPECT_NE(bob.first.find("Dear Bob from Rome\r\nLeave: https://"), std::string::npos);
+}
+
+TEST_F(LetterTest, TemplatesThatBranchOnPersonalValuesAreRenderedInFull) {
+  auto prepared = prepare("branching");
+  const auto c = composer();
+  c.plan(prepared, fixed_time());
+  EXPECT_EQ(prepared.plan, nullptr);
+  subscriber_.name = "";
+  auto anonymous = decoded_parts(*c.compose(prepared, subscriber_, fixed_time(), "<a@x.org>"));
+  EXPECT_NE(anonymous.second.find("Dear reader"), std::string::npos);
+  subscriber_.name = "Ann";
+  auto named = decoded_parts(*c.compose(prepared, subscriber_, fixed_time(), "<b@x.org>"));
+  EXPECT_NE(named.second.find("Dear Ann"), std::string::npos);
+}
+
+TEST_F(LetterTest, APlanServesOneDayOnly) {
+  auto prepared = prepare();
+  const auto c = composer();
+  c.plan(prepared, fixed_time());
+  const auto tomorrow = fixed_time(24 * 3600);
+  auto letter = c.compose(prepared, subscriber_, tomorrow, "<x@example.org>");
+  ASSERT_TRUE(letter);
+  EXPECT_NE(decoded_parts(*letter).first.find("30 November 2026"), std::string::npos);
 }
 
 }  // namespace
