@@ -24,7 +24,8 @@ namespace communique {
 Result<std::string> markdown_to_html(std::string_view markdown);
 Result<std::string> markdown_to_text(std::string_view markdown);
 
-// `text` escaped for HTML text and attribute values.
+// `text` escaped for HTML text and attribute values (& < > " '). Templates escape with it
+// too, so every escaped value in a letter is escaped alike.
 std::string escape_html(std::string_view text);
 
 // `url` when its scheme is allowed in a letter (see above), otherwise "#".

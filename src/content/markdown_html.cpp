@@ -1,4 +1,4 @@
-#include <md4c.h>
+#include "content/md4c_parse.hpp"
 
 #include <fmt/format.h>
 
@@ -389,15 +389,10 @@ std::string safe_url(std::string_view url) {
 Result<std::string> markdown_to_html(std::string_view markdown) {
   HtmlRenderer renderer;
   renderer.out.reserve(markdown.size() * 2);
-  MD_PARSER parser{};
-  parser.flags = MD_DIALECT_GITHUB | MD_FLAG_NOHTML;
-  parser.enter_block = enter_block;
-  parser.leave_block = leave_block;
-  parser.enter_span = enter_span;
-  parser.leave_span = leave_span;
-  parser.text = on_text;
-  if (md_parse(markdown.data(), static_cast<MD_SIZE>(markdown.size()), &parser, &renderer) != 0) {
-    return make_error(ErrorCode::internal, "the Markdown parser ran out of memory");
+  if (auto parsed = parse_markdown(
+          markdown, {enter_block, leave_block, enter_span, leave_span, on_text}, &renderer);
+      !parsed) {
+    return std::move(parsed).error();
   }
   return std::move(renderer.out);
 }

@@ -1,4 +1,4 @@
-#include <md4c.h>
+#include "content/md4c_parse.hpp"
 
 #include <fmt/format.h>
 
@@ -355,15 +355,10 @@ int on_text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* userdata)
 
 Result<std::string> markdown_to_text(std::string_view markdown) {
   TextRenderer renderer;
-  MD_PARSER parser{};
-  parser.flags = MD_DIALECT_GITHUB | MD_FLAG_NOHTML;
-  parser.enter_block = enter_block;
-  parser.leave_block = leave_block;
-  parser.enter_span = enter_span;
-  parser.leave_span = leave_span;
-  parser.text = on_text;
-  if (md_parse(markdown.data(), static_cast<MD_SIZE>(markdown.size()), &parser, &renderer) != 0) {
-    return make_error(ErrorCode::internal, "the Markdown parser ran out of memory");
+  if (auto parsed = parse_markdown(
+          markdown, {enter_block, leave_block, enter_span, leave_span, on_text}, &renderer);
+      !parsed) {
+    return std::move(parsed).error();
   }
   std::string text = std::move(renderer.out);
   if (!renderer.references.empty()) {

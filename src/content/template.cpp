@@ -5,6 +5,8 @@
 
 #include <charconv>
 
+#include "content/markdown.hpp"
+
 namespace communique {
 
 namespace mustache = kainjow::mustache;
@@ -95,6 +97,9 @@ Result<std::string> Template::render(const nlohmann::json& context) const {
   mustache::mustache engine = compiled_->engine;
   if (compiled_->escape == Escape::none) {
     engine.set_custom_escape([](const std::string& text) { return text; });
+  } else {
+    // Communiqué's own escaping, the same as the planned letters' (mail/letter_plan.cpp).
+    engine.set_custom_escape([](const std::string& text) { return escape_html(text); });
   }
   std::string rendered = engine.render(to_data(context));
   if (!engine.is_valid()) {

@@ -125,33 +125,6 @@ std::string hex(const unsigned char* data, std::size_t size) {
   return out;
 }
 
-std::string escape_like_templates(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace letter_parts
 
 Result<LetterTemplates> load_letter_templates(const std::string& name,

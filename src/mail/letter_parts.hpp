@@ -36,9 +36,6 @@ std::vector<MimeHeader> letter_headers(const PreparedIssue& issue, const Persona
                                        const SenderIdentity& identity, Timestamp now,
                                        const std::string& message_id);
 
-// As kainjow's default escaping, so a planned letter equals a fully rendered one.
-std::string escape_like_templates(std::string_view text);
-
 std::string hex(const unsigned char* data, std::size_t size);
 
 }  // namespace communique::letter_parts

@@ -19,6 +19,7 @@
 #include <set>
 
 #include "base/text.hpp"
+#include "content/markdown.hpp"
 #include "mail/letter.hpp"
 #include "mail/letter_parts.hpp"
 #include "mail/mime.hpp"
@@ -240,7 +241,7 @@ Result<std::string> LetterComposer::compose_planned(const PreparedIssue& prepare
   for (std::size_t i = 0; i < plan->uses.size(); ++i) {
     const auto& use = plan->uses[i];
     QuotedPrintableWriter writer(encoded[i]);
-    writer.add(use.html ? letter_parts::escape_like_templates(values[use.slot]) : values[use.slot]);
+    writer.add(use.html ? escape_html(values[use.slot]) : values[use.slot]);
     writer.soft_break();
     body_size += encoded[i].size() + plan->pieces[i + 1].size();
   }
