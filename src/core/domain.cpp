@@ -267,3 +267,35 @@ Result<std::string> validate_subject(std::string_view subject) {
 }
 
 }  // namespace communique
+
+#include "core/delivery.hpp"
+
+namespace communique {
+
+std::string_view to_string(DeliveryState state) {
+  switch (state) {
+    case DeliveryState::queued:
+      return "queued";
+    case DeliveryState::sending:
+      return "sending";
+    case DeliveryState::sent:
+      return "sent";
+    case DeliveryState::deferred:
+      return "deferred";
+    case DeliveryState::failed:
+      return "failed";
+  }
+  return "queued";
+}
+
+std::optional<DeliveryState> parse_delivery_state(std::string_view text) {
+  for (auto state : {DeliveryState::queued, DeliveryState::sending, DeliveryState::sent,
+                     DeliveryState::deferred, DeliveryState::failed}) {
+    if (to_string(state) == text) {
+      return state;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace communique

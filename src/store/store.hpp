@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "core/delivery.hpp"
 #include "core/email_address.hpp"
 #include "core/issue.hpp"
 #include "core/mailing_list.hpp"
@@ -106,6 +107,24 @@ class Store {
   virtual Result<Issue> find_issue(IssueId id) = 0;
   // Every issue, newest first, with its lists but without section bodies.
   virtual Result<std::vector<Issue>> issues() = 0;
+
+  virtual Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) = 0;
+
+  // The delivery ledger (one row per issue and recipient).
+  // Fixes the audience of `issue` (confirmed, enabled members of its lists, each once);
+  // returns how many recipients were added (0 when it was frozen before).
+  virtual Result<std::int64_t> freeze_audience(IssueId issue, Timestamp now) = 0;
+  // Claims up to `limit` due recipients (queued, or deferred and due by `now`) and marks
+  // them sending, as one transaction, before any letter leaves.
+  virtual Result<std::vector<Recipient>> claim_recipients(IssueId issue, std::size_t limit,
+                                                          Timestamp now) = 0;
+  // Records what became of claimed recipients, as one transaction.
+  virtual Result<void> record_deliveries(IssueId issue, std::span<const DeliveryResult> results,
+                                         Timestamp now) = 0;
+  virtual Result<DeliveryCounts> delivery_counts(IssueId issue) = 0;
+  // Puts recipients left `sending` by a runner that stopped back in the queue; returns
+  // how many (each may have been sent already: the only duplicates the ledger allows).
+  virtual Result<std::int64_t> requeue_in_flight(IssueId issue, Timestamp now) = 0;
 
   // The installation's secret named `name`, created from `generate()` on first use. Every
   // caller (and every node sharing the database) gets the same value.

@@ -58,12 +58,12 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
 TEST_P(StoreTest, AppliesMigrationsOnceAndKeepsData) {
   auto version = store_->schema_version();
   ASSERT_TRUE(version);
-  EXPECT_EQ(*version, 2);
+  EXPECT_EQ(*version, 3);
   make_list("press");
   store_.reset();
   store_ = reopen();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(*store_->schema_version(), 2);
+  EXPECT_EQ(*store_->schema_version(), 3);
   EXPECT_TRUE(store_->find_list("press"));
 }
 
@@ -315,6 +315,83 @@ TEST_P(StoreTest, SecretsAreMadeOnceAndKept) {
   store_.reset();
   store_ = reopen();
   EXPECT_EQ(*store_->secret("link-signing", generate, fixed_time()), "secret-1");
+}
+
+TEST_P(StoreTest, TheAudienceIsFrozenOnceWithEachRecipientOnce) {
+  auto press = make_list("press");
+  auto digest = make_list("digest");
+  std::vector<ImportRecord> both{record("ann@example.org"), record("bob@example.org")};
+  std::vector<ImportRecord> pending{record("cid@example.org")};
+  ASSERT_TRUE(store_->import_batch(press.id, both, {.now = fixed_time()}));
+  ASSERT_TRUE(store_->import_batch(digest.id, both, {.now = fixed_time()}));
+  ASSERT_TRUE(store_->import_batch(press.id, pending,
+                                   {.status = SubscriptionStatus::unconfirmed, .now = fixed_time()}));
+  ASSERT_TRUE(store_->set_subscription_status(subscriber("bob@example.org").id, press.id,
+                                              SubscriptionStatus::unsubscribed, fixed_time()));
+  Issue issue;
+  issue.subject = "S";
+  issue.lists = {press.id, digest.id};
+  issue.sections = {{"", BodyFormat::markdown, "x"}};
+  const auto id = store_->create_issue(issue, fixed_time())->id;
+
+  auto added = store_->freeze_audience(id, fixed_time());
+  ASSERT_TRUE(added) << added.error().message;
+  // Ann (both lists, once) and Bob (still confirmed on digest); not Cid (unconfirmed).
+  EXPECT_EQ(*added, 2);
+  EXPECT_EQ(*store_->freeze_audience(id, fixed_time()), 0);
+  auto counts = store_->delivery_counts(id);
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->queued, 2);
+  EXPECT_EQ(counts->total(), 2);
+}
+
+TEST_P(StoreTest, TheLedgerClaimsRecordsRetriesAndRecovers) {
+  auto list = make_list("press");
+  std::vector<ImportRecord> records;
+  for (int i = 0; i < 5; ++i) {
+    records.push_back(record("r" + std::to_string(i) + "@example.org"));
+  }
+  ASSERT_TRUE(store_->import_batch(list.id, records, {.now = fixed_time()}));
+  Issue issue;
+  issue.subject = "S";
+  issue.lists = {list.id};
+  const auto id = store_->create_issue(issue, fixed_time())->id;
+  ASSERT_TRUE(store_->freeze_audience(id, fixed_time()));
+
+  auto first = store_->claim_recipients(id, 3, fixed_time());
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_EQ(first->size(), 3u);
+  EXPECT_EQ((*first)[0].subscriber.email, "r0@example.org");
+  EXPECT_EQ((*first)[0].attempts, 1);
+  EXPECT_EQ(store_->delivery_counts(id)->sending, 3);
+
+  const DeliveryResult results[] = {
+      {(*first)[0].subscriber.id, DeliveryState::sent, {}, "250 ok"},
+      {(*first)[1].subscriber.id, DeliveryState::deferred, fixed_time(600), "451 later"},
+      {(*first)[2].subscriber.id, DeliveryState::failed, {}, "550 unknown user"}};
+  ASSERT_TRUE(store_->record_deliveries(id, results, fixed_time()));
+
+  // The rest are claimed next; the deferred one only once it is due.
+  auto second = store_->claim_recipients(id, 10, fixed_time(1));
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->size(), 2u);
+  EXPECT_EQ((*second)[0].subscriber.email, "r3@example.org");
+  auto later = store_->claim_recipients(id, 10, fixed_time(600));
+  ASSERT_EQ(later->size(), 1u);
+  EXPECT_EQ((*later)[0].subscriber.email, "r1@example.org");
+  EXPECT_EQ((*later)[0].attempts, 2);
+
+  // A runner dies holding three: they go back to the queue, nothing is lost.
+  auto counts = *store_->delivery_counts(id);
+  EXPECT_EQ(counts.sending, 3);
+  EXPECT_EQ(counts.sent, 1);
+  EXPECT_EQ(counts.failed, 1);
+  EXPECT_EQ(*store_->requeue_in_flight(id, fixed_time(700)), 3);
+  counts = *store_->delivery_counts(id);
+  EXPECT_EQ(counts.queued, 3);
+  EXPECT_EQ(counts.sending, 0);
+  EXPECT_FALSE(counts.finished());
+  EXPECT_EQ(store_->claim_recipients(id, 10, fixed_time(700))->size(), 3u);
 }
 
 TEST_P(StoreTest, UnknownSubscriberIsNotFound) {

@@ -56,6 +56,23 @@ class FailingStore final : public Store {
   }
   Result<Issue> find_issue(IssueId i) override { return inner_.find_issue(i); }
   Result<std::vector<Issue>> issues() override { return inner_.issues(); }
+  Result<void> set_issue_status(IssueId i, IssueStatus s, Timestamp t) override {
+    return inner_.set_issue_status(i, s, t);
+  }
+  Result<std::int64_t> freeze_audience(IssueId i, Timestamp t) override {
+    return inner_.freeze_audience(i, t);
+  }
+  Result<std::vector<Recipient>> claim_recipients(IssueId i, std::size_t l, Timestamp t) override {
+    return inner_.claim_recipients(i, l, t);
+  }
+  Result<void> record_deliveries(IssueId i, std::span<const DeliveryResult> r,
+                                 Timestamp t) override {
+    return inner_.record_deliveries(i, r, t);
+  }
+  Result<DeliveryCounts> delivery_counts(IssueId i) override { return inner_.delivery_counts(i); }
+  Result<std::int64_t> requeue_in_flight(IssueId i, Timestamp t) override {
+    return inner_.requeue_in_flight(i, t);
+  }
   Result<std::string> secret(const std::string& n, const std::function<std::string()>& g,
                              Timestamp t) override {
     return inner_.secret(n, g, t);

@@ -134,3 +134,49 @@ ON CONFLICT (name) DO NOTHING;
 
 -- name: get-secret
 SELECT value FROM secrets WHERE name = ?1;
+
+-- name: freeze-audience
+-- The audience of an issue, fixed once: confirmed members of any of its lists who are not
+-- blocklisted, each once however many of the lists they are on. Running it again adds
+-- nobody twice.
+INSERT INTO deliveries (issue_id, subscriber_id, state, updated_at)
+SELECT DISTINCT ?1, s.subscriber_id, 'queued', ?2
+FROM issue_lists il
+JOIN subscriptions s ON s.list_id = il.list_id AND s.status = 'confirmed'
+JOIN subscribers b ON b.id = s.subscriber_id AND b.status = 'enabled'
+WHERE il.issue_id = ?1
+ORDER BY s.subscriber_id
+ON CONFLICT (issue_id, subscriber_id) DO NOTHING;
+
+-- name: due-deliveries
+-- The next recipients to send to: queued ones, and deferred ones whose time has come.
+SELECT d.subscriber_id, d.attempts
+FROM deliveries d
+WHERE d.issue_id = ?1
+  AND (d.state = 'queued' OR (d.state = 'deferred' AND d.next_attempt_at <= ?2))
+ORDER BY d.state DESC, d.subscriber_id
+LIMIT ?3;
+
+-- name: mark-sending
+UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ?3
+WHERE issue_id = ?1 AND subscriber_id = ?2;
+
+-- name: get-subscriber-by-id
+SELECT id, email, name, attributes, language, status, created_at, updated_at
+FROM subscribers WHERE id = ?1;
+
+-- name: record-delivery
+UPDATE deliveries
+SET state = ?3, next_attempt_at = ?4, last_reply = ?5, updated_at = ?6
+WHERE issue_id = ?1 AND subscriber_id = ?2 AND state = 'sending';
+
+-- name: delivery-counts
+SELECT state, count(*) FROM deliveries WHERE issue_id = ?1 GROUP BY state;
+
+-- name: requeue-in-flight
+-- After a runner died: what it had claimed but not recorded goes back to the queue.
+UPDATE deliveries SET state = 'queued', updated_at = ?2
+WHERE issue_id = ?1 AND state = 'sending';
+
+-- name: set-issue-status
+UPDATE issues SET status = ?2, updated_at = ?3 WHERE id = ?1;

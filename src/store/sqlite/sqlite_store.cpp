@@ -629,6 +629,158 @@ Result<std::vector<Issue>> SqliteStore::issues() {
   return all;
 }
 
+Result<void> SqliteStore::set_issue_status(IssueId id, IssueStatus status, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("set-issue-status");
+  if (!query) {
+    return std::move(query).error();
+  }
+  (*query)->bind(1, id);
+  (*query)->bind(2, to_string(status));
+  (*query)->bind(3, to_unix(now));
+  COMMUNIQUE_TRY((*query)->run());
+  if (db_->changes() == 0) {
+    return make_error(ErrorCode::not_found, "there is no issue " + std::to_string(id));
+  }
+  return ok();
+}
+
+Result<std::int64_t> SqliteStore::freeze_audience(IssueId issue, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("freeze-audience");
+  if (!query) {
+    return std::move(query).error();
+  }
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  (*query)->bind(1, issue);
+  (*query)->bind(2, to_unix(now));
+  COMMUNIQUE_TRY((*query)->run());
+  const auto added = db_->changes();
+  COMMUNIQUE_TRY(transaction.commit());
+  return added;
+}
+
+Result<std::vector<Recipient>> SqliteStore::claim_recipients(IssueId issue, std::size_t limit,
+                                                             Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto due_query = statement("due-deliveries");
+  auto mark_query = statement("mark-sending");
+  auto subscriber_query = statement("get-subscriber-by-id");
+  for (const auto* query : {&due_query, &mark_query, &subscriber_query}) {
+    if (!*query) {
+      return query->error();
+    }
+  }
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  auto& due = **due_query;
+  due.bind(1, issue);
+  due.bind(2, to_unix(now));
+  due.bind(3, static_cast<std::int64_t>(limit));
+  auto rows = due.collect([](const sqlite::Statement& row) {
+    return std::pair{row.column_int(0), static_cast<int>(row.column_int(1))};
+  });
+  if (!rows) {
+    return std::move(rows).error();
+  }
+  std::vector<Recipient> claimed;
+  claimed.reserve(rows->size());
+  for (const auto& [subscriber_id, attempts] : *rows) {
+    auto& mark = **mark_query;
+    mark.reset();
+    mark.bind(1, issue);
+    mark.bind(2, subscriber_id);
+    mark.bind(3, to_unix(now));
+    COMMUNIQUE_TRY(mark.run());
+    auto& find = **subscriber_query;
+    find.reset();
+    find.bind(1, subscriber_id);
+    auto found = find.step();
+    if (!found) {
+      return std::move(found).error();
+    }
+    if (*found) {
+      claimed.push_back({read_subscriber(find), attempts + 1});
+    }
+    find.reset();
+  }
+  COMMUNIQUE_TRY(transaction.commit());
+  return claimed;
+}
+
+Result<void> SqliteStore::record_deliveries(IssueId issue, std::span<const DeliveryResult> results,
+                                            Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("record-delivery");
+  if (!query) {
+    return std::move(query).error();
+  }
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  for (const auto& result : results) {
+    auto& record = **query;
+    record.reset();
+    record.bind(1, issue);
+    record.bind(2, result.subscriber);
+    record.bind(3, to_string(result.state));
+    record.bind(4, to_unix(result.next_attempt_at));
+    record.bind(5, result.reply);
+    record.bind(6, to_unix(now));
+    COMMUNIQUE_TRY(record.run());
+  }
+  COMMUNIQUE_TRY(transaction.commit());
+  return ok();
+}
+
+Result<DeliveryCounts> SqliteStore::delivery_counts(IssueId issue) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("delivery-counts");
+  if (!query) {
+    return std::move(query).error();
+  }
+  (*query)->bind(1, issue);
+  auto rows = (*query)->collect([](const sqlite::Statement& row) {
+    return std::pair{row.column_text(0), row.column_int(1)};
+  });
+  if (!rows) {
+    return std::move(rows).error();
+  }
+  DeliveryCounts counts;
+  for (const auto& [state, count] : *rows) {
+    switch (parse_delivery_state(state).value_or(DeliveryState::queued)) {
+      case DeliveryState::queued:
+        counts.queued = count;
+        break;
+      case DeliveryState::sending:
+        counts.sending = count;
+        break;
+      case DeliveryState::sent:
+        counts.sent = count;
+        break;
+      case DeliveryState::deferred:
+        counts.deferred = count;
+        break;
+      case DeliveryState::failed:
+        counts.failed = count;
+        break;
+    }
+  }
+  return counts;
+}
+
+Result<std::int64_t> SqliteStore::requeue_in_flight(IssueId issue, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("requeue-in-flight");
+  if (!query) {
+    return std::move(query).error();
+  }
+  (*query)->bind(1, issue);
+  (*query)->bind(2, to_unix(now));
+  COMMUNIQUE_TRY((*query)->run());
+  return db_->changes();
+}
+
 Result<std::string> SqliteStore::secret(const std::string& name,
                                         const std::function<std::string()>& generate,
                                         Timestamp now) {

@@ -52,6 +52,14 @@ class SqliteStore final : public Store {
   Result<Issue> create_issue(const Issue& issue, Timestamp now) override;
   Result<Issue> find_issue(IssueId id) override;
   Result<std::vector<Issue>> issues() override;
+  Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) override;
+  Result<std::int64_t> freeze_audience(IssueId issue, Timestamp now) override;
+  Result<std::vector<Recipient>> claim_recipients(IssueId issue, std::size_t limit,
+                                                  Timestamp now) override;
+  Result<void> record_deliveries(IssueId issue, std::span<const DeliveryResult> results,
+                                 Timestamp now) override;
+  Result<DeliveryCounts> delivery_counts(IssueId issue) override;
+  Result<std::int64_t> requeue_in_flight(IssueId issue, Timestamp now) override;
   Result<std::string> secret(const std::string& name, const std::function<std::string()>& generate,
                              Timestamp now) override;
   Result<void> for_each_member(ListId list,
