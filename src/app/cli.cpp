@@ -185,6 +185,22 @@ int run_cli(int argc, char** argv) {
   issues_show->add_option("ID", show_issue, "The issue's id")->required();
   issues_show->callback([&] { command = [&] { return run_issues_show(global, show_issue); }; });
 
+  std::int64_t status_issue = 0;
+  auto* issues_status = issues->add_subcommand(
+      "status", "Print the delivery counts: queued Q, sending N, sent S, deferred D, failed F");
+  issues_status->add_option("ID", status_issue, "The issue's id")->required();
+  issues_status->callback(
+      [&] { command = [&] { return run_issues_status(global, status_issue); }; });
+
+  std::int64_t send_issue = 0;
+  auto* send_cmd = app.add_subcommand(
+      "send",
+      "Send an issue to every confirmed subscriber of its lists (into the outbox Maildir under "
+      "the data directory). Resumable: run it again after a stop or crash. Prints 'sent S, "
+      "failed F, deferred D'.");
+  send_cmd->add_option("ISSUE", send_issue, "The issue's id")->required();
+  send_cmd->callback([&] { command = [&] { return run_send(global, send_issue); }; });
+
   RenderOptions render;
   auto* render_cmd = app.add_subcommand(
       "render", "Print the exact bytes of the letter ISSUE would send to one subscriber");

@@ -85,6 +85,8 @@ int run_issues_create(const GlobalOptions& global, const IssueCreateOptions& opt
 int run_issues_ls(const GlobalOptions& global, OutputFormat format);
 int run_issues_show(const GlobalOptions& global, std::int64_t issue);
 int run_render(const GlobalOptions& global, const RenderOptions& options);
+int run_send(const GlobalOptions& global, std::int64_t issue);
+int run_issues_status(const GlobalOptions& global, std::int64_t issue);
 int run_dkim_keygen(const GlobalOptions& global, const DkimKeygenOptions& options);
 int run_subscribers_show(const GlobalOptions& global, const std::string& email,
                          OutputFormat format);

@@ -16,8 +16,6 @@ namespace communique {
 
 namespace {
 
-constexpr std::string_view kLinkSecretName = "link-signing";
-
 Result<std::string> read_text_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -33,43 +31,6 @@ Result<std::string> read_text_file(const std::filesystem::path& path) {
     return make_error(ErrorCode::invalid_input, path.string() + " is not valid UTF-8");
   }
   return text;
-}
-
-std::filesystem::path in_data_dir(const GlobalOptions& global, const std::string& path) {
-  const std::filesystem::path given(path);
-  return given.is_absolute() ? given : global.data_dir / given;
-}
-
-// The composer for this installation: its link secret (created on first use), sender
-// identity and DKIM keys.
-Result<LetterComposer> make_composer(const GlobalOptions& global, Runtime& runtime) {
-  auto secret =
-      runtime.store->secret(std::string(kLinkSecretName), generate_secret, system_clock_now());
-  if (!secret) {
-    return std::move(secret).error();
-  }
-  auto links = LinkSigner::create(*secret);
-  if (!links) {
-    return std::move(links).error();
-  }
-  const auto& dkim = runtime.settings.dkim;
-  const auto& sender = runtime.settings.sender;
-  const std::string domain = !dkim.domain.empty()
-                                 ? dkim.domain
-                                 : sender.from_address.substr(sender.from_address.rfind('@') + 1);
-  std::vector<DkimSigner> signers;
-  for (const auto& [selector, file] : {std::pair{dkim.ed25519_selector, dkim.ed25519_key},
-                                       std::pair{dkim.rsa_selector, dkim.rsa_key}}) {
-    if (file.empty()) {
-      continue;
-    }
-    auto key = DkimKey::from_file(in_data_dir(global, file).string());
-    if (!key) {
-      return make_error(key.error().code, "dkim: " + key.error().message);
-    }
-    signers.push_back({domain, selector, std::move(*key)});
-  }
-  return LetterComposer(sender, std::move(*links), std::move(signers));
 }
 
 std::string list_names(Store& store, const std::vector<ListId>& ids) {

@@ -3,9 +3,15 @@
 #include <fmt/format.h>
 
 #include "base/log.hpp"
+#include "security/link_token.hpp"
 #include "store/open_store.hpp"
 
 namespace communique {
+
+namespace {
+constexpr std::string_view kLinkSecretName = "link-signing";
+}  // namespace
+
 
 int fail(const std::string& message) {
   fmt::print(stderr, "communique: {}\n", message);
@@ -45,6 +51,41 @@ Result<ListRuntime> open_list(const GlobalOptions& global, const std::string& na
     return std::move(list).error();
   }
   return ListRuntime{std::move(*runtime), std::move(*list)};
+}
+
+std::filesystem::path in_data_dir(const GlobalOptions& global, const std::string& path) {
+  const std::filesystem::path given(path);
+  return given.is_absolute() ? given : global.data_dir / given;
+}
+
+Result<LetterComposer> make_composer(const GlobalOptions& global, Runtime& runtime) {
+  auto secret =
+      runtime.store->secret(std::string(kLinkSecretName), generate_secret, system_clock_now());
+  if (!secret) {
+    return std::move(secret).error();
+  }
+  auto links = LinkSigner::create(*secret);
+  if (!links) {
+    return std::move(links).error();
+  }
+  const auto& dkim = runtime.settings.dkim;
+  const auto& sender = runtime.settings.sender;
+  const std::string domain = !dkim.domain.empty()
+                                 ? dkim.domain
+                                 : sender.from_address.substr(sender.from_address.rfind('@') + 1);
+  std::vector<DkimSigner> signers;
+  for (const auto& [selector, file] : {std::pair{dkim.ed25519_selector, dkim.ed25519_key},
+                                       std::pair{dkim.rsa_selector, dkim.rsa_key}}) {
+    if (file.empty()) {
+      continue;
+    }
+    auto key = DkimKey::from_file(in_data_dir(global, file).string());
+    if (!key) {
+      return make_error(key.error().code, "dkim: " + key.error().message);
+    }
+    signers.push_back({domain, selector, std::move(*key)});
+  }
+  return LetterComposer(sender, std::move(*links), std::move(signers));
 }
 
 }  // namespace communique

@@ -7,6 +7,7 @@
 
 #include "app/commands.hpp"
 #include "app/settings.hpp"
+#include "mail/letter.hpp"
 #include "store/store.hpp"
 
 namespace communique {
@@ -26,6 +27,13 @@ struct ListRuntime {
   MailingList list;
 };
 Result<ListRuntime> open_list(const GlobalOptions& global, const std::string& name);
+
+// `path` as given when absolute, else inside the data directory.
+std::filesystem::path in_data_dir(const GlobalOptions& global, const std::string& path);
+
+// The composer for this installation: its link secret (created on first use), sender
+// identity and DKIM keys.
+Result<LetterComposer> make_composer(const GlobalOptions& global, Runtime& runtime);
 
 // Prints "communique: MESSAGE" to standard error; returns exit code 1.
 int fail(const std::string& message);

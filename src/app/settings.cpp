@@ -219,6 +219,7 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
   SettingsSource source(std::move(table), std::move(overrides));
   AppSettings settings;
   std::string level;
+  std::int64_t max_age_hours = 72;
   // Every read happens; the first error (in this order) is the one reported.
   const Result<void> reads[] = {
       source.read("server", "listen", settings.server.listen),
@@ -242,6 +243,13 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
       source.read("sender", "copyright", settings.sender.copyright),
       source.read("sender", "base_url", settings.sender.base_url),
       source.read("sender", "social", settings.sender.social),
+      source.read("delivery", "transport", settings.delivery.transport),
+      source.read("delivery", "outbox", settings.delivery.outbox),
+      source.read("delivery", "window", settings.delivery.window),
+      source.read("delivery", "first_retry_seconds", settings.delivery.retry.first_retry),
+      source.read("delivery", "max_retry_interval_seconds",
+                  settings.delivery.retry.max_retry_interval),
+      source.read("delivery", "max_age_hours", max_age_hours),
       source.read("dkim", "domain", settings.dkim.domain),
       source.read("dkim", "rsa_selector", settings.dkim.rsa_selector),
       source.read("dkim", "rsa_key", settings.dkim.rsa_key),
@@ -255,6 +263,17 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
   }
   if (!level.empty()) {
     settings.log_level = level;
+  }
+  settings.delivery.retry.max_age = std::chrono::hours(max_age_hours);
+  if (settings.delivery.transport != "maildir") {
+    return make_error(ErrorCode::invalid_input,
+                      "delivery.transport must be \"maildir\" (the SMTP pool is not available yet)");
+  }
+  if (settings.delivery.window == 0 || settings.delivery.window > 10000) {
+    return make_error(ErrorCode::invalid_input, "delivery.window must be 1 to 10000");
+  }
+  if (settings.delivery.retry.first_retry.count() == 0) {
+    return make_error(ErrorCode::invalid_input, "delivery.first_retry_seconds must be at least 1");
   }
   if (auto checked = source.check_unknown(); !checked) {
     return std::move(checked).error();

@@ -11,6 +11,8 @@
 //   [log]     level (trace, debug, info, warn, error, off)
 //   [sender]  organisation, from_name, from_address, reply_to, postal_address, copyright,
 //             base_url, social = [{ name = "...", url = "..." }, ...]
+//   [delivery] transport ("maildir"), outbox, window, first_retry_seconds,
+//             max_retry_interval_seconds, max_age_hours
 //   [dkim]    domain, rsa_selector, rsa_key, ed25519_selector, ed25519_key (key paths are
 //             relative to the data directory)
 #pragma once
@@ -22,6 +24,7 @@
 
 #include "base/result.hpp"
 #include "core/sender_identity.hpp"
+#include "delivery/reply_policy.hpp"
 #include "http/server.hpp"
 #include "store/open_store.hpp"
 #include "transfer/importer.hpp"
@@ -36,6 +39,13 @@ struct DkimSettings {
   std::string ed25519_key;  // PEM file; empty: no Ed25519 signature
 };
 
+struct DeliverySettings {
+  std::string transport = "maildir";  // the only transport so far; smtp comes next
+  std::string outbox = "outbox";      // the Maildir, relative to the data directory
+  std::size_t window = 100;           // recipients claimed and sent together
+  ReplyPolicySettings retry;
+};
+
 struct AppSettings {
   ServerSettings server;
   std::size_t blocking_threads = 4;
@@ -44,6 +54,7 @@ struct AppSettings {
   std::optional<std::string> log_level;  // unset: info for serve, warn for other commands
   SenderIdentity sender;
   DkimSettings dkim;
+  DeliverySettings delivery;
 };
 
 // Reads `file` (when given) and the COMMUNIQUE_* entries of `environment`.

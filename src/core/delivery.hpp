@@ -36,6 +36,7 @@ struct DeliveryCounts {
 struct Recipient {
   Subscriber subscriber;
   int attempts = 0;  // including this one
+  Timestamp queued_at{};
 };
 
 // What became of one claimed recipient.

@@ -200,6 +200,11 @@ std::string LetterComposer::sender_domain() const {
   return at == std::string::npos ? "localhost" : identity_.from_address.substr(at + 1);
 }
 
+std::string LetterComposer::envelope_from(const PreparedIssue& prepared) const {
+  return prepared.issue.from_address.empty() ? identity_.from_address
+                                             : prepared.issue.from_address;
+}
+
 std::string LetterComposer::new_message_id() const {
   unsigned char random[12];
   RAND_bytes(random, sizeof random);

@@ -82,6 +82,9 @@ class LetterComposer {
   nlohmann::json context(const PreparedIssue& issue, const Subscriber& subscriber,
                          Timestamp now) const;
 
+  // The envelope sender (MAIL FROM) of the issue's letters: where bounces go.
+  std::string envelope_from(const PreparedIssue& issue) const;
+
   // A new Message-ID for a letter from this sender: <random@sender-domain>.
   std::string new_message_id() const;
 

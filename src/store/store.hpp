@@ -77,6 +77,7 @@ class Store {
   // Lists. Names are unique ignoring ASCII case: conflict when taken.
   virtual Result<MailingList> create_list(const NewList& list, Timestamp now) = 0;
   virtual Result<MailingList> find_list(const std::string& name) = 0;
+  virtual Result<MailingList> find_list(ListId id) = 0;
   virtual Result<std::vector<ListSummary>> list_summaries() = 0;
 
   // Topics, unique by name inside their list.

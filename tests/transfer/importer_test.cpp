@@ -25,6 +25,7 @@ class FailingStore final : public Store {
     return inner_.create_list(l, t);
   }
   Result<MailingList> find_list(const std::string& n) override { return inner_.find_list(n); }
+  Result<MailingList> find_list(ListId i) override { return inner_.find_list(i); }
   Result<std::vector<ListSummary>> list_summaries() override { return inner_.list_summaries(); }
   Result<Topic> create_topic(ListId l, const std::string& n, const std::string& d,
                              Timestamp t) override {

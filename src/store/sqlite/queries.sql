@@ -16,6 +16,9 @@ FROM lists WHERE name = ?1;
 -- name: get-list-by-id
 SELECT id FROM lists WHERE id = ?1;
 
+-- name: get-list
+SELECT id, name, description, visibility, opt_in, created_at FROM lists WHERE id = ?1;
+
 -- name: list-summaries
 -- One pass over subscriptions grouped by list, joined to every list (empty lists too).
 SELECT l.id, l.name, l.description, l.visibility, l.opt_in, l.created_at,
@@ -139,8 +142,8 @@ SELECT value FROM secrets WHERE name = ?1;
 -- The audience of an issue, fixed once: confirmed members of any of its lists who are not
 -- blocklisted, each once however many of the lists they are on. Running it again adds
 -- nobody twice.
-INSERT INTO deliveries (issue_id, subscriber_id, state, updated_at)
-SELECT DISTINCT ?1, s.subscriber_id, 'queued', ?2
+INSERT INTO deliveries (issue_id, subscriber_id, state, queued_at, updated_at)
+SELECT DISTINCT ?1, s.subscriber_id, 'queued', ?2, ?2
 FROM issue_lists il
 JOIN subscriptions s ON s.list_id = il.list_id AND s.status = 'confirmed'
 JOIN subscribers b ON b.id = s.subscriber_id AND b.status = 'enabled'
@@ -150,7 +153,7 @@ ON CONFLICT (issue_id, subscriber_id) DO NOTHING;
 
 -- name: due-deliveries
 -- The next recipients to send to: queued ones, and deferred ones whose time has come.
-SELECT d.subscriber_id, d.attempts
+SELECT d.subscriber_id, d.attempts, d.queued_at
 FROM deliveries d
 WHERE d.issue_id = ?1
   AND (d.state = 'queued' OR (d.state = 'deferred' AND d.next_attempt_at <= ?2))

@@ -278,6 +278,25 @@ Result<MailingList> SqliteStore::find_list(const std::string& name) {
   return list;
 }
 
+Result<MailingList> SqliteStore::find_list(ListId id) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("get-list");
+  if (!query) {
+    return std::move(query).error();
+  }
+  (*query)->bind(1, id);
+  auto row = (*query)->step();
+  if (!row) {
+    return std::move(row).error();
+  }
+  if (!*row) {
+    return make_error(ErrorCode::not_found, "there is no list " + std::to_string(id));
+  }
+  auto list = read_list(**query);
+  (*query)->reset();
+  return list;
+}
+
 Result<std::vector<ListSummary>> SqliteStore::list_summaries() {
   std::lock_guard lock(mutex_);
   auto query = statement("list-summaries");
@@ -678,15 +697,20 @@ Result<std::vector<Recipient>> SqliteStore::claim_recipients(IssueId issue, std:
   due.bind(1, issue);
   due.bind(2, to_unix(now));
   due.bind(3, static_cast<std::int64_t>(limit));
+  struct Due {
+    SubscriberId id;
+    int attempts;
+    std::int64_t queued_at;
+  };
   auto rows = due.collect([](const sqlite::Statement& row) {
-    return std::pair{row.column_int(0), static_cast<int>(row.column_int(1))};
+    return Due{row.column_int(0), static_cast<int>(row.column_int(1)), row.column_int(2)};
   });
   if (!rows) {
     return std::move(rows).error();
   }
   std::vector<Recipient> claimed;
   claimed.reserve(rows->size());
-  for (const auto& [subscriber_id, attempts] : *rows) {
+  for (const auto& [subscriber_id, attempts, queued_at] : *rows) {
     auto& mark = **mark_query;
     mark.reset();
     mark.bind(1, issue);
@@ -701,7 +725,7 @@ Result<std::vector<Recipient>> SqliteStore::claim_recipients(IssueId issue, std:
       return std::move(found).error();
     }
     if (*found) {
-      claimed.push_back({read_subscriber(find), attempts + 1});
+      claimed.push_back({read_subscriber(find), attempts + 1, from_unix(queued_at)});
     }
     find.reset();
   }

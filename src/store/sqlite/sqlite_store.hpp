@@ -38,6 +38,7 @@ class SqliteStore final : public Store {
   Result<int> schema_version() override;
   Result<MailingList> create_list(const NewList& list, Timestamp now) override;
   Result<MailingList> find_list(const std::string& name) override;
+  Result<MailingList> find_list(ListId id) override;
   Result<std::vector<ListSummary>> list_summaries() override;
   Result<Topic> create_topic(ListId list, const std::string& name, const std::string& description,
                              Timestamp now) override;

@@ -15,6 +15,7 @@ CREATE TABLE deliveries (
   attempts        INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL DEFAULT 0,
   last_reply      TEXT    NOT NULL DEFAULT '',
+  queued_at       INTEGER NOT NULL,  -- the policy gives up on a recipient after a maximum age
   updated_at      INTEGER NOT NULL,
   PRIMARY KEY (issue_id, subscriber_id)
 ) WITHOUT ROWID;

@@ -1,0 +1,123 @@
+#include "delivery/campaign_runner.hpp"
+
+#include "base/log.hpp"
+
+namespace communique {
+
+Result<DeliveryCounts> CampaignRunner::run(
+    IssueId issue_id, const std::function<void(const DeliveryCounts&)>& on_progress,
+    const std::atomic<bool>* stop) {
+  auto log = logger("delivery");
+  auto issue = store_.find_issue(issue_id);
+  if (!issue) {
+    return std::move(issue).error();
+  }
+  if (issue->status == IssueStatus::cancelled) {
+    return make_error(ErrorCode::conflict,
+                      "issue " + std::to_string(issue_id) + " was cancelled; nothing is sent");
+  }
+  if (issue->lists.empty()) {
+    return make_error(ErrorCode::conflict,
+                      "issue " + std::to_string(issue_id) + " goes to no list");
+  }
+  auto list = store_.find_list(issue->lists.front());
+  if (!list) {
+    return std::move(list).error();
+  }
+  auto templates = load_letter_templates(issue->template_name, settings_.data_dir);
+  if (!templates) {
+    return make_error(templates.error().code, "template: " + templates.error().message);
+  }
+  auto prepared = prepare_issue(*issue, *list, std::move(*templates));
+  if (!prepared) {
+    return std::move(prepared).error();
+  }
+
+  // Recovery first: what a stopped runner held goes back to the queue.
+  const Timestamp started = clock_();
+  auto requeued = store_.requeue_in_flight(issue_id, started);
+  if (!requeued) {
+    return std::move(requeued).error();
+  }
+  if (*requeued > 0) {
+    log->warn("issue {}: {} recipient(s) were in flight when a run stopped; sending to them again",
+              issue_id, *requeued);
+  }
+  auto frozen = store_.freeze_audience(issue_id, started);
+  if (!frozen) {
+    return std::move(frozen).error();
+  }
+  if (auto marked = store_.set_issue_status(issue_id, IssueStatus::sending, started); !marked) {
+    return std::move(marked).error();
+  }
+  log->info("issue {}: sending through {} ({} new recipient(s))", issue_id,
+            transport_.describe(), *frozen);
+
+  const std::string envelope_from = composer_.envelope_from(*prepared);
+  std::int64_t planned_day = -1;
+  std::vector<OutgoingLetter> letters;
+  for (;;) {
+    if (stop != nullptr && stop->load()) {
+      break;
+    }
+    const Timestamp now = clock_();
+    const auto day = std::chrono::floor<std::chrono::days>(now).time_since_epoch().count();
+    if (day != planned_day) {
+      composer_.plan(*prepared, now);  // once per issue and day
+      planned_day = day;
+    }
+    auto claimed = store_.claim_recipients(issue_id, settings_.window, now);
+    if (!claimed) {
+      return std::move(claimed).error();
+    }
+    if (claimed->empty()) {
+      break;
+    }
+    letters.clear();
+    std::vector<DeliveryResult> results;
+    std::vector<const Recipient*> sent_to;
+    for (const auto& recipient : *claimed) {
+      auto message =
+          composer_.compose(*prepared, recipient.subscriber, now, composer_.new_message_id());
+      if (!message) {
+        // This recipient's letter cannot be made (a template that fails on their data):
+        // a permanent failure for them, not for the issue.
+        results.push_back({recipient.subscriber.id, DeliveryState::failed, {},
+                           "not composed: " + message.error().message});
+        continue;
+      }
+      letters.push_back({recipient.subscriber.id, envelope_from, recipient.subscriber.email,
+                         std::move(*message)});
+      sent_to.push_back(&recipient);
+    }
+    const auto outcomes = transport_.send(letters);
+    const Timestamp answered = clock_();
+    for (std::size_t i = 0; i < sent_to.size(); ++i) {
+      results.push_back(policy_.decide(*sent_to[i], outcomes.at(i), answered));
+    }
+    if (auto recorded = store_.record_deliveries(issue_id, results, answered); !recorded) {
+      return std::move(recorded).error();
+    }
+    if (on_progress) {
+      auto counts = store_.delivery_counts(issue_id);
+      if (counts) {
+        on_progress(*counts);
+      }
+    }
+  }
+
+  auto counts = store_.delivery_counts(issue_id);
+  if (!counts) {
+    return std::move(counts).error();
+  }
+  if (counts->finished()) {
+    if (auto marked = store_.set_issue_status(issue_id, IssueStatus::sent, clock_()); !marked) {
+      return std::move(marked).error();
+    }
+  }
+  log->info("issue {}: sent {}, failed {}, deferred {}", issue_id, counts->sent, counts->failed,
+            counts->deferred);
+  return counts;
+}
+
+}  // namespace communique

@@ -1,0 +1,62 @@
+// CampaignRunner: sends one issue to its whole audience through a transport, keeping the
+// ledger true at every moment.
+//
+// Policy:
+// - the audience is frozen once (confirmed, enabled members of the issue's lists, each
+//   once); later subscribers are not added to an issue in progress;
+// - recipients are claimed `window` at a time and marked sending in the ledger *before*
+//   their letters are made, and recorded sent/deferred/failed right after the transport
+//   answers: a crash loses nobody, and can send twice only the letters of the window in
+//   flight at that moment (recovery puts them back in the queue);
+// - memory holds one window of letters, whatever the size of the list;
+// - a run ends when nothing is due now; deferred recipients wait for a later run (the
+//   server resumes unfinished issues), and the issue is marked sent when none are left.
+// It does not schedule, pause or rate-limit yet; the SMTP pool brings its own limits.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+
+#include "base/result.hpp"
+#include "core/delivery.hpp"
+#include "delivery/reply_policy.hpp"
+#include "delivery/transport.hpp"
+#include "mail/letter.hpp"
+#include "store/store.hpp"
+
+namespace communique {
+
+struct RunnerSettings {
+  std::size_t window = 100;  // recipients claimed, composed and sent together
+  std::filesystem::path data_dir;  // where custom templates live
+};
+
+class CampaignRunner {
+ public:
+  CampaignRunner(Store& store, const LetterComposer& composer, Transport& transport,
+                 const ReplyPolicy& policy, Clock clock, RunnerSettings settings)
+      : store_(store),
+        composer_(composer),
+        transport_(transport),
+        policy_(policy),
+        clock_(std::move(clock)),
+        settings_(std::move(settings)) {}
+
+  // Sends `issue` until nothing is due; `on_progress` is called after every window with
+  // the ledger's counts. `stop` (when given) is checked between windows. Returns the
+  // final counts. Errors: not_found (no issue), conflict (cancelled, or no lists).
+  Result<DeliveryCounts> run(IssueId issue,
+                             const std::function<void(const DeliveryCounts&)>& on_progress,
+                             const std::atomic<bool>* stop = nullptr);
+
+ private:
+  Store& store_;
+  const LetterComposer& composer_;
+  Transport& transport_;
+  const ReplyPolicy& policy_;
+  Clock clock_;
+  RunnerSettings settings_;
+};
+
+}  // namespace communique

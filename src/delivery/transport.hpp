@@ -1,0 +1,43 @@
+// Transport: how letters leave. Declared here, by its user (the campaign runner).
+//
+// Mechanism only: a transport reports what happened to each letter in the words of its
+// peer (an SMTP reply, a file-system error); what that means for the recipient (sent,
+// retry later, give up) is decided by the reply policy (delivery/reply_policy.hpp).
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/subscriber.hpp"
+
+namespace communique {
+
+struct OutgoingLetter {
+  SubscriberId subscriber = 0;
+  std::string envelope_from;
+  std::string recipient;
+  std::string message;  // the exact bytes, CRLF line ends
+};
+
+struct TransportOutcome {
+  enum class Kind {
+    accepted,             // the peer took responsibility for the letter
+    temporary_rejection,  // a 4xx reply: the same letter may be accepted later
+    permanent_rejection,  // a 5xx reply: this recipient will not accept it
+    transport_failure,    // no verdict (connection lost, disk full): try again
+  };
+  Kind kind = Kind::accepted;
+  std::string reply;  // the peer's words, for people and bounce handling
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Sends every letter of `letters`; returns one outcome for each, in the same order.
+  virtual std::vector<TransportOutcome> send(std::span<const OutgoingLetter> letters) = 0;
+  // "maildir /srv/communique-data/outbox", for logs.
+  virtual std::string describe() const = 0;
+};
+
+}  // namespace communique

@@ -1,0 +1,173 @@
+#include "delivery/campaign_runner.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "delivery/maildir_transport.hpp"
+#include "store/open_store.hpp"
+#include "test_support.hpp"
+
+namespace communique {
+namespace {
+
+using communique::testing::fixed_time;
+using communique::testing::TempDir;
+using Kind = TransportOutcome::Kind;
+
+// A transport with scripted answers per address, counting what it was given. Real SMTP
+// peers are used in the SMTP tests; here the runner's bookkeeping is under test.
+class ScriptedTransport final : public Transport {
+ public:
+  std::map<std::string, TransportOutcome> answers;  // by recipient; default: accepted
+  std::multiset<std::string> received;
+  int calls = 0;
+  int stop_after_calls = -1;  // simulate a crash: after this many calls, answers nothing
+
+  std::vector<TransportOutcome> send(std::span<const OutgoingLetter> letters) override {
+    ++calls;
+    std::vector<TransportOutcome> outcomes;
+    for (const auto& letter : letters) {
+      received.insert(letter.recipient);
+      auto found = answers.find(letter.recipient);
+      outcomes.push_back(found == answers.end() ? TransportOutcome{Kind::accepted, "250 ok"}
+                                                : found->second);
+    }
+    return outcomes;
+  }
+  std::string describe() const override { return "scripted"; }
+};
+
+class CampaignRunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(*open_store(StoreSettings{}, dir_.path()));
+    list_ = *store_->create_list(NewList{.name = "press"}, fixed_time());
+    std::vector<ImportRecord> records;
+    for (int i = 0; i < 25; ++i) {
+      records.push_back({.email = *EmailAddress::parse("r" + std::to_string(i) + "@example.org")});
+    }
+    ASSERT_TRUE(store_->import_batch(list_.id, records, {.now = fixed_time()}));
+    Issue issue;
+    issue.subject = "Weekly";
+    issue.lists = {list_.id};
+    issue.sections = {{"", BodyFormat::markdown, "Hello **readers**."}};
+    issue_ = store_->create_issue(issue, fixed_time())->id;
+  }
+
+  Result<DeliveryCounts> run(Transport& transport, Timestamp now = fixed_time(),
+                             const std::atomic<bool>* stop = nullptr) {
+    CampaignRunner runner(*store_, composer_, transport, policy_, [now] { return now; },
+                          RunnerSettings{.window = 10, .data_dir = dir_.path()});
+    return runner.run(issue_, nullptr, stop);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+  MailingList list_;
+  IssueId issue_ = 0;
+  LetterComposer composer_{SenderIdentity{}, *LinkSigner::create(std::string(64, 's')), {}};
+  ReplyPolicy policy_{ReplyPolicySettings{}, [] { return 0.5; }};
+};
+
+TEST_F(CampaignRunnerTest, SendsToEveryoneOnceAndMarksTheIssueSent) {
+  ScriptedTransport transport;
+  auto counts = run(transport);
+  ASSERT_TRUE(counts) << counts.error().message;
+  EXPECT_EQ(counts->sent, 25);
+  EXPECT_EQ(transport.received.size(), 25u);
+  EXPECT_EQ(std::set<std::string>(transport.received.begin(), transport.received.end()).size(), 25u);
+  EXPECT_EQ(transport.calls, 3);  // windows of 10
+  EXPECT_EQ(store_->find_issue(issue_)->status, IssueStatus::sent);
+  // Running again sends nothing more.
+  ScriptedTransport again;
+  EXPECT_EQ(run(again)->sent, 25);
+  EXPECT_TRUE(again.received.empty());
+}
+
+TEST_F(CampaignRunnerTest, DeferredRecipientsAreRetriedWhenDueAndFailuresKept) {
+  ScriptedTransport transport;
+  transport.answers["r3@example.org"] = {Kind::temporary_rejection, "451 4.7.1 try later"};
+  transport.answers["r4@example.org"] = {Kind::permanent_rejection, "550 5.1.1 no such user"};
+  auto counts = run(transport);
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->sent, 23);
+  EXPECT_EQ(counts->deferred, 1);
+  EXPECT_EQ(counts->failed, 1);
+  EXPECT_EQ(store_->find_issue(issue_)->status, IssueStatus::sending);
+
+  ScriptedTransport too_early;
+  EXPECT_EQ(run(too_early, fixed_time(10))->deferred, 1);
+  EXPECT_TRUE(too_early.received.empty());
+
+  ScriptedTransport later;  // the first retry is due after 300 s ± 20%
+  auto final_counts = run(later, fixed_time(400));
+  EXPECT_EQ(later.received, std::multiset<std::string>{"r3@example.org"});
+  EXPECT_EQ(final_counts->sent, 24);
+  EXPECT_EQ(final_counts->failed, 1);
+  EXPECT_EQ(store_->find_issue(issue_)->status, IssueStatus::sent);
+}
+
+TEST_F(CampaignRunnerTest, AStoppedRunLosesNobodyAndResumes) {
+  std::atomic<bool> stop{false};
+  // A transport that asks the runner to stop after its first window.
+  class StoppingTransport final : public Transport {
+   public:
+    explicit StoppingTransport(std::atomic<bool>& flag) : flag_(flag) {}
+    std::vector<TransportOutcome> send(std::span<const OutgoingLetter> letters) override {
+      flag_ = true;
+      return std::vector<TransportOutcome>(letters.size(), {Kind::accepted, "250"});
+    }
+    std::string describe() const override { return "stopping"; }
+
+   private:
+    std::atomic<bool>& flag_;
+  } stopping(stop);
+  auto partial = run(stopping, fixed_time(), &stop);
+  ASSERT_TRUE(partial);
+  EXPECT_EQ(partial->sent, 10);
+  EXPECT_EQ(partial->queued, 15);
+
+  ScriptedTransport rest;
+  EXPECT_EQ(run(rest)->sent, 25);
+  EXPECT_EQ(rest.received.size(), 15u);
+}
+
+TEST_F(CampaignRunnerTest, LettersInFlightAtACrashAreSentAgainNotLost) {
+  // A runner claimed a window and died before recording it.
+  ASSERT_TRUE(store_->freeze_audience(issue_, fixed_time()));
+  auto claimed = store_->claim_recipients(issue_, 10, fixed_time());
+  ASSERT_EQ(claimed->size(), 10u);
+  ScriptedTransport transport;
+  auto counts = run(transport);
+  EXPECT_EQ(counts->sent, 25);
+  EXPECT_EQ(transport.received.size(), 25u);  // the ten in flight included
+}
+
+TEST_F(CampaignRunnerTest, ACancelledIssueIsNotSent) {
+  ASSERT_TRUE(store_->set_issue_status(issue_, IssueStatus::cancelled, fixed_time()));
+  ScriptedTransport transport;
+  auto result = run(transport);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::conflict);
+  EXPECT_TRUE(transport.received.empty());
+}
+
+TEST_F(CampaignRunnerTest, TheMaildirHoldsOneFilePerLetter) {
+  auto maildir = MaildirTransport::open(dir_.path() / "outbox");
+  ASSERT_TRUE(maildir);
+  auto counts = run(**maildir);
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->sent, 25);
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path() / "outbox" / "new")) {
+    (void)entry;
+    ++files;
+  }
+  EXPECT_EQ(files, 25u);
+  EXPECT_TRUE(std::filesystem::is_empty(dir_.path() / "outbox" / "tmp"));
+}
+
+}  // namespace
+}  // namespace communique
