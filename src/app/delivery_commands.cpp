@@ -10,6 +10,7 @@
 #include "app/runtime.hpp"
 #include "delivery/campaign_runner.hpp"
 #include "delivery/maildir_transport.hpp"
+#include "smtp/smtp_transport.hpp"
 
 namespace communique {
 
@@ -31,14 +32,24 @@ int run_send(const GlobalOptions& global, std::int64_t issue) {
     return fail(composer.error());
   }
   const auto& delivery = runtime->settings.delivery;
-  auto transport = MaildirTransport::open(in_data_dir(global, delivery.outbox));
-  if (!transport) {
-    return fail(transport.error());
+  std::unique_ptr<Transport> transport;
+  if (delivery.transport == "smtp") {
+    auto smtp = SmtpTransport::create(runtime->settings.smtp);
+    if (!smtp) {
+      return fail(smtp.error());
+    }
+    transport = std::move(*smtp);
+  } else {
+    auto maildir = MaildirTransport::open(in_data_dir(global, delivery.outbox));
+    if (!maildir) {
+      return fail(maildir.error());
+    }
+    transport = std::move(*maildir);
   }
   std::mt19937_64 generator{std::random_device{}()};
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   const ReplyPolicy policy(delivery.retry, [&] { return uniform(generator); });
-  CampaignRunner runner(*runtime->store, *composer, **transport, policy, system_clock_now,
+  CampaignRunner runner(*runtime->store, *composer, *transport, policy, system_clock_now,
                         RunnerSettings{.window = delivery.window, .data_dir = global.data_dir});
 
   // Ctrl-C stops between windows: the ledger stays exact and `send` resumes.
@@ -66,7 +77,7 @@ int run_send(const GlobalOptions& global, std::int64_t issue) {
                        "them when they are due\n",
                counts->deferred);
   }
-  fmt::print(stderr, "letters are in {}\n", (*transport)->describe());
+  fmt::print(stderr, "through {}\n", transport->describe());
   fmt::print("sent {}, failed {}, deferred {}\n", counts->sent, counts->failed, counts->deferred);
   return stop_requested ? 1 : 0;
 }

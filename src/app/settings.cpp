@@ -68,6 +68,26 @@ class SettingsSource {
     return ok();
   }
 
+  Result<void> read(const std::string& section, const std::string& key, bool& out) {
+    const std::string name = section + "." + key;
+    known_.insert(name);
+    if (auto env = overrides_.find(name); env != overrides_.end()) {
+      if (env->second != "true" && env->second != "false") {
+        return make_error(ErrorCode::invalid_input, name + " must be true or false");
+      }
+      out = env->second == "true";
+      return ok();
+    }
+    if (auto node = table_.at_path(name); node) {
+      auto value = node.value<bool>();
+      if (!value || !node.is_boolean()) {
+        return make_error(ErrorCode::invalid_input, name + " must be true or false");
+      }
+      out = *value;
+    }
+    return ok();
+  }
+
   Result<void> read(const std::string& section, const std::string& key, std::chrono::seconds& out) {
     std::int64_t seconds = out.count();
     auto read_value = read(section, key, seconds);
@@ -111,7 +131,7 @@ class SettingsSource {
         return make_error(ErrorCode::invalid_input,
                           "unknown setting '" + std::string(section.str()) +
                               "' (settings live in "
-                              "sections: [server], [store], [import], [log])");
+                              "sections such as [server], [store], [sender], [smtp])");
       }
       for (const auto& [key, value] : *inner) {
         const std::string name = std::string(section.str()) + "." + std::string(key.str());
@@ -220,6 +240,7 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
   AppSettings settings;
   std::string level;
   std::int64_t max_age_hours = 72;
+  std::string smtp_tls = "starttls";
   // Every read happens; the first error (in this order) is the one reported.
   const Result<void> reads[] = {
       source.read("server", "listen", settings.server.listen),
@@ -250,6 +271,17 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
       source.read("delivery", "max_retry_interval_seconds",
                   settings.delivery.retry.max_retry_interval),
       source.read("delivery", "max_age_hours", max_age_hours),
+      source.read("smtp", "host", settings.smtp.host),
+      source.read("smtp", "port", settings.smtp.port),
+      source.read("smtp", "tls", smtp_tls),
+      source.read("smtp", "verify_certificate", settings.smtp.verify_certificate),
+      source.read("smtp", "ca_file", settings.smtp.ca_file),
+      source.read("smtp", "username", settings.smtp.username),
+      source.read("smtp", "password", settings.smtp.password),
+      source.read("smtp", "helo_name", settings.smtp.helo_name),
+      source.read("smtp", "max_connections", settings.smtp.max_connections),
+      source.read("smtp", "max_messages_per_connection",
+                  settings.smtp.max_messages_per_connection),
       source.read("dkim", "domain", settings.dkim.domain),
       source.read("dkim", "rsa_selector", settings.dkim.rsa_selector),
       source.read("dkim", "rsa_key", settings.dkim.rsa_key),
@@ -265,9 +297,18 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
     settings.log_level = level;
   }
   settings.delivery.retry.max_age = std::chrono::hours(max_age_hours);
-  if (settings.delivery.transport != "maildir") {
+  if (settings.delivery.transport != "maildir" && settings.delivery.transport != "smtp") {
+    return make_error(ErrorCode::invalid_input, "delivery.transport must be \"maildir\" or \"smtp\"");
+  }
+  if (auto tls = parse_smtp_tls(smtp_tls)) {
+    settings.smtp.tls = *tls;
+  } else {
+    return make_error(ErrorCode::invalid_input, "smtp.tls must be none, starttls or tls");
+  }
+  if (settings.smtp.port == 0 || settings.smtp.max_connections == 0 ||
+      settings.smtp.max_connections > 1000) {
     return make_error(ErrorCode::invalid_input,
-                      "delivery.transport must be \"maildir\" (the SMTP pool is not available yet)");
+                      "smtp.port must be set and smtp.max_connections be 1 to 1000");
   }
   if (settings.delivery.window == 0 || settings.delivery.window > 10000) {
     return make_error(ErrorCode::invalid_input, "delivery.window must be 1 to 10000");

@@ -13,6 +13,8 @@
 //             base_url, social = [{ name = "...", url = "..." }, ...]
 //   [delivery] transport ("maildir"), outbox, window, first_retry_seconds,
 //             max_retry_interval_seconds, max_age_hours
+//   [smtp]    host, port, tls (none|starttls|tls), verify_certificate, ca_file, username,
+//             password, helo_name, max_connections, max_messages_per_connection
 //   [dkim]    domain, rsa_selector, rsa_key, ed25519_selector, ed25519_key (key paths are
 //             relative to the data directory)
 #pragma once
@@ -25,6 +27,7 @@
 #include "base/result.hpp"
 #include "core/sender_identity.hpp"
 #include "delivery/reply_policy.hpp"
+#include "smtp/smtp_transport.hpp"
 #include "http/server.hpp"
 #include "store/open_store.hpp"
 #include "transfer/importer.hpp"
@@ -40,7 +43,7 @@ struct DkimSettings {
 };
 
 struct DeliverySettings {
-  std::string transport = "maildir";  // the only transport so far; smtp comes next
+  std::string transport = "maildir";  // or "smtp": the relay in [smtp]
   std::string outbox = "outbox";      // the Maildir, relative to the data directory
   std::size_t window = 100;           // recipients claimed and sent together
   ReplyPolicySettings retry;
@@ -55,6 +58,7 @@ struct AppSettings {
   SenderIdentity sender;
   DkimSettings dkim;
   DeliverySettings delivery;
+  SmtpSettings smtp;
 };
 
 // Reads `file` (when given) and the COMMUNIQUE_* entries of `environment`.

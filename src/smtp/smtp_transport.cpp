@@ -1,0 +1,562 @@
+#include "smtp/smtp_transport.hpp"
+
+// Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
+#include <utility>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <openssl/evp.h>
+
+#include <deque>
+#include <fmt/format.h>
+
+#include "base/log.hpp"
+#include "smtp/smtp_reply.hpp"
+
+namespace communique {
+
+namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
+using tcp = asio::ip::tcp;
+using Kind = TransportOutcome::Kind;
+
+std::optional<SmtpTls> parse_smtp_tls(std::string_view text) {
+  if (text == "none") {
+    return SmtpTls::none;
+  }
+  if (text == "starttls") {
+    return SmtpTls::starttls;
+  }
+  if (text == "tls") {
+    return SmtpTls::tls;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::string base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  out.resize(static_cast<std::size_t>(
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(bytes.data()),
+                      static_cast<int>(bytes.size()))));
+  return out;
+}
+
+bool is_ascii(std::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The DATA payload: lines starting with "." get another (RFC 5321 4.5.2), CRLF at the
+// end, then the terminating ".".
+std::string dot_stuffed(std::string_view message) {
+  std::string out;
+  out.reserve(message.size() + message.size() / 50 + 8);
+  bool line_start = true;
+  for (char c : message) {
+    if (line_start && c == '.') {
+      out += '.';
+    }
+    out += c;
+    line_start = c == '\n';
+  }
+  if (!out.ends_with("\r\n")) {
+    out += "\r\n";
+  }
+  out += ".\r\n";
+  return out;
+}
+
+// Why a session stopped: the reply that ended it, or an I/O failure.
+struct SessionError {
+  std::string what;
+};
+
+// One SMTP connection. All its operations run on the pool's io_context thread.
+class Session {
+ public:
+  Session(asio::io_context& io, ssl::context& tls, const SmtpSettings& settings)
+      : settings_(settings), stream_(io, tls), deadline_(io) {}
+
+  std::size_t messages_sent() const { return messages_sent_; }
+  bool broken() const { return broken_; }
+
+  // Connects, greets, upgrades to TLS and authenticates as configured.
+  asio::awaitable<std::optional<SessionError>> open() {
+    tcp::resolver resolver(stream_.get_executor());
+    boost::system::error_code ec;
+    arm(settings_.timeouts.connect);
+    auto endpoints = co_await resolver.async_resolve(
+        settings_.host, std::to_string(settings_.port), asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) {
+      co_await asio::async_connect(stream_.next_layer(), endpoints,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+    }
+    disarm();
+    if (ec) {
+      co_return fail(fmt::format("cannot connect to {}:{}: {}", settings_.host, settings_.port,
+                                 ec.message()));
+    }
+    if (settings_.tls == SmtpTls::tls) {
+      if (auto error = co_await handshake()) {
+        co_return error;
+      }
+    }
+    auto greeting = co_await read_reply(settings_.timeouts.greeting);
+    if (!greeting) {
+      co_return fail("no greeting");
+    }
+    if (!greeting->positive()) {
+      co_return fail("refused the connection: " + greeting->summary());
+    }
+    if (auto error = co_await hello()) {
+      co_return error;
+    }
+    if (settings_.tls == SmtpTls::starttls) {
+      if (!extensions_.has("STARTTLS")) {
+        co_return fail("does not offer STARTTLS (set tls = \"none\" to send in the clear)");
+      }
+      auto reply = co_await command("STARTTLS\r\n", settings_.timeouts.command);
+      if (!reply || !reply->positive()) {
+        co_return fail("refused STARTTLS: " + (reply ? reply->summary() : "no reply"));
+      }
+      if (auto error = co_await handshake()) {
+        co_return error;
+      }
+      if (auto error = co_await hello()) {  // RFC 3207: forget what was said before TLS
+        co_return error;
+      }
+    }
+    if (!settings_.username.empty()) {
+      if (auto error = co_await authenticate()) {
+        co_return error;
+      }
+    }
+    co_return std::nullopt;
+  }
+
+  // One transaction. The outcome is the server's verdict on this letter, or a transport
+  // failure when the connection broke (the session is then unusable).
+  asio::awaitable<TransportOutcome> send(const OutgoingLetter& letter) {
+    const bool needs_utf8 = !is_ascii(letter.recipient) || !is_ascii(letter.envelope_from);
+    if (needs_utf8 && !extensions_.has("SMTPUTF8")) {
+      co_return TransportOutcome{Kind::permanent_rejection,
+                                 "the relay does not offer SMTPUTF8, which this address needs"};
+    }
+    std::string mail = "MAIL FROM:<" + letter.envelope_from + ">";
+    if (extensions_.has("SIZE")) {
+      mail += " SIZE=" + std::to_string(letter.message.size());
+    }
+    if (needs_utf8) {
+      mail += " SMTPUTF8";
+    }
+    mail += "\r\n";
+    const std::string rcpt = "RCPT TO:<" + letter.recipient + ">\r\n";
+
+    std::optional<SmtpReply> mail_reply;
+    std::optional<SmtpReply> rcpt_reply;
+    std::optional<SmtpReply> data_reply;
+    if (extensions_.has("PIPELINING")) {
+      // RFC 2920: the three commands go together; the replies come in order.
+      const bool written = co_await write(mail + rcpt + "DATA\r\n", settings_.timeouts.command);
+      if (!written) {
+        co_return broken_outcome();
+      }
+      // (No co_await inside ?: here: GCC 12 miscompiles it.)
+      mail_reply = co_await read_reply(settings_.timeouts.command);
+      if (mail_reply) {
+        rcpt_reply = co_await read_reply(settings_.timeouts.command);
+      }
+      if (rcpt_reply) {
+        data_reply = co_await read_reply(settings_.timeouts.data_start);
+      }
+      if (!data_reply) {
+        co_return broken_outcome();
+      }
+    } else {
+      mail_reply = co_await command(mail, settings_.timeouts.command);
+      if (mail_reply && mail_reply->positive()) {
+        rcpt_reply = co_await command(rcpt, settings_.timeouts.command);
+        if (rcpt_reply && rcpt_reply->positive()) {
+          data_reply = co_await command("DATA\r\n", settings_.timeouts.data_start);
+        }
+      }
+      if (broken_) {
+        co_return broken_outcome();
+      }
+    }
+    const SmtpReply* refusal = !mail_reply->positive() ? &*mail_reply
+                               : !rcpt_reply->positive() ? &*rcpt_reply
+                                                         : nullptr;
+    if (refusal != nullptr || data_reply->code != 354) {
+      if (refusal == nullptr && data_reply->code == 354) {
+        // Cannot happen: DATA accepted after a refusal. End the data phase cleanly.
+        co_await write(".\r\n", settings_.timeouts.data_end);
+        co_await read_reply(settings_.timeouts.data_end);
+      }
+      co_await reset();
+      const SmtpReply& reply = refusal != nullptr ? *refusal : *data_reply;
+      co_return verdict(reply);
+    }
+    const bool data_written =
+        co_await write(dot_stuffed(letter.message), settings_.timeouts.data_block);
+    if (!data_written) {
+      co_return broken_outcome();
+    }
+    auto end_reply = co_await read_reply(settings_.timeouts.data_end);
+    if (!end_reply) {
+      co_return broken_outcome();
+    }
+    ++messages_sent_;
+    co_return verdict(*end_reply);
+  }
+
+  asio::awaitable<void> quit() {
+    if (!broken_) {
+      co_await command("QUIT\r\n", std::chrono::seconds(10));
+    }
+    boost::system::error_code ignored;
+    stream_.next_layer().close(ignored);
+    broken_ = true;
+  }
+
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  static TransportOutcome verdict(const SmtpReply& reply) {
+    if (reply.positive()) {
+      return {Kind::accepted, reply.summary()};
+    }
+    return {reply.temporary() ? Kind::temporary_rejection : Kind::permanent_rejection,
+            reply.summary()};
+  }
+
+  TransportOutcome broken_outcome() const {
+    return {Kind::transport_failure,
+            last_error_.empty() ? "the connection to the relay broke" : last_error_};
+  }
+
+  SessionError fail(std::string what) {
+    broken_ = true;
+    last_error_ = settings_.host + ": " + what;
+    boost::system::error_code ignored;
+    stream_.next_layer().close(ignored);
+    return SessionError{last_error_};
+  }
+
+  // The deadline of the next operation: when it passes, the socket is closed, which
+  // ends the pending operation with an error.
+  void arm(std::chrono::seconds timeout) {
+    deadline_.expires_after(timeout);
+    deadline_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) {
+        timed_out_ = true;
+        boost::system::error_code ignored;
+        stream_.next_layer().close(ignored);
+      }
+    });
+  }
+  void disarm() { deadline_.cancel(); }
+
+  // Coroutine parameters are taken by value: callers pass temporaries, which GCC 12
+  // destroys before the coroutine resumes when they are bound to references.
+  asio::awaitable<bool> write(std::string data, std::chrono::seconds timeout) {
+    boost::system::error_code ec;
+    arm(timeout);
+    if (tls_active_) {
+      co_await asio::async_write(stream_, asio::buffer(data),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    } else {
+      co_await asio::async_write(stream_.next_layer(), asio::buffer(data),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    }
+    disarm();
+    if (ec) {
+      fail(timed_out_ ? "timed out while writing" : "write failed: " + ec.message());
+      co_return false;
+    }
+    co_return true;
+  }
+
+  asio::awaitable<std::optional<SmtpReply>> read_reply(std::chrono::seconds timeout) {
+    SmtpReplyReader reader;
+    arm(timeout);
+    for (;;) {
+      boost::system::error_code ec;
+      std::size_t size = 0;
+      if (tls_active_) {
+        size = co_await asio::async_read_until(stream_, input_, "\r\n",
+                                               asio::redirect_error(asio::use_awaitable, ec));
+      } else {
+        size = co_await asio::async_read_until(stream_.next_layer(), input_, "\r\n",
+                                               asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (ec) {
+        disarm();
+        fail(timed_out_ ? "timed out waiting for a reply"
+                        : "the relay closed the connection (" + ec.message() + ")");
+        co_return std::nullopt;
+      }
+      std::string line(asio::buffers_begin(input_.data()),
+                       asio::buffers_begin(input_.data()) + static_cast<std::ptrdiff_t>(size - 2));
+      input_.consume(size);
+      if (auto reply = reader.feed(line)) {
+        disarm();
+        if (reply->code == 0) {
+          fail(reply->text);
+          co_return std::nullopt;
+        }
+        if (reply->code == 421) {
+          fail("closing the connection: " + reply->summary());  // RFC 5321 3.8
+        }
+        co_return reply;
+      }
+    }
+  }
+
+  asio::awaitable<std::optional<SmtpReply>> command(std::string line,
+                                                    std::chrono::seconds timeout) {
+    // Awaited results are stored before they are tested or returned: GCC 12 miscompiles
+    // `co_return co_await ...` and `if (!co_await ...)` here.
+    const bool written = co_await write(std::move(line), timeout);
+    if (!written) {
+      co_return std::nullopt;
+    }
+    auto reply = co_await read_reply(timeout);
+    co_return reply;
+  }
+
+  asio::awaitable<std::optional<SessionError>> hello() {
+    auto reply = co_await command("EHLO " + settings_.helo_name + "\r\n", settings_.timeouts.command);
+    if (reply && reply->positive()) {
+      extensions_ = parse_extensions(*reply);
+      co_return std::nullopt;
+    }
+    if (broken_) {
+      co_return SessionError{last_error_};
+    }
+    reply = co_await command("HELO " + settings_.helo_name + "\r\n", settings_.timeouts.command);
+    if (!reply || !reply->positive()) {
+      co_return fail("refused EHLO and HELO: " + (reply ? reply->summary() : "no reply"));
+    }
+    extensions_ = {};
+    co_return std::nullopt;
+  }
+
+  asio::awaitable<std::optional<SessionError>> handshake() {
+    // SSL_set_tlsext_host_name, without the macro's C cast.
+    if (SSL_ctrl(stream_.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 const_cast<char*>(settings_.host.c_str())) != 1) {
+      co_return fail("cannot set the TLS server name");
+    }
+    if (settings_.verify_certificate) {
+      stream_.set_verify_mode(ssl::verify_peer);
+      stream_.set_verify_callback(ssl::host_name_verification(settings_.host));
+    } else {
+      stream_.set_verify_mode(ssl::verify_none);
+    }
+    boost::system::error_code ec;
+    arm(settings_.timeouts.command);
+    co_await stream_.async_handshake(ssl::stream_base::client,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+    disarm();
+    if (ec) {
+      co_return fail("TLS handshake failed: " + ec.message() +
+                     (settings_.verify_certificate
+                          ? " (check the certificate, or set ca_file for a private CA)"
+                          : ""));
+    }
+    tls_active_ = true;
+    co_return std::nullopt;
+  }
+
+  asio::awaitable<std::optional<SessionError>> authenticate() {
+    const auto& mechanisms = extensions_.auth_mechanisms;
+    std::optional<SmtpReply> reply;
+    if (mechanisms.contains("PLAIN")) {
+      const std::string token = std::string(1, '\0') + settings_.username + '\0' + settings_.password;
+      reply = co_await command("AUTH PLAIN " + base64(token) + "\r\n", settings_.timeouts.command);
+    } else if (mechanisms.contains("LOGIN")) {
+      reply = co_await command("AUTH LOGIN\r\n", settings_.timeouts.command);
+      if (reply && reply->code == 334) {
+        reply = co_await command(base64(settings_.username) + "\r\n", settings_.timeouts.command);
+      }
+      if (reply && reply->code == 334) {
+        reply = co_await command(base64(settings_.password) + "\r\n", settings_.timeouts.command);
+      }
+    } else {
+      co_return fail("offers no AUTH PLAIN or LOGIN" +
+                     std::string(tls_active_ ? "" : " (many relays offer AUTH only after TLS)"));
+    }
+    if (!reply || reply->code != 235) {
+      // The password is never logged; the server's words are.
+      co_return fail("authentication failed: " + (reply ? reply->summary() : "no reply"));
+    }
+    co_return std::nullopt;
+  }
+
+  asio::awaitable<void> reset() {
+    auto reply = co_await command("RSET\r\n", settings_.timeouts.command);
+    if (!reply || !reply->positive()) {
+      fail("RSET refused");
+    }
+  }
+
+  const SmtpSettings& settings_;
+  ssl::stream<tcp::socket> stream_;
+  asio::steady_timer deadline_;
+  asio::streambuf input_;
+  SmtpExtensions extensions_;
+  bool tls_active_ = false;
+  bool broken_ = false;
+  bool timed_out_ = false;
+  std::size_t messages_sent_ = 0;
+  std::string last_error_;
+};
+
+}  // namespace
+
+struct SmtpTransport::Pool {
+  explicit Pool(SmtpSettings s) : settings(std::move(s)), tls(ssl::context::tls_client) {}
+
+  SmtpSettings settings;
+  asio::io_context io;
+  ssl::context tls;
+  std::deque<std::unique_ptr<Session>> idle;
+
+  // Takes an idle session or opens a new one; nullptr with `error` set when it cannot.
+  asio::awaitable<std::unique_ptr<Session>> acquire(std::string& error) {
+    while (!idle.empty()) {
+      auto session = std::move(idle.front());
+      idle.pop_front();
+      if (!session->broken()) {
+        co_return session;
+      }
+    }
+    auto session = std::make_unique<Session>(io, tls, settings);
+    if (auto failed = co_await session->open()) {
+      error = failed->what;
+      co_return nullptr;
+    }
+    co_return session;
+  }
+
+  asio::awaitable<void> release(std::unique_ptr<Session> session) {
+    if (session->broken()) {
+      co_return;
+    }
+    if (session->messages_sent() >= settings.max_messages_per_connection) {
+      co_await session->quit();
+      co_return;
+    }
+    idle.push_back(std::move(session));
+  }
+
+  // One connection's worker: takes letters by index until none are left.
+  asio::awaitable<void> work(std::span<const OutgoingLetter> letters,
+                             std::vector<TransportOutcome>& outcomes, std::size_t& next) {
+    std::unique_ptr<Session> session;
+    while (next < letters.size()) {
+      const std::size_t index = next++;
+      TransportOutcome outcome{Kind::transport_failure, ""};
+      // A broken connection gets the letter a second chance on a fresh one.
+      for (int attempt = 0; attempt < 2; ++attempt) {
+        if (session && (session->broken() ||
+                        session->messages_sent() >= settings.max_messages_per_connection)) {
+          co_await release(std::move(session));
+        }
+        if (!session) {
+          std::string error;
+          session = co_await acquire(error);
+          if (!session) {
+            outcome = {Kind::transport_failure, error};
+            continue;
+          }
+        }
+        outcome = co_await session->send(letters[index]);
+        if (outcome.kind != Kind::transport_failure || !session->broken()) {
+          break;
+        }
+      }
+      outcomes[index] = std::move(outcome);
+    }
+    if (session) {
+      co_await release(std::move(session));
+    }
+  }
+};
+
+SmtpTransport::SmtpTransport(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
+
+SmtpTransport::~SmtpTransport() {
+  // Say goodbye to the idle connections.
+  auto& pool = *pool_;
+  pool.io.restart();
+  asio::co_spawn(
+      pool.io,
+      [&pool]() -> asio::awaitable<void> {
+        while (!pool.idle.empty()) {
+          auto session = std::move(pool.idle.front());
+          pool.idle.pop_front();
+          co_await session->quit();
+        }
+      },
+      asio::detached);
+  pool.io.run();
+}
+
+Result<std::unique_ptr<SmtpTransport>> SmtpTransport::create(SmtpSettings settings) {
+  auto pool = std::make_unique<Pool>(std::move(settings));
+  boost::system::error_code ec;
+  pool->tls.set_default_verify_paths(ec);
+  if (!pool->settings.ca_file.empty()) {
+    pool->tls.load_verify_file(pool->settings.ca_file, ec);
+    if (ec) {
+      return make_error(ErrorCode::invalid_input,
+                        "smtp.ca_file " + pool->settings.ca_file + ": " + ec.message());
+    }
+  }
+  if (pool->settings.max_connections == 0) {
+    pool->settings.max_connections = 1;
+  }
+  return std::unique_ptr<SmtpTransport>(new SmtpTransport(std::move(pool)));
+}
+
+std::string SmtpTransport::describe() const {
+  const auto& s = pool_->settings;
+  return fmt::format("smtp {}:{} ({}, up to {} connections)", s.host, s.port,
+                     s.tls == SmtpTls::none ? "no TLS" : s.tls == SmtpTls::tls ? "TLS" : "STARTTLS",
+                     s.max_connections);
+}
+
+std::vector<TransportOutcome> SmtpTransport::send(std::span<const OutgoingLetter> letters) {
+  auto& pool = *pool_;
+  std::vector<TransportOutcome> outcomes(letters.size());
+  std::size_t next = 0;
+  const std::size_t workers = std::min(pool.settings.max_connections, letters.size());
+  pool.io.restart();
+  for (std::size_t i = 0; i < workers; ++i) {
+    asio::co_spawn(pool.io, pool.work(letters, outcomes, next), asio::detached);
+  }
+  pool.io.run();
+  return outcomes;
+}
+
+}  // namespace communique

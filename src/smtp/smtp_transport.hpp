@@ -1,0 +1,64 @@
+// SmtpTransport: letters through an SMTP relay, over a pool of reused connections.
+//
+// Mechanism only (the meaning of replies is the reply policy's): each connection is one
+// coroutine session on Asio: EHLO (HELO when refused), STARTTLS or implicit TLS with
+// certificate and host-name verification on by default, AUTH PLAIN or LOGIN, PIPELINING
+// of MAIL/RCPT/DATA when offered, SIZE, SMTPUTF8 when an address needs it, RSET after a
+// refused transaction, QUIT when done. Every command has the timeout RFC 5321 section
+// 4.5.3.2 gives it. A connection that fails is replaced; a letter whose connection broke
+// is tried once more on a new one before it is reported as a transport failure.
+// Not yet: several relays, rate limits, per-domain caps (the next step of delivery).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "base/result.hpp"
+#include "delivery/transport.hpp"
+
+namespace communique {
+
+enum class SmtpTls { none, starttls, tls };
+
+struct SmtpTimeouts {
+  std::chrono::seconds connect{30};
+  std::chrono::seconds greeting{300};  // RFC 5321 4.5.3.2.1: 5 minutes
+  std::chrono::seconds command{300};   // MAIL, RCPT (4.5.3.2.2, .3)
+  std::chrono::seconds data_start{120};  // 4.5.3.2.4: 2 minutes
+  std::chrono::seconds data_block{180};  // 4.5.3.2.5: 3 minutes
+  std::chrono::seconds data_end{600};    // 4.5.3.2.6: 10 minutes
+};
+
+struct SmtpSettings {
+  std::string host = "127.0.0.1";
+  unsigned short port = 25;
+  SmtpTls tls = SmtpTls::starttls;
+  bool verify_certificate = true;
+  std::string ca_file;  // extra trusted certificates (PEM); empty: the system's
+  std::string username;  // empty: no AUTH
+  std::string password;
+  std::string helo_name = "localhost";
+  std::size_t max_connections = 4;
+  std::size_t max_messages_per_connection = 100;
+  SmtpTimeouts timeouts;
+};
+
+class SmtpTransport final : public Transport {
+ public:
+  static Result<std::unique_ptr<SmtpTransport>> create(SmtpSettings settings);
+  ~SmtpTransport() override;
+
+  std::vector<TransportOutcome> send(std::span<const OutgoingLetter> letters) override;
+  std::string describe() const override;
+
+ private:
+  struct Pool;
+  explicit SmtpTransport(std::unique_ptr<Pool> pool);
+  std::unique_ptr<Pool> pool_;
+};
+
+// "none", "starttls", "tls".
+std::optional<SmtpTls> parse_smtp_tls(std::string_view text);
+
+}  // namespace communique
