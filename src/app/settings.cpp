@@ -241,6 +241,7 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
   std::string level;
   std::int64_t max_age_hours = 72;
   std::string smtp_tls = "starttls";
+  std::int64_t smtp_timeout = 0;
   // Every read happens; the first error (in this order) is the one reported.
   const Result<void> reads[] = {
       source.read("server", "listen", settings.server.listen),
@@ -280,6 +281,7 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
       source.read("smtp", "password", settings.smtp.password),
       source.read("smtp", "helo_name", settings.smtp.helo_name),
       source.read("smtp", "max_connections", settings.smtp.max_connections),
+      source.read("smtp", "timeout_seconds", smtp_timeout),
       source.read("smtp", "max_messages_per_connection",
                   settings.smtp.max_messages_per_connection),
       source.read("dkim", "domain", settings.dkim.domain),
@@ -304,6 +306,15 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
     settings.smtp.tls = *tls;
   } else {
     return make_error(ErrorCode::invalid_input, "smtp.tls must be none, starttls or tls");
+  }
+  if (smtp_timeout > 0) {
+    // One limit for every command instead of RFC 5321's (up to 10 minutes).
+    const std::chrono::seconds limit(smtp_timeout);
+    auto& t = settings.smtp.timeouts;
+    for (auto* timeout : {&t.connect, &t.greeting, &t.command, &t.data_start, &t.data_block,
+                          &t.data_end}) {
+      *timeout = std::min(*timeout, limit);
+    }
   }
   if (settings.smtp.port == 0 || settings.smtp.max_connections == 0 ||
       settings.smtp.max_connections > 1000) {

@@ -14,7 +14,8 @@
 //   [delivery] transport ("maildir"), outbox, window, first_retry_seconds,
 //             max_retry_interval_seconds, max_age_hours
 //   [smtp]    host, port, tls (none|starttls|tls), verify_certificate, ca_file, username,
-//             password, helo_name, max_connections, max_messages_per_connection
+//             password, helo_name, max_connections, max_messages_per_connection,
+//             timeout_seconds (caps every command's RFC 5321 timeout)
 //   [dkim]    domain, rsa_selector, rsa_key, ed25519_selector, ed25519_key (key paths are
 //             relative to the data directory)
 #pragma once

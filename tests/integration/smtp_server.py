@@ -1,0 +1,76 @@
+"""A capturing SMTP server for tests (python3-aiosmtpd) on 127.0.0.1: optional STARTTLS
+(required when a certificate is given) and AUTH (required when credentials are given).
+Every accepted message is written to DIR/N.eml with its envelope in the first lines.
+
+Usage: smtp_server.py DIR [--cert CERT --key KEY] [--user U --password P]
+Prints "PORT <n>" on standard output once listening; stops on SIGTERM.
+"""
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import ssl
+import sys
+import threading
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+class Capture:
+    def __init__(self, directory):
+        self.directory = directory
+        self.count = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.count += 1
+            number = self.count
+        with open(os.path.join(self.directory, f"{number}.eml"), "wb") as f:
+            f.write(f"X-Mail-From: {envelope.mail_from}\r\n".encode())
+            f.write(f"X-Rcpt-To: {','.join(envelope.rcpt_tos)}\r\n".encode())
+            f.write(f"X-Auth: {session.authenticated}\r\n".encode())
+            f.write(envelope.original_content)
+        return "250 2.0.0 accepted"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("directory")
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
+    parser.add_argument("--user")
+    parser.add_argument("--password")
+    args = parser.parse_args()
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == args.user
+              and auth_data.password.decode() == args.password)
+        return AuthResult(success=ok)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    options = {}
+    if args.cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.cert, args.key)
+        options.update(tls_context=context, require_starttls=True)
+    if args.user:
+        options.update(authenticator=authenticator, auth_required=True,
+                       auth_require_tls=bool(args.cert))
+    controller = Controller(Capture(args.directory), hostname="127.0.0.1", port=port,
+                            server_hostname="localhost", **options)
+    controller.start()
+    print(f"PORT {port}", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop.wait()
+    controller.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

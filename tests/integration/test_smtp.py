@@ -1,0 +1,195 @@
+"""Delivery through real SMTP peers on 127.0.0.1: postfix's smtp-sink (pipelining, and the
+faults it makes on purpose) and python3-aiosmtpd (STARTTLS with a certificate made here,
+AUTH). Every server is started and stopped by the test that uses it.
+"""
+
+import os
+import re
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+BIN = os.environ.get("COMMUNIQUE_BIN", "../../build/communique")
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SmtpTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="communique-smtp-")
+        self.dir = self.tmp.name
+        self.data = os.path.join(self.dir, "data")
+        self.received = os.path.join(self.dir, "received")
+        os.makedirs(self.received)
+        os.chmod(self.dir, 0o755)
+        os.chmod(self.received, 0o777)  # smtp-sink writes as nobody
+        self.config = os.path.join(self.dir, "communique.toml")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def cli(self, *args, check=True):
+        result = subprocess.run([BIN, "--data-dir", self.data, "--config", self.config, *args],
+                                capture_output=True, text=True, timeout=300)
+        if check and result.returncode != 0:
+            self.fail(f"{args} exited {result.returncode}: {result.stderr}")
+        return result
+
+    def configure(self, port, extra=""):
+        with open(self.config, "w") as f:
+            f.write('[sender]\nfrom_address = "press@embassy.example.org"\n'
+                    '[delivery]\ntransport = "smtp"\n'
+                    f'[smtp]\nhost = "127.0.0.1"\nport = {port}\ntls = "none"\n'
+                    'helo_name = "communique.test"\ntimeout_seconds = 3\n' + extra)
+
+    def make_issue(self, subscribers):
+        with open(self.config, "a"):
+            pass
+        self.cli("lists", "create", "press")
+        people = os.path.join(self.dir, "people.csv")
+        with open(people, "w") as f:
+            f.write("email,name\n" + "".join(f"reader{i}@example.org,Reader {i}\n"
+                                             for i in range(subscribers)))
+        self.cli("import", "--list", "press", people)
+        body = os.path.join(self.dir, "body.md")
+        with open(body, "w") as f:
+            f.write("## News\n\n.A line that starts with a dot, which SMTP must escape.\n")
+        return self.cli("issues", "create", "--list", "press", "--subject", "Digest",
+                        "--body", body).stdout.strip()
+
+    def sink(self, *options):
+        port = free_port()
+        process = subprocess.Popen(["/usr/sbin/smtp-sink", "-u", "nobody", *options,
+                                    "-d", os.path.join(self.received, "%M."),
+                                    f"127.0.0.1:{port}", "1000"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.addCleanup(lambda: (process.terminate(), process.wait(), process.stdout.close()))
+        time.sleep(0.3)
+        return port
+
+    def test_a_pipelining_relay_receives_every_letter(self):
+        port = self.sink()
+        self.configure(port)
+        issue = self.make_issue(300)
+        result = self.cli("send", issue)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 300, failed 0, deferred 0")
+        files = os.listdir(self.received)
+        self.assertEqual(len(files), 300)
+        with open(os.path.join(self.received, files[0]), "rb") as f:
+            dumped = f.read().decode()
+        self.assertIn("X-Mail-Args: <press@embassy.example.org>", dumped)
+        self.assertRegex(dumped, r"X-Rcpt-Args: <reader\d+@example.org>")
+        self.assertIn("X-Helo-Args: communique.test", dumped)
+        # The letter arrived un-stuffed: ".A line" crossed the wire as "..A line".
+        self.assertIn("\n.A line that starts with a dot", dumped.replace("=\r\n", ""))
+        self.assertNotIn("\n..A line", dumped)
+
+    def test_a_hard_rejection_fails_the_recipient(self):
+        port = self.sink("-f", "RCPT", "-B", "550 5.1.1 User unknown")
+        self.configure(port)
+        issue = self.make_issue(5)
+        result = self.cli("send", issue)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 5, deferred 0")
+
+    def test_a_soft_rejection_defers_the_recipient(self):
+        port = self.sink("-r", "RCPT", "-b", "452 4.2.2 Mailbox full")
+        self.configure(port)
+        issue = self.make_issue(5)
+        result = self.cli("send", issue)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 5")
+        self.assertIn("deferred", result.stderr)
+        self.assertEqual(self.cli("issues", "status", issue).stdout,
+                         "queued 0, sending 0, sent 0, deferred 5, failed 0\n")
+
+    def test_a_hang_up_in_data_defers_and_a_later_run_delivers(self):
+        port = self.sink("-q", "DATA")
+        self.configure(port)
+        issue = self.make_issue(3)
+        result = self.cli("send", issue)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 3")
+
+    def test_an_unreachable_relay_defers_with_a_reason(self):
+        self.configure(free_port())
+        issue = self.make_issue(2)
+        result = self.cli("send", issue)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 2")
+
+    def start_aiosmtpd(self, *options):
+        process = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "smtp_server.py"),
+                                    self.received, *options], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: (process.terminate(), process.wait(), process.stdout.close()))
+        line = process.stdout.readline()
+        return int(re.match(r"PORT (\d+)", line).group(1))
+
+    def make_certificate(self):
+        cert = os.path.join(self.dir, "cert.pem")
+        key = os.path.join(self.dir, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                        "-keyout", key, "-out", cert], check=True, capture_output=True)
+        return cert, key
+
+    def test_starttls_with_a_verified_certificate_and_auth(self):
+        cert, key = self.make_certificate()
+        port = self.start_aiosmtpd("--cert", cert, "--key", key, "--user", "news",
+                                   "--password", "s3cret")
+        self.configure(port, "")
+        with open(self.config) as f:
+            text = f.read().replace('host = "127.0.0.1"', 'host = "localhost"') \
+                .replace('tls = "none"', 'tls = "starttls"')
+        with open(self.config, "w") as f:
+            f.write(text + f'ca_file = "{cert}"\nusername = "news"\npassword = "s3cret"\n')
+        issue = self.make_issue(4)
+        result = self.cli("send", issue)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 4, failed 0, deferred 0")
+        received = sorted(os.listdir(self.received))
+        self.assertEqual(len(received), 4)
+        with open(os.path.join(self.received, received[0]), "rb") as f:
+            self.assertIn(b"X-Auth: True", f.read())
+
+    def test_an_untrusted_certificate_is_refused(self):
+        cert, key = self.make_certificate()
+        port = self.start_aiosmtpd("--cert", cert, "--key", key)
+        self.configure(port)
+        with open(self.config) as f:
+            text = f.read().replace('host = "127.0.0.1"', 'host = "localhost"') \
+                .replace('tls = "none"', 'tls = "starttls"')
+        with open(self.config, "w") as f:
+            f.write(text)  # no ca_file: the self-signed certificate is not trusted
+        issue = self.make_issue(2)
+        result = self.cli("send", issue)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 2")
+        self.assertEqual(os.listdir(self.received), [])
+
+    def test_a_stalling_server_times_out_and_defers(self):
+        port = self.sink("-w", "30")  # waits 30 s before its greeting
+        self.configure(port)
+        issue = self.make_issue(1)
+        result = self.cli("send", issue)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 1")
+
+    def test_a_wrong_password_sends_nothing(self):
+        cert, key = self.make_certificate()
+        port = self.start_aiosmtpd("--cert", cert, "--key", key, "--user", "news",
+                                   "--password", "s3cret")
+        self.configure(port)
+        with open(self.config) as f:
+            text = f.read().replace('host = "127.0.0.1"', 'host = "localhost"') \
+                .replace('tls = "none"', 'tls = "starttls"')
+        with open(self.config, "w") as f:
+            f.write(text + f'ca_file = "{cert}"\nusername = "news"\npassword = "wrong"\n')
+        issue = self.make_issue(2)
+        result = self.cli("send", issue)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 2")
+        self.assertEqual(os.listdir(self.received), [])
+
+
+if __name__ == "__main__":
+    unittest.main()
