@@ -46,7 +46,7 @@ struct DkimSettings {
 struct DeliverySettings {
   std::string transport = "maildir";  // or "smtp": the relay in [smtp]
   std::string outbox = "outbox";      // the Maildir, relative to the data directory
-  std::size_t window = 100;           // recipients claimed and sent together
+  std::size_t window = 1000;  // recipients claimed and sent together (at most resent after a crash)
   ReplyPolicySettings retry;
 };
 
