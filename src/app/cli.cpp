@@ -192,6 +192,38 @@ int run_cli(int argc, char** argv) {
   issues_status->callback(
       [&] { command = [&] { return run_issues_status(global, status_issue); }; });
 
+  std::int64_t control_issue = 0;
+  std::string schedule_at;
+  std::string expire_after;
+  const std::pair<const char*, IssueControl> controls[] = {
+      {"pause", IssueControl::pause}, {"resume", IssueControl::resume},
+      {"cancel", IssueControl::cancel}};
+  const char* control_help[] = {"Pause a sending or scheduled issue (between two windows)",
+                                "Resume a paused issue", "Cancel an issue: nobody else gets it"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    auto* sub = issues->add_subcommand(controls[i].first, control_help[i]);
+    sub->add_option("ID", control_issue, "The issue's id")->required();
+    const IssueControl control = controls[i].second;
+    sub->callback([&, control] {
+      command = [&, control] {
+        return run_issues_control(global, control_issue, control, "", "");
+      };
+    });
+  }
+  auto* schedule_cmd = issues->add_subcommand(
+      "schedule", "Schedule an issue; `communique serve` sends it when due");
+  schedule_cmd->add_option("ID", control_issue, "The issue's id")->required();
+  schedule_cmd->add_option("--at", schedule_at, "When: 2026-12-01T09:00Z, or \"2026-12-01 09:00\" (UTC)")
+      ->required();
+  schedule_cmd->add_option("--expire-after", expire_after,
+                           "Do not send if found this late after downtime (30m, 6h, 2d)");
+  schedule_cmd->callback([&] {
+    command = [&] {
+      return run_issues_control(global, control_issue, IssueControl::schedule, schedule_at,
+                                expire_after);
+    };
+  });
+
   std::int64_t send_issue = 0;
   auto* send_cmd = app.add_subcommand(
       "send",

@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <iostream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "app/progress_bar.hpp"
 #include "app/runtime.hpp"
+#include "delivery/delivery_service.hpp"
 #include "app/settings.hpp"
 #include "async/blocking_pool.hpp"
 #include "base/log.hpp"
@@ -45,12 +48,39 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
   if (options.listen) {
     settings.listen = *options.listen;
   }
+  // Delivery runs beside the HTTP server, on its own thread: it resumes unfinished issues
+  // and sends scheduled ones when due.
+  auto composer = make_composer(global, *runtime);
+  if (!composer) {
+    return fail(composer.error());
+  }
+  auto transport = make_transport(global, *runtime);
+  if (!transport) {
+    return fail(transport.error());
+  }
+  const ReplyPolicy policy = make_policy(*runtime);
+  CampaignRunner runner(*runtime->store, *composer, **transport, policy, system_clock_now,
+                        RunnerSettings{.window = runtime->settings.delivery.window,
+                                       .data_dir = global.data_dir});
+  DeliveryService delivery(*runtime->store, runner, system_clock_now,
+                           runtime->settings.delivery.poll);
+  std::atomic<bool> stop_delivery{false};
+  std::optional<std::thread> delivery_thread;
+
   BlockingPool pool(runtime->settings.blocking_threads);
   Router router(make_routes(RouteServices{.store = *runtime->store}));
   auto served = serve(settings, router, pool, [&](const std::string& bound) {
-    logger("http")->info("listening on http://{} (data in {})", bound, global.data_dir.string());
+    logger("http")->info("listening on http://{} (data in {}, letters through {})", bound,
+                         global.data_dir.string(), (*transport)->describe());
+    // Only a server that could listen sends: a second one started by mistake on the same
+    // data directory stops at its port, before it touches any issue.
+    delivery_thread.emplace([&] { delivery.run(stop_delivery); });
   });
   pool.join();
+  stop_delivery = true;
+  if (delivery_thread) {
+    delivery_thread->join();
+  }
   if (!served) {
     return fail(served.error());
   }

@@ -87,6 +87,9 @@ int run_issues_show(const GlobalOptions& global, std::int64_t issue);
 int run_render(const GlobalOptions& global, const RenderOptions& options);
 int run_send(const GlobalOptions& global, std::int64_t issue);
 int run_issues_status(const GlobalOptions& global, std::int64_t issue);
+enum class IssueControl { pause, resume, cancel, schedule };
+int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueControl control,
+                       const std::string& at, const std::string& expire_after);
 int run_dkim_keygen(const GlobalOptions& global, const DkimKeygenOptions& options);
 int run_subscribers_show(const GlobalOptions& global, const std::string& email,
                          OutputFormat format);

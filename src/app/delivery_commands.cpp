@@ -3,14 +3,11 @@
 
 #include <atomic>
 #include <csignal>
-#include <random>
 
 #include "app/commands.hpp"
 #include "app/progress_bar.hpp"
 #include "app/runtime.hpp"
 #include "delivery/campaign_runner.hpp"
-#include "delivery/maildir_transport.hpp"
-#include "smtp/smtp_transport.hpp"
 
 namespace communique {
 
@@ -32,24 +29,12 @@ int run_send(const GlobalOptions& global, std::int64_t issue) {
     return fail(composer.error());
   }
   const auto& delivery = runtime->settings.delivery;
-  std::unique_ptr<Transport> transport;
-  if (delivery.transport == "smtp") {
-    auto smtp = SmtpTransport::create(runtime->settings.smtp);
-    if (!smtp) {
-      return fail(smtp.error());
-    }
-    transport = std::move(*smtp);
-  } else {
-    auto maildir = MaildirTransport::open(in_data_dir(global, delivery.outbox));
-    if (!maildir) {
-      return fail(maildir.error());
-    }
-    transport = std::move(*maildir);
+  auto transport = make_transport(global, *runtime);
+  if (!transport) {
+    return fail(transport.error());
   }
-  std::mt19937_64 generator{std::random_device{}()};
-  std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  const ReplyPolicy policy(delivery.retry, [&] { return uniform(generator); });
-  CampaignRunner runner(*runtime->store, *composer, *transport, policy, system_clock_now,
+  const ReplyPolicy policy = make_policy(*runtime);
+  CampaignRunner runner(*runtime->store, *composer, **transport, policy, system_clock_now,
                         RunnerSettings{.window = delivery.window, .data_dir = global.data_dir});
 
   // Ctrl-C stops between windows: the ledger stays exact and `send` resumes.
@@ -77,9 +62,68 @@ int run_send(const GlobalOptions& global, std::int64_t issue) {
                        "them when they are due\n",
                counts->deferred);
   }
-  fmt::print(stderr, "through {}\n", transport->describe());
+  fmt::print(stderr, "through {}\n", (*transport)->describe());
   fmt::print("sent {}, failed {}, deferred {}\n", counts->sent, counts->failed, counts->deferred);
   return stop_requested ? 1 : 0;
+}
+
+int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueControl control,
+                       const std::string& at, const std::string& expire_after) {
+  auto runtime = open_runtime(global, Verbosity::quiet);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  auto& store = *runtime->store;
+  const auto now = system_clock_now();
+  Result<void> done;
+  std::string said;
+  switch (control) {
+    case IssueControl::pause: {
+      const IssueStatus from[] = {IssueStatus::sending, IssueStatus::scheduled};
+      done = store.change_issue_status(issue, from, IssueStatus::paused, "paused", now);
+      said = "paused; resume with: communique issues resume " + std::to_string(issue);
+      break;
+    }
+    case IssueControl::resume: {
+      const IssueStatus from[] = {IssueStatus::paused};
+      done = store.change_issue_status(issue, from, IssueStatus::sending, "", now);
+      said = "resumed; `communique serve` goes on sending it (or run: communique send " +
+             std::to_string(issue) + ")";
+      break;
+    }
+    case IssueControl::cancel: {
+      const IssueStatus from[] = {IssueStatus::draft, IssueStatus::scheduled,
+                                  IssueStatus::sending, IssueStatus::paused};
+      done = store.change_issue_status(issue, from, IssueStatus::cancelled, "cancelled", now);
+      said = "cancelled; recipients not reached yet will not get it";
+      break;
+    }
+    case IssueControl::schedule: {
+      auto when = parse_iso8601(at);
+      if (!when) {
+        return fail("--at '" + at + "' is not a time such as 2026-12-01T09:00Z or "
+                    "\"2026-12-01 09:00\" (UTC)");
+      }
+      std::optional<std::chrono::seconds> expiry;
+      if (!expire_after.empty()) {
+        expiry = parse_duration(expire_after);
+        if (!expiry) {
+          return fail("--expire-after '" + expire_after + "' is not a duration such as 30m, 6h "
+                      "or 2d");
+        }
+      }
+      done = store.schedule_issue(issue, *when, expiry, now);
+      said = "scheduled for " + format_iso8601(*when) +
+             (expiry ? " (not sent if found more than " + expire_after + " late)" : "") +
+             "; `communique serve` sends it when due";
+      break;
+    }
+  }
+  if (!done) {
+    return fail(done.error());
+  }
+  fmt::print("issue {} {}\n", issue, said);
+  return 0;
 }
 
 int run_issues_status(const GlobalOptions& global, std::int64_t issue) {

@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <random>
+
 #include "base/log.hpp"
+#include "delivery/maildir_transport.hpp"
 #include "security/link_token.hpp"
+#include "smtp/smtp_transport.hpp"
 #include "store/open_store.hpp"
 
 namespace communique {
@@ -86,6 +90,30 @@ Result<LetterComposer> make_composer(const GlobalOptions& global, Runtime& runti
     signers.push_back({domain, selector, std::move(*key)});
   }
   return LetterComposer(sender, std::move(*links), std::move(signers));
+}
+
+Result<std::unique_ptr<Transport>> make_transport(const GlobalOptions& global,
+                                                  const Runtime& runtime) {
+  const auto& delivery = runtime.settings.delivery;
+  if (delivery.transport == "smtp") {
+    auto smtp = SmtpTransport::create(runtime.settings.smtp);
+    if (!smtp) {
+      return std::move(smtp).error();
+    }
+    return std::unique_ptr<Transport>(std::move(*smtp));
+  }
+  auto maildir = MaildirTransport::open(in_data_dir(global, delivery.outbox));
+  if (!maildir) {
+    return std::move(maildir).error();
+  }
+  return std::unique_ptr<Transport>(std::move(*maildir));
+}
+
+ReplyPolicy make_policy(const Runtime& runtime) {
+  auto generator = std::make_shared<std::mt19937_64>(std::random_device{}());
+  return ReplyPolicy(runtime.settings.delivery.retry, [generator] {
+    return std::uniform_real_distribution<double>(0.0, 1.0)(*generator);
+  });
 }
 
 }  // namespace communique

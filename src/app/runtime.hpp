@@ -7,6 +7,8 @@
 
 #include "app/commands.hpp"
 #include "app/settings.hpp"
+#include "delivery/reply_policy.hpp"
+#include "delivery/transport.hpp"
 #include "mail/letter.hpp"
 #include "store/store.hpp"
 
@@ -34,6 +36,13 @@ std::filesystem::path in_data_dir(const GlobalOptions& global, const std::string
 // The composer for this installation: its link secret (created on first use), sender
 // identity and DKIM keys.
 Result<LetterComposer> make_composer(const GlobalOptions& global, Runtime& runtime);
+
+// The configured transport: the outbox Maildir, or the SMTP relay pool.
+Result<std::unique_ptr<Transport>> make_transport(const GlobalOptions& global,
+                                                  const Runtime& runtime);
+
+// The reply policy with the configured retry settings and a real random jitter.
+ReplyPolicy make_policy(const Runtime& runtime);
 
 // Prints "communique: MESSAGE" to standard error; returns exit code 1.
 int fail(const std::string& message);

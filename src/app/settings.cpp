@@ -268,6 +268,7 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
       source.read("delivery", "transport", settings.delivery.transport),
       source.read("delivery", "outbox", settings.delivery.outbox),
       source.read("delivery", "window", settings.delivery.window),
+      source.read("delivery", "poll_seconds", settings.delivery.poll),
       source.read("delivery", "first_retry_seconds", settings.delivery.retry.first_retry),
       source.read("delivery", "max_retry_interval_seconds",
                   settings.delivery.retry.max_retry_interval),

@@ -11,7 +11,7 @@
 //   [log]     level (trace, debug, info, warn, error, off)
 //   [sender]  organisation, from_name, from_address, reply_to, postal_address, copyright,
 //             base_url, social = [{ name = "...", url = "..." }, ...]
-//   [delivery] transport ("maildir"), outbox, window, first_retry_seconds,
+//   [delivery] transport ("maildir" | "smtp"), outbox, window, poll_seconds, first_retry_seconds,
 //             max_retry_interval_seconds, max_age_hours
 //   [smtp]    host, port, tls (none|starttls|tls), verify_certificate, ca_file, username,
 //             password, helo_name, max_connections, max_messages_per_connection,
@@ -47,6 +47,7 @@ struct DeliverySettings {
   std::string transport = "maildir";  // or "smtp": the relay in [smtp]
   std::string outbox = "outbox";      // the Maildir, relative to the data directory
   std::size_t window = 1000;  // recipients claimed and sent together (at most resent after a crash)
+  std::chrono::seconds poll{5};  // how often `serve` looks for issues to send
   ReplyPolicySettings retry;
 };
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,9 @@ struct Issue {
   std::string language;
   std::vector<ListId> lists;
   std::vector<IssueSection> sections;
+  std::optional<Timestamp> scheduled_at;
+  std::optional<std::chrono::seconds> expire_after;  // a schedule this late is not sent
+  std::string status_note;  // why it stopped: "not sent: 3 days late after downtime"
   Timestamp created_at{};
   Timestamp updated_at{};
 };

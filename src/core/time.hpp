@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace communique {
 
@@ -17,5 +19,12 @@ Timestamp system_clock_now();
 
 // "2026-11-29T07:05:47Z"
 std::string format_iso8601(Timestamp time);
+
+// Reads "2026-12-01T09:00:00Z", "2026-12-01T09:00+02:00", "2026-12-01 09:00" (UTC) or
+// "2026-12-01" (midnight UTC); nothing when the text is not such a time.
+std::optional<Timestamp> parse_iso8601(std::string_view text);
+
+// Reads "90s", "30m", "2h", "3d", "1w" (one number and one unit); nothing otherwise.
+std::optional<std::chrono::seconds> parse_duration(std::string_view text);
 
 }  // namespace communique

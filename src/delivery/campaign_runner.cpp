@@ -14,7 +14,14 @@ Result<DeliveryCounts> CampaignRunner::run(
   }
   if (issue->status == IssueStatus::cancelled) {
     return make_error(ErrorCode::conflict,
-                      "issue " + std::to_string(issue_id) + " was cancelled; nothing is sent");
+                      "issue " + std::to_string(issue_id) + " was cancelled; nothing is sent" +
+                          (issue->status_note.empty() ? "" : " (" + issue->status_note + ")"));
+  }
+  if (issue->status == IssueStatus::paused) {
+    return make_error(ErrorCode::conflict,
+                      "issue " + std::to_string(issue_id) +
+                          " is paused; resume it first: communique issues resume " +
+                          std::to_string(issue_id));
   }
   if (issue->lists.empty()) {
     return make_error(ErrorCode::conflict,
@@ -47,8 +54,13 @@ Result<DeliveryCounts> CampaignRunner::run(
   if (!frozen) {
     return std::move(frozen).error();
   }
-  if (auto marked = store_.set_issue_status(issue_id, IssueStatus::sending, started); !marked) {
-    return std::move(marked).error();
+  if (issue->status != IssueStatus::sending && issue->status != IssueStatus::sent) {
+    const IssueStatus startable[] = {IssueStatus::draft, IssueStatus::scheduled};
+    if (auto marked = store_.change_issue_status(issue_id, startable, IssueStatus::sending, "",
+                                                 started);
+        !marked) {
+      return std::move(marked).error();
+    }
   }
   log->info("issue {}: sending through {} ({} new recipient(s))", issue_id,
             transport_.describe(), *frozen);
@@ -58,6 +70,15 @@ Result<DeliveryCounts> CampaignRunner::run(
   std::vector<OutgoingLetter> letters;
   for (;;) {
     if (stop != nullptr && stop->load()) {
+      break;
+    }
+    // A pause or a cancel from elsewhere (the CLI, the API) takes effect between windows.
+    auto status = store_.issue_status(issue_id);
+    if (!status) {
+      return std::move(status).error();
+    }
+    if (*status == IssueStatus::paused || *status == IssueStatus::cancelled) {
+      log->info("issue {}: {}; stopping", issue_id, to_string(*status));
       break;
     }
     const Timestamp now = clock_();
@@ -111,9 +132,8 @@ Result<DeliveryCounts> CampaignRunner::run(
     return std::move(counts).error();
   }
   if (counts->finished()) {
-    if (auto marked = store_.set_issue_status(issue_id, IssueStatus::sent, clock_()); !marked) {
-      return std::move(marked).error();
-    }
+    const IssueStatus sending[] = {IssueStatus::sending};
+    (void)store_.change_issue_status(issue_id, sending, IssueStatus::sent, "", clock_());
   }
   log->info("issue {}: sent {}, failed {}, deferred {}", issue_id, counts->sent, counts->failed,
             counts->deferred);

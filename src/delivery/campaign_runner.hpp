@@ -11,7 +11,9 @@
 // - memory holds one window of letters, whatever the size of the list;
 // - a run ends when nothing is due now; deferred recipients wait for a later run (the
 //   server resumes unfinished issues), and the issue is marked sent when none are left.
-// It does not schedule, pause or rate-limit yet; the SMTP pool brings its own limits.
+// - a pause or cancel (issue status) takes effect between windows; a paused issue is not
+//   started until it is resumed.
+// Scheduling is the delivery service's (delivery/delivery_service.hpp).
 #pragma once
 
 #include <atomic>
@@ -45,7 +47,7 @@ class CampaignRunner {
 
   // Sends `issue` until nothing is due; `on_progress` is called after every window with
   // the ledger's counts. `stop` (when given) is checked between windows. Returns the
-  // final counts. Errors: not_found (no issue), conflict (cancelled, or no lists).
+  // final counts. Errors: not_found (no issue), conflict (cancelled, paused, or no lists).
   Result<DeliveryCounts> run(IssueId issue,
                              const std::function<void(const DeliveryCounts&)>& on_progress,
                              const std::atomic<bool>* stop = nullptr);

@@ -110,6 +110,19 @@ class Store {
   virtual Result<std::vector<Issue>> issues() = 0;
 
   virtual Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) = 0;
+  // The status alone (cheap enough to ask between two windows of a send).
+  virtual Result<IssueStatus> issue_status(IssueId id) = 0;
+  // Moves `id` to `status` (with a note saying why) only if it is in one of `from`;
+  // conflict otherwise (the message names the state it is in).
+  virtual Result<void> change_issue_status(IssueId id, std::span<const IssueStatus> from,
+                                           IssueStatus status, const std::string& note,
+                                           Timestamp now) = 0;
+  // Schedules a draft, scheduled or paused issue; conflict for any other.
+  virtual Result<void> schedule_issue(IssueId id, Timestamp at,
+                                      std::optional<std::chrono::seconds> expire_after,
+                                      Timestamp now) = 0;
+  // Issues sending, and scheduled ones due by `now`, with their schedules.
+  virtual Result<std::vector<Issue>> issues_to_run(Timestamp now) = 0;
 
   // The delivery ledger (one row per issue and recipient).
   // Fixes the audience of `issue` (confirmed, enabled members of its lists, each once);

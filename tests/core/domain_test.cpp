@@ -67,5 +67,20 @@ TEST(Time, FormatsIso8601Utc) {
   EXPECT_EQ(format_iso8601(Timestamp(std::chrono::seconds(1795935947))), "2026-11-29T07:05:47Z");
 }
 
+TEST(Time, ParsesIso8601AndDurations) {
+  EXPECT_EQ(parse_iso8601("2026-11-29T07:05:47Z"), Timestamp(std::chrono::seconds(1795935947)));
+  EXPECT_EQ(parse_iso8601("2026-11-29T09:05:47+02:00"), Timestamp(std::chrono::seconds(1795935947)));
+  EXPECT_EQ(parse_iso8601("2026-11-29 07:05"), Timestamp(std::chrono::seconds(1795935900)));
+  EXPECT_EQ(parse_iso8601("2026-11-29"), Timestamp(std::chrono::seconds(1795910400)));
+  EXPECT_FALSE(parse_iso8601("2026-02-30T10:00Z"));
+  EXPECT_FALSE(parse_iso8601("tomorrow"));
+  EXPECT_FALSE(parse_iso8601("2026-11-29T25:00Z"));
+  EXPECT_EQ(parse_duration("90s"), std::chrono::seconds(90));
+  EXPECT_EQ(parse_duration("2h"), std::chrono::seconds(7200));
+  EXPECT_EQ(parse_duration("3d"), std::chrono::seconds(3 * 86400));
+  EXPECT_FALSE(parse_duration("3 days"));
+  EXPECT_FALSE(parse_duration("h"));
+}
+
 }  // namespace
 }  // namespace communique

@@ -58,12 +58,12 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
 TEST_P(StoreTest, AppliesMigrationsOnceAndKeepsData) {
   auto version = store_->schema_version();
   ASSERT_TRUE(version);
-  EXPECT_EQ(*version, 3);
+  EXPECT_EQ(*version, 4);
   make_list("press");
   store_.reset();
   store_ = reopen();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(*store_->schema_version(), 3);
+  EXPECT_EQ(*store_->schema_version(), 4);
   EXPECT_TRUE(store_->find_list("press"));
 }
 

@@ -60,6 +60,16 @@ class FailingStore final : public Store {
   Result<void> set_issue_status(IssueId i, IssueStatus s, Timestamp t) override {
     return inner_.set_issue_status(i, s, t);
   }
+  Result<IssueStatus> issue_status(IssueId i) override { return inner_.issue_status(i); }
+  Result<void> change_issue_status(IssueId i, std::span<const IssueStatus> f, IssueStatus s,
+                                   const std::string& n, Timestamp t) override {
+    return inner_.change_issue_status(i, f, s, n, t);
+  }
+  Result<void> schedule_issue(IssueId i, Timestamp a, std::optional<std::chrono::seconds> e,
+                              Timestamp t) override {
+    return inner_.schedule_issue(i, a, e, t);
+  }
+  Result<std::vector<Issue>> issues_to_run(Timestamp t) override { return inner_.issues_to_run(t); }
   Result<std::int64_t> freeze_audience(IssueId i, Timestamp t) override {
     return inner_.freeze_audience(i, t);
   }

@@ -117,12 +117,12 @@ INSERT INTO issue_sections (issue_id, position, title, format, body) VALUES (?1,
 
 -- name: get-issue
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
-       created_at, updated_at
+       created_at, updated_at, scheduled_at, expire_after, status_note
 FROM issues WHERE id = ?1;
 
 -- name: all-issues
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
-       created_at, updated_at
+       created_at, updated_at, scheduled_at, expire_after, status_note
 FROM issues ORDER BY id DESC;
 
 -- name: lists-of-issue
@@ -183,3 +183,23 @@ WHERE issue_id = ?1 AND state = 'sending';
 
 -- name: set-issue-status
 UPDATE issues SET status = ?2, updated_at = ?3 WHERE id = ?1;
+
+-- name: issue-status
+SELECT status FROM issues WHERE id = ?1;
+
+-- name: change-issue-status
+-- Moves an issue from one of the allowed states to another, atomically: a pause cannot
+-- overwrite a cancel that came first.
+UPDATE issues SET status = ?2, status_note = ?3, updated_at = ?4
+WHERE id = ?1 AND instr(?5, ',' || status || ',') > 0;
+
+-- name: schedule-issue
+UPDATE issues SET status = 'scheduled', scheduled_at = ?2, expire_after = ?3, status_note = '',
+                  updated_at = ?4
+WHERE id = ?1 AND (status = 'draft' OR status = 'scheduled' OR status = 'paused');
+
+-- name: issues-to-run
+-- Issues a delivery service should work on now: those sending, and scheduled ones due.
+SELECT id, status, scheduled_at, expire_after FROM issues
+WHERE status = 'sending' OR (status = 'scheduled' AND scheduled_at <= ?1)
+ORDER BY coalesce(scheduled_at, 0), id;

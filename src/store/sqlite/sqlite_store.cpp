@@ -108,6 +108,13 @@ Issue read_issue(const sqlite::Statement& row) {
   issue.language = row.column_text(8);
   issue.created_at = from_unix(row.column_int(9));
   issue.updated_at = from_unix(row.column_int(10));
+  if (!row.column_is_null(11)) {
+    issue.scheduled_at = from_unix(row.column_int(11));
+  }
+  if (!row.column_is_null(12)) {
+    issue.expire_after = std::chrono::seconds(row.column_int(12));
+  }
+  issue.status_note = row.column_text(13);
   return issue;
 }
 
@@ -662,6 +669,109 @@ Result<void> SqliteStore::set_issue_status(IssueId id, IssueStatus status, Times
     return make_error(ErrorCode::not_found, "there is no issue " + std::to_string(id));
   }
   return ok();
+}
+
+Result<IssueStatus> SqliteStore::issue_status(IssueId id) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("issue-status");
+  if (!query) {
+    return std::move(query).error();
+  }
+  (*query)->bind(1, id);
+  auto row = (*query)->step();
+  if (!row) {
+    return std::move(row).error();
+  }
+  if (!*row) {
+    return make_error(ErrorCode::not_found, "there is no issue " + std::to_string(id));
+  }
+  auto status = parse_issue_status((*query)->column_text(0)).value_or(IssueStatus::draft);
+  (*query)->reset();
+  return status;
+}
+
+Result<void> SqliteStore::change_issue_status(IssueId id, std::span<const IssueStatus> from,
+                                              IssueStatus status, const std::string& note,
+                                              Timestamp now) {
+  std::string allowed = ",";
+  for (auto state : from) {
+    allowed += std::string(to_string(state)) + ",";
+  }
+  {
+    std::lock_guard lock(mutex_);
+    auto query = statement("change-issue-status");
+    if (!query) {
+      return std::move(query).error();
+    }
+    (*query)->bind(1, id);
+    (*query)->bind(2, to_string(status));
+    (*query)->bind(3, note);
+    (*query)->bind(4, to_unix(now));
+    (*query)->bind(5, allowed);
+    COMMUNIQUE_TRY((*query)->run());
+    if (db_->changes() == 1) {
+      return ok();
+    }
+  }
+  auto current = issue_status(id);
+  if (!current) {
+    return std::move(current).error();
+  }
+  return make_error(ErrorCode::conflict, "issue " + std::to_string(id) + " is " +
+                                             std::string(to_string(*current)));
+}
+
+Result<void> SqliteStore::schedule_issue(IssueId id, Timestamp at,
+                                         std::optional<std::chrono::seconds> expire_after,
+                                         Timestamp now) {
+  {
+    std::lock_guard lock(mutex_);
+    auto query = statement("schedule-issue");
+    if (!query) {
+      return std::move(query).error();
+    }
+    (*query)->bind(1, id);
+    (*query)->bind(2, to_unix(at));
+    if (expire_after) {
+      (*query)->bind(3, static_cast<std::int64_t>(expire_after->count()));
+    } else {
+      (*query)->bind_null(3);
+    }
+    (*query)->bind(4, to_unix(now));
+    COMMUNIQUE_TRY((*query)->run());
+    if (db_->changes() == 1) {
+      return ok();
+    }
+  }
+  auto current = issue_status(id);
+  if (!current) {
+    return std::move(current).error();
+  }
+  return make_error(ErrorCode::conflict, "issue " + std::to_string(id) + " is " +
+                                             std::string(to_string(*current)) +
+                                             "; only a draft, scheduled or paused issue can be "
+                                             "scheduled");
+}
+
+Result<std::vector<Issue>> SqliteStore::issues_to_run(Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto query = statement("issues-to-run");
+  if (!query) {
+    return std::move(query).error();
+  }
+  (*query)->bind(1, to_unix(now));
+  return (*query)->collect([](const sqlite::Statement& row) {
+    Issue issue;
+    issue.id = row.column_int(0);
+    issue.status = parse_issue_status(row.column_text(1)).value_or(IssueStatus::draft);
+    if (!row.column_is_null(2)) {
+      issue.scheduled_at = from_unix(row.column_int(2));
+    }
+    if (!row.column_is_null(3)) {
+      issue.expire_after = std::chrono::seconds(row.column_int(3));
+    }
+    return issue;
+  });
 }
 
 Result<std::int64_t> SqliteStore::freeze_audience(IssueId issue, Timestamp now) {

@@ -54,6 +54,14 @@ class SqliteStore final : public Store {
   Result<Issue> find_issue(IssueId id) override;
   Result<std::vector<Issue>> issues() override;
   Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) override;
+  Result<IssueStatus> issue_status(IssueId id) override;
+  Result<void> change_issue_status(IssueId id, std::span<const IssueStatus> from,
+                                   IssueStatus status, const std::string& note,
+                                   Timestamp now) override;
+  Result<void> schedule_issue(IssueId id, Timestamp at,
+                              std::optional<std::chrono::seconds> expire_after,
+                              Timestamp now) override;
+  Result<std::vector<Issue>> issues_to_run(Timestamp now) override;
   Result<std::int64_t> freeze_audience(IssueId issue, Timestamp now) override;
   Result<std::vector<Recipient>> claim_recipients(IssueId issue, std::size_t limit,
                                                   Timestamp now) override;

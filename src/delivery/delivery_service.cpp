@@ -1,0 +1,58 @@
+#include "delivery/delivery_service.hpp"
+
+#include <thread>
+
+#include "base/log.hpp"
+
+namespace communique {
+
+Result<int> DeliveryService::run_once(const std::atomic<bool>& stop) {
+  auto log = logger("delivery");
+  const Timestamp now = clock_();
+  auto due = store_.issues_to_run(now);
+  if (!due) {
+    return std::move(due).error();
+  }
+  int worked = 0;
+  for (const auto& issue : *due) {
+    if (stop) {
+      break;
+    }
+    if (issue.status == IssueStatus::scheduled && issue.scheduled_at && issue.expire_after &&
+        now - *issue.scheduled_at > *issue.expire_after) {
+      const auto late = std::chrono::duration_cast<std::chrono::minutes>(now - *issue.scheduled_at);
+      const std::string note =
+          "not sent: due at " + format_iso8601(*issue.scheduled_at) + ", found " +
+          std::to_string(late.count()) + " minutes late, past its expire-after of " +
+          std::to_string(issue.expire_after->count() / 60) + " minutes";
+      const IssueStatus scheduled[] = {IssueStatus::scheduled};
+      if (store_.change_issue_status(issue.id, scheduled, IssueStatus::cancelled, note, now)) {
+        log->warn("issue {}: {}", issue.id, note);
+      }
+      ++worked;
+      continue;
+    }
+    auto counts = runner_.run(issue.id, nullptr, &stop);
+    if (!counts) {
+      log->error("issue {}: {}", issue.id, counts.error().message);
+    }
+    ++worked;
+  }
+  return worked;
+}
+
+void DeliveryService::run(const std::atomic<bool>& stop) {
+  auto log = logger("delivery");
+  while (!stop) {
+    if (auto round = run_once(stop); !round) {
+      log->error("delivery round failed: {}", round.error().message);
+    }
+    // Sleep in short steps so a stop is noticed quickly.
+    const auto wake = std::chrono::steady_clock::now() + poll_;
+    while (!stop && std::chrono::steady_clock::now() < wake) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+}
+
+}  // namespace communique
