@@ -132,6 +132,7 @@ int run_issues_ls(const GlobalOptions& global, OutputFormat format) {
                      {"status", to_string(issue.status)},
                      {"subject", issue.subject},
                      {"lists", list_names(*runtime->store, issue.lists)},
+                     {"note", issue.status_note},
                      {"created_at", format_iso8601(issue.created_at)}});
     }
     fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -168,6 +169,15 @@ int run_issues_show(const GlobalOptions& global, std::int64_t id) {
   fmt::print("template:  {}\n", issue->template_name);
   fmt::print("language:  {}\n", issue->language);
   fmt::print("created:   {}\n", format_iso8601(issue->created_at));
+  if (issue->scheduled_at) {
+    fmt::print("scheduled: {}{}\n", format_iso8601(*issue->scheduled_at),
+               issue->expire_after
+                   ? fmt::format(" (expires after {} minutes)", issue->expire_after->count() / 60)
+                   : "");
+  }
+  if (!issue->status_note.empty()) {
+    fmt::print("note:      {}\n", issue->status_note);
+  }
   for (const auto& section : issue->sections) {
     fmt::print("\n{}{}\n", section.title.empty() ? "" : "## " + section.title + "\n\n",
                section.body);

@@ -76,6 +76,59 @@ class DeliveryTest(unittest.TestCase):
         self.assertEqual(missing.returncode, 1)
         self.assertIn("there is no issue 42", missing.stderr)
 
+    def test_issue_controls_follow_their_rules(self):
+        issue = self.make_issue(5)
+        refused = self.cli("issues", "pause", issue, check=False)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn(f"issue {issue} is draft", refused.stderr)
+        bad_time = self.cli("issues", "schedule", issue, "--at", "next tuesday", check=False)
+        self.assertIn("is not a time such as 2026-12-01T09:00Z", bad_time.stderr)
+        scheduled = self.cli("issues", "schedule", issue, "--at", "2099-01-01T09:00Z",
+                             "--expire-after", "6h")
+        self.assertIn("scheduled for 2099-01-01T09:00:00Z (not sent if found more than 6h late)",
+                      scheduled.stdout)
+        self.cli("issues", "pause", issue)
+        paused = self.cli("send", issue, check=False)
+        self.assertEqual(paused.returncode, 1)
+        self.assertIn(f"resume it first: communique issues resume {issue}", paused.stderr)
+        self.cli("issues", "resume", issue)
+        self.cli("issues", "cancel", issue)
+        cancelled = self.cli("send", issue, check=False)
+        self.assertIn("was cancelled; nothing is sent", cancelled.stderr)
+        self.assertFalse(os.path.isdir(self.outbox) and os.listdir(self.outbox))
+
+    def test_serve_sends_due_schedules_and_refuses_stale_ones(self):
+        due = self.make_issue(5)
+        body = os.path.join(self.dir, "body.md")
+        stale = self.cli("issues", "create", "--list", "press", "--subject", "Old news",
+                         "--body", body).stdout.strip()
+        now = time.time()
+        fmt = "%Y-%m-%dT%H:%M:%SZ"
+        self.cli("issues", "schedule", due, "--at", time.strftime(fmt, time.gmtime(now - 1)))
+        self.cli("issues", "schedule", stale, "--at", time.strftime(fmt, time.gmtime(now - 3 * 3600)),
+                 "--expire-after", "1h")
+        server = subprocess.Popen([BIN, "--data-dir", self.data, "serve", "--listen", "127.0.0.1:0"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                  env=dict(os.environ, COMMUNIQUE_DELIVERY__POLL_SECONDS="1"))
+        try:
+            deadline = time.monotonic() + 60
+            status = ""
+            while time.monotonic() < deadline:
+                status = self.cli("issues", "status", due).stdout
+                if status.startswith("queued 0, sending 0, sent 5"):
+                    break
+                time.sleep(0.2)
+            self.assertEqual(status, "queued 0, sending 0, sent 5, deferred 0, failed 0\n")
+            shown = self.cli("issues", "show", stale).stdout
+            self.assertIn("status:    cancelled", shown)
+            self.assertRegex(shown, r"note:      not sent: due at .*, found 1\d\d minutes late, "
+                                    r"past its expire-after of 60 minutes")
+        finally:
+            server.send_signal(signal.SIGTERM)
+            self.assertEqual(server.wait(timeout=30), 0)
+            server.stderr.close()
+        self.assertEqual(len(self.letters_by_recipient()), 5)
+
     def test_kill_9_loses_nobody_and_duplicates_only_what_was_in_flight(self):
         subscribers = 20000
         issue = self.make_issue(subscribers)
