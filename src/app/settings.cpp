@@ -123,6 +123,38 @@ class SettingsSource {
     return ok();
   }
 
+  // [[limits.domains]]-style entries: { domain, max_connections, messages_per_second }.
+  Result<void> read(const std::string& section, const std::string& key,
+                    std::vector<DomainLimit>& out) {
+    const std::string name = section + "." + key;
+    known_.insert(name);
+    auto node = table_.at_path(name);
+    if (!node) {
+      return ok();
+    }
+    const auto* array = node.as_array();
+    if (array == nullptr) {
+      return make_error(ErrorCode::invalid_input,
+                        name +
+                            " must be a list such as [{ domain = \"gmail.com\", "
+                            "max_connections = 10, messages_per_second = 20 }]");
+    }
+    for (const auto& item : *array) {
+      const auto* entry = item.as_table();
+      auto domain = entry ? (*entry)["domain"].value<std::string>() : std::nullopt;
+      if (!domain || domain->empty()) {
+        return make_error(ErrorCode::invalid_input, name + ": every entry needs a domain");
+      }
+      DomainLimit limit{ascii_lower(*domain)};
+      limit.max_concurrent =
+          static_cast<std::size_t>((*entry)["max_connections"].value<std::int64_t>().value_or(0));
+      limit.messages_per_second =
+          static_cast<double>((*entry)["messages_per_second"].value<std::int64_t>().value_or(0));
+      out.push_back(std::move(limit));
+    }
+    return ok();
+  }
+
   // Every key given that no read() asked for is a mistake worth stopping for.
   Result<void> check_unknown() const {
     for (const auto& [section, node] : table_) {
@@ -242,6 +274,8 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
   std::int64_t max_age_hours = 72;
   std::string smtp_tls = "starttls";
   std::int64_t smtp_timeout = 0;
+  std::int64_t limit_rate = 0;
+  std::int64_t domain_rate = 0;
   // Every read happens; the first error (in this order) is the one reported.
   const Result<void> reads[] = {
       source.read("server", "listen", settings.server.listen),
@@ -283,8 +317,13 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
       source.read("smtp", "helo_name", settings.smtp.helo_name),
       source.read("smtp", "max_connections", settings.smtp.max_connections),
       source.read("smtp", "timeout_seconds", smtp_timeout),
-      source.read("smtp", "max_messages_per_connection",
-                  settings.smtp.max_messages_per_connection),
+      source.read("smtp", "max_messages_per_connection", settings.smtp.max_messages_per_connection),
+      source.read("limits", "messages_per_second", limit_rate),
+      source.read("limits", "messages_per_hour", settings.smtp.limits.messages_per_hour),
+      source.read("limits", "domain_max_connections",
+                  settings.smtp.limits.default_domain.max_concurrent),
+      source.read("limits", "domain_messages_per_second", domain_rate),
+      source.read("limits", "domains", settings.smtp.limits.domains),
       source.read("dkim", "domain", settings.dkim.domain),
       source.read("dkim", "rsa_selector", settings.dkim.rsa_selector),
       source.read("dkim", "rsa_key", settings.dkim.rsa_key),
@@ -301,19 +340,22 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
   }
   settings.delivery.retry.max_age = std::chrono::hours(max_age_hours);
   if (settings.delivery.transport != "maildir" && settings.delivery.transport != "smtp") {
-    return make_error(ErrorCode::invalid_input, "delivery.transport must be \"maildir\" or \"smtp\"");
+    return make_error(ErrorCode::invalid_input,
+                      "delivery.transport must be \"maildir\" or \"smtp\"");
   }
   if (auto tls = parse_smtp_tls(smtp_tls)) {
     settings.smtp.tls = *tls;
   } else {
     return make_error(ErrorCode::invalid_input, "smtp.tls must be none, starttls or tls");
   }
+  settings.smtp.limits.messages_per_second = static_cast<double>(limit_rate);
+  settings.smtp.limits.default_domain.messages_per_second = static_cast<double>(domain_rate);
   if (smtp_timeout > 0) {
     // One limit for every command instead of RFC 5321's (up to 10 minutes).
     const std::chrono::seconds limit(smtp_timeout);
     auto& t = settings.smtp.timeouts;
-    for (auto* timeout : {&t.connect, &t.greeting, &t.command, &t.data_start, &t.data_block,
-                          &t.data_end}) {
+    for (auto* timeout :
+         {&t.connect, &t.greeting, &t.command, &t.data_start, &t.data_block, &t.data_end}) {
       *timeout = std::min(*timeout, limit);
     }
   }

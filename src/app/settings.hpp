@@ -16,6 +16,9 @@
 //   [smtp]    host, port, tls (none|starttls|tls), verify_certificate, ca_file, username,
 //             password, helo_name, max_connections, max_messages_per_connection,
 //             timeout_seconds (caps every command's RFC 5321 timeout)
+//   [limits]  messages_per_second, messages_per_hour (sliding), domain_max_connections,
+//             domain_messages_per_second (for every domain without its own line),
+//             domains = [{ domain = "gmail.com", max_connections = 10, messages_per_second = 20 }]
 //   [dkim]    domain, rsa_selector, rsa_key, ed25519_selector, ed25519_key (key paths are
 //             relative to the data directory)
 #pragma once
@@ -28,8 +31,8 @@
 #include "base/result.hpp"
 #include "core/sender_identity.hpp"
 #include "delivery/reply_policy.hpp"
-#include "smtp/smtp_transport.hpp"
 #include "http/server.hpp"
+#include "smtp/smtp_transport.hpp"
 #include "store/open_store.hpp"
 #include "transfer/importer.hpp"
 

@@ -18,10 +18,13 @@
 
 #include <openssl/evp.h>
 
-#include <deque>
 #include <fmt/format.h>
+#include <deque>
+#include <set>
+#include <variant>
 
 #include "base/log.hpp"
+#include "base/text.hpp"
 #include "smtp/smtp_reply.hpp"
 
 namespace communique {
@@ -48,10 +51,9 @@ namespace {
 
 std::string base64(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  out.resize(static_cast<std::size_t>(
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                      reinterpret_cast<const unsigned char*>(bytes.data()),
-                      static_cast<int>(bytes.size()))));
+  out.resize(static_cast<std::size_t>(EVP_EncodeBlock(
+      reinterpret_cast<unsigned char*>(out.data()),
+      reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()))));
   return out;
 }
 
@@ -103,16 +105,16 @@ class Session {
     tcp::resolver resolver(stream_.get_executor());
     boost::system::error_code ec;
     arm(settings_.timeouts.connect);
-    auto endpoints = co_await resolver.async_resolve(
-        settings_.host, std::to_string(settings_.port), asio::redirect_error(asio::use_awaitable, ec));
+    auto endpoints = co_await resolver.async_resolve(settings_.host, std::to_string(settings_.port),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
     if (!ec) {
       co_await asio::async_connect(stream_.next_layer(), endpoints,
                                    asio::redirect_error(asio::use_awaitable, ec));
     }
     disarm();
     if (ec) {
-      co_return fail(fmt::format("cannot connect to {}:{}: {}", settings_.host, settings_.port,
-                                 ec.message()));
+      co_return fail(
+          fmt::format("cannot connect to {}:{}: {}", settings_.host, settings_.port, ec.message()));
     }
     if (settings_.tls == SmtpTls::tls) {
       if (auto error = co_await handshake()) {
@@ -202,7 +204,7 @@ class Session {
         co_return broken_outcome();
       }
     }
-    const SmtpReply* refusal = !mail_reply->positive() ? &*mail_reply
+    const SmtpReply* refusal = !mail_reply->positive()   ? &*mail_reply
                                : !rcpt_reply->positive() ? &*rcpt_reply
                                                          : nullptr;
     if (refusal != nullptr || data_reply->code != 354) {
@@ -344,7 +346,8 @@ class Session {
   }
 
   asio::awaitable<std::optional<SessionError>> hello() {
-    auto reply = co_await command("EHLO " + settings_.helo_name + "\r\n", settings_.timeouts.command);
+    auto reply =
+        co_await command("EHLO " + settings_.helo_name + "\r\n", settings_.timeouts.command);
     if (reply && reply->positive()) {
       extensions_ = parse_extensions(*reply);
       co_return std::nullopt;
@@ -391,7 +394,8 @@ class Session {
     const auto& mechanisms = extensions_.auth_mechanisms;
     std::optional<SmtpReply> reply;
     if (mechanisms.contains("PLAIN")) {
-      const std::string token = std::string(1, '\0') + settings_.username + '\0' + settings_.password;
+      const std::string token =
+          std::string(1, '\0') + settings_.username + '\0' + settings_.password;
       reply = co_await command("AUTH PLAIN " + base64(token) + "\r\n", settings_.timeouts.command);
     } else if (mechanisms.contains("LOGIN")) {
       reply = co_await command("AUTH LOGIN\r\n", settings_.timeouts.command);
@@ -433,13 +437,48 @@ class Session {
 
 }  // namespace
 
+// The letters of one send() call, and which of them are taken.
+struct LetterQueue {
+  std::span<const OutgoingLetter> letters;
+  std::vector<std::string> domains;  // lower-cased recipient domains
+  std::vector<bool> taken;
+  std::size_t first_free = 0;  // no letter before it is free
+  std::size_t remaining = 0;
+};
+
 struct SmtpTransport::Pool {
-  explicit Pool(SmtpSettings s) : settings(std::move(s)), tls(ssl::context::tls_client) {}
+  explicit Pool(SmtpSettings s)
+      : settings(std::move(s)), tls(ssl::context::tls_client), throttle(settings.limits) {}
 
   SmtpSettings settings;
   asio::io_context io;
   ssl::context tls;
+  SendThrottle throttle;  // lives across send() calls: limits span windows
   std::deque<std::unique_ptr<Session>> idle;
+
+  // The first free letter the throttle lets leave now, taken; or the time to look again.
+  std::variant<std::size_t, SendThrottle::Clock::time_point> pick(LetterQueue& queue) {
+    const auto now = SendThrottle::Clock::now();
+    auto earliest = SendThrottle::Clock::time_point::max();
+    std::set<std::string_view> refused;  // domains already refused in this scan
+    while (queue.first_free < queue.taken.size() && queue.taken[queue.first_free]) {
+      ++queue.first_free;
+    }
+    for (std::size_t i = queue.first_free; i < queue.taken.size(); ++i) {
+      if (queue.taken[i] || refused.contains(queue.domains[i])) {
+        continue;
+      }
+      const auto decision = throttle.acquire(queue.domains[i], now);
+      if (decision.granted) {
+        queue.taken[i] = true;
+        --queue.remaining;
+        return i;
+      }
+      earliest = std::min(earliest, decision.retry_at);
+      refused.insert(queue.domains[i]);
+    }
+    return earliest;
+  }
 
   // Takes an idle session or opens a new one; nullptr with `error` set when it cannot.
   asio::awaitable<std::unique_ptr<Session>> acquire(std::string& error) {
@@ -469,12 +508,21 @@ struct SmtpTransport::Pool {
     idle.push_back(std::move(session));
   }
 
-  // One connection's worker: takes letters by index until none are left.
-  asio::awaitable<void> work(std::span<const OutgoingLetter> letters,
-                             std::vector<TransportOutcome>& outcomes, std::size_t& next) {
+  // One connection's worker: takes letters the throttle allows until none are left.
+  asio::awaitable<void> work(LetterQueue& queue, std::vector<TransportOutcome>& outcomes) {
     std::unique_ptr<Session> session;
-    while (next < letters.size()) {
-      const std::size_t index = next++;
+    asio::steady_timer pause(io);
+    while (queue.remaining > 0) {
+      auto picked = pick(queue);
+      if (auto* retry_at = std::get_if<SendThrottle::Clock::time_point>(&picked)) {
+        // Nothing may leave now: wait for the throttle (and for other workers to finish).
+        pause.expires_at(
+            std::min(*retry_at, SendThrottle::Clock::now() + std::chrono::milliseconds(200)));
+        boost::system::error_code ignored;
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        continue;
+      }
+      const std::size_t index = std::get<std::size_t>(picked);
       TransportOutcome outcome{Kind::transport_failure, ""};
       // A broken connection gets the letter a second chance on a fresh one.
       for (int attempt = 0; attempt < 2; ++attempt) {
@@ -490,11 +538,12 @@ struct SmtpTransport::Pool {
             continue;
           }
         }
-        outcome = co_await session->send(letters[index]);
+        outcome = co_await session->send(queue.letters[index]);
         if (outcome.kind != Kind::transport_failure || !session->broken()) {
           break;
         }
       }
+      throttle.release(queue.domains[index]);
       outcomes[index] = std::move(outcome);
     }
     if (session) {
@@ -542,18 +591,26 @@ Result<std::unique_ptr<SmtpTransport>> SmtpTransport::create(SmtpSettings settin
 std::string SmtpTransport::describe() const {
   const auto& s = pool_->settings;
   return fmt::format("smtp {}:{} ({}, up to {} connections)", s.host, s.port,
-                     s.tls == SmtpTls::none ? "no TLS" : s.tls == SmtpTls::tls ? "TLS" : "STARTTLS",
+                     s.tls == SmtpTls::none  ? "no TLS"
+                     : s.tls == SmtpTls::tls ? "TLS"
+                                             : "STARTTLS",
                      s.max_connections);
 }
 
 std::vector<TransportOutcome> SmtpTransport::send(std::span<const OutgoingLetter> letters) {
   auto& pool = *pool_;
   std::vector<TransportOutcome> outcomes(letters.size());
-  std::size_t next = 0;
+  LetterQueue queue{letters, {}, std::vector<bool>(letters.size(), false), 0, letters.size()};
+  queue.domains.reserve(letters.size());
+  for (const auto& letter : letters) {
+    const auto at = letter.recipient.rfind('@');
+    queue.domains.push_back(
+        ascii_lower(at == std::string::npos ? "" : letter.recipient.substr(at + 1)));
+  }
   const std::size_t workers = std::min(pool.settings.max_connections, letters.size());
   pool.io.restart();
   for (std::size_t i = 0; i < workers; ++i) {
-    asio::co_spawn(pool.io, pool.work(letters, outcomes, next), asio::detached);
+    asio::co_spawn(pool.io, pool.work(queue, outcomes), asio::detached);
   }
   pool.io.run();
   return outcomes;

@@ -7,7 +7,8 @@
 // refused transaction, QUIT when done. Every command has the timeout RFC 5321 section
 // 4.5.3.2 gives it. A connection that fails is replaced; a letter whose connection broke
 // is tried once more on a new one before it is reported as a transport failure.
-// Not yet: several relays, rate limits, per-domain caps (the next step of delivery).
+// Letters leave as fast as the throttle allows: a letter whose domain is at its limit waits
+// while letters to other domains go. Not yet: several relays with fail-over.
 #pragma once
 
 #include <chrono>
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "base/result.hpp"
+#include "delivery/send_throttle.hpp"
 #include "delivery/transport.hpp"
 
 namespace communique {
@@ -23,8 +25,8 @@ enum class SmtpTls { none, starttls, tls };
 
 struct SmtpTimeouts {
   std::chrono::seconds connect{30};
-  std::chrono::seconds greeting{300};  // RFC 5321 4.5.3.2.1: 5 minutes
-  std::chrono::seconds command{300};   // MAIL, RCPT (4.5.3.2.2, .3)
+  std::chrono::seconds greeting{300};    // RFC 5321 4.5.3.2.1: 5 minutes
+  std::chrono::seconds command{300};     // MAIL, RCPT (4.5.3.2.2, .3)
   std::chrono::seconds data_start{120};  // 4.5.3.2.4: 2 minutes
   std::chrono::seconds data_block{180};  // 4.5.3.2.5: 3 minutes
   std::chrono::seconds data_end{600};    // 4.5.3.2.6: 10 minutes
@@ -35,13 +37,14 @@ struct SmtpSettings {
   unsigned short port = 25;
   SmtpTls tls = SmtpTls::starttls;
   bool verify_certificate = true;
-  std::string ca_file;  // extra trusted certificates (PEM); empty: the system's
+  std::string ca_file;   // extra trusted certificates (PEM); empty: the system's
   std::string username;  // empty: no AUTH
   std::string password;
   std::string helo_name = "localhost";
   std::size_t max_connections = 4;
   std::size_t max_messages_per_connection = 100;
   SmtpTimeouts timeouts;
+  ThrottleSettings limits;  // how fast letters may leave (delivery/send_throttle.hpp)
 };
 
 class SmtpTransport final : public Transport {

@@ -59,6 +59,26 @@ TEST_F(SettingsTest, TyposAndBadValuesAreErrors) {
   ASSERT_FALSE(zero);
 }
 
+TEST_F(SettingsTest, RateLimitsAndDomainLines) {
+  auto file = write(
+      "[limits]\nmessages_per_second = 40\nmessages_per_hour = 50000\n"
+      "domain_max_connections = 5\n"
+      "domains = [{ domain = \"GMail.com\", max_connections = 10, "
+      "messages_per_second = 20 }]\n");
+  auto settings = load_settings(file, {});
+  ASSERT_TRUE(settings) << settings.error().message;
+  const auto& limits = settings->smtp.limits;
+  EXPECT_EQ(limits.messages_per_second, 40.0);
+  EXPECT_EQ(limits.messages_per_hour, 50000);
+  EXPECT_EQ(limits.default_domain.max_concurrent, 5u);
+  ASSERT_EQ(limits.domains.size(), 1u);
+  EXPECT_EQ(limits.domains[0].domain, "gmail.com");
+  EXPECT_EQ(limits.domains[0].max_concurrent, 10u);
+  auto broken = load_settings(write("[limits]\ndomains = [{ max_connections = 1 }]\n"), {});
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().message, "limits.domains: every entry needs a domain");
+}
+
 TEST_F(SettingsTest, ASyntaxErrorNamesLineAndColumn) {
   auto broken = load_settings(write("[server]\nlisten = \n"), {});
   ASSERT_FALSE(broken);

@@ -1,6 +1,7 @@
 """A capturing SMTP server for tests (python3-aiosmtpd) on 127.0.0.1: optional STARTTLS
 (required when a certificate is given) and AUTH (required when credentials are given).
-Every accepted message is written to DIR/N.eml with its envelope in the first lines.
+Every accepted message is written to DIR/N.eml with its envelope in the first lines; at
+exit, DIR/stats.txt says how many transactions were ever open at once.
 
 Usage: smtp_server.py DIR [--cert CERT --key KEY] [--user U --password P]
 Prints "PORT <n>" on standard output once listening; stops on SIGTERM.
@@ -24,8 +25,21 @@ class Capture:
         self.directory = directory
         self.count = 0
         self.lock = threading.Lock()
+        self.open_transactions = 0
+        self.most_open = 0  # the most transactions open at once, across connections
+
+    async def handle_MAIL(self, server, session, envelope, address, options):
+        self.open_transactions += 1
+        self.most_open = max(self.most_open, self.open_transactions)
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        # Hold the transaction open a moment, as a real server writing to disk does, so
+        # that overlapping transactions are seen.
+        await asyncio.sleep(0.02)
+        self.open_transactions -= 1
         with self.lock:
             self.count += 1
             number = self.count
@@ -62,7 +76,8 @@ def main():
     if args.user:
         options.update(authenticator=authenticator, auth_required=True,
                        auth_require_tls=bool(args.cert))
-    controller = Controller(Capture(args.directory), hostname="127.0.0.1", port=port,
+    capture = Capture(args.directory)
+    controller = Controller(capture, hostname="127.0.0.1", port=port,
                             server_hostname="localhost", **options)
     controller.start()
     print(f"PORT {port}", flush=True)
@@ -70,6 +85,8 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     stop.wait()
     controller.stop()
+    with open(os.path.join(args.directory, "stats.txt"), "w") as f:
+        f.write(f"most_open {capture.most_open}\n")
 
 
 if __name__ == "__main__":

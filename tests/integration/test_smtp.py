@@ -128,6 +128,30 @@ class SmtpTest(unittest.TestCase):
         line = process.stdout.readline()
         return int(re.match(r"PORT (\d+)", line).group(1))
 
+    def most_open_transactions(self, limits):
+        port = self.start_aiosmtpd()
+        self.configure(port, "max_connections = 4\n" + limits)
+        issue = self.make_issue(24)
+        result = self.cli("send", issue)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 24, failed 0, deferred 0")
+        return port
+
+    def stop_and_read_stats(self):
+        self.doCleanups()
+        with open(os.path.join(self.received, "stats.txt")) as f:
+            return int(f.read().split()[1])
+
+    def test_a_domain_limit_caps_open_transactions(self):
+        self.most_open_transactions("")
+        unlimited = self.stop_and_read_stats()
+        self.assertGreater(unlimited, 1, "four connections should overlap without a limit")
+        # The same again with one transaction at a time for example.org.
+        self.tearDown()
+        self.setUp()
+        self.most_open_transactions('[limits]\ndomains = [{ domain = "example.org", '
+                                    'max_connections = 1 }]\n')
+        self.assertEqual(self.stop_and_read_stats(), 1)
+
     def make_certificate(self):
         cert = os.path.join(self.dir, "cert.pem")
         key = os.path.join(self.dir, "key.pem")
