@@ -16,7 +16,6 @@ namespace {
 constexpr std::string_view kLinkSecretName = "link-signing";
 }  // namespace
 
-
 int fail(const std::string& message) {
   fmt::print(stderr, "communique: {}\n", message);
   return 1;
@@ -96,7 +95,7 @@ Result<std::unique_ptr<Transport>> make_transport(const GlobalOptions& global,
                                                   const Runtime& runtime) {
   const auto& delivery = runtime.settings.delivery;
   if (delivery.transport == "smtp") {
-    auto smtp = SmtpTransport::create(runtime.settings.smtp);
+    auto smtp = SmtpTransport::create(runtime.settings.smtp, runtime.settings.limits);
     if (!smtp) {
       return std::move(smtp).error();
     }

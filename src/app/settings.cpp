@@ -23,8 +23,12 @@ class SettingsSource {
   SettingsSource(toml::table table, std::map<std::string, std::string> overrides)
       : table_(std::move(table)), overrides_(std::move(overrides)) {}
 
+  static std::string path(const std::string& section, const std::string& key) {
+    return section.empty() ? key : section + "." + key;
+  }
+
   Result<void> read(const std::string& section, const std::string& key, std::string& out) {
-    const std::string name = section + "." + key;
+    const std::string name = path(section, key);
     known_.insert(name);
     if (auto env = overrides_.find(name); env != overrides_.end()) {
       out = env->second;
@@ -42,7 +46,7 @@ class SettingsSource {
 
   template <typename Integer>
   Result<void> read(const std::string& section, const std::string& key, Integer& out) {
-    const std::string name = section + "." + key;
+    const std::string name = path(section, key);
     known_.insert(name);
     std::int64_t value = 0;
     if (auto env = overrides_.find(name); env != overrides_.end()) {
@@ -69,7 +73,7 @@ class SettingsSource {
   }
 
   Result<void> read(const std::string& section, const std::string& key, bool& out) {
-    const std::string name = section + "." + key;
+    const std::string name = path(section, key);
     known_.insert(name);
     if (auto env = overrides_.find(name); env != overrides_.end()) {
       if (env->second != "true" && env->second != "false") {
@@ -155,10 +159,108 @@ class SettingsSource {
     return ok();
   }
 
+  // The SMTP relays: one [smtp] table (environment overrides apply), or an [[smtp]] array.
+  Result<std::vector<SmtpSettings>> read_relays() {
+    std::vector<SmtpSettings> relays;
+    auto node = table_["smtp"];
+    if (const auto* array = node.as_array()) {
+      relays_are_array_ = true;
+      std::size_t number = 0;
+      for (const auto& item : *array) {
+        ++number;
+        const auto* table = item.as_table();
+        if (table == nullptr) {
+          return make_error(ErrorCode::invalid_input, "each [[smtp]] entry must be a table");
+        }
+        SettingsSource relay_source(*table, {});
+        relay_source.flat_ = true;
+        auto relay = relay_source.read_relay("");
+        if (!relay) {
+          return make_error(ErrorCode::invalid_input, "[[smtp]] number " + std::to_string(number) +
+                                                          ": " + relay.error().message);
+        }
+        if (auto unknown = relay_source.check_unknown(); !unknown) {
+          return make_error(ErrorCode::invalid_input, "[[smtp]] number " + std::to_string(number) +
+                                                          ": " + unknown.error().message);
+        }
+        relays.push_back(std::move(*relay));
+      }
+      if (relays.empty()) {
+        return make_error(ErrorCode::invalid_input, "[[smtp]] lists no relay");
+      }
+      return relays;
+    }
+    auto relay = read_relay("smtp");
+    if (!relay) {
+      return std::move(relay).error();
+    }
+    relays.push_back(std::move(*relay));
+    return relays;
+  }
+
+  // One relay's keys, under `section` ("smtp"), or at the top of a table of its own ("").
+  Result<SmtpSettings> read_relay(const std::string& section) {
+    SmtpSettings relay;
+    std::string tls = "starttls";
+    std::int64_t timeout = 0;
+    std::int64_t rate = 0;
+    auto key = [&](const char* name) { return name; };
+    const std::string at = section;
+    const Result<void> reads[] = {
+        read(at, key("host"), relay.host),
+        read(at, key("port"), relay.port),
+        read(at, key("tls"), tls),
+        read(at, key("verify_certificate"), relay.verify_certificate),
+        read(at, key("ca_file"), relay.ca_file),
+        read(at, key("username"), relay.username),
+        read(at, key("password"), relay.password),
+        read(at, key("helo_name"), relay.helo_name),
+        read(at, key("max_connections"), relay.max_connections),
+        read(at, key("max_messages_per_connection"), relay.max_messages_per_connection),
+        read(at, key("messages_per_second"), rate),
+        read(at, key("timeout_seconds"), timeout),
+    };
+    for (const auto& result : reads) {
+      if (!result) {
+        return result.error();
+      }
+    }
+    if (auto parsed = parse_smtp_tls(tls)) {
+      relay.tls = *parsed;
+    } else {
+      return make_error(ErrorCode::invalid_input, "smtp.tls must be none, starttls or tls");
+    }
+    if (relay.port == 0 || relay.max_connections == 0 || relay.max_connections > 1000) {
+      return make_error(ErrorCode::invalid_input,
+                        "smtp.port must be set and smtp.max_connections be 1 to 1000");
+    }
+    relay.messages_per_second = static_cast<double>(rate);
+    if (timeout > 0) {
+      // One limit for every command instead of RFC 5321's (up to 10 minutes).
+      const std::chrono::seconds limit(timeout);
+      auto& t = relay.timeouts;
+      for (auto* each :
+           {&t.connect, &t.greeting, &t.command, &t.data_start, &t.data_block, &t.data_end}) {
+        *each = std::min(*each, limit);
+      }
+    }
+    return relay;
+  }
+
   // Every key given that no read() asked for is a mistake worth stopping for.
   Result<void> check_unknown() const {
     for (const auto& [section, node] : table_) {
       const auto* inner = node.as_table();
+      if (relays_are_array_ && section.str() == "smtp") {
+        continue;  // checked entry by entry in read_relays
+      }
+      if (inner == nullptr && known_.contains(std::string(section.str()))) {
+        continue;  // a key at the top of a relay's own table
+      }
+      if (inner == nullptr && flat_) {
+        return make_error(ErrorCode::invalid_input,
+                          "unknown setting " + std::string(section.str()));
+      }
       if (inner == nullptr) {
         return make_error(ErrorCode::invalid_input,
                           "unknown setting '" + std::string(section.str()) +
@@ -185,6 +287,8 @@ class SettingsSource {
   toml::table table_;
   std::map<std::string, std::string> overrides_;
   std::set<std::string> known_;
+  bool relays_are_array_ = false;
+  bool flat_ = false;  // a relay's own table: keys at the top, no sections
 };
 
 Result<void> validate_sender(SenderIdentity& sender) {
@@ -272,8 +376,6 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
   AppSettings settings;
   std::string level;
   std::int64_t max_age_hours = 72;
-  std::string smtp_tls = "starttls";
-  std::int64_t smtp_timeout = 0;
   std::int64_t limit_rate = 0;
   std::int64_t domain_rate = 0;
   // Every read happens; the first error (in this order) is the one reported.
@@ -307,23 +409,12 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
       source.read("delivery", "max_retry_interval_seconds",
                   settings.delivery.retry.max_retry_interval),
       source.read("delivery", "max_age_hours", max_age_hours),
-      source.read("smtp", "host", settings.smtp.host),
-      source.read("smtp", "port", settings.smtp.port),
-      source.read("smtp", "tls", smtp_tls),
-      source.read("smtp", "verify_certificate", settings.smtp.verify_certificate),
-      source.read("smtp", "ca_file", settings.smtp.ca_file),
-      source.read("smtp", "username", settings.smtp.username),
-      source.read("smtp", "password", settings.smtp.password),
-      source.read("smtp", "helo_name", settings.smtp.helo_name),
-      source.read("smtp", "max_connections", settings.smtp.max_connections),
-      source.read("smtp", "timeout_seconds", smtp_timeout),
-      source.read("smtp", "max_messages_per_connection", settings.smtp.max_messages_per_connection),
       source.read("limits", "messages_per_second", limit_rate),
-      source.read("limits", "messages_per_hour", settings.smtp.limits.messages_per_hour),
+      source.read("limits", "messages_per_hour", settings.limits.messages_per_hour),
       source.read("limits", "domain_max_connections",
-                  settings.smtp.limits.default_domain.max_concurrent),
+                  settings.limits.default_domain.max_concurrent),
       source.read("limits", "domain_messages_per_second", domain_rate),
-      source.read("limits", "domains", settings.smtp.limits.domains),
+      source.read("limits", "domains", settings.limits.domains),
       source.read("dkim", "domain", settings.dkim.domain),
       source.read("dkim", "rsa_selector", settings.dkim.rsa_selector),
       source.read("dkim", "rsa_key", settings.dkim.rsa_key),
@@ -343,33 +434,19 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
     return make_error(ErrorCode::invalid_input,
                       "delivery.transport must be \"maildir\" or \"smtp\"");
   }
-  if (auto tls = parse_smtp_tls(smtp_tls)) {
-    settings.smtp.tls = *tls;
-  } else {
-    return make_error(ErrorCode::invalid_input, "smtp.tls must be none, starttls or tls");
-  }
-  settings.smtp.limits.messages_per_second = static_cast<double>(limit_rate);
-  settings.smtp.limits.default_domain.messages_per_second = static_cast<double>(domain_rate);
-  if (smtp_timeout > 0) {
-    // One limit for every command instead of RFC 5321's (up to 10 minutes).
-    const std::chrono::seconds limit(smtp_timeout);
-    auto& t = settings.smtp.timeouts;
-    for (auto* timeout :
-         {&t.connect, &t.greeting, &t.command, &t.data_start, &t.data_block, &t.data_end}) {
-      *timeout = std::min(*timeout, limit);
-    }
-  }
-  if (settings.smtp.port == 0 || settings.smtp.max_connections == 0 ||
-      settings.smtp.max_connections > 1000) {
-    return make_error(ErrorCode::invalid_input,
-                      "smtp.port must be set and smtp.max_connections be 1 to 1000");
-  }
+  settings.limits.messages_per_second = static_cast<double>(limit_rate);
+  settings.limits.default_domain.messages_per_second = static_cast<double>(domain_rate);
   if (settings.delivery.window == 0 || settings.delivery.window > 10000) {
     return make_error(ErrorCode::invalid_input, "delivery.window must be 1 to 10000");
   }
   if (settings.delivery.retry.first_retry.count() == 0) {
     return make_error(ErrorCode::invalid_input, "delivery.first_retry_seconds must be at least 1");
   }
+  auto relays = source.read_relays();
+  if (!relays) {
+    return std::move(relays).error();
+  }
+  settings.smtp = std::move(*relays);
   if (auto checked = source.check_unknown(); !checked) {
     return std::move(checked).error();
   }

@@ -15,7 +15,9 @@
 //             max_retry_interval_seconds, max_age_hours
 //   [smtp]    host, port, tls (none|starttls|tls), verify_certificate, ca_file, username,
 //             password, helo_name, max_connections, max_messages_per_connection,
-//             timeout_seconds (caps every command's RFC 5321 timeout)
+//             messages_per_second, timeout_seconds (caps every command's RFC 5321 timeout);
+//             or [[smtp]] once per relay, with the same keys (environment overrides apply
+//             to a single [smtp] only)
 //   [limits]  messages_per_second, messages_per_hour (sliding), domain_max_connections,
 //             domain_messages_per_second (for every domain without its own line),
 //             domains = [{ domain = "gmail.com", max_connections = 10, messages_per_second = 20 }]
@@ -63,7 +65,8 @@ struct AppSettings {
   SenderIdentity sender;
   DkimSettings dkim;
   DeliverySettings delivery;
-  SmtpSettings smtp;
+  std::vector<SmtpSettings> smtp{SmtpSettings{}};  // [smtp], or several [[smtp]] relays
+  ThrottleSettings limits;
 };
 
 // Reads `file` (when given) and the COMMUNIQUE_* entries of `environment`.

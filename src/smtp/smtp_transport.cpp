@@ -446,38 +446,32 @@ struct LetterQueue {
   std::size_t remaining = 0;
 };
 
-struct SmtpTransport::Pool {
-  explicit Pool(SmtpSettings s)
-      : settings(std::move(s)), tls(ssl::context::tls_client), throttle(settings.limits) {}
+// One relay: its settings, its own TLS context, rate and idle connections, and whether it
+// is backed off after failing.
+struct Relay {
+  Relay(SmtpSettings s, asio::io_context& context)
+      : settings(std::move(s)),
+        tls(ssl::context::tls_client),
+        rate(ThrottleSettings{.messages_per_second = settings.messages_per_second}),
+        io(context) {}
 
   SmtpSettings settings;
-  asio::io_context io;
   ssl::context tls;
-  SendThrottle throttle;  // lives across send() calls: limits span windows
+  SendThrottle rate;
+  asio::io_context& io;
   std::deque<std::unique_ptr<Session>> idle;
+  SendThrottle::Clock::time_point backoff_until{};
+  int failures = 0;
 
-  // The first free letter the throttle lets leave now, taken; or the time to look again.
-  std::variant<std::size_t, SendThrottle::Clock::time_point> pick(LetterQueue& queue) {
-    const auto now = SendThrottle::Clock::now();
-    auto earliest = SendThrottle::Clock::time_point::max();
-    std::set<std::string_view> refused;  // domains already refused in this scan
-    while (queue.first_free < queue.taken.size() && queue.taken[queue.first_free]) {
-      ++queue.first_free;
-    }
-    for (std::size_t i = queue.first_free; i < queue.taken.size(); ++i) {
-      if (queue.taken[i] || refused.contains(queue.domains[i])) {
-        continue;
-      }
-      const auto decision = throttle.acquire(queue.domains[i], now);
-      if (decision.granted) {
-        queue.taken[i] = true;
-        --queue.remaining;
-        return i;
-      }
-      earliest = std::min(earliest, decision.retry_at);
-      refused.insert(queue.domains[i]);
-    }
-    return earliest;
+  bool available(SendThrottle::Clock::time_point now) const { return now >= backoff_until; }
+
+  void failed(const std::string& error) {
+    const auto delay = std::min(std::chrono::seconds(600),
+                                std::chrono::seconds(30) * (1 << std::min(failures, 5)));
+    backoff_until = SendThrottle::Clock::now() + delay;
+    ++failures;
+    logger("smtp")->warn("relay {}:{} failed ({}); backed off for {} s", settings.host,
+                         settings.port, error, delay.count());
   }
 
   // Takes an idle session or opens a new one; nullptr with `error` set when it cannot.
@@ -490,10 +484,12 @@ struct SmtpTransport::Pool {
       }
     }
     auto session = std::make_unique<Session>(io, tls, settings);
-    if (auto failed = co_await session->open()) {
-      error = failed->what;
+    auto failure = co_await session->open();
+    if (failure) {
+      error = failure->what;
       co_return nullptr;
     }
+    failures = 0;
     co_return session;
   }
 
@@ -507,15 +503,61 @@ struct SmtpTransport::Pool {
     }
     idle.push_back(std::move(session));
   }
+};
 
-  // One connection's worker: takes letters the throttle allows until none are left.
-  asio::awaitable<void> work(LetterQueue& queue, std::vector<TransportOutcome>& outcomes) {
+struct SmtpTransport::Pool {
+  explicit Pool(ThrottleSettings limits) : throttle(std::move(limits)) {}
+
+  asio::io_context io;
+  SendThrottle throttle;  // lives across send() calls: limits span windows
+  std::vector<std::unique_ptr<Relay>> relays;
+
+  // The first free letter that both the throttle and `relay`'s rate let leave now, taken;
+  // or the time to look again.
+  std::variant<std::size_t, SendThrottle::Clock::time_point> pick(LetterQueue& queue,
+                                                                  Relay& relay) {
+    const auto now = SendThrottle::Clock::now();
+    auto earliest = SendThrottle::Clock::time_point::max();
+    std::set<std::string_view> refused;  // domains already refused in this scan
+    while (queue.first_free < queue.taken.size() && queue.taken[queue.first_free]) {
+      ++queue.first_free;
+    }
+    for (std::size_t i = queue.first_free; i < queue.taken.size(); ++i) {
+      if (queue.taken[i] || refused.contains(queue.domains[i])) {
+        continue;
+      }
+      const auto relay_decision = relay.rate.acquire("", now);
+      if (!relay_decision.granted) {
+        return relay_decision.retry_at;
+      }
+      const auto decision = throttle.acquire(queue.domains[i], now);
+      if (decision.granted) {
+        queue.taken[i] = true;
+        --queue.remaining;
+        return i;
+      }
+      relay.rate.release("");
+      earliest = std::min(earliest, decision.retry_at);
+      refused.insert(queue.domains[i]);
+    }
+    return earliest;
+  }
+
+  static void put_back(LetterQueue& queue, std::size_t index) {
+    queue.taken[index] = false;
+    ++queue.remaining;
+    queue.first_free = std::min(queue.first_free, index);
+  }
+
+  // One connection's worker on `relay`: takes letters the limits allow until none are
+  // left, or until its relay fails (its letter then goes back for another relay).
+  asio::awaitable<void> work(Relay& relay, LetterQueue& queue,
+                             std::vector<TransportOutcome>& outcomes, std::vector<bool>& answered) {
     std::unique_ptr<Session> session;
     asio::steady_timer pause(io);
-    while (queue.remaining > 0) {
-      auto picked = pick(queue);
+    while (queue.remaining > 0 && relay.available(SendThrottle::Clock::now())) {
+      auto picked = pick(queue, relay);
       if (auto* retry_at = std::get_if<SendThrottle::Clock::time_point>(&picked)) {
-        // Nothing may leave now: wait for the throttle (and for other workers to finish).
         pause.expires_at(
             std::min(*retry_at, SendThrottle::Clock::now() + std::chrono::milliseconds(200)));
         boost::system::error_code ignored;
@@ -523,31 +565,37 @@ struct SmtpTransport::Pool {
         continue;
       }
       const std::size_t index = std::get<std::size_t>(picked);
-      TransportOutcome outcome{Kind::transport_failure, ""};
-      // A broken connection gets the letter a second chance on a fresh one.
-      for (int attempt = 0; attempt < 2; ++attempt) {
+      std::optional<TransportOutcome> outcome;
+      // A connection that breaks mid-letter gets one more try on a fresh one.
+      for (int attempt = 0; attempt < 2 && !outcome; ++attempt) {
         if (session && (session->broken() ||
-                        session->messages_sent() >= settings.max_messages_per_connection)) {
-          co_await release(std::move(session));
+                        session->messages_sent() >= relay.settings.max_messages_per_connection)) {
+          co_await relay.release(std::move(session));
         }
         if (!session) {
           std::string error;
-          session = co_await acquire(error);
+          session = co_await relay.acquire(error);
           if (!session) {
-            outcome = {Kind::transport_failure, error};
-            continue;
+            relay.failed(error);
+            break;  // the relay is down: this letter goes to another relay
           }
         }
-        outcome = co_await session->send(queue.letters[index]);
-        if (outcome.kind != Kind::transport_failure || !session->broken()) {
-          break;
+        auto result = co_await session->send(queue.letters[index]);
+        if (result.kind != Kind::transport_failure || !session->broken() || attempt == 1) {
+          outcome = std::move(result);
         }
       }
       throttle.release(queue.domains[index]);
-      outcomes[index] = std::move(outcome);
+      relay.rate.release("");
+      if (!outcome) {
+        put_back(queue, index);
+        break;
+      }
+      outcomes[index] = std::move(*outcome);
+      answered[index] = true;
     }
     if (session) {
-      co_await release(std::move(session));
+      co_await relay.release(std::move(session));
     }
   }
 };
@@ -558,48 +606,61 @@ SmtpTransport::~SmtpTransport() {
   // Say goodbye to the idle connections.
   auto& pool = *pool_;
   pool.io.restart();
-  asio::co_spawn(
-      pool.io,
-      [&pool]() -> asio::awaitable<void> {
-        while (!pool.idle.empty()) {
-          auto session = std::move(pool.idle.front());
-          pool.idle.pop_front();
-          co_await session->quit();
-        }
-      },
-      asio::detached);
+  for (auto& relay : pool.relays) {
+    asio::co_spawn(
+        pool.io,
+        [&relay = *relay]() -> asio::awaitable<void> {
+          while (!relay.idle.empty()) {
+            auto session = std::move(relay.idle.front());
+            relay.idle.pop_front();
+            co_await session->quit();
+          }
+        },
+        asio::detached);
+  }
   pool.io.run();
 }
 
-Result<std::unique_ptr<SmtpTransport>> SmtpTransport::create(SmtpSettings settings) {
-  auto pool = std::make_unique<Pool>(std::move(settings));
-  boost::system::error_code ec;
-  pool->tls.set_default_verify_paths(ec);
-  if (!pool->settings.ca_file.empty()) {
-    pool->tls.load_verify_file(pool->settings.ca_file, ec);
-    if (ec) {
-      return make_error(ErrorCode::invalid_input,
-                        "smtp.ca_file " + pool->settings.ca_file + ": " + ec.message());
-    }
+Result<std::unique_ptr<SmtpTransport>> SmtpTransport::create(std::vector<SmtpSettings> relays,
+                                                             ThrottleSettings limits) {
+  if (relays.empty()) {
+    return make_error(ErrorCode::invalid_input, "no SMTP relay is configured");
   }
-  if (pool->settings.max_connections == 0) {
-    pool->settings.max_connections = 1;
+  auto pool = std::make_unique<Pool>(std::move(limits));
+  for (auto& settings : relays) {
+    settings.max_connections = std::max<std::size_t>(1, settings.max_connections);
+    auto relay = std::make_unique<Relay>(std::move(settings), pool->io);
+    boost::system::error_code ec;
+    relay->tls.set_default_verify_paths(ec);
+    if (!relay->settings.ca_file.empty()) {
+      relay->tls.load_verify_file(relay->settings.ca_file, ec);
+      if (ec) {
+        return make_error(ErrorCode::invalid_input,
+                          "smtp.ca_file " + relay->settings.ca_file + ": " + ec.message());
+      }
+    }
+    pool->relays.push_back(std::move(relay));
   }
   return std::unique_ptr<SmtpTransport>(new SmtpTransport(std::move(pool)));
 }
 
 std::string SmtpTransport::describe() const {
-  const auto& s = pool_->settings;
-  return fmt::format("smtp {}:{} ({}, up to {} connections)", s.host, s.port,
-                     s.tls == SmtpTls::none  ? "no TLS"
-                     : s.tls == SmtpTls::tls ? "TLS"
-                                             : "STARTTLS",
-                     s.max_connections);
+  std::string out = "smtp";
+  for (const auto& relay : pool_->relays) {
+    const auto& s = relay->settings;
+    out += fmt::format(" {}:{} ({}, up to {} connections)", s.host, s.port,
+                       s.tls == SmtpTls::none  ? "no TLS"
+                       : s.tls == SmtpTls::tls ? "TLS"
+                                               : "STARTTLS",
+                       s.max_connections);
+  }
+  return out;
 }
 
 std::vector<TransportOutcome> SmtpTransport::send(std::span<const OutgoingLetter> letters) {
   auto& pool = *pool_;
   std::vector<TransportOutcome> outcomes(letters.size());
+  std::vector<bool> answered(letters.size(), false);
   LetterQueue queue{letters, {}, std::vector<bool>(letters.size(), false), 0, letters.size()};
   queue.domains.reserve(letters.size());
   for (const auto& letter : letters) {
@@ -607,12 +668,24 @@ std::vector<TransportOutcome> SmtpTransport::send(std::span<const OutgoingLetter
     queue.domains.push_back(
         ascii_lower(at == std::string::npos ? "" : letter.recipient.substr(at + 1)));
   }
-  const std::size_t workers = std::min(pool.settings.max_connections, letters.size());
   pool.io.restart();
-  for (std::size_t i = 0; i < workers; ++i) {
-    asio::co_spawn(pool.io, pool.work(queue, outcomes), asio::detached);
+  const auto now = SendThrottle::Clock::now();
+  for (auto& relay : pool.relays) {
+    if (!relay->available(now)) {
+      continue;
+    }
+    const std::size_t workers = std::min(relay->settings.max_connections, letters.size());
+    for (std::size_t i = 0; i < workers; ++i) {
+      asio::co_spawn(pool.io, pool.work(*relay, queue, outcomes, answered), asio::detached);
+    }
   }
   pool.io.run();
+  // Letters no relay could take: every relay is backed off. The policy retries them later.
+  for (std::size_t i = 0; i < letters.size(); ++i) {
+    if (!answered[i]) {
+      outcomes[i] = {Kind::transport_failure, "no SMTP relay is available now (all backed off)"};
+    }
+  }
   return outcomes;
 }
 

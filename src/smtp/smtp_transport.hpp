@@ -8,7 +8,9 @@
 // 4.5.3.2 gives it. A connection that fails is replaced; a letter whose connection broke
 // is tried once more on a new one before it is reported as a transport failure.
 // Letters leave as fast as the throttle allows: a letter whose domain is at its limit waits
-// while letters to other domains go. Not yet: several relays with fail-over.
+// while letters to other domains go. With several relays, each has its own connections and
+// rate; a relay that cannot be reached (or refuses TLS or AUTH) is backed off, 30 seconds
+// doubling up to 10 minutes, and its letters go through the others.
 #pragma once
 
 #include <chrono>
@@ -44,12 +46,14 @@ struct SmtpSettings {
   std::size_t max_connections = 4;
   std::size_t max_messages_per_connection = 100;
   SmtpTimeouts timeouts;
-  ThrottleSettings limits;  // how fast letters may leave (delivery/send_throttle.hpp)
+  double messages_per_second = 0;  // this relay's own limit; 0: none
 };
 
 class SmtpTransport final : public Transport {
  public:
-  static Result<std::unique_ptr<SmtpTransport>> create(SmtpSettings settings);
+  // One or more relays; `limits` hold for all of them together.
+  static Result<std::unique_ptr<SmtpTransport>> create(std::vector<SmtpSettings> relays,
+                                                       ThrottleSettings limits);
   ~SmtpTransport() override;
 
   std::vector<TransportOutcome> send(std::span<const OutgoingLetter> letters) override;

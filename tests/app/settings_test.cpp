@@ -67,7 +67,7 @@ TEST_F(SettingsTest, RateLimitsAndDomainLines) {
       "messages_per_second = 20 }]\n");
   auto settings = load_settings(file, {});
   ASSERT_TRUE(settings) << settings.error().message;
-  const auto& limits = settings->smtp.limits;
+  const auto& limits = settings->limits;
   EXPECT_EQ(limits.messages_per_second, 40.0);
   EXPECT_EQ(limits.messages_per_hour, 50000);
   EXPECT_EQ(limits.default_domain.max_concurrent, 5u);
@@ -77,6 +77,28 @@ TEST_F(SettingsTest, RateLimitsAndDomainLines) {
   auto broken = load_settings(write("[limits]\ndomains = [{ max_connections = 1 }]\n"), {});
   ASSERT_FALSE(broken);
   EXPECT_EQ(broken.error().message, "limits.domains: every entry needs a domain");
+}
+
+TEST_F(SettingsTest, OneRelayOrSeveral) {
+  auto one = load_settings(write("[smtp]\nhost = \"relay.example.org\"\nport = 587\n"),
+                           {{"COMMUNIQUE_SMTP__PORT", "2525"}});
+  ASSERT_TRUE(one) << one.error().message;
+  ASSERT_EQ(one->smtp.size(), 1u);
+  EXPECT_EQ(one->smtp[0].host, "relay.example.org");
+  EXPECT_EQ(one->smtp[0].port, 2525);
+  auto several = load_settings(
+      write("[[smtp]]\nhost = \"a.example.org\"\nport = 25\ntls = \"none\"\n"
+            "messages_per_second = 14\n[[smtp]]\nhost = \"b.example.org\"\nport = 465\n"
+            "tls = \"tls\"\nusername = \"u\"\n"),
+      {});
+  ASSERT_TRUE(several) << several.error().message;
+  ASSERT_EQ(several->smtp.size(), 2u);
+  EXPECT_EQ(several->smtp[0].messages_per_second, 14.0);
+  EXPECT_EQ(several->smtp[1].tls, SmtpTls::tls);
+  EXPECT_EQ(several->smtp[1].username, "u");
+  auto typo = load_settings(write("[[smtp]]\nhost = \"a\"\nprot = 25\n"), {});
+  ASSERT_FALSE(typo);
+  EXPECT_EQ(typo.error().message, "[[smtp]] number 1: unknown setting prot");
 }
 
 TEST_F(SettingsTest, ASyntaxErrorNamesLineAndColumn) {

@@ -121,6 +121,22 @@ class SmtpTest(unittest.TestCase):
         result = self.cli("send", issue)
         self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 2")
 
+    def test_a_failing_relay_is_backed_off_and_the_others_carry_its_letters(self):
+        live = self.sink()
+        dead = free_port()  # nothing listens there
+        with open(self.config, "w") as f:
+            f.write('[sender]\nfrom_address = "press@embassy.example.org"\n'
+                    '[delivery]\ntransport = "smtp"\n')
+            for port in (dead, live):
+                f.write(f'[[smtp]]\nhost = "127.0.0.1"\nport = {port}\ntls = "none"\n'
+                        'timeout_seconds = 3\nmax_connections = 2\n')
+        issue = self.make_issue(40)
+        result = self.cli("send", issue)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 40, failed 0, deferred 0")
+        self.assertIn(f"relay 127.0.0.1:{dead} failed", result.stderr)
+        self.assertIn("backed off for 30 s", result.stderr)
+        self.assertEqual(len(os.listdir(self.received)), 40)
+
     def start_aiosmtpd(self, *options):
         process = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "smtp_server.py"),
                                     self.received, *options], stdout=subprocess.PIPE, text=True)
