@@ -67,6 +67,7 @@ Result<DeliveryCounts> CampaignRunner::run(
 
   const std::string envelope_from = composer_.envelope_from(*prepared);
   std::int64_t planned_day = -1;
+  auto last_progress = std::chrono::steady_clock::now();
   std::vector<OutgoingLetter> letters;
   for (;;) {
     if (stop != nullptr && stop->load()) {
@@ -119,9 +120,10 @@ Result<DeliveryCounts> CampaignRunner::run(
     if (auto recorded = store_.record_deliveries(issue_id, results, answered); !recorded) {
       return std::move(recorded).error();
     }
-    if (on_progress) {
-      auto counts = store_.delivery_counts(issue_id);
-      if (counts) {
+    // Counting scans the issue's ledger: at most every two seconds, not every window.
+    if (on_progress && std::chrono::steady_clock::now() - last_progress > std::chrono::seconds(2)) {
+      last_progress = std::chrono::steady_clock::now();
+      if (auto counts = store_.delivery_counts(issue_id)) {
         on_progress(*counts);
       }
     }
@@ -130,6 +132,9 @@ Result<DeliveryCounts> CampaignRunner::run(
   auto counts = store_.delivery_counts(issue_id);
   if (!counts) {
     return std::move(counts).error();
+  }
+  if (on_progress) {
+    on_progress(*counts);
   }
   if (counts->finished()) {
     const IssueStatus sending[] = {IssueStatus::sending};

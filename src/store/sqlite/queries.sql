@@ -151,13 +151,21 @@ WHERE il.issue_id = ?1
 ORDER BY s.subscriber_id
 ON CONFLICT (issue_id, subscriber_id) DO NOTHING;
 
--- name: due-deliveries
--- The next recipients to send to: queued ones, and deferred ones whose time has come.
+-- name: due-queued-deliveries
+-- The next queued recipients, in the order of the deliveries_due index (next_attempt_at is
+-- 0 for all of them): a range scan, however long the list.
 SELECT d.subscriber_id, d.attempts, d.queued_at
 FROM deliveries d
-WHERE d.issue_id = ?1
-  AND (d.state = 'queued' OR (d.state = 'deferred' AND d.next_attempt_at <= ?2))
-ORDER BY d.state DESC, d.subscriber_id
+WHERE d.issue_id = ?1 AND d.state = 'queued'
+ORDER BY d.next_attempt_at, d.subscriber_id
+LIMIT ?2;
+
+-- name: due-deferred-deliveries
+-- Deferred recipients whose retry time has come, earliest first (a range scan too).
+SELECT d.subscriber_id, d.attempts, d.queued_at
+FROM deliveries d
+WHERE d.issue_id = ?1 AND d.state = 'deferred' AND d.next_attempt_at <= ?2
+ORDER BY d.next_attempt_at
 LIMIT ?3;
 
 -- name: mark-sending

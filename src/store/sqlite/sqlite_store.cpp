@@ -793,30 +793,43 @@ Result<std::int64_t> SqliteStore::freeze_audience(IssueId issue, Timestamp now) 
 Result<std::vector<Recipient>> SqliteStore::claim_recipients(IssueId issue, std::size_t limit,
                                                              Timestamp now) {
   std::lock_guard lock(mutex_);
-  auto due_query = statement("due-deliveries");
+  auto deferred_query = statement("due-deferred-deliveries");
+  auto queued_query = statement("due-queued-deliveries");
   auto mark_query = statement("mark-sending");
   auto subscriber_query = statement("get-subscriber-by-id");
-  for (const auto* query : {&due_query, &mark_query, &subscriber_query}) {
+  for (const auto* query : {&deferred_query, &queued_query, &mark_query, &subscriber_query}) {
     if (!*query) {
       return query->error();
     }
   }
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
-  auto& due = **due_query;
-  due.bind(1, issue);
-  due.bind(2, to_unix(now));
-  due.bind(3, static_cast<std::int64_t>(limit));
   struct Due {
     SubscriberId id;
     int attempts;
     std::int64_t queued_at;
   };
-  auto rows = due.collect([](const sqlite::Statement& row) {
+  const auto read_due = [](const sqlite::Statement& row) {
     return Due{row.column_int(0), static_cast<int>(row.column_int(1)), row.column_int(2)};
-  });
+  };
+  // Retries that are due first, then fresh recipients: each an index range scan.
+  auto& deferred = **deferred_query;
+  deferred.bind(1, issue);
+  deferred.bind(2, to_unix(now));
+  deferred.bind(3, static_cast<std::int64_t>(limit));
+  auto rows = deferred.collect(read_due);
   if (!rows) {
     return std::move(rows).error();
+  }
+  if (rows->size() < limit) {
+    auto& queued = **queued_query;
+    queued.bind(1, issue);
+    queued.bind(2, static_cast<std::int64_t>(limit - rows->size()));
+    auto fresh = queued.collect(read_due);
+    if (!fresh) {
+      return std::move(fresh).error();
+    }
+    rows->insert(rows->end(), fresh->begin(), fresh->end());
   }
   std::vector<Recipient> claimed;
   claimed.reserve(rows->size());
