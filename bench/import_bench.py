@@ -20,6 +20,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from measure import timed  # noqa: E402
+
 
 def generate(path, rows):
     random.seed(7)
@@ -32,27 +35,12 @@ def generate(path, rows):
                     f"Person {i},{langs[i % 6]},{cities[i % 6]}\n")
 
 
-def run(command):
-    """Runs command; returns (seconds, peak resident KiB, stdout)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    out = process.stdout.read().decode()
-    err = process.stderr.read().decode()
-    process.stdout.close()
-    process.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{command[0]} failed: {err}")
-    return elapsed, usage.ru_maxrss, out
-
-
 def communique_import(binary, work, csv_path):
     data = os.path.join(work, "data")
     shutil.rmtree(data, ignore_errors=True)
     subprocess.run([binary, "--data-dir", data, "lists", "create", "bench"], check=True,
                    capture_output=True)
-    seconds, rss, out = run([binary, "--data-dir", data, "import", "--list", "bench", csv_path])
+    seconds, rss, out = timed([binary, "--data-dir", data, "import", "--list", "bench", csv_path])
     return seconds, rss, out.strip().splitlines()[-1]
 
 
@@ -61,7 +49,7 @@ def sqlite_import(work, csv_path):
     for suffix in ("", "-wal", "-shm", "-journal"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
-    seconds, rss, _ = run([
+    seconds, rss, _ = timed([
         "sqlite3", db,
         "CREATE TABLE subscribers (email TEXT NOT NULL UNIQUE COLLATE NOCASE, name TEXT, "
         "lang TEXT, city TEXT);",

@@ -140,15 +140,16 @@ SELECT value FROM secrets WHERE name = ?1;
 
 -- name: freeze-audience
 -- The audience of an issue, fixed once: confirmed members of any of its lists who are not
--- blocklisted, each once however many of the lists they are on. Running it again adds
--- nobody twice.
+-- blocklisted. ON CONFLICT drops a subscriber met again (on a second list, or on a second
+-- run), so there is no DISTINCT and no ORDER BY: either would make SQLite sort the whole
+-- audience in memory (117 MB for a million), while the ledger's primary key orders the
+-- rows anyway. (An upsert from a SELECT needs its WHERE clause to parse.)
 INSERT INTO deliveries (issue_id, subscriber_id, state, queued_at, updated_at)
-SELECT DISTINCT ?1, s.subscriber_id, 'queued', ?2, ?2
+SELECT ?1, s.subscriber_id, 'queued', ?2, ?2
 FROM issue_lists il
 JOIN subscriptions s ON s.list_id = il.list_id AND s.status = 'confirmed'
 JOIN subscribers b ON b.id = s.subscriber_id AND b.status = 'enabled'
 WHERE il.issue_id = ?1
-ORDER BY s.subscriber_id
 ON CONFLICT (issue_id, subscriber_id) DO NOTHING;
 
 -- name: due-queued-deliveries
