@@ -218,6 +218,7 @@ class SettingsSource {
         read(at, key("max_connections"), relay.max_connections),
         read(at, key("max_messages_per_connection"), relay.max_messages_per_connection),
         read(at, key("messages_per_second"), rate),
+        read(at, key("idle_timeout_seconds"), relay.idle_timeout),
         read(at, key("timeout_seconds"), timeout),
     };
     for (const auto& result : reads) {

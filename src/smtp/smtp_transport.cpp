@@ -99,6 +99,7 @@ class Session {
 
   std::size_t messages_sent() const { return messages_sent_; }
   bool broken() const { return broken_; }
+  std::chrono::steady_clock::time_point idle_since{};
 
   // Connects, greets, upgrades to TLS and authenticates as configured.
   asio::awaitable<std::optional<SessionError>> open() {
@@ -479,9 +480,14 @@ struct Relay {
     while (!idle.empty()) {
       auto session = std::move(idle.front());
       idle.pop_front();
-      if (!session->broken()) {
-        co_return session;
+      if (session->broken()) {
+        continue;
       }
+      if (std::chrono::steady_clock::now() - session->idle_since > settings.idle_timeout) {
+        co_await session->quit();  // servers drop idle clients; leave first, politely
+        continue;
+      }
+      co_return session;
     }
     auto session = std::make_unique<Session>(io, tls, settings);
     auto failure = co_await session->open();
@@ -501,6 +507,7 @@ struct Relay {
       co_await session->quit();
       co_return;
     }
+    session->idle_since = std::chrono::steady_clock::now();
     idle.push_back(std::move(session));
   }
 };

@@ -45,6 +45,7 @@ struct SmtpSettings {
   std::string helo_name = "localhost";
   std::size_t max_connections = 4;
   std::size_t max_messages_per_connection = 100;
+  std::chrono::seconds idle_timeout{30};  // an unused connection older than this is closed
   SmtpTimeouts timeouts;
   double messages_per_second = 0;  // this relay's own limit; 0: none
 };

@@ -10,6 +10,7 @@ import os
 import random
 import re
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -24,13 +25,15 @@ class DeliveryTest(unittest.TestCase):
         self.dir = self.tmp.name
         self.data = os.path.join(self.dir, "data")
         self.outbox = os.path.join(self.data, "outbox", "new")
+        self.config = os.path.join(self.dir, "communique.toml")
 
     def tearDown(self):
         self.tmp.cleanup()
 
     def cli(self, *args, check=True):
-        result = subprocess.run([BIN, "--data-dir", self.data, *args], capture_output=True,
-                                text=True, timeout=300)
+        config = ["--config", self.config] if os.path.exists(self.config) else []
+        result = subprocess.run([BIN, "--data-dir", self.data, *config, *args],
+                                capture_output=True, text=True, timeout=300)
         if check and result.returncode != 0:
             self.fail(f"{args} exited {result.returncode}: {result.stderr}")
         return result
@@ -54,7 +57,9 @@ class DeliveryTest(unittest.TestCase):
         for name in os.listdir(self.outbox):
             with open(os.path.join(self.outbox, name), "rb") as f:
                 head = f.read(512).decode()
-            received[re.search(r"^Delivered-To: (.+)\r$", head, re.M).group(1)] += 1
+            match = re.search(r"^Delivered-To: (.+)\r$", head, re.M) or \
+                re.search(r"^X-Rcpt-Args: <(.+)>$", head, re.M)
+            received[match.group(1)] += 1
         return received
 
     def test_send_reaches_everyone_once_and_says_so(self):
@@ -130,6 +135,33 @@ class DeliveryTest(unittest.TestCase):
         self.assertEqual(len(self.letters_by_recipient()), 5)
 
     def test_kill_9_loses_nobody_and_duplicates_only_what_was_in_flight(self):
+        self.kill_three_times_and_count()
+
+    def test_kill_9_through_a_capturing_smtp_server(self):
+        # The same promise through SMTP: smtp-sink dumps one file per letter it accepted.
+        port = self.start_sink()
+        with open(self.config, "w") as f:
+            f.write('[delivery]\ntransport = "smtp"\n'
+                    f'[smtp]\nhost = "127.0.0.1"\nport = {port}\ntls = "none"\n'
+                    'max_connections = 10\n')
+        self.kill_three_times_and_count()
+
+    def start_sink(self):
+        os.makedirs(self.outbox)
+        os.chmod(self.dir, 0o755)
+        os.chmod(os.path.dirname(self.outbox), 0o755)
+        os.chmod(self.outbox, 0o777)  # smtp-sink writes as nobody
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        sink = subprocess.Popen(["/usr/sbin/smtp-sink", "-u", "nobody", "-d",
+                                 os.path.join(self.outbox, "%M."), f"127.0.0.1:{port}", "1024"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: (sink.terminate(), sink.wait()))
+        time.sleep(0.3)
+        return port
+
+    def kill_three_times_and_count(self):
         subscribers = 20000
         issue = self.make_issue(subscribers)
         in_flight = 0
@@ -138,7 +170,8 @@ class DeliveryTest(unittest.TestCase):
         # random number of letters (time alone would often hit start-up instead).
         targets = sorted(rng.sample(range(500, subscribers - 500), 3))
         for target in targets:
-            process = subprocess.Popen([BIN, "--data-dir", self.data, "send", issue],
+            config = ["--config", self.config] if os.path.exists(self.config) else []
+            process = subprocess.Popen([BIN, "--data-dir", self.data, *config, "send", issue],
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             deadline = time.monotonic() + 120
             while process.poll() is None and time.monotonic() < deadline:

@@ -108,6 +108,13 @@ class SmtpTest(unittest.TestCase):
         self.assertEqual(self.cli("issues", "status", issue).stdout,
                          "queued 0, sending 0, sent 0, deferred 5, failed 0\n")
 
+    def test_a_421_closing_reply_defers(self):
+        port = self.sink("-Q", "MAIL")  # 421 and hang up at MAIL FROM
+        self.configure(port)
+        issue = self.make_issue(3)
+        result = self.cli("send", issue)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 3")
+
     def test_a_hang_up_in_data_defers_and_a_later_run_delivers(self):
         port = self.sink("-q", "DATA")
         self.configure(port)
