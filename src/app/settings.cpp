@@ -99,21 +99,31 @@ class SettingsSource {
     return read_value;
   }
 
-  // An array of tables with string fields name and url (from the file only).
-  Result<void> read(const std::string& section, const std::string& key,
-                    std::vector<SocialLink>& out) {
-    const std::string name = section + "." + key;
+  // The list of tables at `name` (from the file only): nullptr when absent, an error when
+  // it is not a list (`example` shows one).
+  Result<const toml::array*> array_at(const std::string& name, std::string_view example) {
     known_.insert(name);
     auto node = table_.at_path(name);
     if (!node) {
-      return ok();
+      return static_cast<const toml::array*>(nullptr);
     }
     const auto* array = node.as_array();
     if (array == nullptr) {
-      return make_error(
-          ErrorCode::invalid_input,
-          name + " must be a list such as [{ name = \"Telegram\", url = \"https://...\" }]");
+      return make_error(ErrorCode::invalid_input,
+                        name + " must be a list such as " + std::string(example));
     }
+    return array;
+  }
+
+  // An array of tables with string fields name and url.
+  Result<void> read(const std::string& section, const std::string& key,
+                    std::vector<SocialLink>& out) {
+    const std::string name = section + "." + key;
+    auto found = array_at(name, "[{ name = \"Telegram\", url = \"https://...\" }]");
+    if (!found || *found == nullptr) {
+      return found ? ok() : Result<void>(std::move(found).error());
+    }
+    const auto* array = *found;
     out.clear();
     for (const auto& item : *array) {
       const auto* entry = item.as_table();
@@ -127,22 +137,17 @@ class SettingsSource {
     return ok();
   }
 
-  // [[limits.domains]]-style entries: { domain, max_connections, messages_per_second }.
+  // Domain lines: { domain, max_connections, messages_per_second }.
   Result<void> read(const std::string& section, const std::string& key,
                     std::vector<DomainLimit>& out) {
     const std::string name = section + "." + key;
-    known_.insert(name);
-    auto node = table_.at_path(name);
-    if (!node) {
-      return ok();
+    auto found = array_at(name,
+                          "[{ domain = \"gmail.com\", max_connections = 10, "
+                          "messages_per_second = 20 }]");
+    if (!found || *found == nullptr) {
+      return found ? ok() : Result<void>(std::move(found).error());
     }
-    const auto* array = node.as_array();
-    if (array == nullptr) {
-      return make_error(ErrorCode::invalid_input,
-                        name +
-                            " must be a list such as [{ domain = \"gmail.com\", "
-                            "max_connections = 10, messages_per_second = 20 }]");
-    }
+    const auto* array = *found;
     for (const auto& item : *array) {
       const auto* entry = item.as_table();
       auto domain = entry ? (*entry)["domain"].value<std::string>() : std::nullopt;

@@ -41,6 +41,22 @@ class Statement {
   // Runs a statement that returns no rows to completion.
   Result<void> run();
 
+  // The first row as `read(*this)`, or nothing when there is none; the statement is reset
+  // after, so it holds no read lock.
+  template <typename Read>
+  auto single(Read read) -> Result<std::optional<decltype(read(*this))>> {
+    auto stepped = step();
+    if (!stepped) {
+      return std::move(stepped).error();
+    }
+    std::optional<decltype(read(*this))> value;
+    if (*stepped) {
+      value.emplace(read(*this));
+    }
+    reset();
+    return value;
+  }
+
   // Steps through every row, turning each into a value with `read(*this)`.
   template <typename Read>
   auto collect(Read read) -> Result<std::vector<decltype(read(*this))>> {

@@ -95,6 +95,20 @@ Subscriber read_subscriber(const sqlite::Statement& row) {
   return subscriber;
 }
 
+// The one row `query` finds, read by `read`, or not_found with `missing` as the message.
+template <typename Read>
+auto find_one(sqlite::Statement& query, Read read, const std::string& missing)
+    -> Result<decltype(read(query))> {
+  auto found = query.single(read);
+  if (!found) {
+    return std::move(found).error();
+  }
+  if (!*found) {
+    return make_error(ErrorCode::not_found, missing);
+  }
+  return std::move(**found);
+}
+
 Issue read_issue(const sqlite::Statement& row) {
   Issue issue;
   issue.id = row.column_int(0);
@@ -273,16 +287,7 @@ Result<MailingList> SqliteStore::find_list(const std::string& name) {
     return std::move(query).error();
   }
   (*query)->bind(1, name);
-  auto row = (*query)->step();
-  if (!row) {
-    return std::move(row).error();
-  }
-  if (!*row) {
-    return make_error(ErrorCode::not_found, "there is no list named '" + name + "'");
-  }
-  auto list = read_list(**query);
-  (*query)->reset();
-  return list;
+  return find_one(**query, read_list, "there is no list named '" + name + "'");
 }
 
 Result<MailingList> SqliteStore::find_list(ListId id) {
@@ -292,16 +297,7 @@ Result<MailingList> SqliteStore::find_list(ListId id) {
     return std::move(query).error();
   }
   (*query)->bind(1, id);
-  auto row = (*query)->step();
-  if (!row) {
-    return std::move(row).error();
-  }
-  if (!*row) {
-    return make_error(ErrorCode::not_found, "there is no list " + std::to_string(id));
-  }
-  auto list = read_list(**query);
-  (*query)->reset();
-  return list;
+  return find_one(**query, read_list, "there is no list " + std::to_string(id));
 }
 
 Result<std::vector<ListSummary>> SqliteStore::list_summaries() {
@@ -481,16 +477,7 @@ Result<Subscriber> SqliteStore::find_subscriber(const EmailAddress& email) {
     return std::move(query).error();
   }
   (*query)->bind(1, email.str());
-  auto row = (*query)->step();
-  if (!row) {
-    return std::move(row).error();
-  }
-  if (!*row) {
-    return make_error(ErrorCode::not_found, "there is no subscriber " + email.str());
-  }
-  auto subscriber = read_subscriber(**query);
-  (*query)->reset();
-  return subscriber;
+  return find_one(**query, read_subscriber, "there is no subscriber " + email.str());
 }
 
 Result<std::vector<Subscription>> SqliteStore::subscriptions_of(SubscriberId subscriber) {
@@ -604,15 +591,11 @@ Result<Issue> SqliteStore::find_issue(IssueId id) {
     return std::move(query).error();
   }
   (*query)->bind(1, id);
-  auto row = (*query)->step();
-  if (!row) {
-    return std::move(row).error();
+  auto found = find_one(**query, read_issue, "there is no issue " + std::to_string(id));
+  if (!found) {
+    return std::move(found).error();
   }
-  if (!*row) {
-    return make_error(ErrorCode::not_found, "there is no issue " + std::to_string(id));
-  }
-  Issue issue = read_issue(**query);
-  (*query)->reset();
+  Issue issue = std::move(*found);
   auto lists = lists_of_issue(id);
   if (!lists) {
     return std::move(lists).error();
@@ -678,16 +661,12 @@ Result<IssueStatus> SqliteStore::issue_status(IssueId id) {
     return std::move(query).error();
   }
   (*query)->bind(1, id);
-  auto row = (*query)->step();
-  if (!row) {
-    return std::move(row).error();
-  }
-  if (!*row) {
-    return make_error(ErrorCode::not_found, "there is no issue " + std::to_string(id));
-  }
-  auto status = parse_issue_status((*query)->column_text(0)).value_or(IssueStatus::draft);
-  (*query)->reset();
-  return status;
+  return find_one(
+      **query,
+      [](const sqlite::Statement& row) {
+        return parse_issue_status(row.column_text(0)).value_or(IssueStatus::draft);
+      },
+      "there is no issue " + std::to_string(id));
 }
 
 Result<void> SqliteStore::change_issue_status(IssueId id, std::span<const IssueStatus> from,
@@ -717,8 +696,8 @@ Result<void> SqliteStore::change_issue_status(IssueId id, std::span<const IssueS
   if (!current) {
     return std::move(current).error();
   }
-  return make_error(ErrorCode::conflict, "issue " + std::to_string(id) + " is " +
-                                             std::string(to_string(*current)));
+  return make_error(ErrorCode::conflict,
+                    "issue " + std::to_string(id) + " is " + std::string(to_string(*current)));
 }
 
 Result<void> SqliteStore::schedule_issue(IssueId id, Timestamp at,
