@@ -4,16 +4,16 @@
 
 #include <atomic>
 #include <iostream>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "app/progress_bar.hpp"
 #include "app/runtime.hpp"
-#include "delivery/delivery_service.hpp"
 #include "app/settings.hpp"
 #include "async/blocking_pool.hpp"
 #include "base/log.hpp"
 #include "base/version.hpp"
+#include "delivery/delivery_service.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
 #include "store/open_store.hpp"
@@ -59,16 +59,22 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
     return fail(transport.error());
   }
   const ReplyPolicy policy = make_policy(*runtime);
-  CampaignRunner runner(*runtime->store, *composer, **transport, policy, system_clock_now,
-                        RunnerSettings{.window = runtime->settings.delivery.window,
-                                       .data_dir = global.data_dir});
+  CampaignRunner runner(
+      *runtime->store, *composer, **transport, policy, system_clock_now,
+      RunnerSettings{.window = runtime->settings.delivery.window, .data_dir = global.data_dir});
   DeliveryService delivery(*runtime->store, runner, system_clock_now,
                            runtime->settings.delivery.poll);
   std::atomic<bool> stop_delivery{false};
   std::optional<std::thread> delivery_thread;
 
   BlockingPool pool(runtime->settings.blocking_threads);
-  Router router(make_routes(RouteServices{.store = *runtime->store}));
+  auto links = make_link_signer(*runtime);
+  if (!links) {
+    return fail(links.error());
+  }
+  Router router(make_routes(RouteServices{.store = *runtime->store,
+                                          .links = *links,
+                                          .organisation = runtime->settings.sender.organisation}));
   auto served = serve(settings, router, pool, [&](const std::string& bound) {
     logger("http")->info("listening on http://{} (data in {}, letters through {})", bound,
                          global.data_dir.string(), (*transport)->describe());

@@ -61,13 +61,17 @@ std::filesystem::path in_data_dir(const GlobalOptions& global, const std::string
   return given.is_absolute() ? given : global.data_dir / given;
 }
 
-Result<LetterComposer> make_composer(const GlobalOptions& global, Runtime& runtime) {
+Result<LinkSigner> make_link_signer(Runtime& runtime) {
   auto secret =
       runtime.store->secret(std::string(kLinkSecretName), generate_secret, system_clock_now());
   if (!secret) {
     return std::move(secret).error();
   }
-  auto links = LinkSigner::create(*secret);
+  return LinkSigner::create(*secret);
+}
+
+Result<LetterComposer> make_composer(const GlobalOptions& global, Runtime& runtime) {
+  auto links = make_link_signer(runtime);
   if (!links) {
     return std::move(links).error();
   }

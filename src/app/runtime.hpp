@@ -33,6 +33,9 @@ Result<ListRuntime> open_list(const GlobalOptions& global, const std::string& na
 // `path` as given when absolute, else inside the data directory.
 std::filesystem::path in_data_dir(const GlobalOptions& global, const std::string& path);
 
+// The signer of personal links, with the installation's secret (made on first use).
+Result<LinkSigner> make_link_signer(Runtime& runtime);
+
 // The composer for this installation: its link secret (created on first use), sender
 // identity and DKIM keys.
 Result<LetterComposer> make_composer(const GlobalOptions& global, Runtime& runtime);

@@ -16,7 +16,8 @@ TEST(Health, ReportsStatusAndSchemaVersionThroughTheRouteTable) {
   communique::testing::TempDir dir;
   auto store = open_store(StoreSettings{}, dir.path());
   ASSERT_TRUE(store);
-  Router router(make_routes(RouteServices{.store = **store}));
+  auto links = LinkSigner::create(std::string(64, 'h'));
+  Router router(make_routes(RouteServices{.store = **store, .links = *links}));
   HttpRequest request;
   request.method = "GET";
   request.path = "/health";

@@ -10,7 +10,10 @@ import os
 import re
 import subprocess
 import tempfile
+import json
 import unittest
+import urllib.error
+import urllib.request
 
 import dkim
 
@@ -129,6 +132,48 @@ class LetterTest(unittest.TestCase):
         bob = self.cli("render", issue, "--to", "bob@example.org").stdout
         link = re.compile(rb"/unsubscribe/([A-Za-z0-9_-]{43})")
         self.assertNotEqual(link.search(ann).group(1), link.search(bob).group(1))
+
+    def test_one_click_unsubscribe_from_the_letter_header(self):
+        issue = self.create_issue()
+        raw = self.cli("render", issue, "--to", "ann@example.org").stdout
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        url = re.match(r"<([^>]+)>", message["List-Unsubscribe"]).group(1)
+        token = url.rsplit("/", 1)[1]
+        server = subprocess.Popen([BIN, "--data-dir", self.data, "--config", self.config, "serve",
+                                   "--listen", "127.0.0.1:0"], stderr=subprocess.PIPE, text=True)
+        try:
+            line = ""
+            while "listening on http://" not in line:
+                line = server.stderr.readline()
+                self.assertTrue(line, "the server did not start")
+            address = line.split("http://")[1].split(" ")[0]
+            base = f"http://{address}/unsubscribe/"
+            with urllib.request.urlopen(base + token, timeout=10) as page:
+                self.assertEqual(page.status, 200)
+                body = page.read().decode()
+            self.assertIn('<form method="post">', body)
+            self.assertIn("Press releases", body)
+            self.assertIn('"confirmed"', self.cli("subscribers", "show", "ann@example.org",
+                                                  "--json").stdout.decode())
+            # RFC 8058: what a mail client sends; answered 200, no redirect.
+            request = urllib.request.Request(base + token, data=b"List-Unsubscribe=One-Click",
+                                             method="POST")
+            with urllib.request.urlopen(request, timeout=10) as done:
+                self.assertEqual(done.status, 200)
+                self.assertEqual(done.url, base + token)
+            shown = json.loads(self.cli("subscribers", "show", "ann@example.org", "--json").stdout)
+            self.assertEqual(shown["lists"], [{"list": "Press releases", "status": "unsubscribed"}])
+            with self.assertRaises(urllib.error.HTTPError) as bad:
+                urllib.request.urlopen(base + token[:-1] + ("A" if token[-1] != "A" else "B"),
+                                       timeout=10)
+            self.assertEqual(bad.exception.code, 404)
+            # Bob was not touched.
+            bob = json.loads(self.cli("subscribers", "show", "bob@example.org", "--json").stdout)
+            self.assertEqual(bob["lists"][0]["status"], "confirmed")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            server.stderr.close()
 
     def test_a_broken_template_is_reported_at_save_with_its_place(self):
         templates = os.path.join(self.data, "templates")
