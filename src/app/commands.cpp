@@ -74,7 +74,8 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
   }
   Router router(make_routes(RouteServices{.store = *runtime->store,
                                           .links = *links,
-                                          .organisation = runtime->settings.sender.organisation}));
+                                          .identity = runtime->settings.sender,
+                                          .data_dir = global.data_dir}));
   auto served = serve(settings, router, pool, [&](const std::string& bound) {
     logger("http")->info("listening on http://{} (data in {}, letters through {})", bound,
                          global.data_dir.string(), (*transport)->describe());

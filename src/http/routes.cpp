@@ -1,5 +1,6 @@
 #include "http/routes.hpp"
 
+#include "http/archive.hpp"
 #include "http/health.hpp"
 #include "http/unsubscribe.hpp"
 
@@ -8,7 +9,9 @@ namespace communique {
 std::vector<Route> make_routes(RouteServices services) {
   Store& store = services.store;
   const LinkSigner& links = services.links;
-  const std::string organisation = services.organisation;
+  const std::string organisation = services.identity.organisation;
+  const SenderIdentity identity = services.identity;
+  const std::filesystem::path data_dir = services.data_dir;
   const Clock clock = services.clock;
   // clang-format off
   // method  pattern                 access                handler
@@ -22,6 +25,10 @@ std::vector<Route> make_routes(RouteServices services) {
       {"POST", "/unsubscribe/{token}", Access::public_route,
        [&store, &links, organisation, clock](const HttpRequest& request) {
          return handle_unsubscribe(request, store, links, organisation, clock());
+       }},
+      {"GET",  "/archive/{slug}",      Access::public_route,
+       [&store, identity, data_dir](const HttpRequest& request) {
+         return handle_archive_issue(request, store, identity, data_dir);
        }},
   };
   // clang-format on

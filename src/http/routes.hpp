@@ -1,8 +1,10 @@
 // The route table: every endpoint and who may call it, on one screen.
 #pragma once
 
+#include <filesystem>
 #include <vector>
 
+#include "core/sender_identity.hpp"
 #include "http/router.hpp"
 #include "security/link_token.hpp"
 #include "store/store.hpp"
@@ -13,7 +15,8 @@ namespace communique {
 struct RouteServices {
   Store& store;
   const LinkSigner& links;
-  std::string organisation;  // named on public pages
+  SenderIdentity identity;         // named on public pages
+  std::filesystem::path data_dir;  // where custom templates live
   Clock clock = system_clock_now;
 };
 

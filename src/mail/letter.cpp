@@ -201,8 +201,7 @@ std::string LetterComposer::sender_domain() const {
 }
 
 std::string LetterComposer::envelope_from(const PreparedIssue& prepared) const {
-  return prepared.issue.from_address.empty() ? identity_.from_address
-                                             : prepared.issue.from_address;
+  return prepared.issue.from_address.empty() ? identity_.from_address : prepared.issue.from_address;
 }
 
 std::string LetterComposer::new_message_id() const {
@@ -315,6 +314,15 @@ std::vector<MimeHeader> letter_headers(const PreparedIssue& prepared,
 }
 
 }  // namespace letter_parts
+
+Result<std::string> render_web_version(const PreparedIssue& prepared,
+                                       const SenderIdentity& identity, Timestamp date) {
+  letter_parts::PersonalValues nobody;
+  nobody.unsubscribe = identity.base_url + "/";
+  nobody.preferences = identity.base_url + "/";
+  return prepared.templates.html.render(
+      letter_parts::template_context(prepared, nobody, identity, date));
+}
 
 nlohmann::json LetterComposer::context(const PreparedIssue& prepared, const Subscriber& subscriber,
                                        Timestamp now) const {

@@ -61,6 +61,11 @@ struct PreparedIssue {
 Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
                                     LetterTemplates templates);
 
+// The web version of an issue (the archive page "View in your browser" opens): the HTML
+// template with no subscriber's data; the personal links point to the landing page.
+Result<std::string> render_web_version(const PreparedIssue& issue, const SenderIdentity& identity,
+                                       Timestamp date);
+
 class LetterComposer {
  public:
   LetterComposer(SenderIdentity identity, LinkSigner links, std::vector<DkimSigner> signers)

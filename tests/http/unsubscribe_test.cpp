@@ -26,10 +26,11 @@ class UnsubscribeTest : public ::testing::Test {
   }
 
   HttpResponse call(const std::string& method, const std::string& token) {
-    Router router(make_routes(RouteServices{
-        .store = *store_, .links = links_, .organisation = "Embassy Press Office", .clock = [] {
-          return fixed_time(60);
-        }}));
+    Router router(make_routes(
+        RouteServices{.store = *store_,
+                      .links = links_,
+                      .identity = SenderIdentity{.organisation = "Embassy Press Office"},
+                      .clock = [] { return fixed_time(60); }}));
     HttpRequest request;
     request.method = method;
     request.path = "/unsubscribe/" + token;

@@ -139,6 +139,9 @@ class LetterTest(unittest.TestCase):
         message = email.message_from_bytes(raw, policy=email.policy.default)
         url = re.match(r"<([^>]+)>", message["List-Unsubscribe"]).group(1)
         token = url.rsplit("/", 1)[1]
+        text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_content()
+        web_path = re.search(r"View in your browser: https://[^/]+(/archive/\S+)", text).group(1)
+        self.cli("send", issue)  # to the outbox: the issue is now public in the archive
         server = subprocess.Popen([BIN, "--data-dir", self.data, "--config", self.config, "serve",
                                    "--listen", "127.0.0.1:0"], stderr=subprocess.PIPE, text=True)
         try:
@@ -147,6 +150,12 @@ class LetterTest(unittest.TestCase):
                 line = server.stderr.readline()
                 self.assertTrue(line, "the server did not start")
             address = line.split("http://")[1].split(" ")[0]
+            with urllib.request.urlopen(f"http://{address}{web_path}", timeout=10) as web:
+                self.assertEqual(web.status, 200)
+                self.assertIn("Content-Security-Policy", web.headers)
+                web_page = web.read().decode()
+            self.assertIn("Weekly digest", web_page)
+            self.assertNotIn("ann@example.org", web_page)
             base = f"http://{address}/unsubscribe/"
             with urllib.request.urlopen(base + token, timeout=10) as page:
                 self.assertEqual(page.status, 200)

@@ -1,0 +1,22 @@
+// The public archive: GET /archive/{slug}, the web version of an issue that has gone out
+// ("View in your browser" in every letter).
+//
+// Policy: only issues that are sending or sent are public; drafts, scheduled, paused and
+// cancelled ones are 404, as are slugs that do not match (an id alone does not open an
+// issue). The page carries no subscriber's data, and a Content-Security-Policy that allows
+// no script at all, so markup in an HTML body cannot run in a reader's browser.
+#pragma once
+
+#include <filesystem>
+
+#include "core/sender_identity.hpp"
+#include "http/http_types.hpp"
+#include "store/store.hpp"
+
+namespace communique {
+
+HttpResponse handle_archive_issue(const HttpRequest& request, Store& store,
+                                  const SenderIdentity& identity,
+                                  const std::filesystem::path& data_dir);
+
+}  // namespace communique
