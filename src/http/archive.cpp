@@ -1,11 +1,133 @@
 #include "http/archive.hpp"
 
-#include <charconv>
+#include <fmt/format.h>
 
-#include "http/unsubscribe.hpp"
+#include <charconv>
+#include <limits>
+
+#include "content/html_text.hpp"
+#include "content/markdown.hpp"
+#include "http/public_page.hpp"
 #include "mail/letter.hpp"
 
 namespace communique {
+
+namespace {
+
+constexpr std::size_t kPageSize = 20;
+
+// The first words of an issue, for the archive list and the feed.
+std::string summary_of(const Issue& issue) {
+  std::string text;
+  for (const auto& section : issue.sections) {
+    if (section.format == BodyFormat::markdown) {
+      if (auto rendered = markdown_to_text(section.body)) {
+        text += *rendered;
+      }
+    } else {
+      text += html_to_text(section.body);
+    }
+    if (text.size() > 400) {
+      break;
+    }
+  }
+  std::string words;
+  for (char c : text) {
+    const bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+    if (space) {
+      if (!words.empty() && words.back() != ' ') {
+        words += ' ';
+      }
+    } else {
+      words += c;
+    }
+    if (words.size() >= 200 && space) {
+      words += "\xE2\x80\xA6";
+      break;
+    }
+  }
+  return words;
+}
+
+std::optional<IssueId> before_parameter(const std::string& query) {
+  constexpr std::string_view kKey = "before=";
+  const auto at = query.find(kKey);
+  if (at == std::string::npos || (at > 0 && query[at - 1] != '&')) {
+    return std::nullopt;
+  }
+  IssueId id = 0;
+  const char* first = query.data() + at + kKey.size();
+  const char* last = query.data() + query.size();
+  const auto [end, ec] = std::from_chars(first, last, id);
+  if (ec != std::errc() || (end != last && *end != '&') || id <= 0) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+}  // namespace
+
+HttpResponse handle_archive_index(const HttpRequest& request, Store& store,
+                                  const SenderIdentity& identity) {
+  const IssueId before =
+      before_parameter(request.query).value_or(std::numeric_limits<IssueId>::max());
+  auto issues = store.public_issues(before, kPageSize);
+  if (!issues) {
+    return public_page(503, "Please try again", "<p>The archive cannot be read just now.</p>");
+  }
+  std::string body = "<p><a href=\"/archive/feed.atom\">Atom feed</a></p>\n";
+  if (issues->empty()) {
+    body += "<p>No issue has been published yet.</p>\n";
+  } else {
+    body += "<ul style=\"list-style:none;padding:0\">\n";
+    for (const auto& issue : *issues) {
+      body += fmt::format(
+          "<li style=\"margin:0 0 1.2rem\"><a href=\"/archive/{}\">{}</a><br>"
+          "<small>{}</small><br>{}</li>\n",
+          escape_html(issue_slug(issue)), escape_html(issue.subject),
+          format_iso8601(issue.updated_at).substr(0, 10), escape_html(summary_of(issue)));
+    }
+    body += "</ul>\n";
+    if (issues->size() == kPageSize) {
+      body += fmt::format("<p><a href=\"/archive?before={}\">Older issues</a></p>\n",
+                          issues->back().id);
+    }
+  }
+  return public_page(200, identity.organisation + ": archive", body);
+}
+
+HttpResponse handle_archive_feed(Store& store, const SenderIdentity& identity) {
+  auto issues = store.public_issues(std::numeric_limits<IssueId>::max(), kPageSize);
+  if (!issues) {
+    return public_page(503, "Please try again", "<p>The feed cannot be read just now.</p>");
+  }
+  const std::string& base = identity.base_url;
+  const std::string updated =
+      format_iso8601(issues->empty() ? Timestamp{} : issues->front().updated_at);
+  std::string xml = fmt::format(
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+      "  <title>{}</title>\n  <id>{}/archive</id>\n"
+      "  <link rel=\"self\" href=\"{}/archive/feed.atom\"/>\n"
+      "  <link rel=\"alternate\" type=\"text/html\" href=\"{}/archive\"/>\n"
+      "  <updated>{}</updated>\n  <author><name>{}</name></author>\n",
+      escape_html(identity.organisation), escape_html(base), escape_html(base), escape_html(base),
+      updated, escape_html(identity.organisation));
+  for (const auto& issue : *issues) {
+    const std::string url = escape_html(base + "/archive/" + issue_slug(issue));
+    xml += fmt::format(
+        "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n"
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n"
+        "    <updated>{}</updated>\n    <summary>{}</summary>\n  </entry>\n",
+        escape_html(issue.subject), url, url, format_iso8601(issue.updated_at),
+        escape_html(summary_of(issue)));
+  }
+  xml += "</feed>\n";
+  HttpResponse response;
+  response.content_type = "application/atom+xml; charset=utf-8";
+  response.body = std::move(xml);
+  return response;
+}
 
 HttpResponse handle_archive_issue(const HttpRequest& request, Store& store,
                                   const SenderIdentity& identity,

@@ -1,5 +1,6 @@
-// The public archive: GET /archive/{slug}, the web version of an issue that has gone out
-// ("View in your browser" in every letter).
+// The public archive: GET /archive (issues that went out, newest first, 20 a page, older
+// pages by ?before=ID), GET /archive/feed.atom (the newest 20 as Atom 1.0, RFC 4287), and
+// GET /archive/{slug}, the web version of an issue ("View in your browser" in letters).
 //
 // Policy: only issues that are sending or sent are public; drafts, scheduled, paused and
 // cancelled ones are 404, as are slugs that do not match (an id alone does not open an
@@ -14,6 +15,10 @@
 #include "store/store.hpp"
 
 namespace communique {
+
+HttpResponse handle_archive_index(const HttpRequest& request, Store& store,
+                                  const SenderIdentity& identity);
+HttpResponse handle_archive_feed(Store& store, const SenderIdentity& identity);
 
 HttpResponse handle_archive_issue(const HttpRequest& request, Store& store,
                                   const SenderIdentity& identity,

@@ -26,6 +26,13 @@ std::vector<Route> make_routes(RouteServices services) {
        [&store, &links, organisation, clock](const HttpRequest& request) {
          return handle_unsubscribe(request, store, links, organisation, clock());
        }},
+      {"GET",  "/archive",             Access::public_route,
+       [&store, identity](const HttpRequest& request) {
+         return handle_archive_index(request, store, identity);
+       }},
+      // Before {slug}: the first route that matches wins.
+      {"GET",  "/archive/feed.atom",   Access::public_route,
+       [&store, identity](const HttpRequest&) { return handle_archive_feed(store, identity); }},
       {"GET",  "/archive/{slug}",      Access::public_route,
        [&store, identity, data_dir](const HttpRequest& request) {
          return handle_archive_issue(request, store, identity, data_dir);

@@ -3,32 +3,11 @@
 #include <fmt/format.h>
 
 #include "content/markdown.hpp"
+#include "http/public_page.hpp"
 
 namespace communique {
 
 namespace {
-
-// A small, accessible page: system fonts, readable on phones, no scripts, no third parties.
-HttpResponse page(int status, const std::string& title, const std::string& body) {
-  HttpResponse response;
-  response.status = status;
-  response.content_type = "text/html; charset=utf-8";
-  response.headers.emplace_back("Content-Security-Policy",
-                                "default-src 'none'; style-src 'unsafe-inline'; "
-                                "form-action 'self'; frame-ancestors 'none'");
-  response.headers.emplace_back("Referrer-Policy", "no-referrer");
-  response.body = fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<meta name=\"robots\" content=\"noindex\">\n<title>{}</title>\n"
-      "<style>body{{font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;"
-      "max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.6;color:#1b2733}}"
-      "button{{font-size:1rem;padding:.6rem 1.2rem;border:0;border-radius:4px;"
-      "background:#1d4e89;color:#fff;cursor:pointer}}</style>\n</head>\n<body>\n<main>\n"
-      "<h1>{}</h1>\n{}\n</main>\n</body>\n</html>\n",
-      escape_html(title), escape_html(title), body);
-  return response;
-}
 
 struct Target {
   TokenClaims claims;
@@ -71,24 +50,19 @@ std::string list_names(const std::vector<MailingList>& lists) {
 
 }  // namespace
 
-HttpResponse not_found_page() {
-  return page(404, "Page not found",
-              "<p>This link is not valid. If you copied it from a letter, check that it is "
-              "complete.</p>");
-}
-
 HttpResponse handle_unsubscribe_page(const HttpRequest& request, Store& store,
                                      const LinkSigner& links, const std::string& organisation) {
   auto target = resolve(request, store, links);
   if (!target) {
     return not_found_page();
   }
-  return page(200, "Unsubscribe",
-              fmt::format("<p>Stop receiving {} from {}?</p>\n"
-                          "<form method=\"post\">\n"
-                          "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">\n"
-                          "<button type=\"submit\">Unsubscribe</button>\n</form>",
-                          list_names(target->lists), escape_html(organisation)));
+  return public_page(
+      200, "Unsubscribe",
+      fmt::format("<p>Stop receiving {} from {}?</p>\n"
+                  "<form method=\"post\">\n"
+                  "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">\n"
+                  "<button type=\"submit\">Unsubscribe</button>\n</form>",
+                  list_names(target->lists), escape_html(organisation)));
 }
 
 HttpResponse handle_unsubscribe(const HttpRequest& request, Store& store, const LinkSigner& links,
@@ -101,14 +75,14 @@ HttpResponse handle_unsubscribe(const HttpRequest& request, Store& store, const 
     auto done = store.set_subscription_status(target->claims.subscriber, list.id,
                                               SubscriptionStatus::unsubscribed, now);
     if (!done) {
-      return page(503, "Please try again",
-                  "<p>We could not record your choice just now. Please try again in a "
-                  "minute.</p>");
+      return public_page(503, "Please try again",
+                         "<p>We could not record your choice just now. Please try again in a "
+                         "minute.</p>");
     }
   }
-  return page(200, "You are unsubscribed",
-              fmt::format("<p>You will no longer receive {} from {}.</p>",
-                          list_names(target->lists), escape_html(organisation)));
+  return public_page(200, "You are unsubscribed",
+                     fmt::format("<p>You will no longer receive {} from {}.</p>",
+                                 list_names(target->lists), escape_html(organisation)));
 }
 
 }  // namespace communique

@@ -22,7 +22,4 @@ HttpResponse handle_unsubscribe_page(const HttpRequest& request, Store& store,
 HttpResponse handle_unsubscribe(const HttpRequest& request, Store& store, const LinkSigner& links,
                                 const std::string& organisation, Timestamp now);
 
-// The plain page for an unknown or invalid link.
-HttpResponse not_found_page();
-
 }  // namespace communique

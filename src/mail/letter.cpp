@@ -162,6 +162,14 @@ Result<LetterTemplates> load_letter_templates(const std::string& name,
   return LetterTemplates{std::move(*html_template), std::move(*text_template)};
 }
 
+std::string issue_slug(const Issue& issue) {
+  std::string slug = std::to_string(issue.id);
+  if (auto words = slugify(issue.subject); !words.empty()) {
+    slug += "-" + words;
+  }
+  return slug;
+}
+
 Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
                                     LetterTemplates templates) {
   std::vector<RenderedSection> sections;
@@ -183,10 +191,7 @@ Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
     sections.push_back(std::move(rendered));
   }
   std::string preheader = sections.empty() ? "" : first_words(sections.front().text, 110);
-  std::string slug = std::to_string(issue.id);
-  if (auto words = slugify(issue.subject); !words.empty()) {
-    slug += "-" + words;
-  }
+  std::string slug = issue_slug(issue);
   return PreparedIssue{issue,
                        list,
                        std::move(sections),

@@ -58,6 +58,9 @@ struct PreparedIssue {
   std::shared_ptr<const LetterPlan> plan;  // set by LetterComposer::plan
 };
 
+// The archive name of an issue: "12-weekly-digest" (id, then the subject's words).
+std::string issue_slug(const Issue& issue);
+
 Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
                                     LetterTemplates templates);
 

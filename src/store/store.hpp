@@ -108,6 +108,9 @@ class Store {
   virtual Result<Issue> find_issue(IssueId id) = 0;
   // Every issue, newest first, with its lists but without section bodies.
   virtual Result<std::vector<Issue>> issues() = 0;
+  // Issues that went out (sending or sent), newest first, with their sections: at most
+  // `limit` with ids below `before` (keyset pagination for the public archive).
+  virtual Result<std::vector<Issue>> public_issues(IssueId before, std::size_t limit) = 0;
 
   virtual Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) = 0;
   // The status alone (cheap enough to ask between two windows of a send).

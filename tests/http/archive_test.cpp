@@ -26,7 +26,15 @@ class ArchiveTest : public ::testing::Test {
     id_ = store_->create_issue(issue, fixed_time())->id;
   }
 
-  HttpResponse get(const std::string& path) {
+  IssueId publish(const std::string& subject) {
+    Issue issue = *store_->find_issue(id_);
+    issue.subject = subject;
+    const auto id = store_->create_issue(issue, fixed_time())->id;
+    EXPECT_TRUE(store_->set_issue_status(id, IssueStatus::sent, fixed_time(id)));
+    return id;
+  }
+
+  HttpResponse get(const std::string& path, const std::string& query = "") {
     Router router(make_routes(
         RouteServices{.store = *store_,
                       .links = links_,
@@ -36,6 +44,7 @@ class ArchiveTest : public ::testing::Test {
     HttpRequest request;
     request.method = "GET";
     request.path = path;
+    request.query = query;
     return router.handle(request);
   }
 
@@ -62,6 +71,44 @@ TEST_F(ArchiveTest, OnlyIssuesThatWentOutArePublic) {
   EXPECT_EQ(get("/archive/" + std::to_string(id_)).status, 404);  // the id alone
   EXPECT_EQ(get("/archive/" + std::to_string(id_) + "-other-words").status, 404);
   EXPECT_EQ(get("/archive/nonsense").status, 404);
+}
+
+TEST_F(ArchiveTest, TheIndexListsPublishedIssuesNewestFirstInPages) {
+  std::vector<IssueId> published;
+  for (int i = 1; i <= 22; ++i) {
+    published.push_back(publish("Digest number " + std::to_string(i)));
+  }
+  auto first = get("/archive");
+  EXPECT_EQ(first.status, 200);
+  EXPECT_NE(first.body.find("Digest number 22"), std::string::npos);
+  EXPECT_NE(first.body.find("Digest number 3<"), std::string::npos);
+  EXPECT_EQ(first.body.find("Digest number 2<"), std::string::npos);  // on the next page
+  EXPECT_EQ(first.body.find(">Weekly digest<"), std::string::npos);   // still a draft
+  const std::string older = "/archive?before=" + std::to_string(published[2]);
+  EXPECT_NE(first.body.find("<a href=\"" + older + "\">Older issues</a>"), std::string::npos);
+  auto second = get("/archive", "before=" + std::to_string(published[2]));
+  EXPECT_NE(second.body.find("Digest number 2<"), std::string::npos);
+  EXPECT_NE(second.body.find("Digest number 1<"), std::string::npos);
+  EXPECT_EQ(second.body.find("Older issues"), std::string::npos);
+  EXPECT_EQ(get("/archive", "before=x'; DROP TABLE issues;--").status, 200);  // only data
+}
+
+TEST_F(ArchiveTest, TheFeedIsAtomWithEscapedEntries) {
+  publish("Q&A <briefing>");
+  publish("Travel notes");
+  auto feed = get("/archive/feed.atom");
+  EXPECT_EQ(feed.status, 200);
+  EXPECT_EQ(feed.content_type, "application/atom+xml; charset=utf-8");
+  EXPECT_TRUE(feed.body.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>"));
+  std::size_t entries = 0;
+  for (auto at = feed.body.find("<entry>"); at != std::string::npos;
+       at = feed.body.find("<entry>", at + 1)) {
+    ++entries;
+  }
+  EXPECT_EQ(entries, 2u);
+  EXPECT_NE(feed.body.find("<title>Q&amp;A &lt;briefing&gt;</title>"), std::string::npos);
+  EXPECT_NE(feed.body.find("<id>https://news.example.org/archive/"), std::string::npos);
+  EXPECT_NE(feed.body.find("<summary>The President spoke."), std::string::npos);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ import json
 import unittest
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree
 
 import dkim
 
@@ -156,6 +157,13 @@ class LetterTest(unittest.TestCase):
                 web_page = web.read().decode()
             self.assertIn("Weekly digest", web_page)
             self.assertNotIn("ann@example.org", web_page)
+            with urllib.request.urlopen(f"http://{address}/archive/feed.atom", timeout=10) as feed:
+                atom = xml.etree.ElementTree.fromstring(feed.read())
+            ns = {"atom": "http://www.w3.org/2005/Atom"}
+            titles = [e.text for e in atom.findall("atom:entry/atom:title", ns)]
+            self.assertEqual(titles, ["Weekly digest — Неделя 48"])
+            with urllib.request.urlopen(f"http://{address}/archive", timeout=10) as index:
+                self.assertIn(web_path, index.read().decode())
             base = f"http://{address}/unsubscribe/"
             with urllib.request.urlopen(base + token, timeout=10) as page:
                 self.assertEqual(page.status, 200)

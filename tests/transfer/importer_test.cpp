@@ -57,6 +57,9 @@ class FailingStore final : public Store {
   }
   Result<Issue> find_issue(IssueId i) override { return inner_.find_issue(i); }
   Result<std::vector<Issue>> issues() override { return inner_.issues(); }
+  Result<std::vector<Issue>> public_issues(IssueId b, std::size_t l) override {
+    return inner_.public_issues(b, l);
+  }
   Result<void> set_issue_status(IssueId i, IssueStatus s, Timestamp t) override {
     return inner_.set_issue_status(i, s, t);
   }

@@ -212,3 +212,12 @@ WHERE id = ?1 AND (status = 'draft' OR status = 'scheduled' OR status = 'paused'
 SELECT id, status, scheduled_at, expire_after FROM issues
 WHERE status = 'sending' OR (status = 'scheduled' AND scheduled_at <= ?1)
 ORDER BY coalesce(scheduled_at, 0), id;
+
+-- name: public-issues
+-- Issues that went out, newest first, a page at a time by keyset (id below ?1).
+SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
+       created_at, updated_at, scheduled_at, expire_after, status_note
+FROM issues
+WHERE (status = 'sent' OR status = 'sending') AND id < ?1
+ORDER BY id DESC
+LIMIT ?2;

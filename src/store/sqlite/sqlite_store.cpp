@@ -907,6 +907,33 @@ Result<std::int64_t> SqliteStore::requeue_in_flight(IssueId issue, Timestamp now
   return db_->changes();
 }
 
+Result<std::vector<Issue>> SqliteStore::public_issues(IssueId before, std::size_t limit) {
+  std::vector<Issue> found;
+  {
+    std::lock_guard lock(mutex_);
+    auto query = statement("public-issues");
+    if (!query) {
+      return std::move(query).error();
+    }
+    (*query)->bind(1, before);
+    (*query)->bind(2, static_cast<std::int64_t>(limit));
+    auto rows = (*query)->collect(read_issue);
+    if (!rows) {
+      return std::move(rows).error();
+    }
+    found = std::move(*rows);
+  }
+  // Each with its lists and sections, as find_issue reads them.
+  for (auto& issue : found) {
+    auto full = find_issue(issue.id);
+    if (!full) {
+      return std::move(full).error();
+    }
+    issue = std::move(*full);
+  }
+  return found;
+}
+
 Result<std::string> SqliteStore::secret(const std::string& name,
                                         const std::function<std::string()>& generate,
                                         Timestamp now) {

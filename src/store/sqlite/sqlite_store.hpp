@@ -53,6 +53,7 @@ class SqliteStore final : public Store {
   Result<Issue> create_issue(const Issue& issue, Timestamp now) override;
   Result<Issue> find_issue(IssueId id) override;
   Result<std::vector<Issue>> issues() override;
+  Result<std::vector<Issue>> public_issues(IssueId before, std::size_t limit) override;
   Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) override;
   Result<IssueStatus> issue_status(IssueId id) override;
   Result<void> change_issue_status(IssueId id, std::span<const IssueStatus> from,
