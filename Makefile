@@ -32,6 +32,7 @@ test: build
 bench: build
 	bench/import_bench.py --binary $(BUILD_DIR)/communique
 	bench/letter_bench.py --build $(BUILD_DIR)
+	bench/smtp_bench.py --binary $(BUILD_DIR)/communique
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -34,18 +34,10 @@ Result<std::string> read_text_file(const std::filesystem::path& path) {
 }
 
 std::string list_names(Store& store, const std::vector<ListId>& ids) {
-  auto summaries = store.list_summaries();
   std::string names;
   for (ListId id : ids) {
-    std::string name = "#" + std::to_string(id);
-    if (summaries) {
-      for (const auto& s : *summaries) {
-        if (s.list.id == id) {
-          name = s.list.name;
-        }
-      }
-    }
-    names += (names.empty() ? "" : ", ") + name;
+    auto list = store.find_list(id);
+    names += (names.empty() ? "" : ", ") + (list ? list->name : "#" + std::to_string(id));
   }
   return names;
 }
@@ -199,29 +191,12 @@ int run_render(const GlobalOptions& global, const RenderOptions& options) {
   if (!issue) {
     return fail(issue.error());
   }
-  if (issue->lists.empty()) {
-    return fail("issue " + std::to_string(issue->id) + " goes to no list");
-  }
   auto subscriber = store.find_subscriber(*address);
   if (!subscriber) {
     return fail(subscriber.error().message +
                 "; import or add them first (communique import --list NAME FILE.csv)");
   }
-  auto lists = store.list_summaries();
-  if (!lists) {
-    return fail(lists.error());
-  }
-  MailingList list;
-  for (const auto& summary : *lists) {
-    if (summary.list.id == issue->lists.front()) {
-      list = summary.list;
-    }
-  }
-  auto templates = load_letter_templates(issue->template_name, global.data_dir);
-  if (!templates) {
-    return fail("template: " + templates.error().message);
-  }
-  auto prepared = prepare_issue(*issue, list, std::move(*templates));
+  auto prepared = prepare_stored_issue(store, *issue, global.data_dir);
   if (!prepared) {
     return fail(prepared.error());
   }

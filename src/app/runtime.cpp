@@ -22,6 +22,15 @@ int fail(const std::string& message) {
 }
 
 int fail(const Error& error) {
+  // What to do next when something named does not exist: the command that lists them.
+  if (error.code == ErrorCode::not_found) {
+    if (error.message.starts_with("there is no issue ")) {
+      return fail(error.message + "; `communique issues ls` lists the issues");
+    }
+    if (error.message.starts_with("there is no list named ")) {
+      return fail(error.message + "; `communique lists ls` lists the lists");
+    }
+  }
   return fail(error.message);
 }
 
@@ -77,9 +86,7 @@ Result<LetterComposer> make_composer(const GlobalOptions& global, Runtime& runti
   }
   const auto& dkim = runtime.settings.dkim;
   const auto& sender = runtime.settings.sender;
-  const std::string domain = !dkim.domain.empty()
-                                 ? dkim.domain
-                                 : sender.from_address.substr(sender.from_address.rfind('@') + 1);
+  const std::string domain = !dkim.domain.empty() ? dkim.domain : sender.domain();
   std::vector<DkimSigner> signers;
   for (const auto& [selector, file] : {std::pair{dkim.ed25519_selector, dkim.ed25519_key},
                                        std::pair{dkim.rsa_selector, dkim.rsa_key}}) {

@@ -22,6 +22,10 @@ struct SenderIdentity {
   std::string copyright;
   std::vector<SocialLink> social;
   std::string base_url = "http://127.0.0.1:8080";  // no trailing slash
+
+  // The domain of from_address (validated at start-up, so it has one): the domain of
+  // Message-IDs, List-Id, the unsubscribe mailbox, and DKIM unless [dkim] names another.
+  std::string domain() const { return from_address.substr(from_address.rfind('@') + 1); }
 };
 
 }  // namespace communique

@@ -23,19 +23,7 @@ Result<DeliveryCounts> CampaignRunner::run(
                           " is paused; resume it first: communique issues resume " +
                           std::to_string(issue_id));
   }
-  if (issue->lists.empty()) {
-    return make_error(ErrorCode::conflict,
-                      "issue " + std::to_string(issue_id) + " goes to no list");
-  }
-  auto list = store_.find_list(issue->lists.front());
-  if (!list) {
-    return std::move(list).error();
-  }
-  auto templates = load_letter_templates(issue->template_name, settings_.data_dir);
-  if (!templates) {
-    return make_error(templates.error().code, "template: " + templates.error().message);
-  }
-  auto prepared = prepare_issue(*issue, *list, std::move(*templates));
+  auto prepared = prepare_stored_issue(store_, *issue, settings_.data_dir);
   if (!prepared) {
     return std::move(prepared).error();
   }
@@ -56,14 +44,14 @@ Result<DeliveryCounts> CampaignRunner::run(
   }
   if (issue->status != IssueStatus::sending && issue->status != IssueStatus::sent) {
     const IssueStatus startable[] = {IssueStatus::draft, IssueStatus::scheduled};
-    if (auto marked = store_.change_issue_status(issue_id, startable, IssueStatus::sending, "",
-                                                 started);
+    if (auto marked =
+            store_.change_issue_status(issue_id, startable, IssueStatus::sending, "", started);
         !marked) {
       return std::move(marked).error();
     }
   }
-  log->info("issue {}: sending through {} ({} new recipient(s))", issue_id,
-            transport_.describe(), *frozen);
+  log->info("issue {}: sending through {} ({} new recipient(s))", issue_id, transport_.describe(),
+            *frozen);
 
   const std::string envelope_from = composer_.envelope_from(*prepared);
   std::int64_t planned_day = -1;
@@ -104,7 +92,9 @@ Result<DeliveryCounts> CampaignRunner::run(
       if (!message) {
         // This recipient's letter cannot be made (a template that fails on their data):
         // a permanent failure for them, not for the issue.
-        results.push_back({recipient.subscriber.id, DeliveryState::failed, {},
+        results.push_back({recipient.subscriber.id,
+                           DeliveryState::failed,
+                           {},
                            "not composed: " + message.error().message});
         continue;
       }

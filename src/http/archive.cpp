@@ -139,16 +139,10 @@ HttpResponse handle_archive_issue(const HttpRequest& request, Store& store,
     return not_found_page();
   }
   auto issue = store.find_issue(id);
-  if (!issue || (issue->status != IssueStatus::sending && issue->status != IssueStatus::sent) ||
-      issue->lists.empty()) {
+  if (!issue || (issue->status != IssueStatus::sending && issue->status != IssueStatus::sent)) {
     return not_found_page();
   }
-  auto list = store.find_list(issue->lists.front());
-  auto templates = load_letter_templates(issue->template_name, data_dir);
-  if (!list || !templates) {
-    return not_found_page();
-  }
-  auto prepared = prepare_issue(*issue, *list, std::move(*templates));
+  auto prepared = prepare_stored_issue(store, *issue, data_dir);
   if (!prepared || prepared->slug != slug) {
     return not_found_page();
   }

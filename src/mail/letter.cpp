@@ -200,9 +200,21 @@ Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
                        std::move(templates)};
 }
 
-std::string LetterComposer::sender_domain() const {
-  const auto at = identity_.from_address.rfind('@');
-  return at == std::string::npos ? "localhost" : identity_.from_address.substr(at + 1);
+Result<PreparedIssue> prepare_stored_issue(Store& store, const Issue& issue,
+                                           const std::filesystem::path& data_dir) {
+  if (issue.lists.empty()) {
+    return make_error(ErrorCode::conflict,
+                      "issue " + std::to_string(issue.id) + " goes to no list");
+  }
+  auto list = store.find_list(issue.lists.front());
+  if (!list) {
+    return std::move(list).error();
+  }
+  auto templates = load_letter_templates(issue.template_name, data_dir);
+  if (!templates) {
+    return make_error(templates.error().code, "template: " + templates.error().message);
+  }
+  return prepare_issue(issue, *list, std::move(*templates));
 }
 
 std::string LetterComposer::envelope_from(const PreparedIssue& prepared) const {
@@ -212,7 +224,7 @@ std::string LetterComposer::envelope_from(const PreparedIssue& prepared) const {
 std::string LetterComposer::new_message_id() const {
   unsigned char random[12];
   RAND_bytes(random, sizeof random);
-  return "<" + letter_parts::hex(random, sizeof random) + "@" + sender_domain() + ">";
+  return "<" + letter_parts::hex(random, sizeof random) + "@" + identity_.domain() + ">";
 }
 
 namespace letter_parts {
@@ -285,9 +297,7 @@ std::vector<MimeHeader> letter_headers(const PreparedIssue& prepared,
                                        const SenderIdentity& identity, Timestamp now,
                                        const std::string& message_id) {
   const Issue& issue = prepared.issue;
-  const auto at = identity.from_address.rfind('@');
-  const std::string domain =
-      at == std::string::npos ? "localhost" : identity.from_address.substr(at + 1);
+  const std::string domain = identity.domain();
   const std::string from_name = !issue.from_name.empty()      ? issue.from_name
                                 : !identity.from_name.empty() ? identity.from_name
                                                               : identity.organisation;

@@ -25,6 +25,7 @@
 #include "core/subscriber.hpp"
 #include "mail/dkim.hpp"
 #include "security/link_token.hpp"
+#include "store/store.hpp"
 
 namespace communique {
 
@@ -69,6 +70,13 @@ Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
 Result<std::string> render_web_version(const PreparedIssue& issue, const SenderIdentity& identity,
                                        Timestamp date);
 
+// `issue` (as the store has it) prepared for letters: its first list (named in List-Id),
+// its templates (built in, or from DATA_DIR/templates), its rendered sections. Errors:
+// conflict when it goes to no list, not_found when a list or template is missing,
+// invalid_input for a broken template.
+Result<PreparedIssue> prepare_stored_issue(Store& store, const Issue& issue,
+                                           const std::filesystem::path& data_dir);
+
 class LetterComposer {
  public:
   LetterComposer(SenderIdentity identity, LinkSigner links, std::vector<DkimSigner> signers)
@@ -97,7 +105,6 @@ class LetterComposer {
   std::string new_message_id() const;
 
  private:
-  std::string sender_domain() const;
   Result<std::string> compose_in_full(const PreparedIssue& issue, const Subscriber& subscriber,
                                       Timestamp now, const std::string& message_id) const;
   Result<std::string> compose_planned(const PreparedIssue& issue, const Subscriber& subscriber,

@@ -42,11 +42,11 @@ class SmtpTest(unittest.TestCase):
             self.fail(f"{args} exited {result.returncode}: {result.stderr}")
         return result
 
-    def configure(self, port, extra=""):
+    def configure(self, port, extra="", host="127.0.0.1", tls="none"):
         with open(self.config, "w") as f:
             f.write('[sender]\nfrom_address = "press@embassy.example.org"\n'
                     '[delivery]\ntransport = "smtp"\n'
-                    f'[smtp]\nhost = "127.0.0.1"\nport = {port}\ntls = "none"\n'
+                    f'[smtp]\nhost = "{host}"\nport = {port}\ntls = "{tls}"\n'
                     'helo_name = "communique.test"\ntimeout_seconds = 3\n' + extra)
 
     def make_issue(self, subscribers):
@@ -187,12 +187,8 @@ class SmtpTest(unittest.TestCase):
         cert, key = self.make_certificate()
         port = self.start_aiosmtpd("--cert", cert, "--key", key, "--user", "news",
                                    "--password", "s3cret")
-        self.configure(port, "")
-        with open(self.config) as f:
-            text = f.read().replace('host = "127.0.0.1"', 'host = "localhost"') \
-                .replace('tls = "none"', 'tls = "starttls"')
-        with open(self.config, "w") as f:
-            f.write(text + f'ca_file = "{cert}"\nusername = "news"\npassword = "s3cret"\n')
+        self.configure(port, f'ca_file = "{cert}"\nusername = "news"\npassword = "s3cret"\n',
+                       host="localhost", tls="starttls")
         issue = self.make_issue(4)
         result = self.cli("send", issue)
         self.assertEqual(result.stdout.splitlines()[-1], "sent 4, failed 0, deferred 0")
@@ -204,12 +200,8 @@ class SmtpTest(unittest.TestCase):
     def test_an_untrusted_certificate_is_refused(self):
         cert, key = self.make_certificate()
         port = self.start_aiosmtpd("--cert", cert, "--key", key)
-        self.configure(port)
-        with open(self.config) as f:
-            text = f.read().replace('host = "127.0.0.1"', 'host = "localhost"') \
-                .replace('tls = "none"', 'tls = "starttls"')
-        with open(self.config, "w") as f:
-            f.write(text)  # no ca_file: the self-signed certificate is not trusted
+        # No ca_file: the self-signed certificate is not trusted.
+        self.configure(port, host="localhost", tls="starttls")
         issue = self.make_issue(2)
         result = self.cli("send", issue)
         self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 2")
@@ -226,12 +218,8 @@ class SmtpTest(unittest.TestCase):
         cert, key = self.make_certificate()
         port = self.start_aiosmtpd("--cert", cert, "--key", key, "--user", "news",
                                    "--password", "s3cret")
-        self.configure(port)
-        with open(self.config) as f:
-            text = f.read().replace('host = "127.0.0.1"', 'host = "localhost"') \
-                .replace('tls = "none"', 'tls = "starttls"')
-        with open(self.config, "w") as f:
-            f.write(text + f'ca_file = "{cert}"\nusername = "news"\npassword = "wrong"\n')
+        self.configure(port, f'ca_file = "{cert}"\nusername = "news"\npassword = "wrong"\n',
+                       host="localhost", tls="starttls")
         issue = self.make_issue(2)
         result = self.cli("send", issue)
         self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 2")

@@ -584,6 +584,29 @@ Result<std::vector<ListId>> SqliteStore::lists_of_issue(IssueId id) {
   return (*query)->collect([](const sqlite::Statement& row) { return row.column_int(0); });
 }
 
+Result<void> SqliteStore::load_issue_parts(Issue& issue) {
+  auto lists = lists_of_issue(issue.id);
+  if (!lists) {
+    return std::move(lists).error();
+  }
+  issue.lists = std::move(*lists);
+  auto query = statement("sections-of-issue");
+  if (!query) {
+    return std::move(query).error();
+  }
+  (*query)->bind(1, issue.id);
+  auto sections = (*query)->collect([](const sqlite::Statement& section) {
+    return IssueSection{section.column_text(0),
+                        parse_body_format(section.column_text(1)).value_or(BodyFormat::markdown),
+                        section.column_text(2)};
+  });
+  if (!sections) {
+    return std::move(sections).error();
+  }
+  issue.sections = std::move(*sections);
+  return ok();
+}
+
 Result<Issue> SqliteStore::find_issue(IssueId id) {
   std::lock_guard lock(mutex_);
   auto query = statement("get-issue");
@@ -595,27 +618,8 @@ Result<Issue> SqliteStore::find_issue(IssueId id) {
   if (!found) {
     return std::move(found).error();
   }
-  Issue issue = std::move(*found);
-  auto lists = lists_of_issue(id);
-  if (!lists) {
-    return std::move(lists).error();
-  }
-  issue.lists = std::move(*lists);
-  auto sections_query = statement("sections-of-issue");
-  if (!sections_query) {
-    return std::move(sections_query).error();
-  }
-  (*sections_query)->bind(1, id);
-  auto sections = (*sections_query)->collect([](const sqlite::Statement& section) {
-    return IssueSection{section.column_text(0),
-                        parse_body_format(section.column_text(1)).value_or(BodyFormat::markdown),
-                        section.column_text(2)};
-  });
-  if (!sections) {
-    return std::move(sections).error();
-  }
-  issue.sections = std::move(*sections);
-  return issue;
+  COMMUNIQUE_TRY(load_issue_parts(*found));
+  return found;
 }
 
 Result<std::vector<Issue>> SqliteStore::issues() {
@@ -908,28 +912,19 @@ Result<std::int64_t> SqliteStore::requeue_in_flight(IssueId issue, Timestamp now
 }
 
 Result<std::vector<Issue>> SqliteStore::public_issues(IssueId before, std::size_t limit) {
-  std::vector<Issue> found;
-  {
-    std::lock_guard lock(mutex_);
-    auto query = statement("public-issues");
-    if (!query) {
-      return std::move(query).error();
-    }
-    (*query)->bind(1, before);
-    (*query)->bind(2, static_cast<std::int64_t>(limit));
-    auto rows = (*query)->collect(read_issue);
-    if (!rows) {
-      return std::move(rows).error();
-    }
-    found = std::move(*rows);
+  std::lock_guard lock(mutex_);
+  auto query = statement("public-issues");
+  if (!query) {
+    return std::move(query).error();
   }
-  // Each with its lists and sections, as find_issue reads them.
-  for (auto& issue : found) {
-    auto full = find_issue(issue.id);
-    if (!full) {
-      return std::move(full).error();
-    }
-    issue = std::move(*full);
+  (*query)->bind(1, before);
+  (*query)->bind(2, static_cast<std::int64_t>(limit));
+  auto found = (*query)->collect(read_issue);
+  if (!found) {
+    return std::move(found).error();
+  }
+  for (auto& issue : *found) {
+    COMMUNIQUE_TRY(load_issue_parts(issue));
   }
   return found;
 }

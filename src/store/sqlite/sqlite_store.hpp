@@ -80,6 +80,8 @@ class SqliteStore final : public Store {
 
   Result<void> migrate();
   Result<std::vector<ListId>> lists_of_issue(IssueId id);
+  // Reads the lists and sections of `issue` (its row already read); the lock is held.
+  Result<void> load_issue_parts(Issue& issue);
   // The prepared statement of query `name`, reset and ready for bindings.
   Result<sqlite::Statement*> statement(std::string_view name);
 
