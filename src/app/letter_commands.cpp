@@ -204,8 +204,11 @@ int run_render(const GlobalOptions& global, const RenderOptions& options) {
   if (!composer) {
     return fail(composer.error());
   }
-  auto message =
-      composer->compose(*prepared, *subscriber, system_clock_now(), composer->new_message_id());
+  // The same path as sending: plan the issue for today, then compose, so that what is
+  // printed (and checked by verifiers) is what the runner would send.
+  const auto now = system_clock_now();
+  composer->plan(*prepared, now);
+  auto message = composer->compose(*prepared, *subscriber, now, composer->new_message_id());
   if (!message) {
     return fail(message.error());
   }
