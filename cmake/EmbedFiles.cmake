@@ -3,7 +3,8 @@
 # file as a raw string literal with its base name, so SQL and templates ship inside the
 # binary and are read from the source tree only at build time.
 function(embed_files target namespace)
-  set(generated "${CMAKE_CURRENT_BINARY_DIR}/${target}_embedded.cpp")
+  string(REPLACE "::" "_" stem "${namespace}")
+  set(generated "${CMAKE_CURRENT_BINARY_DIR}/${stem}_embedded.cpp")
   add_custom_command(
     OUTPUT "${generated}"
     COMMAND ${CMAKE_COMMAND} -DOUTPUT=${generated} -DNAMESPACE=${namespace}

@@ -48,6 +48,36 @@ int run_cli(int argc, char** argv) {
                         "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)");
   serve_cmd->callback([&] { command = [&] { return run_serve(global, serve); }; });
 
+  auto* users = app.add_subcommand("users", "Manage the people who run this installation");
+  users->require_subcommand(1);
+  std::string user_name;
+  std::string user_role = "editor";
+  auto* users_add = users->add_subcommand(
+      "add", "Add a user; the password (10+ characters) is read from standard input");
+  users_add->add_option("NAME", user_name, "Sign-in name (letters, digits, . _ - @)")->required();
+  users_add->add_option("--role", user_role, "admin, editor or viewer (default editor)")
+      ->check(CLI::IsMember({"admin", "editor", "viewer"}));
+  users_add->callback(
+      [&] { command = [&] { return run_users_add(global, user_name, user_role); }; });
+  auto* users_passwd = users->add_subcommand(
+      "passwd", "Set a user's password from standard input; ends all their sessions");
+  users_passwd->add_option("NAME", user_name, "The user")->required();
+  users_passwd->callback([&] { command = [&] { return run_users_passwd(global, user_name); }; });
+  users->add_subcommand("ls", "List users and their roles")->callback([&] {
+    command = [&] { return run_users_ls(global); };
+  });
+
+  auto* tokens = app.add_subcommand("tokens", "API tokens (Authorization: Bearer) for programs");
+  tokens->require_subcommand(1);
+  std::string token_user;
+  std::string token_name;
+  auto* tokens_create =
+      tokens->add_subcommand("create", "Make a token acting as a user; prints its secret once");
+  tokens_create->add_option("NAME", token_name, "What the token is for")->required();
+  tokens_create->add_option("--user", token_user, "The user it acts as")->required();
+  tokens_create->callback(
+      [&] { command = [&] { return run_tokens_create(global, token_user, token_name); }; });
+
   auto* lists = app.add_subcommand("lists", "Create and list mailing lists");
   lists->require_subcommand(1);
   ListCreateOptions list_create;
@@ -195,9 +225,9 @@ int run_cli(int argc, char** argv) {
   std::int64_t control_issue = 0;
   std::string schedule_at;
   std::string expire_after;
-  const std::pair<const char*, IssueControl> controls[] = {
-      {"pause", IssueControl::pause}, {"resume", IssueControl::resume},
-      {"cancel", IssueControl::cancel}};
+  const std::pair<const char*, IssueControl> controls[] = {{"pause", IssueControl::pause},
+                                                           {"resume", IssueControl::resume},
+                                                           {"cancel", IssueControl::cancel}};
   const char* control_help[] = {"Pause a sending or scheduled issue (between two windows)",
                                 "Resume a paused issue", "Cancel an issue: nobody else gets it"};
   for (std::size_t i = 0; i < 3; ++i) {
@@ -205,15 +235,14 @@ int run_cli(int argc, char** argv) {
     sub->add_option("ID", control_issue, "The issue's id")->required();
     const IssueControl control = controls[i].second;
     sub->callback([&, control] {
-      command = [&, control] {
-        return run_issues_control(global, control_issue, control, "", "");
-      };
+      command = [&, control] { return run_issues_control(global, control_issue, control, "", ""); };
     });
   }
-  auto* schedule_cmd = issues->add_subcommand(
-      "schedule", "Schedule an issue; `communique serve` sends it when due");
+  auto* schedule_cmd =
+      issues->add_subcommand("schedule", "Schedule an issue; `communique serve` sends it when due");
   schedule_cmd->add_option("ID", control_issue, "The issue's id")->required();
-  schedule_cmd->add_option("--at", schedule_at, "When: 2026-12-01T09:00Z, or \"2026-12-01 09:00\" (UTC)")
+  schedule_cmd
+      ->add_option("--at", schedule_at, "When: 2026-12-01T09:00Z, or \"2026-12-01 09:00\" (UTC)")
       ->required();
   schedule_cmd->add_option("--expire-after", expire_after,
                            "Do not send if found this late after downtime (30m, 6h, 2d)");

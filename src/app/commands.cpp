@@ -14,6 +14,8 @@
 #include "base/log.hpp"
 #include "base/version.hpp"
 #include "delivery/delivery_service.hpp"
+#include "http/access.hpp"
+#include "http/metrics.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
 #include "store/open_store.hpp"
@@ -72,10 +74,27 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
   if (!links) {
     return fail(links.error());
   }
+  // Transactional letters (confirmation requests, test sends) have a transport of their
+  // own, so that they never wait behind a campaign.
+  auto notice_transport = make_transport(global, *runtime);
+  if (!notice_transport) {
+    return fail(notice_transport.error());
+  }
+  Mailer mailer(**notice_transport);
+  Accounts accounts(*runtime->store);
+  Metrics metrics;
+  SlidingWindow subscribe_limiter(std::chrono::hours(1));
   Router router(make_routes(RouteServices{.store = *runtime->store,
                                           .links = *links,
                                           .identity = runtime->settings.sender,
-                                          .data_dir = global.data_dir}));
+                                          .data_dir = global.data_dir,
+                                          .accounts = &accounts,
+                                          .composer = &*composer,
+                                          .mailer = &mailer,
+                                          .metrics = &metrics,
+                                          .subscribe_limiter = &subscribe_limiter}),
+                make_access_gate(accounts, system_clock_now));
+  router.observe([&metrics](int status) { metrics.record(status); });
   auto served = serve(settings, router, pool, [&](const std::string& bound) {
     logger("http")->info("listening on http://{} (data in {}, letters through {})", bound,
                          global.data_dir.string(), (*transport)->describe());

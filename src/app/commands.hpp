@@ -76,6 +76,13 @@ int run_version();
 int run_serve(const GlobalOptions& global, const ServeOptions& options);
 int run_lists_create(const GlobalOptions& global, const ListCreateOptions& options);
 int run_lists_ls(const GlobalOptions& global, OutputFormat format);
+
+// Accounts (account_commands.cpp). Passwords are read from standard input.
+int run_users_add(const GlobalOptions& global, const std::string& name, const std::string& role);
+int run_users_passwd(const GlobalOptions& global, const std::string& name);
+int run_users_ls(const GlobalOptions& global);
+int run_tokens_create(const GlobalOptions& global, const std::string& user,
+                      const std::string& name);
 int run_topics_create(const GlobalOptions& global, const TopicCreateOptions& options);
 int run_topics_ls(const GlobalOptions& global, const std::string& list);
 int run_import(const GlobalOptions& global, const ImportOptions& options);

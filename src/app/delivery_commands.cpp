@@ -8,6 +8,7 @@
 #include "app/progress_bar.hpp"
 #include "app/runtime.hpp"
 #include "delivery/campaign_runner.hpp"
+#include "delivery/issue_control.hpp"
 
 namespace communique {
 
@@ -15,7 +16,9 @@ namespace {
 
 std::atomic<bool> stop_requested{false};
 
-extern "C" void request_stop(int) { stop_requested = true; }
+extern "C" void request_stop(int) {
+  stop_requested = true;
+}
 
 }  // namespace
 
@@ -58,8 +61,9 @@ int run_send(const GlobalOptions& global, std::int64_t issue) {
   if (stop_requested) {
     fmt::print(stderr, "stopped; run the same command again to go on\n");
   } else if (counts->deferred > 0) {
-    fmt::print(stderr, "{} recipient(s) deferred; `communique serve` or another `send` retries "
-                       "them when they are due\n",
+    fmt::print(stderr,
+               "{} recipient(s) deferred; `communique serve` or another `send` retries "
+               "them when they are due\n",
                counts->deferred);
   }
   fmt::print(stderr, "through {}\n", (*transport)->describe());
@@ -79,36 +83,34 @@ int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueCon
   std::string said;
   switch (control) {
     case IssueControl::pause: {
-      const IssueStatus from[] = {IssueStatus::sending, IssueStatus::scheduled};
-      done = store.change_issue_status(issue, from, IssueStatus::paused, "paused", now);
+      done = move_issue(store, issue, IssueMove::pause, now);
       said = "paused; resume with: communique issues resume " + std::to_string(issue);
       break;
     }
     case IssueControl::resume: {
-      const IssueStatus from[] = {IssueStatus::paused};
-      done = store.change_issue_status(issue, from, IssueStatus::sending, "", now);
+      done = move_issue(store, issue, IssueMove::resume, now);
       said = "resumed; `communique serve` goes on sending it (or run: communique send " +
              std::to_string(issue) + ")";
       break;
     }
     case IssueControl::cancel: {
-      const IssueStatus from[] = {IssueStatus::draft, IssueStatus::scheduled,
-                                  IssueStatus::sending, IssueStatus::paused};
-      done = store.change_issue_status(issue, from, IssueStatus::cancelled, "cancelled", now);
+      done = move_issue(store, issue, IssueMove::cancel, now);
       said = "cancelled; recipients not reached yet will not get it";
       break;
     }
     case IssueControl::schedule: {
       auto when = parse_iso8601(at);
       if (!when) {
-        return fail("--at '" + at + "' is not a time such as 2026-12-01T09:00Z or "
+        return fail("--at '" + at +
+                    "' is not a time such as 2026-12-01T09:00Z or "
                     "\"2026-12-01 09:00\" (UTC)");
       }
       std::optional<std::chrono::seconds> expiry;
       if (!expire_after.empty()) {
         expiry = parse_duration(expire_after);
         if (!expiry) {
-          return fail("--expire-after '" + expire_after + "' is not a duration such as 30m, 6h "
+          return fail("--expire-after '" + expire_after +
+                      "' is not a duration such as 30m, 6h "
                       "or 2d");
         }
       }

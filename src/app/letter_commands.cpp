@@ -45,21 +45,25 @@ std::string list_names(Store& store, const std::vector<ListId>& ids) {
 }  // namespace
 
 int run_issues_create(const GlobalOptions& global, const IssueCreateOptions& options) {
-  auto subject = validate_subject(options.subject);
-  if (!subject) {
-    return fail(subject.error());
-  }
   auto format = parse_body_format(options.format);
   if (!format) {
     return fail("--format must be markdown or html, not '" + options.format + "'");
   }
-  auto language = normalise_language(options.language);
-  if (!language) {
-    return fail(language.error());
-  }
   auto body = read_text_file(options.body);
   if (!body) {
     return fail(body.error());
+  }
+  Issue draft;
+  draft.subject = options.subject;
+  draft.template_name = options.template_name;
+  draft.language = options.language;
+  draft.from_name = options.from_name;
+  draft.from_address = options.from_address;
+  draft.reply_to = options.reply_to;
+  draft.sections.push_back({.title = "", .format = *format, .body = std::move(*body)});
+  auto issue = normalise_issue(std::move(draft));
+  if (!issue) {
+    return fail(issue.error());
   }
   auto runtime = open_runtime(global, Verbosity::quiet);
   if (!runtime) {
@@ -69,37 +73,14 @@ int run_issues_create(const GlobalOptions& global, const IssueCreateOptions& opt
   if (auto templates = load_letter_templates(options.template_name, global.data_dir); !templates) {
     return fail("template: " + templates.error().message);
   }
-  Issue issue;
-  issue.subject = *subject;
-  issue.template_name = options.template_name;
-  issue.language = *language;
-  issue.sections.push_back({.title = "", .format = *format, .body = std::move(*body)});
-  for (const auto& [value, field, what] :
-       {std::tuple{&options.from_address, &issue.from_address, "--from-address"},
-        std::tuple{&options.reply_to, &issue.reply_to, "--reply-to"}}) {
-    if (!value->empty()) {
-      auto address = EmailAddress::parse(*value);
-      if (!address) {
-        return fail(std::string(what) + ": " + address.error().message);
-      }
-      *field = address->str();
-    }
-  }
-  if (!options.from_name.empty()) {
-    auto name = validate_display_name(options.from_name);
-    if (!name) {
-      return fail("--from-name: " + name.error().message);
-    }
-    issue.from_name = *name;
-  }
   for (const auto& name : options.lists) {
     auto list = runtime->store->find_list(name);
     if (!list) {
       return fail(list.error());
     }
-    issue.lists.push_back(list->id);
+    issue->lists.push_back(list->id);
   }
-  auto created = runtime->store->create_issue(issue, system_clock_now());
+  auto created = runtime->store->create_issue(*issue, system_clock_now());
   if (!created) {
     return fail(created.error());
   }

@@ -10,6 +10,12 @@ const char* to_string(ErrorCode code) {
       return "not_found";
     case ErrorCode::conflict:
       return "conflict";
+    case ErrorCode::unauthenticated:
+      return "unauthenticated";
+    case ErrorCode::forbidden:
+      return "forbidden";
+    case ErrorCode::rate_limited:
+      return "rate_limited";
     case ErrorCode::unavailable:
       return "unavailable";
     case ErrorCode::io:

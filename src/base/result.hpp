@@ -14,13 +14,16 @@
 namespace communique {
 
 enum class ErrorCode {
-  invalid_input,  // the caller's data is wrong; retrying the same call fails again
-  not_found,      // the named thing does not exist
-  conflict,       // the thing exists already, or its state forbids the change
-  unavailable,    // a resource is busy or down; retrying later may succeed
-  io,             // reading or writing a file or socket failed
-  storage,        // the database failed in a way the caller cannot fix
-  internal,       // a bug: an invariant did not hold
+  invalid_input,    // the caller's data is wrong; retrying the same call fails again
+  not_found,        // the named thing does not exist
+  conflict,         // the thing exists already, or its state forbids the change
+  unauthenticated,  // no valid credentials came with the call
+  forbidden,        // the caller is known but may not do this
+  rate_limited,     // too many attempts; retrying after a pause may succeed
+  unavailable,      // a resource is busy or down; retrying later may succeed
+  io,               // reading or writing a file or socket failed
+  storage,          // the database failed in a way the caller cannot fix
+  internal,         // a bug: an invariant did not hold
 };
 
 // Stable lower-case name of a code, used in logs and JSON errors.

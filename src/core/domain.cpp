@@ -1,3 +1,6 @@
+#include "core/account.hpp"
+#include "core/email_address.hpp"
+#include "core/issue.hpp"
 #include "core/mailing_list.hpp"
 #include "core/subscriber.hpp"
 
@@ -266,6 +269,48 @@ Result<std::string> validate_subject(std::string_view subject) {
   return std::string(trimmed);
 }
 
+Result<Issue> normalise_issue(Issue issue) {
+  auto field_error = [](std::string_view field, const Error& error) {
+    return Error{error.code, std::string(field) + ": " + error.message};
+  };
+  auto subject = validate_subject(issue.subject);
+  if (!subject) {
+    return field_error("subject", subject.error());
+  }
+  issue.subject = std::move(*subject);
+  auto language = normalise_language(issue.language);
+  if (!language) {
+    return field_error("language", language.error());
+  }
+  issue.language = std::move(*language);
+  for (const auto& [field, value] :
+       {std::pair{"from_address", &issue.from_address}, std::pair{"reply_to", &issue.reply_to}}) {
+    if (!value->empty()) {
+      auto address = EmailAddress::parse(*value);
+      if (!address) {
+        return field_error(field, address.error());
+      }
+      *value = address->str();
+    }
+  }
+  if (!issue.from_name.empty()) {
+    auto name = validate_display_name(issue.from_name);
+    if (!name) {
+      return field_error("from_name", name.error());
+    }
+    issue.from_name = std::move(*name);
+  }
+  if (issue.sections.empty()) {
+    return make_error(ErrorCode::invalid_input, "sections: an issue needs at least one section");
+  }
+  for (const auto& section : issue.sections) {
+    if (!is_valid_utf8(section.body) || !is_valid_utf8(section.title)) {
+      return make_error(ErrorCode::invalid_input, "sections: a section is not valid UTF-8");
+    }
+  }
+  return issue;
+}
+
 }  // namespace communique
 
 #include "core/delivery.hpp"
@@ -296,6 +341,49 @@ std::optional<DeliveryState> parse_delivery_state(std::string_view text) {
     }
   }
   return std::nullopt;
+}
+
+}  // namespace communique
+
+namespace communique {
+
+std::string_view to_string(Role role) {
+  switch (role) {
+    case Role::admin:
+      return "admin";
+    case Role::editor:
+      return "editor";
+    case Role::viewer:
+      return "viewer";
+  }
+  return "viewer";
+}
+
+std::optional<Role> parse_role(std::string_view text) {
+  if (text == "admin") {
+    return Role::admin;
+  }
+  if (text == "editor") {
+    return Role::editor;
+  }
+  if (text == "viewer") {
+    return Role::viewer;
+  }
+  return std::nullopt;
+}
+
+bool valid_user_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) {
+    return false;
+  }
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-' || c == '@';
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace communique

@@ -7,8 +7,8 @@
 // except `kind`.
 #pragma once
 
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,5 +60,10 @@ std::optional<BodyFormat> parse_body_format(std::string_view text);
 // Checks a subject line: 1 to 250 characters of UTF-8 without control characters (a line
 // break would otherwise start a new mail header).
 Result<std::string> validate_subject(std::string_view subject);
+
+// Checks and normalises the fields a person writes (subject, language, sender name and
+// addresses, sections): the one set of rules for the CLI and the API. The message of an
+// error names the field ("from_address: ...").
+Result<Issue> normalise_issue(Issue issue);
 
 }  // namespace communique

@@ -3,9 +3,12 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "core/account.hpp"
 
 namespace communique {
 
@@ -17,6 +20,14 @@ struct HttpRequest {
   std::map<std::string, std::string> params;   // from the route pattern: {id} → params["id"]
   std::string body;
   std::string remote_address;
+  std::optional<Principal> principal;  // set by the access gate on routes that need one
+
+  // The value of header `name` (lower-case), or "" when absent.
+  const std::string& header(const std::string& name) const {
+    static const std::string none;
+    auto found = headers.find(name);
+    return found == headers.end() ? none : found->second;
+  }
 };
 
 struct HttpResponse {

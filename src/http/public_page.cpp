@@ -1,30 +1,87 @@
 #include "http/public_page.hpp"
 
-#include <fmt/format.h>
+#include <map>
+#include <mutex>
 
-#include "content/markdown.hpp"
+#include "base/embedded_file.hpp"
+#include "base/log.hpp"
+#include "content/template.hpp"
+
+namespace communique::public_templates {
+std::span<const communique::EmbeddedFile> embedded_files();
+}
 
 namespace communique {
 
-HttpResponse public_page(int status, const std::string& title, const std::string& body_html) {
+namespace {
+
+// The compiled templates, by file name. They are part of the binary, so a broken one is
+// a bug: it is logged and renders as an empty string.
+const Template* find_template(const std::string& name) {
+  static std::mutex mutex;
+  static std::map<std::string, Template, std::less<>> compiled;
+  std::lock_guard lock(mutex);
+  if (auto found = compiled.find(name); found != compiled.end()) {
+    return &found->second;
+  }
+  auto source = find_embedded(public_templates::embedded_files(), name);
+  if (!source) {
+    logger("http")->error("no public template {}", name);
+    return nullptr;
+  }
+  const auto escape = name.ends_with(".txt") ? Template::Escape::none : Template::Escape::html;
+  auto made = Template::compile(std::string(*source), name, escape);
+  if (!made) {
+    logger("http")->error("public template {}: {}", name, made.error().message);
+    return nullptr;
+  }
+  return &compiled.emplace(name, std::move(*made)).first->second;
+}
+
+std::string render(const std::string& name, const nlohmann::json& context) {
+  const Template* found = find_template(name);
+  if (found == nullptr) {
+    return "";
+  }
+  auto rendered = found->render(context);
+  if (!rendered) {
+    logger("http")->error("public template {}: {}", name, rendered.error().message);
+    return "";
+  }
+  return std::move(*rendered);
+}
+
+}  // namespace
+
+HttpResponse public_page(int status, const std::string& title, const std::string& body_html,
+                         const std::string& organisation) {
   HttpResponse response;
   response.status = status;
   response.content_type = "text/html; charset=utf-8";
   response.headers.emplace_back("Content-Security-Policy",
-                                "default-src 'none'; style-src 'unsafe-inline'; "
-                                "form-action 'self'; frame-ancestors 'none'");
+                                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
   response.headers.emplace_back("Referrer-Policy", "no-referrer");
-  response.body = fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<meta name=\"robots\" content=\"noindex\">\n<title>{}</title>\n"
-      "<style>body{{font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;"
-      "max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.6;color:#1b2733}}"
-      "button{{font-size:1rem;padding:.6rem 1.2rem;border:0;border-radius:4px;"
-      "background:#1d4e89;color:#fff;cursor:pointer}}</style>\n</head>\n<body>\n<main>\n"
-      "<h1>{}</h1>\n{}\n</main>\n</body>\n</html>\n",
-      escape_html(title), escape_html(title), body_html);
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.body = render(
+      "layout.html",
+      {{"title", title}, {"body", body_html}, {"organisation", organisation}, {"language", "en"}});
   return response;
+}
+
+HttpResponse render_public_page(int status, const std::string& title, const std::string& page,
+                                const nlohmann::json& context, const std::string& organisation) {
+  return public_page(status, title, render(page + ".html", context), organisation);
+}
+
+HttpResponse message_page(int status, const std::string& title,
+                          const std::vector<std::string>& paragraphs,
+                          const std::string& organisation) {
+  return render_public_page(status, title, "message", {{"paragraphs", paragraphs}}, organisation);
+}
+
+std::string render_public_text(const std::string& name, const nlohmann::json& context) {
+  return render(name, context);
 }
 
 HttpResponse not_found_page() {

@@ -1,16 +1,34 @@
-// The frame of every server-rendered public page: a small, accessible HTML document with
-// system fonts, no script and no third party, under a Content-Security-Policy that allows
-// neither, and no referrer leaking personal links.
+// The frame of every server-rendered public page, and the pages' templates.
+//
+// Pages are Mustache templates in templates/public, compiled into the binary: a layout
+// (small, accessible HTML with system fonts, no script, no third party) and one body per
+// page. Every answer carries a Content-Security-Policy that allows no script and no
+// plugin, posts only to this site, and is never framed; no referrer leaks personal links.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "http/http_types.hpp"
 
 namespace communique {
 
-// `body_html` is trusted markup made by the caller; `title` is escaped here.
-HttpResponse public_page(int status, const std::string& title, const std::string& body_html);
+// `body_html` is trusted markup made by the caller; `title` and `organisation` are escaped.
+HttpResponse public_page(int status, const std::string& title, const std::string& body_html,
+                         const std::string& organisation = "");
+
+// The page templates/public/`page`.html rendered with `context` (values escaped) inside
+// the layout.
+HttpResponse render_public_page(int status, const std::string& title, const std::string& page,
+                                const nlohmann::json& context, const std::string& organisation);
+
+// A page of plain sentences (each escaped).
+HttpResponse message_page(int status, const std::string& title,
+                          const std::vector<std::string>& paragraphs,
+                          const std::string& organisation);
+
+// templates/public/`name` rendered as text (no escaping): letters such as confirm_letter.txt.
+std::string render_public_text(const std::string& name, const nlohmann::json& context);
 
 // The plain page for an unknown page or an invalid link (404).
 HttpResponse not_found_page();

@@ -14,6 +14,12 @@ int http_status_for(ErrorCode code) {
       return 404;
     case ErrorCode::conflict:
       return 409;
+    case ErrorCode::unauthenticated:
+      return 401;
+    case ErrorCode::forbidden:
+      return 403;
+    case ErrorCode::rate_limited:
+      return 429;
     case ErrorCode::unavailable:
       return 503;
     case ErrorCode::io:

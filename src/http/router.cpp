@@ -76,6 +76,14 @@ std::vector<std::string> Router::allowed_methods(std::string_view path) const {
 }
 
 HttpResponse Router::handle(HttpRequest request, std::string* route) const {
+  auto response = dispatch(std::move(request), route);
+  if (observer_) {
+    observer_(response.status);
+  }
+  return response;
+}
+
+HttpResponse Router::dispatch(HttpRequest request, std::string* route) const {
   auto found = match(request.method, request.path);
   if (!found && request.method == "HEAD") {
     found = match("GET", request.path);
@@ -99,6 +107,14 @@ HttpResponse Router::handle(HttpRequest request, std::string* route) const {
   }
   request.params = std::move(found->params);
   try {
+    if (found->route->access != Access::public_route) {
+      if (!gate_) {
+        return error_response(401, "unauthenticated", "sign in first");
+      }
+      if (auto refusal = gate_(request, found->route->access)) {
+        return std::move(*refusal);
+      }
+    }
     return found->route->handler(request);
   } catch (const std::exception& error) {
     logger("http")->error("{} {} threw: {}", request.method, found->route->pattern, error.what());

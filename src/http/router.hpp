@@ -18,9 +18,12 @@ namespace communique {
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
-// Who may call a route. Sign-in and roles come with accounts; until then every route is
-// public and the table says so.
-enum class Access { public_route };
+// Who may call a route: anyone, or a signed-in user holding at least a role.
+enum class Access { public_route, viewer, editor, admin };
+
+// The policy that admits a request to a route of some access (http/access.hpp): nothing
+// to let it through (having set request.principal), or the refusal to send.
+using Gate = std::function<std::optional<HttpResponse>(HttpRequest&, Access)>;
 
 struct Route {
   std::string method;
@@ -31,7 +34,9 @@ struct Route {
 
 class Router {
  public:
-  explicit Router(std::vector<Route> routes) : routes_(std::move(routes)) {}
+  // Without a gate, only public routes can be reached (others answer 401).
+  explicit Router(std::vector<Route> routes, Gate gate = {})
+      : routes_(std::move(routes)), gate_(std::move(gate)) {}
 
   struct Match {
     const Route* route = nullptr;
@@ -44,6 +49,9 @@ class Router {
 
   const std::vector<Route>& routes() const { return routes_; }
 
+  // Calls `observer` with the status of every answer (metrics).
+  void observe(std::function<void(int status)> observer) { observer_ = std::move(observer); }
+
   // Answers `request`: the matching handler's response, 404 or 405 (with Allow) when
   // nothing matches, 500 when the handler throws (logged, never shown to the client).
   // Independent of any transport; the server calls it on the blocking pool. `route`
@@ -52,7 +60,11 @@ class Router {
   HttpResponse handle(HttpRequest request, std::string* route = nullptr) const;
 
  private:
+  HttpResponse dispatch(HttpRequest request, std::string* route) const;
+
   std::vector<Route> routes_;
+  Gate gate_;
+  std::function<void(int)> observer_;
 };
 
 }  // namespace communique

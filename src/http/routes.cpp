@@ -1,42 +1,96 @@
 #include "http/routes.hpp"
 
+#include <memory>
+
+#include "http/api.hpp"
 #include "http/archive.hpp"
 #include "http/health.hpp"
+#include "http/metrics.hpp"
+#include "http/subscriber_pages.hpp"
 #include "http/unsubscribe.hpp"
 
 namespace communique {
 
 std::vector<Route> make_routes(RouteServices services) {
-  Store& store = services.store;
-  const LinkSigner& links = services.links;
-  const std::string organisation = services.identity.organisation;
-  const SenderIdentity identity = services.identity;
-  const std::filesystem::path data_dir = services.data_dir;
-  const Clock clock = services.clock;
+  auto shared = std::make_shared<const RouteServices>(std::move(services));
+  const auto to = [shared](ServiceHandler handler) -> Handler {
+    return [shared, handler](const HttpRequest& request) { return handler(request, *shared); };
+  };
+  using A = Access;
   // clang-format off
-  // method  pattern                 access                handler
+  // method   pattern                                          access        handler
   return {
-      {"GET",  "/health",              Access::public_route,
-       [&store](const HttpRequest&) { return handle_health(store); }},
-      {"GET",  "/unsubscribe/{token}", Access::public_route,
-       [&store, &links, organisation](const HttpRequest& request) {
-         return handle_unsubscribe_page(request, store, links, organisation);
+      {"GET",    "/health",                                    A::public_route,
+       [shared](const HttpRequest&) { return handle_health(shared->store); }},
+      {"GET",    "/metrics",                                   A::viewer,    to(handle_metrics)},
+
+      // Public pages (subscriber_pages.hpp, unsubscribe.hpp, archive.hpp).
+      {"GET",    "/",                                          A::public_route, to(pages::landing)},
+      {"GET",    "/subscribe",                                 A::public_route, to(pages::subscribe_form)},
+      {"POST",   "/subscribe",                                 A::public_route, to(pages::subscribe)},
+      {"GET",    "/confirm/{token}",                           A::public_route, to(pages::confirm)},
+      {"GET",    "/preferences/{token}",                       A::public_route, to(pages::preferences)},
+      {"POST",   "/preferences/{token}",                       A::public_route, to(pages::save_preferences)},
+      {"GET",    "/privacy/{token}",                           A::public_route, to(pages::privacy)},
+      {"GET",    "/privacy/{token}/data",                      A::public_route, to(pages::privacy_data)},
+      {"POST",   "/privacy/{token}",                           A::public_route, to(pages::erase)},
+      {"GET",    "/l/{token}",                                 A::public_route, to(pages::follow_link)},
+      {"GET",    "/unsubscribe/{token}",                       A::public_route,
+       [shared](const HttpRequest& r) {
+         return handle_unsubscribe_page(r, shared->store, shared->links, shared->identity.organisation);
        }},
-      {"POST", "/unsubscribe/{token}", Access::public_route,
-       [&store, &links, organisation, clock](const HttpRequest& request) {
-         return handle_unsubscribe(request, store, links, organisation, clock());
+      {"POST",   "/unsubscribe/{token}",                       A::public_route,
+       [shared](const HttpRequest& r) {
+         return handle_unsubscribe(r, shared->store, shared->links, shared->identity.organisation,
+                                   shared->clock());
        }},
-      {"GET",  "/archive",             Access::public_route,
-       [&store, identity](const HttpRequest& request) {
-         return handle_archive_index(request, store, identity);
-       }},
+      {"GET",    "/archive",                                   A::public_route,
+       [shared](const HttpRequest& r) { return handle_archive_index(r, shared->store, shared->identity); }},
       // Before {slug}: the first route that matches wins.
-      {"GET",  "/archive/feed.atom",   Access::public_route,
-       [&store, identity](const HttpRequest&) { return handle_archive_feed(store, identity); }},
-      {"GET",  "/archive/{slug}",      Access::public_route,
-       [&store, identity, data_dir](const HttpRequest& request) {
-         return handle_archive_issue(request, store, identity, data_dir);
+      {"GET",    "/archive/feed.atom",                         A::public_route,
+       [shared](const HttpRequest&) { return handle_archive_feed(shared->store, shared->identity); }},
+      {"GET",    "/archive/{slug}",                            A::public_route,
+       [shared](const HttpRequest& r) {
+         return handle_archive_issue(r, shared->store, shared->identity, shared->data_dir);
        }},
+
+      // The REST API (api.hpp), described by /api/v1/openapi.json.
+      {"GET",    "/api/v1/openapi.json",                       A::public_route, to(api::openapi_document)},
+      {"POST",   "/api/v1/session",                            A::public_route, to(api::sign_in)},
+      {"GET",    "/api/v1/session",                            A::viewer,    to(api::whoami)},
+      {"DELETE", "/api/v1/session",                            A::viewer,    to(api::sign_out)},
+      {"GET",    "/api/v1/users",                              A::admin,     to(api::list_users)},
+      {"POST",   "/api/v1/users",                              A::admin,     to(api::create_user)},
+      {"PATCH",  "/api/v1/users/{id}",                         A::admin,     to(api::update_user)},
+      {"DELETE", "/api/v1/users/{id}",                         A::admin,     to(api::delete_user)},
+      {"PUT",    "/api/v1/users/{id}/password",                A::viewer,    to(api::change_password)},
+      {"GET",    "/api/v1/tokens",                             A::viewer,    to(api::list_tokens)},
+      {"POST",   "/api/v1/tokens",                             A::viewer,    to(api::create_token)},
+      {"DELETE", "/api/v1/tokens/{id}",                        A::viewer,    to(api::delete_token)},
+      {"GET",    "/api/v1/lists",                              A::viewer,    to(api::list_lists)},
+      {"POST",   "/api/v1/lists",                              A::editor,    to(api::create_list)},
+      {"GET",    "/api/v1/lists/{id}",                         A::viewer,    to(api::get_list)},
+      {"GET",    "/api/v1/lists/{id}/export",                  A::viewer,    to(api::export_list)},
+      {"GET",    "/api/v1/lists/{id}/topics",                  A::viewer,    to(api::list_topics)},
+      {"POST",   "/api/v1/lists/{id}/topics",                  A::editor,    to(api::create_topic)},
+      {"GET",    "/api/v1/subscribers",                        A::viewer,    to(api::list_subscribers)},
+      {"POST",   "/api/v1/subscribers",                        A::editor,    to(api::create_subscriber)},
+      {"GET",    "/api/v1/subscribers/{id}",                   A::viewer,    to(api::get_subscriber)},
+      {"PATCH",  "/api/v1/subscribers/{id}",                   A::editor,    to(api::update_subscriber)},
+      {"DELETE", "/api/v1/subscribers/{id}",                   A::editor,    to(api::delete_subscriber)},
+      {"PUT",    "/api/v1/subscribers/{id}/subscriptions/{list}", A::editor, to(api::set_subscription)},
+      {"GET",    "/api/v1/issues",                             A::viewer,    to(api::list_issues)},
+      {"POST",   "/api/v1/issues",                             A::editor,    to(api::create_issue)},
+      {"GET",    "/api/v1/issues/{id}",                        A::viewer,    to(api::get_issue)},
+      {"PUT",    "/api/v1/issues/{id}",                        A::editor,    to(api::update_issue)},
+      {"GET",    "/api/v1/issues/{id}/preview",                A::viewer,    to(api::preview_issue)},
+      {"POST",   "/api/v1/issues/{id}/test",                   A::editor,    to(api::test_send_issue)},
+      {"POST",   "/api/v1/issues/{id}/send",                   A::editor,    to(api::send_issue)},
+      {"POST",   "/api/v1/issues/{id}/schedule",               A::editor,    to(api::schedule_issue)},
+      {"POST",   "/api/v1/issues/{id}/pause",                  A::editor,    to(api::pause_issue)},
+      {"POST",   "/api/v1/issues/{id}/resume",                 A::editor,    to(api::resume_issue)},
+      {"POST",   "/api/v1/issues/{id}/cancel",                 A::editor,    to(api::cancel_issue)},
+      {"GET",    "/api/v1/issues/{id}/status",                 A::viewer,    to(api::issue_status)},
   };
   // clang-format on
 }

@@ -221,6 +221,24 @@ std::string LetterComposer::envelope_from(const PreparedIssue& prepared) const {
   return prepared.issue.from_address.empty() ? identity_.from_address : prepared.issue.from_address;
 }
 
+Result<std::string> LetterComposer::compose_notice(const Mailbox& to, const std::string& subject,
+                                                   const std::string& text, Timestamp now) const {
+  const std::string from_name =
+      identity_.from_name.empty() ? identity_.organisation : identity_.from_name;
+  const std::vector<MimeHeader> headers{
+      {"From", format_mailbox({from_name, identity_.from_address})},
+      {"To", format_mailbox(to)},
+      {"Subject", encode_unstructured(subject)},
+      {"Date", format_rfc5322_date(now)},
+      {"Message-ID", new_message_id()},
+      {"Auto-Submitted", "auto-generated"}};
+  std::string message = build_text_message(headers, text);
+  if (signers_.empty()) {
+    return message;
+  }
+  return dkim_sign(std::move(message), signers_, now);
+}
+
 std::string LetterComposer::new_message_id() const {
   unsigned char random[12];
   RAND_bytes(random, sizeof random);
@@ -356,9 +374,8 @@ Result<std::string> LetterComposer::compose(const PreparedIssue& prepared,
   return compose_in_full(prepared, subscriber, now, message_id);
 }
 
-Result<std::string> LetterComposer::compose_in_full(const PreparedIssue& prepared,
-                                                    const Subscriber& subscriber, Timestamp now,
-                                                    const std::string& message_id) const {
+Result<LetterPreview> LetterComposer::preview(const PreparedIssue& prepared,
+                                              const Subscriber& subscriber, Timestamp now) const {
   const auto personal = letter_parts::personal_values(subscriber, prepared, identity_, links_, now);
   const auto data = letter_parts::template_context(prepared, personal, identity_, now);
   auto html = prepared.templates.html.render(data);
@@ -369,12 +386,23 @@ Result<std::string> LetterComposer::compose_in_full(const PreparedIssue& prepare
   if (!text) {
     return std::move(text).error();
   }
+  return LetterPreview{std::move(*html), std::move(*text)};
+}
+
+Result<std::string> LetterComposer::compose_in_full(const PreparedIssue& prepared,
+                                                    const Subscriber& subscriber, Timestamp now,
+                                                    const std::string& message_id) const {
+  auto parts = preview(prepared, subscriber, now);
+  if (!parts) {
+    return std::move(parts).error();
+  }
+  const auto personal = letter_parts::personal_values(subscriber, prepared, identity_, links_, now);
   const auto headers = letter_parts::letter_headers(prepared, personal, identity_, now, message_id);
   // "=_" never occurs in quoted-printable output, so this boundary cannot clash.
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(message_id.data()), message_id.size(), digest);
   const std::string boundary = "=_" + letter_parts::hex(digest, 12);
-  std::string message = build_alternative_message(headers, *text, *html, boundary);
+  std::string message = build_alternative_message(headers, parts->text, parts->html, boundary);
   if (signers_.empty()) {
     return message;
   }

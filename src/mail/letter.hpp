@@ -24,6 +24,7 @@
 #include "core/sender_identity.hpp"
 #include "core/subscriber.hpp"
 #include "mail/dkim.hpp"
+#include "mail/mime.hpp"
 #include "security/link_token.hpp"
 #include "store/store.hpp"
 
@@ -77,6 +78,12 @@ Result<std::string> render_web_version(const PreparedIssue& issue, const SenderI
 Result<PreparedIssue> prepare_stored_issue(Store& store, const Issue& issue,
                                            const std::filesystem::path& data_dir);
 
+// An issue as one subscriber would read it: for previews, not for sending.
+struct LetterPreview {
+  std::string html;
+  std::string text;
+};
+
 class LetterComposer {
  public:
   LetterComposer(SenderIdentity identity, LinkSigner links, std::vector<DkimSigner> signers)
@@ -93,6 +100,15 @@ class LetterComposer {
   // The message for `subscriber`, signed by every configured DKIM key.
   Result<std::string> compose(const PreparedIssue& issue, const Subscriber& subscriber,
                               Timestamp now, const std::string& message_id) const;
+
+  // The HTML and text parts `subscriber` would receive (rendered in full, unsigned).
+  Result<LetterPreview> preview(const PreparedIssue& issue, const Subscriber& subscriber,
+                                Timestamp now) const;
+
+  // A short notice to one person from the sender (a request to confirm a subscription):
+  // plain text, signed like letters, with no List-* headers (it is not list mail).
+  Result<std::string> compose_notice(const Mailbox& to, const std::string& subject,
+                                     const std::string& text, Timestamp now) const;
 
   // What the templates see for `subscriber` (also used for previews).
   nlohmann::json context(const PreparedIssue& issue, const Subscriber& subscriber,

@@ -262,6 +262,18 @@ std::string html_part_start(std::string_view boundary) {
       boundary);
 }
 
+std::string build_text_message(std::span<const MimeHeader> headers, std::string_view text) {
+  std::string out;
+  for (const auto& header : headers) {
+    out += fold_header(header.name, header.value);
+  }
+  out +=
+      "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+      "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
+  out += quoted_printable(text);
+  return out;
+}
+
 std::string build_alternative_message(std::span<const MimeHeader> headers, std::string_view text,
                                       std::string_view html, std::string_view boundary) {
   std::string out = alternative_header_block(headers, boundary);

@@ -74,6 +74,9 @@ std::string alternative_header_block(std::span<const MimeHeader> headers,
 std::string text_part_start(std::string_view boundary);
 std::string html_part_start(std::string_view boundary);
 
+// A plain-text message: `headers`, MIME-Version, and `text` in quoted-printable UTF-8.
+std::string build_text_message(std::span<const MimeHeader> headers, std::string_view text);
+
 // A whole message: `headers`, then MIME-Version and a multipart/alternative of `text` and
 // `html` separated by `boundary` (which must not occur in either encoded part).
 std::string build_alternative_message(std::span<const MimeHeader> headers, std::string_view text,

@@ -24,6 +24,7 @@
 #include "core/issue.hpp"
 #include "core/mailing_list.hpp"
 #include "core/subscriber.hpp"
+#include "store/account_store.hpp"
 
 namespace communique {
 
@@ -61,16 +62,49 @@ struct ListSummary {
   std::int64_t topics = 0;
 };
 
+// Which subscribers to list, and which page: every filter is optional, and pages follow
+// the id order (keyset: `after` is the last id of the previous page).
+struct SubscriberQuery {
+  std::optional<ListId> list;
+  std::optional<SubscriptionStatus> status;  // on `list`
+  std::optional<std::string> email_contains;
+  std::optional<std::string> attribute_name;  // with attribute_value: attributes[name] == value
+  std::string attribute_value;
+  SubscriberId after = 0;
+  std::size_t limit = 50;
+};
+
+struct NewSubscriber {
+  EmailAddress email;
+  std::string name;
+  std::string language;
+  std::string attributes_json = "{}";
+};
+
+// A change to a subscriber: absent fields stay as they are.
+struct SubscriberChange {
+  std::optional<std::string> name;
+  std::optional<std::string> language;
+  std::optional<std::string> attributes_json;  // replaces the object
+  std::optional<SubscriberStatus> status;
+};
+
+// A link of an issue whose clicks are counted.
+struct TrackedLink {
+  std::int64_t id = 0;
+  IssueId issue = 0;
+  std::string url;
+  std::int64_t clicks = 0;
+};
+
 // A subscriber as a member of one list, as export sees it.
 struct Member {
   Subscriber subscriber;
   SubscriptionStatus status = SubscriptionStatus::unconfirmed;
 };
 
-class Store {
+class Store : public AccountStore {
  public:
-  virtual ~Store() = default;
-
   // The number of the newest migration applied.
   virtual Result<int> schema_version() = 0;
 
@@ -79,6 +113,7 @@ class Store {
   virtual Result<MailingList> find_list(const std::string& name) = 0;
   virtual Result<MailingList> find_list(ListId id) = 0;
   virtual Result<std::vector<ListSummary>> list_summaries() = 0;
+  virtual Result<std::vector<MailingList>> lists() = 0;
 
   // Topics, unique by name inside their list.
   virtual Result<Topic> create_topic(ListId list, const std::string& name,
@@ -98,6 +133,23 @@ class Store {
 
   // Subscribers.
   virtual Result<Subscriber> find_subscriber(const EmailAddress& email) = 0;
+  virtual Result<Subscriber> find_subscriber(SubscriberId id) = 0;
+  virtual Result<std::vector<Subscriber>> find_subscribers(const SubscriberQuery& query) = 0;
+  // Adds a subscriber on `lists` with `status`, as one transaction; conflict when the
+  // address is known, not_found when a list is not.
+  virtual Result<Subscriber> add_subscriber(const NewSubscriber& subscriber,
+                                            std::span<const ListId> lists,
+                                            SubscriptionStatus status, Timestamp now) = 0;
+  virtual Result<Subscriber> update_subscriber(SubscriberId id, const SubscriberChange& change,
+                                               Timestamp now) = 0;
+  // Erases a subscriber and all that is kept about them (subscriptions, topics, ledger rows).
+  virtual Result<void> delete_subscriber(SubscriberId id) = 0;
+  // The topics a subscriber chose, on every list.
+  virtual Result<std::vector<Topic>> topics_of_subscriber(SubscriberId id) = 0;
+  // Replaces the subscriber's topics of `list` with `topics` (ids of other lists are
+  // ignored), as one transaction.
+  virtual Result<void> set_subscriber_topics(SubscriberId id, ListId list,
+                                             std::span<const TopicId> topics) = 0;
   virtual Result<std::vector<Subscription>> subscriptions_of(SubscriberId subscriber) = 0;
   // All subscribers, or those of `list` who have not unsubscribed.
   virtual Result<std::int64_t> count_subscribers(std::optional<ListId> list) = 0;
@@ -111,6 +163,17 @@ class Store {
   // Issues that went out (sending or sent), newest first, with their sections: at most
   // `limit` with ids below `before` (keyset pagination for the public archive).
   virtual Result<std::vector<Issue>> public_issues(IssueId before, std::size_t limit) = 0;
+
+  // Replaces a draft's fields, lists and sections, as one transaction; conflict when the
+  // issue is no longer a draft.
+  virtual Result<Issue> update_issue(const Issue& issue, Timestamp now) = 0;
+
+  // Click counting: the ids of `urls` in `issue` (registered on first use, stable after),
+  // one click more on a link (returning its URL), and an issue's links with their counts.
+  virtual Result<std::vector<std::int64_t>> register_links(IssueId issue,
+                                                           std::span<const std::string> urls) = 0;
+  virtual Result<std::string> count_click(std::int64_t link) = 0;
+  virtual Result<std::vector<TrackedLink>> links_of_issue(IssueId issue) = 0;
 
   virtual Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) = 0;
   // The status alone (cheap enough to ask between two windows of a send).
@@ -139,6 +202,8 @@ class Store {
   virtual Result<void> record_deliveries(IssueId issue, std::span<const DeliveryResult> results,
                                          Timestamp now) = 0;
   virtual Result<DeliveryCounts> delivery_counts(IssueId issue) = 0;
+  // The ledger's states summed over every issue (for /metrics).
+  virtual Result<DeliveryCounts> delivery_totals() = 0;
   // Puts recipients left `sending` by a runner that stopped back in the queue; returns
   // how many (each may have been sent already: the only duplicates the ledger allows).
   virtual Result<std::int64_t> requeue_in_flight(IssueId issue, Timestamp now) = 0;

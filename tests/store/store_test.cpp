@@ -58,12 +58,12 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
 TEST_P(StoreTest, AppliesMigrationsOnceAndKeepsData) {
   auto version = store_->schema_version();
   ASSERT_TRUE(version);
-  EXPECT_EQ(*version, 4);
+  EXPECT_EQ(*version, 5);
   make_list("press");
   store_.reset();
   store_ = reopen();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(*store_->schema_version(), 4);
+  EXPECT_EQ(*store_->schema_version(), 5);
   EXPECT_TRUE(store_->find_list("press"));
 }
 
@@ -324,8 +324,8 @@ TEST_P(StoreTest, TheAudienceIsFrozenOnceWithEachRecipientOnce) {
   std::vector<ImportRecord> pending{record("cid@example.org")};
   ASSERT_TRUE(store_->import_batch(press.id, both, {.now = fixed_time()}));
   ASSERT_TRUE(store_->import_batch(digest.id, both, {.now = fixed_time()}));
-  ASSERT_TRUE(store_->import_batch(press.id, pending,
-                                   {.status = SubscriptionStatus::unconfirmed, .now = fixed_time()}));
+  ASSERT_TRUE(store_->import_batch(
+      press.id, pending, {.status = SubscriptionStatus::unconfirmed, .now = fixed_time()}));
   ASSERT_TRUE(store_->set_subscription_status(subscriber("bob@example.org").id, press.id,
                                               SubscriptionStatus::unsubscribed, fixed_time()));
   Issue issue;

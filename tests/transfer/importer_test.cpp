@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "forwarding_store.hpp"
 #include "store/open_store.hpp"
 #include "test_support.hpp"
 #include "transfer/csv_reader.hpp"
@@ -17,21 +18,9 @@ using communique::testing::TempDir;
 
 // A Store that passes every call through, except that import_batch fails from the
 // `fail_from`-th call on: a database that dies in the middle of an import.
-class FailingStore final : public Store {
+class FailingStore final : public communique::testing::ForwardingStore {
  public:
-  FailingStore(Store& inner, int fail_from) : inner_(inner), fail_from_(fail_from) {}
-  Result<int> schema_version() override { return inner_.schema_version(); }
-  Result<MailingList> create_list(const NewList& l, Timestamp t) override {
-    return inner_.create_list(l, t);
-  }
-  Result<MailingList> find_list(const std::string& n) override { return inner_.find_list(n); }
-  Result<MailingList> find_list(ListId i) override { return inner_.find_list(i); }
-  Result<std::vector<ListSummary>> list_summaries() override { return inner_.list_summaries(); }
-  Result<Topic> create_topic(ListId l, const std::string& n, const std::string& d,
-                             Timestamp t) override {
-    return inner_.create_topic(l, n, d, t);
-  }
-  Result<std::vector<Topic>> topics(ListId l) override { return inner_.topics(l); }
+  FailingStore(Store& inner, int fail_from) : ForwardingStore(inner), fail_from_(fail_from) {}
   Result<ImportCounts> import_batch(ListId l, std::span<const ImportRecord> r,
                                     const ImportPolicy& p) override {
     if (++calls_ >= fail_from_) {
@@ -39,65 +28,8 @@ class FailingStore final : public Store {
     }
     return inner_.import_batch(l, r, p);
   }
-  Result<void> set_subscription_status(SubscriberId s, ListId l, SubscriptionStatus st,
-                                       Timestamp t) override {
-    return inner_.set_subscription_status(s, l, st, t);
-  }
-  Result<Subscriber> find_subscriber(const EmailAddress& e) override {
-    return inner_.find_subscriber(e);
-  }
-  Result<std::vector<Subscription>> subscriptions_of(SubscriberId s) override {
-    return inner_.subscriptions_of(s);
-  }
-  Result<std::int64_t> count_subscribers(std::optional<ListId> l) override {
-    return inner_.count_subscribers(l);
-  }
-  Result<Issue> create_issue(const Issue& i, Timestamp t) override {
-    return inner_.create_issue(i, t);
-  }
-  Result<Issue> find_issue(IssueId i) override { return inner_.find_issue(i); }
-  Result<std::vector<Issue>> issues() override { return inner_.issues(); }
-  Result<std::vector<Issue>> public_issues(IssueId b, std::size_t l) override {
-    return inner_.public_issues(b, l);
-  }
-  Result<void> set_issue_status(IssueId i, IssueStatus s, Timestamp t) override {
-    return inner_.set_issue_status(i, s, t);
-  }
-  Result<IssueStatus> issue_status(IssueId i) override { return inner_.issue_status(i); }
-  Result<void> change_issue_status(IssueId i, std::span<const IssueStatus> f, IssueStatus s,
-                                   const std::string& n, Timestamp t) override {
-    return inner_.change_issue_status(i, f, s, n, t);
-  }
-  Result<void> schedule_issue(IssueId i, Timestamp a, std::optional<std::chrono::seconds> e,
-                              Timestamp t) override {
-    return inner_.schedule_issue(i, a, e, t);
-  }
-  Result<std::vector<Issue>> issues_to_run(Timestamp t) override { return inner_.issues_to_run(t); }
-  Result<std::int64_t> freeze_audience(IssueId i, Timestamp t) override {
-    return inner_.freeze_audience(i, t);
-  }
-  Result<std::vector<Recipient>> claim_recipients(IssueId i, std::size_t l, Timestamp t) override {
-    return inner_.claim_recipients(i, l, t);
-  }
-  Result<void> record_deliveries(IssueId i, std::span<const DeliveryResult> r,
-                                 Timestamp t) override {
-    return inner_.record_deliveries(i, r, t);
-  }
-  Result<DeliveryCounts> delivery_counts(IssueId i) override { return inner_.delivery_counts(i); }
-  Result<std::int64_t> requeue_in_flight(IssueId i, Timestamp t) override {
-    return inner_.requeue_in_flight(i, t);
-  }
-  Result<std::string> secret(const std::string& n, const std::function<std::string()>& g,
-                             Timestamp t) override {
-    return inner_.secret(n, g, t);
-  }
-  Result<void> for_each_member(ListId l,
-                               const std::function<Result<void>(const Member&)>& v) override {
-    return inner_.for_each_member(l, v);
-  }
 
  private:
-  Store& inner_;
   int fail_from_;
   int calls_ = 0;
 };

@@ -221,3 +221,139 @@ FROM issues
 WHERE (status = 'sent' OR status = 'sending') AND id < ?1
 ORDER BY id DESC
 LIMIT ?2;
+
+-- name: insert-user
+INSERT INTO users (name, role, password_hash, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?4)
+RETURNING id;
+
+-- name: get-user-by-name
+SELECT id, name, role, created_at, updated_at, password_hash FROM users WHERE name = ?1;
+
+-- name: get-user
+SELECT id, name, role, created_at, updated_at, password_hash FROM users WHERE id = ?1;
+
+-- name: all-users
+SELECT id, name, role, created_at, updated_at, '' FROM users ORDER BY name;
+
+-- name: count-admins
+SELECT count(*) FROM users WHERE role = 'admin';
+
+-- name: set-user-password
+UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1;
+
+-- name: set-user-role
+UPDATE users SET role = ?2, updated_at = ?3 WHERE id = ?1;
+
+-- name: delete-user
+DELETE FROM users WHERE id = ?1;
+
+-- name: delete-sessions-of-user
+DELETE FROM sessions WHERE user_id = ?1;
+
+-- name: insert-session
+INSERT INTO sessions (digest, user_id, csrf_token, created_at, expires_at)
+VALUES (?1, ?2, ?3, ?4, ?5);
+
+-- name: get-session
+SELECT u.id, u.name, u.role, u.created_at, u.updated_at, s.csrf_token
+FROM sessions s JOIN users u ON u.id = s.user_id
+WHERE s.digest = ?1 AND s.expires_at > ?2;
+
+-- name: delete-session
+DELETE FROM sessions WHERE digest = ?1;
+
+-- name: delete-expired-sessions
+DELETE FROM sessions WHERE expires_at <= ?1;
+
+-- name: insert-api-token
+INSERT INTO api_tokens (user_id, name, digest, created_at) VALUES (?1, ?2, ?3, ?4)
+RETURNING id;
+
+-- name: get-api-token-user
+SELECT u.id, u.name, u.role, u.created_at, u.updated_at, t.id
+FROM api_tokens t JOIN users u ON u.id = t.user_id
+WHERE t.digest = ?1;
+
+-- name: touch-api-token
+-- At most one write a minute per token, however busy the client.
+UPDATE api_tokens SET last_used_at = ?2
+WHERE id = ?1 AND (last_used_at IS NULL OR last_used_at < ?2 - 60);
+
+-- name: api-tokens-of-user
+SELECT id, user_id, name, created_at, last_used_at FROM api_tokens
+WHERE user_id = ?1 ORDER BY id;
+
+-- name: delete-api-token
+DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2;
+
+-- name: find-subscribers
+-- One query for every filter: a NULL parameter leaves its filter out. Keyset pages by id.
+--   ?1 list, ?2 subscription status on that list, ?3 address contains (LIKE pattern),
+--   ?4 attribute JSON path, ?5 attribute value, ?6 ids after, ?7 limit.
+SELECT b.id, b.email, b.name, b.attributes, b.language, b.status, b.created_at, b.updated_at
+FROM subscribers b
+WHERE b.id > ?6
+  AND (?1 IS NULL OR EXISTS (SELECT 1 FROM subscriptions s
+                             WHERE s.list_id = ?1 AND s.subscriber_id = b.id
+                               AND (?2 IS NULL OR s.status = ?2)))
+  AND (?3 IS NULL OR b.email LIKE ?3 ESCAPE '\')
+  AND (?4 IS NULL OR CAST(json_extract(b.attributes, ?4) AS TEXT) = ?5)
+ORDER BY b.id
+LIMIT ?7;
+
+-- name: insert-subscriber
+INSERT INTO subscribers (email, name, attributes, language, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+RETURNING id;
+
+-- name: update-subscriber
+UPDATE subscribers
+SET name = coalesce(?2, name), language = coalesce(?3, language),
+    attributes = coalesce(?4, attributes), status = coalesce(?5, status), updated_at = ?6
+WHERE id = ?1;
+
+-- name: delete-subscriber
+DELETE FROM subscribers WHERE id = ?1;
+
+-- name: topics-of-subscriber
+SELECT t.id, t.list_id, t.name, t.description
+FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
+WHERE st.subscriber_id = ?1 ORDER BY t.list_id, t.name;
+
+-- name: clear-subscriber-topics-of-list
+DELETE FROM subscriber_topics
+WHERE subscriber_id = ?1 AND topic_id IN (SELECT id FROM topics WHERE list_id = ?2);
+
+-- name: insert-subscriber-topic
+INSERT INTO subscriber_topics (subscriber_id, topic_id)
+SELECT ?1, id FROM topics WHERE id = ?2 AND list_id = ?3;
+
+-- name: all-lists
+SELECT id, name, description, visibility, opt_in, created_at FROM lists ORDER BY name;
+
+-- name: insert-issue-link
+INSERT INTO issue_links (issue_id, url) VALUES (?1, ?2)
+ON CONFLICT (issue_id, url) DO UPDATE SET url = excluded.url
+RETURNING id;
+
+-- name: count-click
+UPDATE issue_links SET clicks = clicks + 1 WHERE id = ?1 RETURNING url;
+
+-- name: links-of-issue
+SELECT id, issue_id, url, clicks FROM issue_links WHERE issue_id = ?1 ORDER BY id;
+
+-- name: delivery-totals
+SELECT state, count(*) FROM deliveries GROUP BY state;
+
+-- name: update-issue
+-- Edits a draft; any other state is left alone (the caller learns it from changes()).
+UPDATE issues SET kind = ?2, subject = ?3, from_name = ?4, from_address = ?5, reply_to = ?6,
+                  template = ?7, language = ?8, updated_at = ?9
+WHERE id = ?1 AND status = 'draft';
+
+-- name: delete-issue-lists
+DELETE FROM issue_lists WHERE issue_id = ?1;
+
+-- name: delete-issue-sections
+DELETE FROM issue_sections WHERE issue_id = ?1;

@@ -5,6 +5,7 @@
 #include "base/log.hpp"
 #include "store/migration.hpp"
 #include "store/sqlite/sqlite_db.hpp"
+#include "store/sqlite/sqlite_support.hpp"
 
 namespace communique::sqlite_files {
 std::span<const communique::EmbeddedFile> embedded_files();
@@ -12,127 +13,7 @@ std::span<const communique::EmbeddedFile> embedded_files();
 
 namespace communique {
 
-namespace {
-
-// Propagates the error of a Result-returning expression out of the enclosing function.
-#define COMMUNIQUE_TRY(expr)               \
-  do {                                     \
-    if (auto result_ = (expr); !result_) { \
-      return std::move(result_).error();   \
-    }                                      \
-  } while (false)
-
-std::int64_t to_unix(Timestamp time) {
-  return time.time_since_epoch().count();
-}
-Timestamp from_unix(std::int64_t seconds) {
-  return Timestamp(std::chrono::seconds(seconds));
-}
-
-// Rolls back unless commit() succeeded, so an early return never leaves a transaction
-// open or half a batch written.
-class Transaction {
- public:
-  explicit Transaction(sqlite::Database& db) : db_(db) {}
-  ~Transaction() {
-    if (open_) {
-      (void)db_.exec("ROLLBACK", "rollback");
-    }
-  }
-  Result<void> begin() {
-    auto begun = db_.exec("BEGIN IMMEDIATE", "begin");
-    open_ = begun.has_value();
-    return begun;
-  }
-  Result<void> commit() {
-    auto committed = db_.exec("COMMIT", "commit");
-    if (committed) {
-      open_ = false;
-    }
-    return committed;
-  }
-
- private:
-  sqlite::Database& db_;
-  bool open_ = false;
-};
-
-// Turns foreign-key enforcement off for one import batch and back on after it, commit or
-// not. The pragma is a no-op inside a transaction, so this wraps the transaction.
-class ForeignKeysOff {
- public:
-  explicit ForeignKeysOff(sqlite::Database& db) : db_(db) {
-    (void)db_.exec("PRAGMA foreign_keys = OFF", "foreign-keys-off");
-  }
-  ~ForeignKeysOff() { (void)db_.exec("PRAGMA foreign_keys = ON", "foreign-keys-on"); }
-
- private:
-  sqlite::Database& db_;
-};
-
-MailingList read_list(const sqlite::Statement& row) {
-  MailingList list;
-  list.id = row.column_int(0);
-  list.name = row.column_text(1);
-  list.description = row.column_text(2);
-  list.visibility = parse_visibility(row.column_text(3)).value_or(ListVisibility::public_list);
-  list.opt_in = parse_opt_in(row.column_text(4)).value_or(OptIn::single_opt_in);
-  list.created_at = from_unix(row.column_int(5));
-  return list;
-}
-
-Subscriber read_subscriber(const sqlite::Statement& row) {
-  Subscriber subscriber;
-  subscriber.id = row.column_int(0);
-  subscriber.email = row.column_text(1);
-  subscriber.name = row.column_text(2);
-  subscriber.attributes_json = row.column_text(3);
-  subscriber.language = row.column_text(4);
-  subscriber.status =
-      parse_subscriber_status(row.column_text(5)).value_or(SubscriberStatus::enabled);
-  subscriber.created_at = from_unix(row.column_int(6));
-  subscriber.updated_at = from_unix(row.column_int(7));
-  return subscriber;
-}
-
-// The one row `query` finds, read by `read`, or not_found with `missing` as the message.
-template <typename Read>
-auto find_one(sqlite::Statement& query, Read read, const std::string& missing)
-    -> Result<decltype(read(query))> {
-  auto found = query.single(read);
-  if (!found) {
-    return std::move(found).error();
-  }
-  if (!*found) {
-    return make_error(ErrorCode::not_found, missing);
-  }
-  return std::move(**found);
-}
-
-Issue read_issue(const sqlite::Statement& row) {
-  Issue issue;
-  issue.id = row.column_int(0);
-  issue.kind = parse_issue_kind(row.column_text(1)).value_or(IssueKind::letter);
-  issue.status = parse_issue_status(row.column_text(2)).value_or(IssueStatus::draft);
-  issue.subject = row.column_text(3);
-  issue.from_name = row.column_text(4);
-  issue.from_address = row.column_text(5);
-  issue.reply_to = row.column_text(6);
-  issue.template_name = row.column_text(7);
-  issue.language = row.column_text(8);
-  issue.created_at = from_unix(row.column_int(9));
-  issue.updated_at = from_unix(row.column_int(10));
-  if (!row.column_is_null(11)) {
-    issue.scheduled_at = from_unix(row.column_int(11));
-  }
-  if (!row.column_is_null(12)) {
-    issue.expire_after = std::chrono::seconds(row.column_int(12));
-  }
-  issue.status_note = row.column_text(13);
-  return issue;
-}
-
-}  // namespace
+using namespace sqlite_support;  // NOLINT(google-build-using-namespace): the backend's own helpers
 
 SqliteStore::SqliteStore(std::unique_ptr<sqlite::Database> db, QueryCatalog queries)
     : db_(std::move(db)), queries_(std::move(queries)) {}
@@ -520,12 +401,8 @@ Result<std::int64_t> SqliteStore::count_subscribers(std::optional<ListId> list) 
 Result<Issue> SqliteStore::create_issue(const Issue& issue, Timestamp now) {
   std::lock_guard lock(mutex_);
   auto insert_query = statement("insert-issue");
-  auto list_query = statement("insert-issue-list");
-  auto section_query = statement("insert-issue-section");
-  for (const auto* query : {&insert_query, &list_query, &section_query}) {
-    if (!*query) {
-      return query->error();
-    }
+  if (!insert_query) {
+    return std::move(insert_query).error();
   }
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
@@ -548,10 +425,23 @@ Result<Issue> SqliteStore::create_issue(const Issue& issue, Timestamp now) {
   created.created_at = now;
   created.updated_at = now;
   insert.reset();
+  COMMUNIQUE_TRY(write_issue_parts(created));
+  COMMUNIQUE_TRY(transaction.commit());
+  return created;
+}
+
+Result<void> SqliteStore::write_issue_parts(const Issue& issue) {
+  auto list_query = statement("insert-issue-list");
+  auto section_query = statement("insert-issue-section");
+  for (const auto* query : {&list_query, &section_query}) {
+    if (!*query) {
+      return query->error();
+    }
+  }
   for (ListId list : issue.lists) {
     auto& add = **list_query;
     add.reset();
-    add.bind(1, created.id);
+    add.bind(1, issue.id);
     add.bind(2, list);
     if (auto added = add.run(); !added) {
       if (added.error().code == ErrorCode::conflict) {
@@ -564,15 +454,14 @@ Result<Issue> SqliteStore::create_issue(const Issue& issue, Timestamp now) {
   for (const auto& section : issue.sections) {
     auto& add = **section_query;
     add.reset();
-    add.bind(1, created.id);
+    add.bind(1, issue.id);
     add.bind(2, position++);
     add.bind(3, section.title);
     add.bind(4, to_string(section.format));
     add.bind(5, section.body);
     COMMUNIQUE_TRY(add.run());
   }
-  COMMUNIQUE_TRY(transaction.commit());
-  return created;
+  return ok();
 }
 
 Result<std::vector<ListId>> SqliteStore::lists_of_issue(IssueId id) {
@@ -865,12 +754,24 @@ Result<void> SqliteStore::record_deliveries(IssueId issue, std::span<const Deliv
 
 Result<DeliveryCounts> SqliteStore::delivery_counts(IssueId issue) {
   std::lock_guard lock(mutex_);
-  auto query = statement("delivery-counts");
+  auto query = bound("delivery-counts", issue);
   if (!query) {
     return std::move(query).error();
   }
-  (*query)->bind(1, issue);
-  auto rows = (*query)->collect([](const sqlite::Statement& row) {
+  return read_delivery_counts(**query);
+}
+
+Result<DeliveryCounts> SqliteStore::delivery_totals() {
+  std::lock_guard lock(mutex_);
+  auto query = bound("delivery-totals");
+  if (!query) {
+    return std::move(query).error();
+  }
+  return read_delivery_counts(**query);
+}
+
+Result<DeliveryCounts> SqliteStore::read_delivery_counts(sqlite::Statement& query) {
+  auto rows = query.collect([](const sqlite::Statement& row) {
     return std::pair{row.column_text(0), row.column_int(1)};
   });
   if (!rows) {

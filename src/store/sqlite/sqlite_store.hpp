@@ -75,6 +75,44 @@ class SqliteStore final : public Store {
   Result<void> for_each_member(ListId list,
                                const std::function<Result<void>(const Member&)>& visit) override;
 
+  // Subscribers and links (sqlite_subscribers.cpp).
+  Result<std::vector<MailingList>> lists() override;
+  Result<Subscriber> find_subscriber(SubscriberId id) override;
+  Result<std::vector<Subscriber>> find_subscribers(const SubscriberQuery& query) override;
+  Result<Subscriber> add_subscriber(const NewSubscriber& subscriber, std::span<const ListId> lists,
+                                    SubscriptionStatus status, Timestamp now) override;
+  Result<Subscriber> update_subscriber(SubscriberId id, const SubscriberChange& change,
+                                       Timestamp now) override;
+  Result<void> delete_subscriber(SubscriberId id) override;
+  Result<std::vector<Topic>> topics_of_subscriber(SubscriberId id) override;
+  Result<void> set_subscriber_topics(SubscriberId id, ListId list,
+                                     std::span<const TopicId> topics) override;
+  Result<Issue> update_issue(const Issue& issue, Timestamp now) override;
+  Result<std::vector<std::int64_t>> register_links(IssueId issue,
+                                                   std::span<const std::string> urls) override;
+  Result<std::string> count_click(std::int64_t link) override;
+  Result<std::vector<TrackedLink>> links_of_issue(IssueId issue) override;
+  Result<DeliveryCounts> delivery_totals() override;
+
+  // Accounts (sqlite_accounts.cpp).
+  Result<User> create_user(const std::string& name, Role role, const std::string& password_hash,
+                           Timestamp now) override;
+  Result<StoredUser> find_user(const std::string& name) override;
+  Result<User> find_user(UserId id) override;
+  Result<std::vector<User>> users() override;
+  Result<void> set_password(UserId id, const std::string& password_hash, Timestamp now) override;
+  Result<void> set_role(UserId id, Role role, Timestamp now) override;
+  Result<void> delete_user(UserId id) override;
+  Result<void> create_session(UserId user, const std::string& digest, const std::string& csrf_token,
+                              Timestamp now, Timestamp expires) override;
+  Result<SessionRecord> find_session(const std::string& digest, Timestamp now) override;
+  Result<void> delete_session(const std::string& digest) override;
+  Result<ApiToken> create_api_token(UserId user, const std::string& name, const std::string& digest,
+                                    Timestamp now) override;
+  Result<User> find_api_token_user(const std::string& digest, Timestamp now) override;
+  Result<std::vector<ApiToken>> api_tokens(UserId user) override;
+  Result<void> delete_api_token(UserId user, std::int64_t id) override;
+
  private:
   SqliteStore(std::unique_ptr<sqlite::Database> db, QueryCatalog queries);
 
@@ -84,6 +122,16 @@ class SqliteStore final : public Store {
   Result<void> load_issue_parts(Issue& issue);
   // The prepared statement of query `name`, reset and ready for bindings.
   Result<sqlite::Statement*> statement(std::string_view name);
+  // The same, with `values` bound to ?1, ?2... (defined in sqlite_support.hpp).
+  template <typename... Values>
+  Result<sqlite::Statement*> bound(std::string_view name, const Values&... values);
+  // Runs query `name` with `values`; the number of rows it changed.
+  template <typename... Values>
+  Result<std::int64_t> execute(std::string_view name, const Values&... values);
+  Result<DeliveryCounts> read_delivery_counts(sqlite::Statement& query);
+  Result<std::int64_t> count_admins();
+  // Inserts the lists and sections of `issue` (whose id is set); the lock is held.
+  Result<void> write_issue_parts(const Issue& issue);
 
   std::mutex mutex_;
   std::unique_ptr<sqlite::Database> db_;

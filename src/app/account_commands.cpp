@@ -1,0 +1,127 @@
+// users add | passwd | ls, tokens create: accounts from the command line, for the first
+// admin and for scripts.
+#include <fmt/format.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "accounts/accounts.hpp"
+#include "app/commands.hpp"
+#include "app/runtime.hpp"
+
+namespace communique {
+
+namespace {
+
+// One line of standard input, without echo when it is a terminal.
+Result<std::string> read_password(const char* prompt) {
+  const bool terminal = isatty(STDIN_FILENO) != 0;
+  termios saved{};
+  if (terminal) {
+    fmt::print(stderr, "{}", prompt);
+    tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  const bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (terminal) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    fmt::print(stderr, "\n");
+  }
+  if (!got) {
+    return make_error(ErrorCode::invalid_input,
+                      "no password on standard input; type it, or pipe it: "
+                      "printf '%s\\n' \"$PASSWORD\" | communique users ...");
+  }
+  if (!line.empty() && line.back() == '\r') {
+    line.pop_back();
+  }
+  return line;
+}
+
+}  // namespace
+
+int run_users_add(const GlobalOptions& global, const std::string& name, const std::string& role) {
+  auto parsed_role = parse_role(role);
+  if (!parsed_role) {
+    return fail("--role must be admin, editor or viewer, not '" + role + "'");
+  }
+  auto password = read_password("Password for the new user: ");
+  if (!password) {
+    return fail(password.error());
+  }
+  auto runtime = open_runtime(global, Verbosity::quiet);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  Accounts accounts(*runtime->store);
+  auto user = accounts.add_user(name, *parsed_role, *password, system_clock_now());
+  if (!user) {
+    return fail(user.error());
+  }
+  fmt::print("user {} ({}) added with id {}\n", user->name, to_string(user->role), user->id);
+  return 0;
+}
+
+int run_users_passwd(const GlobalOptions& global, const std::string& name) {
+  auto runtime = open_runtime(global, Verbosity::quiet);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  auto user = runtime->store->find_user(name);
+  if (!user) {
+    return fail(user.error().message + "; see them with: communique users ls");
+  }
+  auto password = read_password("New password: ");
+  if (!password) {
+    return fail(password.error());
+  }
+  Accounts accounts(*runtime->store);
+  if (auto done = accounts.change_password(user->user.id, *password, system_clock_now()); !done) {
+    return fail(done.error());
+  }
+  fmt::print("password of {} changed; every session of theirs has ended\n", user->user.name);
+  return 0;
+}
+
+int run_users_ls(const GlobalOptions& global) {
+  auto runtime = open_runtime(global, Verbosity::quiet);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  auto users = runtime->store->users();
+  if (!users) {
+    return fail(users.error());
+  }
+  fmt::print("{:>4}  {:<24} {}\n", "ID", "NAME", "ROLE");
+  for (const auto& user : *users) {
+    fmt::print("{:>4}  {:<24} {}\n", user.id, user.name, to_string(user.role));
+  }
+  return 0;
+}
+
+int run_tokens_create(const GlobalOptions& global, const std::string& user_name,
+                      const std::string& name) {
+  auto runtime = open_runtime(global, Verbosity::quiet);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  auto user = runtime->store->find_user(user_name);
+  if (!user) {
+    return fail(user.error().message + "; add one with: communique users add NAME --role admin");
+  }
+  Accounts accounts(*runtime->store);
+  auto token = accounts.create_api_token(user->user.id, name, system_clock_now());
+  if (!token) {
+    return fail(token.error());
+  }
+  fmt::print(stderr, "token {} for {}; it is shown once, keep it secret:\n", token->token.id,
+             user->user.name);
+  fmt::print("{}\n", token->secret);
+  return 0;
+}
+
+}  // namespace communique

@@ -1,0 +1,24 @@
+#include "delivery/issue_control.hpp"
+
+namespace communique {
+
+Result<void> move_issue(Store& store, IssueId issue, IssueMove move, Timestamp now) {
+  switch (move) {
+    case IssueMove::pause: {
+      const IssueStatus from[] = {IssueStatus::sending, IssueStatus::scheduled};
+      return store.change_issue_status(issue, from, IssueStatus::paused, "paused", now);
+    }
+    case IssueMove::resume: {
+      const IssueStatus from[] = {IssueStatus::paused};
+      return store.change_issue_status(issue, from, IssueStatus::sending, "", now);
+    }
+    case IssueMove::cancel: {
+      const IssueStatus from[] = {IssueStatus::draft, IssueStatus::scheduled, IssueStatus::sending,
+                                  IssueStatus::paused};
+      return store.change_issue_status(issue, from, IssueStatus::cancelled, "cancelled", now);
+    }
+  }
+  return make_error(ErrorCode::internal, "unknown issue move");
+}
+
+}  // namespace communique

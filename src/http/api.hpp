@@ -1,0 +1,55 @@
+// The REST API's handlers under /api/v1, one function per route (the route table in
+// routes.cpp says who may call each). Bodies and answers are JSON; errors have the shape
+// of responses.hpp. The OpenAPI document (openapi.json) describes every one.
+#pragma once
+
+#include "http/services.hpp"
+
+namespace communique::api {
+
+// Session and accounts (api_accounts.cpp).
+HttpResponse sign_in(const HttpRequest& request, const RouteServices& services);
+HttpResponse whoami(const HttpRequest& request, const RouteServices& services);
+HttpResponse sign_out(const HttpRequest& request, const RouteServices& services);
+HttpResponse list_users(const HttpRequest& request, const RouteServices& services);
+HttpResponse create_user(const HttpRequest& request, const RouteServices& services);
+HttpResponse update_user(const HttpRequest& request, const RouteServices& services);
+HttpResponse delete_user(const HttpRequest& request, const RouteServices& services);
+HttpResponse change_password(const HttpRequest& request, const RouteServices& services);
+HttpResponse list_tokens(const HttpRequest& request, const RouteServices& services);
+HttpResponse create_token(const HttpRequest& request, const RouteServices& services);
+HttpResponse delete_token(const HttpRequest& request, const RouteServices& services);
+
+// Lists, topics, subscribers and subscriptions (api_audience.cpp).
+HttpResponse list_lists(const HttpRequest& request, const RouteServices& services);
+HttpResponse create_list(const HttpRequest& request, const RouteServices& services);
+HttpResponse get_list(const HttpRequest& request, const RouteServices& services);
+HttpResponse export_list(const HttpRequest& request, const RouteServices& services);
+HttpResponse list_topics(const HttpRequest& request, const RouteServices& services);
+HttpResponse create_topic(const HttpRequest& request, const RouteServices& services);
+HttpResponse list_subscribers(const HttpRequest& request, const RouteServices& services);
+HttpResponse create_subscriber(const HttpRequest& request, const RouteServices& services);
+HttpResponse get_subscriber(const HttpRequest& request, const RouteServices& services);
+HttpResponse update_subscriber(const HttpRequest& request, const RouteServices& services);
+HttpResponse delete_subscriber(const HttpRequest& request, const RouteServices& services);
+HttpResponse set_subscription(const HttpRequest& request, const RouteServices& services);
+
+// Issues (api_issues.cpp).
+HttpResponse list_issues(const HttpRequest& request, const RouteServices& services);
+HttpResponse create_issue(const HttpRequest& request, const RouteServices& services);
+HttpResponse get_issue(const HttpRequest& request, const RouteServices& services);
+HttpResponse update_issue(const HttpRequest& request, const RouteServices& services);
+HttpResponse preview_issue(const HttpRequest& request, const RouteServices& services);
+HttpResponse test_send_issue(const HttpRequest& request, const RouteServices& services);
+HttpResponse send_issue(const HttpRequest& request, const RouteServices& services);
+HttpResponse schedule_issue(const HttpRequest& request, const RouteServices& services);
+HttpResponse pause_issue(const HttpRequest& request, const RouteServices& services);
+HttpResponse resume_issue(const HttpRequest& request, const RouteServices& services);
+HttpResponse cancel_issue(const HttpRequest& request, const RouteServices& services);
+HttpResponse issue_status(const HttpRequest& request, const RouteServices& services);
+
+// The OpenAPI 3.1 document of all of the above (openapi.cpp).
+HttpResponse openapi_document(const HttpRequest& request, const RouteServices& services);
+const std::string& openapi_text();
+
+}  // namespace communique::api

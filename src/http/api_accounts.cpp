@@ -1,0 +1,218 @@
+// /api/v1/session, /api/v1/users and /api/v1/tokens.
+#include "http/access.hpp"
+#include "http/api.hpp"
+#include "http/api_json.hpp"
+#include "security/password.hpp"
+
+namespace communique::api {
+
+namespace {
+
+// Fails when an account route is reached without accounts configured (never in serve).
+Result<Accounts*> accounts_of(const RouteServices& services) {
+  if (services.accounts == nullptr) {
+    return make_error(ErrorCode::unavailable, "accounts are not enabled on this server");
+  }
+  return services.accounts;
+}
+
+Result<Role> role_field(const json& body) {
+  auto text = required_string(body, "role");
+  if (!text) {
+    return std::move(text).error();
+  }
+  auto role = parse_role(*text);
+  if (!role) {
+    return make_error(ErrorCode::invalid_input, "role: must be admin, editor or viewer");
+  }
+  return *role;
+}
+
+}  // namespace
+
+HttpResponse sign_in(const HttpRequest& request, const RouteServices& services) {
+  auto accounts = accounts_of(services);
+  auto body = object_body(request);
+  if (!accounts || !body) {
+    return fail(!accounts ? accounts.error() : body.error());
+  }
+  auto name = required_string(*body, "name");
+  auto password = required_string(*body, "password");
+  if (!name || !password) {
+    return fail(!name ? name.error() : password.error());
+  }
+  auto session = (*accounts)->sign_in(*name, *password, request.remote_address, services.clock());
+  if (!session) {
+    return fail(session.error());
+  }
+  auto response = answer({{"user", to_json(session->user)},
+                          {"csrf_token", session->csrf_token},
+                          {"expires_at", format_iso8601(session->expires)}});
+  response.headers.emplace_back("Set-Cookie",
+                                session_cookie(session->secret,
+                                               std::chrono::duration_cast<std::chrono::seconds>(
+                                                   session->expires - services.clock()),
+                                               services.secure()));
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+HttpResponse whoami(const HttpRequest& request, const RouteServices&) {
+  const auto& principal = *request.principal;
+  json out{{"user", to_json(principal.user)},
+           {"via", principal.via == Principal::Via::session ? "session" : "api_token"}};
+  if (principal.via == Principal::Via::session) {
+    out["csrf_token"] = principal.csrf_token;
+  }
+  auto response = answer(out);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+HttpResponse sign_out(const HttpRequest& request, const RouteServices& services) {
+  auto accounts = accounts_of(services);
+  if (!accounts) {
+    return fail(accounts.error());
+  }
+  if (auto cookie = cookie_value(request.header("cookie"), kSessionCookie)) {
+    if (auto done = (*accounts)->sign_out(*cookie); !done) {
+      return fail(done.error());
+    }
+  }
+  auto response = no_content();
+  response.headers.emplace_back("Set-Cookie", cleared_session_cookie(services.secure()));
+  return response;
+}
+
+HttpResponse list_users(const HttpRequest&, const RouteServices& services) {
+  auto users = services.store.users();
+  if (!users) {
+    return fail(users.error());
+  }
+  json out = json::array();
+  for (const auto& user : *users) {
+    out.push_back(to_json(user));
+  }
+  return answer({{"users", out}});
+}
+
+HttpResponse create_user(const HttpRequest& request, const RouteServices& services) {
+  auto accounts = accounts_of(services);
+  auto body = object_body(request);
+  if (!accounts || !body) {
+    return fail(!accounts ? accounts.error() : body.error());
+  }
+  auto name = required_string(*body, "name");
+  auto password = required_string(*body, "password");
+  auto role = role_field(*body);
+  if (!name || !password || !role) {
+    return fail(!name ? name.error() : !password ? password.error() : role.error());
+  }
+  auto user = (*accounts)->add_user(*name, *role, *password, services.clock());
+  if (!user) {
+    return fail(user.error());
+  }
+  return answer(to_json(*user), 201);
+}
+
+HttpResponse update_user(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  auto body = object_body(request);
+  if (!id || !body) {
+    return fail(!id ? id.error() : body.error());
+  }
+  auto role = role_field(*body);
+  if (!role) {
+    return fail(role.error());
+  }
+  if (auto done = services.store.set_role(*id, *role, services.clock()); !done) {
+    return fail(done.error());
+  }
+  auto user = services.store.find_user(*id);
+  return user ? answer(to_json(*user)) : fail(user.error());
+}
+
+HttpResponse delete_user(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  if (!id) {
+    return fail(id.error());
+  }
+  auto done = services.store.delete_user(*id);
+  return done ? no_content() : fail(done.error());
+}
+
+// A user changes their own password by giving the current one; an admin sets anyone's.
+// Either way every session of that user ends (the caller signs in again).
+HttpResponse change_password(const HttpRequest& request, const RouteServices& services) {
+  auto accounts = accounts_of(services);
+  auto id = path_id(request);
+  auto body = object_body(request);
+  if (!accounts || !id || !body) {
+    return fail(!accounts ? accounts.error() : !id ? id.error() : body.error());
+  }
+  const auto& principal = *request.principal;
+  const bool own = principal.user.id == *id;
+  if (!own && principal.user.role != Role::admin) {
+    return fail({ErrorCode::forbidden, "only an admin may change another user's password"});
+  }
+  auto password = required_string(*body, "password");
+  if (!password) {
+    return fail(password.error());
+  }
+  if (own) {
+    auto current = required_string(*body, "current_password");
+    if (!current) {
+      return fail(current.error());
+    }
+    auto stored = services.store.find_user(principal.user.name);
+    if (!stored || !verify_password(stored->password_hash, *current)) {
+      return fail({ErrorCode::forbidden, "current_password: is not the current password"});
+    }
+  }
+  auto done = (*accounts)->change_password(*id, *password, services.clock());
+  return done ? no_content() : fail(done.error());
+}
+
+HttpResponse list_tokens(const HttpRequest& request, const RouteServices& services) {
+  auto tokens = services.store.api_tokens(request.principal->user.id);
+  if (!tokens) {
+    return fail(tokens.error());
+  }
+  json out = json::array();
+  for (const auto& token : *tokens) {
+    out.push_back(to_json(token));
+  }
+  return answer({{"tokens", out}});
+}
+
+HttpResponse create_token(const HttpRequest& request, const RouteServices& services) {
+  auto accounts = accounts_of(services);
+  auto body = object_body(request);
+  if (!accounts || !body) {
+    return fail(!accounts ? accounts.error() : body.error());
+  }
+  auto name = required_string(*body, "name");
+  if (!name) {
+    return fail(name.error());
+  }
+  auto created = (*accounts)->create_api_token(request.principal->user.id, *name, services.clock());
+  if (!created) {
+    return fail(created.error());
+  }
+  json out = to_json(created->token);
+  out["secret"] = created->secret;
+  auto response = answer(out, 201);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+HttpResponse delete_token(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  if (!id) {
+    return fail(id.error());
+  }
+  auto done = services.store.delete_api_token(request.principal->user.id, *id);
+  return done ? no_content() : fail(done.error());
+}
+
+}  // namespace communique::api

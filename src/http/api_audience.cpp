@@ -1,0 +1,384 @@
+// /api/v1/lists, their topics and export, /api/v1/subscribers and their subscriptions.
+#include <sstream>
+
+#include "http/api.hpp"
+#include "http/api_json.hpp"
+#include "transfer/exporter.hpp"
+
+namespace communique::api {
+
+namespace {
+
+constexpr std::int64_t kMaxPage = 500;
+
+Result<std::string> attributes_field(const json& body) {
+  auto found = body.find("attributes");
+  if (found == body.end() || found->is_null()) {
+    return std::string("{}");
+  }
+  if (!found->is_object()) {
+    return make_error(ErrorCode::invalid_input, "attributes: must be a JSON object");
+  }
+  return found->dump(-1, ' ', false, json::error_handler_t::strict);
+}
+
+Result<std::optional<std::string>> language_field(const json& body) {
+  auto text = optional_string(body, "language");
+  if (!text || !*text) {
+    return text;
+  }
+  auto language = normalise_language(**text);
+  if (!language) {
+    return make_error(ErrorCode::invalid_input, "language: " + language.error().message);
+  }
+  return std::optional<std::string>(std::move(*language));
+}
+
+Result<std::optional<std::string>> name_field(const json& body) {
+  auto text = optional_string(body, "name");
+  if (!text || !*text) {
+    return text;
+  }
+  auto name = validate_display_name(**text);
+  if (!name) {
+    return make_error(ErrorCode::invalid_input, "name: " + name.error().message);
+  }
+  return std::optional<std::string>(std::move(*name));
+}
+
+HttpResponse subscriber_with_lists(const RouteServices& services, SubscriberId id, int status) {
+  auto subscriber = services.store.find_subscriber(id);
+  if (!subscriber) {
+    return fail(subscriber.error());
+  }
+  auto subscriptions = services.store.subscriptions_of(id);
+  auto topics = services.store.topics_of_subscriber(id);
+  if (!subscriptions || !topics) {
+    return fail(!subscriptions ? subscriptions.error() : topics.error());
+  }
+  json out = to_json(*subscriber);
+  out["subscriptions"] = json::array();
+  for (const auto& subscription : *subscriptions) {
+    out["subscriptions"].push_back(to_json(subscription));
+  }
+  out["topics"] = json::array();
+  for (const auto& topic : *topics) {
+    out["topics"].push_back(to_json(topic));
+  }
+  return answer(out, status);
+}
+
+}  // namespace
+
+HttpResponse list_lists(const HttpRequest&, const RouteServices& services) {
+  auto summaries = services.store.list_summaries();
+  if (!summaries) {
+    return fail(summaries.error());
+  }
+  json out = json::array();
+  for (const auto& summary : *summaries) {
+    out.push_back(to_json(summary));
+  }
+  return answer({{"lists", out}});
+}
+
+HttpResponse create_list(const HttpRequest& request, const RouteServices& services) {
+  auto body = object_body(request);
+  if (!body) {
+    return fail(body.error());
+  }
+  auto name = required_string(*body, "name");
+  auto description = optional_string(*body, "description");
+  auto visibility = optional_string(*body, "visibility");
+  auto opt_in = optional_string(*body, "opt_in");
+  for (const auto* field : {&description, &visibility, &opt_in}) {
+    if (!*field) {
+      return fail(field->error());
+    }
+  }
+  if (!name) {
+    return fail(name.error());
+  }
+  auto valid_name = validate_name(*name, "name");
+  if (!valid_name) {
+    return fail(valid_name.error());
+  }
+  NewList list{.name = *valid_name, .description = description->value_or("")};
+  if (*visibility) {
+    auto parsed = parse_visibility(**visibility);
+    if (!parsed) {
+      return fail({ErrorCode::invalid_input, "visibility: must be public or private"});
+    }
+    list.visibility = *parsed;
+  }
+  if (*opt_in) {
+    auto parsed = parse_opt_in(**opt_in);
+    if (!parsed) {
+      return fail({ErrorCode::invalid_input, "opt_in: must be single or double"});
+    }
+    list.opt_in = *parsed;
+  }
+  auto created = services.store.create_list(list, services.clock());
+  return created ? answer(to_json(*created), 201) : fail(created.error());
+}
+
+HttpResponse get_list(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  if (!id) {
+    return fail(id.error());
+  }
+  auto list = services.store.find_list(*id);
+  return list ? answer(to_json(*list)) : fail(list.error());
+}
+
+HttpResponse export_list(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  auto fields = query_fields(request);
+  if (!id || !fields) {
+    return fail(!id ? id.error() : fields.error());
+  }
+  auto format = parse_export_format(form_value(*fields, "format").value_or("csv"));
+  if (!format) {
+    return fail({ErrorCode::invalid_input, "format: must be csv or json"});
+  }
+  if (auto list = services.store.find_list(*id); !list) {
+    return fail(list.error());
+  }
+  std::ostringstream out;
+  auto written = export_members(services.store, *id, *format, out);
+  if (!written) {
+    return fail(written.error());
+  }
+  HttpResponse response;
+  response.content_type =
+      *format == ExportFormat::csv ? "text/csv; charset=utf-8" : "application/json";
+  response.body = std::move(out).str();
+  response.headers.emplace_back("Content-Disposition",
+                                "attachment; filename=\"list-" + std::to_string(*id) +
+                                    (*format == ExportFormat::csv ? ".csv\"" : ".json\""));
+  return response;
+}
+
+HttpResponse list_topics(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  if (!id) {
+    return fail(id.error());
+  }
+  if (auto list = services.store.find_list(*id); !list) {
+    return fail(list.error());
+  }
+  auto topics = services.store.topics(*id);
+  if (!topics) {
+    return fail(topics.error());
+  }
+  json out = json::array();
+  for (const auto& topic : *topics) {
+    out.push_back(to_json(topic));
+  }
+  return answer({{"topics", out}});
+}
+
+HttpResponse create_topic(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  auto body = object_body(request);
+  if (!id || !body) {
+    return fail(!id ? id.error() : body.error());
+  }
+  auto name = required_string(*body, "name");
+  auto description = optional_string(*body, "description");
+  if (!name || !description) {
+    return fail(!name ? name.error() : description.error());
+  }
+  auto valid_name = validate_name(*name, "name");
+  if (!valid_name) {
+    return fail(valid_name.error());
+  }
+  auto topic =
+      services.store.create_topic(*id, *valid_name, description->value_or(""), services.clock());
+  return topic ? answer(to_json(*topic), 201) : fail(topic.error());
+}
+
+// GET /api/v1/subscribers?list=ID&status=confirmed&email=TEXT&attribute=NAME:VALUE
+//                        &after=ID&limit=N
+// Every filter value is bound as data; the answer names the next page's `after`.
+HttpResponse list_subscribers(const HttpRequest& request, const RouteServices& services) {
+  auto fields = query_fields(request);
+  if (!fields) {
+    return fail(fields.error());
+  }
+  SubscriberQuery query;
+  auto after = query_integer(*fields, "after", 0);
+  auto limit = query_integer(*fields, "limit", 50);
+  if (!after || !limit) {
+    return fail(!after ? after.error() : limit.error());
+  }
+  query.after = *after;
+  query.limit = static_cast<std::size_t>(std::min(*limit, kMaxPage));
+  if (form_value(*fields, "list")) {
+    auto list = query_integer(*fields, "list", 0);
+    if (!list) {
+      return fail(list.error());
+    }
+    query.list = *list;
+  }
+  if (auto status = form_value(*fields, "status")) {
+    if (!query.list) {
+      return fail({ErrorCode::invalid_input, "status: filters a list's members; give list too"});
+    }
+    query.status = parse_subscription_status(*status);
+    if (!query.status) {
+      return fail(
+          {ErrorCode::invalid_input, "status: must be unconfirmed, confirmed or unsubscribed"});
+    }
+  }
+  query.email_contains = form_value(*fields, "email");
+  if (auto attribute = form_value(*fields, "attribute")) {
+    const auto colon = attribute->find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return fail({ErrorCode::invalid_input, "attribute: must be NAME:VALUE"});
+    }
+    query.attribute_name = attribute->substr(0, colon);
+    query.attribute_value = attribute->substr(colon + 1);
+  }
+  auto found = services.store.find_subscribers(query);
+  if (!found) {
+    return fail(found.error());
+  }
+  json out = json::array();
+  for (const auto& subscriber : *found) {
+    out.push_back(to_json(subscriber));
+  }
+  json page{{"subscribers", out}, {"next_after", nullptr}};
+  if (found->size() == query.limit && !found->empty()) {
+    page["next_after"] = found->back().id;
+  }
+  return answer(page);
+}
+
+HttpResponse create_subscriber(const HttpRequest& request, const RouteServices& services) {
+  auto body = object_body(request);
+  if (!body) {
+    return fail(body.error());
+  }
+  auto email_text = required_string(*body, "email");
+  if (!email_text) {
+    return fail(email_text.error());
+  }
+  auto email = EmailAddress::parse(*email_text);
+  if (!email) {
+    return fail({ErrorCode::invalid_input, "email: " + email.error().message});
+  }
+  auto name = name_field(*body);
+  auto language = language_field(*body);
+  auto attributes = attributes_field(*body);
+  auto status_text = optional_string(*body, "status");
+  if (!name || !language || !attributes || !status_text) {
+    return fail(!name         ? name.error()
+                : !language   ? language.error()
+                : !attributes ? attributes.error()
+                              : status_text.error());
+  }
+  auto status = parse_subscription_status(status_text->value_or("confirmed"));
+  if (!status || *status == SubscriptionStatus::unsubscribed) {
+    return fail({ErrorCode::invalid_input, "status: must be confirmed or unconfirmed"});
+  }
+  std::vector<ListId> lists;
+  if (auto found = body->find("lists"); found != body->end()) {
+    if (!found->is_array()) {
+      return fail({ErrorCode::invalid_input, "lists: must be an array of list ids"});
+    }
+    for (const auto& item : *found) {
+      if (!item.is_number_integer()) {
+        return fail({ErrorCode::invalid_input, "lists: must be an array of list ids"});
+      }
+      lists.push_back(item.get<ListId>());
+    }
+  }
+  NewSubscriber subscriber{*email, name->value_or(""), language->value_or(""), *attributes};
+  auto added = services.store.add_subscriber(subscriber, lists, *status, services.clock());
+  if (!added) {
+    return fail(added.error());
+  }
+  return subscriber_with_lists(services, added->id, 201);
+}
+
+HttpResponse get_subscriber(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  return id ? subscriber_with_lists(services, *id, 200) : fail(id.error());
+}
+
+HttpResponse update_subscriber(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  auto body = object_body(request);
+  if (!id || !body) {
+    return fail(!id ? id.error() : body.error());
+  }
+  SubscriberChange change;
+  auto name = name_field(*body);
+  auto language = language_field(*body);
+  auto status = optional_string(*body, "status");
+  if (!name || !language || !status) {
+    return fail(!name ? name.error() : !language ? language.error() : status.error());
+  }
+  change.name = *name;
+  change.language = *language;
+  if (body->contains("attributes")) {
+    auto attributes = attributes_field(*body);
+    if (!attributes) {
+      return fail(attributes.error());
+    }
+    change.attributes_json = *attributes;
+  }
+  if (*status) {
+    change.status = parse_subscriber_status(**status);
+    if (!change.status) {
+      return fail({ErrorCode::invalid_input, "status: must be enabled or blocklisted"});
+    }
+  }
+  auto updated = services.store.update_subscriber(*id, change, services.clock());
+  if (!updated) {
+    return fail(updated.error());
+  }
+  return subscriber_with_lists(services, *id, 200);
+}
+
+HttpResponse delete_subscriber(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  if (!id) {
+    return fail(id.error());
+  }
+  auto done = services.store.delete_subscriber(*id);
+  return done ? no_content() : fail(done.error());
+}
+
+// PUT /api/v1/subscribers/{id}/subscriptions/{list} {"status": "..."}
+HttpResponse set_subscription(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  auto list = path_id(request, "list");
+  auto body = object_body(request);
+  if (!id || !list || !body) {
+    return fail(!id ? id.error() : !list ? list.error() : body.error());
+  }
+  auto status_text = required_string(*body, "status");
+  if (!status_text) {
+    return fail(status_text.error());
+  }
+  auto status = parse_subscription_status(*status_text);
+  if (!status) {
+    return fail(
+        {ErrorCode::invalid_input, "status: must be unconfirmed, confirmed or unsubscribed"});
+  }
+  if (auto subscriber = services.store.find_subscriber(*id); !subscriber) {
+    return fail(subscriber.error());
+  }
+  if (auto found = services.store.find_list(*list); !found) {
+    return fail(found.error());
+  }
+  auto done = services.store.set_subscription_status(*id, *list, *status, services.clock());
+  if (!done) {
+    return fail(done.error());
+  }
+  return subscriber_with_lists(services, *id, 200);
+}
+
+}  // namespace communique::api

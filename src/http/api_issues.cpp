@@ -1,0 +1,381 @@
+// /api/v1/issues: drafts, previews, test sends, and the moves of an issue going out.
+#include "delivery/issue_control.hpp"
+#include "http/api.hpp"
+#include "http/api_json.hpp"
+
+namespace communique::api {
+
+namespace {
+
+constexpr std::size_t kMaxTestAddresses = 10;
+
+Result<std::vector<IssueSection>> sections_field(const json& body) {
+  auto found = body.find("sections");
+  if (found == body.end()) {
+    // A letter may give its one body directly.
+    auto text = required_string(body, "body");
+    auto format_text = optional_string(body, "format");
+    if (!text || !format_text) {
+      return make_error(ErrorCode::invalid_input,
+                        "give sections (an array) or body: " +
+                            (!text ? text.error().message : format_text.error().message));
+    }
+    auto format = parse_body_format(format_text->value_or("markdown"));
+    if (!format) {
+      return make_error(ErrorCode::invalid_input, "format: must be markdown or html");
+    }
+    return std::vector<IssueSection>{{"", *format, std::move(*text)}};
+  }
+  if (!found->is_array()) {
+    return make_error(ErrorCode::invalid_input, "sections: must be an array");
+  }
+  std::vector<IssueSection> sections;
+  for (const auto& item : *found) {
+    if (!item.is_object()) {
+      return make_error(ErrorCode::invalid_input, "sections: each must be an object");
+    }
+    auto title = optional_string(item, "title");
+    auto text = required_string(item, "body");
+    auto format_text = optional_string(item, "format");
+    if (!title || !text || !format_text) {
+      return make_error(ErrorCode::invalid_input,
+                        "sections: " + (!title  ? title.error().message
+                                        : !text ? text.error().message
+                                                : format_text.error().message));
+    }
+    auto format = parse_body_format(format_text->value_or("markdown"));
+    if (!format) {
+      return make_error(ErrorCode::invalid_input, "sections: format must be markdown or html");
+    }
+    sections.push_back({title->value_or(""), *format, std::move(*text)});
+  }
+  return sections;
+}
+
+// The issue a request body describes, checked as `issues create` checks it.
+Result<Issue> issue_from_body(const json& body, const RouteServices& services) {
+  Issue issue;
+  auto subject = required_string(body, "subject");
+  if (!subject) {
+    return std::move(subject).error();
+  }
+  issue.subject = *subject;
+  for (const auto& [field, target] :
+       {std::pair{"from_name", &issue.from_name}, std::pair{"from_address", &issue.from_address},
+        std::pair{"reply_to", &issue.reply_to}, std::pair{"language", &issue.language},
+        std::pair{"template", &issue.template_name}}) {
+    auto value = optional_string(body, field);
+    if (!value) {
+      return std::move(value).error();
+    }
+    if (*value) {
+      *target = **value;
+    }
+  }
+  auto kind_text = optional_string(body, "kind");
+  if (!kind_text) {
+    return std::move(kind_text).error();
+  }
+  auto kind = parse_issue_kind(kind_text->value_or("letter"));
+  if (!kind) {
+    return make_error(ErrorCode::invalid_input, "kind: must be letter or digest");
+  }
+  issue.kind = *kind;
+  auto lists = body.find("lists");
+  if (lists == body.end() || !lists->is_array() || lists->empty()) {
+    return make_error(ErrorCode::invalid_input, "lists: must be a non-empty array of list ids");
+  }
+  for (const auto& item : *lists) {
+    if (!item.is_number_integer()) {
+      return make_error(ErrorCode::invalid_input, "lists: must be an array of list ids");
+    }
+    issue.lists.push_back(item.get<ListId>());
+  }
+  auto sections = sections_field(body);
+  if (!sections) {
+    return std::move(sections).error();
+  }
+  issue.sections = std::move(*sections);
+  auto normalised = normalise_issue(std::move(issue));
+  if (!normalised) {
+    return normalised;
+  }
+  // A broken template is reported now, not when the letters go out.
+  if (auto templates = load_letter_templates(normalised->template_name, services.data_dir);
+      !templates) {
+    return make_error(ErrorCode::invalid_input, "template: " + templates.error().message);
+  }
+  return normalised;
+}
+
+// The subscriber a preview or test letter is made for: a known one, or a stand-in with
+// only an address (the letter shows the template's fallbacks).
+Subscriber stand_in(Store& store, const std::string& address) {
+  if (auto parsed = EmailAddress::parse(address)) {
+    if (auto known = store.find_subscriber(*parsed)) {
+      return *known;
+    }
+    Subscriber subscriber;
+    subscriber.email = parsed->str();
+    return subscriber;
+  }
+  return {};
+}
+
+Result<const LetterComposer*> composer_of(const RouteServices& services) {
+  if (services.composer == nullptr) {
+    return make_error(ErrorCode::unavailable, "letters cannot be composed on this server");
+  }
+  return services.composer;
+}
+
+HttpResponse move(const HttpRequest& request, const RouteServices& services, IssueMove step) {
+  auto id = path_id(request);
+  if (!id) {
+    return fail(id.error());
+  }
+  if (auto done = move_issue(services.store, *id, step, services.clock()); !done) {
+    return fail(done.error());
+  }
+  auto issue = services.store.find_issue(*id);
+  return issue ? answer(to_json(*issue)) : fail(issue.error());
+}
+
+}  // namespace
+
+HttpResponse list_issues(const HttpRequest&, const RouteServices& services) {
+  auto issues = services.store.issues();
+  if (!issues) {
+    return fail(issues.error());
+  }
+  json out = json::array();
+  for (const auto& issue : *issues) {
+    out.push_back(to_json(issue));
+  }
+  return answer({{"issues", out}});
+}
+
+HttpResponse create_issue(const HttpRequest& request, const RouteServices& services) {
+  auto body = object_body(request);
+  if (!body) {
+    return fail(body.error());
+  }
+  auto issue = issue_from_body(*body, services);
+  if (!issue) {
+    return fail(issue.error());
+  }
+  auto created = services.store.create_issue(*issue, services.clock());
+  return created ? answer(to_json(*created), 201) : fail(created.error());
+}
+
+HttpResponse get_issue(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  if (!id) {
+    return fail(id.error());
+  }
+  auto issue = services.store.find_issue(*id);
+  return issue ? answer(to_json(*issue)) : fail(issue.error());
+}
+
+HttpResponse update_issue(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  auto body = object_body(request);
+  if (!id || !body) {
+    return fail(!id ? id.error() : body.error());
+  }
+  auto issue = issue_from_body(*body, services);
+  if (!issue) {
+    return fail(issue.error());
+  }
+  issue->id = *id;
+  auto updated = services.store.update_issue(*issue, services.clock());
+  return updated ? answer(to_json(*updated)) : fail(updated.error());
+}
+
+// GET /api/v1/issues/{id}/preview?subscriber=ID&format=html|text
+// The HTML is served under a sandboxing CSP: no script runs, no form posts, nothing loads
+// but images, even if a section's HTML carried a <script>.
+HttpResponse preview_issue(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  auto fields = query_fields(request);
+  auto composer = composer_of(services);
+  if (!id || !fields || !composer) {
+    return fail(!id ? id.error() : !fields ? fields.error() : composer.error());
+  }
+  const std::string format = form_value(*fields, "format").value_or("html");
+  if (format != "html" && format != "text") {
+    return fail({ErrorCode::invalid_input, "format: must be html or text"});
+  }
+  Subscriber subscriber;
+  subscriber.email = "subscriber@example.org";
+  subscriber.name = "Sample Subscriber";
+  if (form_value(*fields, "subscriber")) {
+    auto subscriber_id = query_integer(*fields, "subscriber", 0);
+    if (!subscriber_id) {
+      return fail(subscriber_id.error());
+    }
+    auto found = services.store.find_subscriber(*subscriber_id);
+    if (!found) {
+      return fail(found.error());
+    }
+    subscriber = std::move(*found);
+  }
+  auto issue = services.store.find_issue(*id);
+  if (!issue) {
+    return fail(issue.error());
+  }
+  auto prepared = prepare_stored_issue(services.store, *issue, services.data_dir);
+  if (!prepared) {
+    return fail(prepared.error());
+  }
+  auto letter = (*composer)->preview(*prepared, subscriber, services.clock());
+  if (!letter) {
+    return fail(letter.error());
+  }
+  HttpResponse response;
+  response.content_type =
+      format == "html" ? "text/html; charset=utf-8" : "text/plain; charset=utf-8";
+  response.body = format == "html" ? std::move(letter->html) : std::move(letter->text);
+  response.headers.emplace_back("Content-Security-Policy",
+                                "sandbox; default-src 'none'; img-src https: data:; "
+                                "style-src 'unsafe-inline'; frame-ancestors 'self'");
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+// POST /api/v1/issues/{id}/test {"addresses": ["a@example.org", ...]}: the letter as each
+// address's subscriber (or a stand-in) would get it, sent now, whatever the issue's state.
+HttpResponse test_send_issue(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  auto body = object_body(request);
+  auto composer = composer_of(services);
+  if (!id || !body || !composer) {
+    return fail(!id ? id.error() : !body ? body.error() : composer.error());
+  }
+  if (services.mailer == nullptr) {
+    return fail({ErrorCode::unavailable, "no transport is configured for test letters"});
+  }
+  auto addresses = body->find("addresses");
+  if (addresses == body->end() || !addresses->is_array() || addresses->empty() ||
+      addresses->size() > kMaxTestAddresses) {
+    return fail({ErrorCode::invalid_input, "addresses: must be an array of 1 to 10 addresses"});
+  }
+  std::vector<std::string> recipients;
+  for (const auto& item : *addresses) {
+    auto parsed = item.is_string()
+                      ? EmailAddress::parse(item.get<std::string>())
+                      : Result<EmailAddress>(make_error(ErrorCode::invalid_input, "not a string"));
+    if (!parsed) {
+      return fail({ErrorCode::invalid_input, "addresses: " + parsed.error().message});
+    }
+    recipients.push_back(parsed->str());
+  }
+  auto issue = services.store.find_issue(*id);
+  if (!issue) {
+    return fail(issue.error());
+  }
+  auto prepared = prepare_stored_issue(services.store, *issue, services.data_dir);
+  if (!prepared) {
+    return fail(prepared.error());
+  }
+  json results = json::array();
+  for (const auto& recipient : recipients) {
+    const auto now = services.clock();
+    const Subscriber subscriber = stand_in(services.store, recipient);
+    auto message = (*composer)->compose(*prepared, subscriber, now, (*composer)->new_message_id());
+    if (!message) {
+      return fail(message.error());
+    }
+    auto sent = services.mailer->send(OutgoingLetter{
+        subscriber.id, (*composer)->envelope_from(*prepared), recipient, std::move(*message)});
+    results.push_back({{"address", recipient},
+                       {"sent", sent.has_value()},
+                       {"error", sent ? json(nullptr) : json(sent.error().message)}});
+  }
+  return answer({{"results", results}});
+}
+
+// POST /api/v1/issues/{id}/send: due now; the delivery service of `serve` sends it.
+HttpResponse send_issue(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  if (!id) {
+    return fail(id.error());
+  }
+  const auto now = services.clock();
+  if (auto done = services.store.schedule_issue(*id, now, std::nullopt, now); !done) {
+    return fail(done.error());
+  }
+  auto issue = services.store.find_issue(*id);
+  return issue ? answer(to_json(*issue), 202) : fail(issue.error());
+}
+
+// POST /api/v1/issues/{id}/schedule {"at": "2026-12-01T09:00Z", "expire_after": "6h"}
+HttpResponse schedule_issue(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  auto body = object_body(request);
+  if (!id || !body) {
+    return fail(!id ? id.error() : body.error());
+  }
+  auto at_text = required_string(*body, "at");
+  auto expire_text = optional_string(*body, "expire_after");
+  if (!at_text || !expire_text) {
+    return fail(!at_text ? at_text.error() : expire_text.error());
+  }
+  auto at = parse_iso8601(*at_text);
+  if (!at) {
+    return fail({ErrorCode::invalid_input, "at: must be a UTC time such as 2026-12-01T09:00Z"});
+  }
+  std::optional<std::chrono::seconds> expire_after;
+  if (*expire_text) {
+    expire_after = parse_duration(**expire_text);
+    if (!expire_after) {
+      return fail({ErrorCode::invalid_input, "expire_after: must be a duration such as 6h"});
+    }
+  }
+  auto done = services.store.schedule_issue(*id, *at, expire_after, services.clock());
+  if (!done) {
+    return fail(done.error());
+  }
+  auto issue = services.store.find_issue(*id);
+  return issue ? answer(to_json(*issue)) : fail(issue.error());
+}
+
+HttpResponse pause_issue(const HttpRequest& request, const RouteServices& services) {
+  return move(request, services, IssueMove::pause);
+}
+
+HttpResponse resume_issue(const HttpRequest& request, const RouteServices& services) {
+  return move(request, services, IssueMove::resume);
+}
+
+HttpResponse cancel_issue(const HttpRequest& request, const RouteServices& services) {
+  return move(request, services, IssueMove::cancel);
+}
+
+// GET /api/v1/issues/{id}/status: live delivery counts and clicks per link.
+HttpResponse issue_status(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  if (!id) {
+    return fail(id.error());
+  }
+  auto status = services.store.issue_status(*id);
+  if (!status) {
+    return fail(status.error());
+  }
+  auto counts = services.store.delivery_counts(*id);
+  auto links = services.store.links_of_issue(*id);
+  if (!counts || !links) {
+    return fail(!counts ? counts.error() : links.error());
+  }
+  json clicks = json::array();
+  for (const auto& link : *links) {
+    clicks.push_back({{"url", link.url}, {"clicks", link.clicks}});
+  }
+  return answer({{"id", *id},
+                 {"status", to_string(*status)},
+                 {"deliveries", to_json(*counts)},
+                 {"links", clicks}});
+}
+
+}  // namespace communique::api

@@ -1,0 +1,53 @@
+// What the REST API's handlers share: domain types as JSON, reading a JSON body and path
+// and query parameters with precise errors, and JSON answers.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "base/result.hpp"
+#include "core/account.hpp"
+#include "core/delivery.hpp"
+#include "core/issue.hpp"
+#include "core/mailing_list.hpp"
+#include "core/subscriber.hpp"
+#include "http/form.hpp"
+#include "http/http_types.hpp"
+#include "store/store.hpp"
+
+namespace communique::api {
+
+using nlohmann::json;
+
+json to_json(const User& user);
+json to_json(const ApiToken& token);
+json to_json(const MailingList& list);
+json to_json(const ListSummary& summary);
+json to_json(const Topic& topic);
+json to_json(const Subscriber& subscriber);
+json to_json(const Subscription& subscription);
+json to_json(const Issue& issue);  // with its sections when they are loaded
+json to_json(const DeliveryCounts& counts);
+json time_or_null(const std::optional<Timestamp>& time);
+
+HttpResponse answer(const json& body, int status = 200);
+HttpResponse no_content();
+HttpResponse fail(const Error& error);  // the JSON error answer, status by error code
+
+// The request's body as a JSON object; invalid_input naming the problem otherwise.
+Result<json> object_body(const HttpRequest& request);
+// Field `name` of `body`: absent → nothing; present but not a string → invalid_input.
+Result<std::optional<std::string>> optional_string(const json& body, const char* name);
+Result<std::string> required_string(const json& body, const char* name);
+Result<std::optional<std::int64_t>> optional_integer(const json& body, const char* name);
+
+// The path parameter `name` as a positive id.
+Result<std::int64_t> path_id(const HttpRequest& request, const char* name = "id");
+// The decoded query string.
+Result<FormFields> query_fields(const HttpRequest& request);
+// A positive integer query parameter, or `fallback` when absent.
+Result<std::int64_t> query_integer(const FormFields& fields, const char* name,
+                                   std::int64_t fallback);
+
+}  // namespace communique::api

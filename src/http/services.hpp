@@ -1,0 +1,38 @@
+// RouteServices: what the handlers of the route table may use, and nothing else.
+#pragma once
+
+#include <filesystem>
+
+#include "accounts/accounts.hpp"
+#include "base/sliding_window.hpp"
+#include "core/sender_identity.hpp"
+#include "delivery/mailer.hpp"
+#include "http/http_types.hpp"
+#include "mail/letter.hpp"
+#include "security/link_token.hpp"
+#include "store/store.hpp"
+
+namespace communique {
+
+class Metrics;
+
+struct RouteServices {
+  Store& store;
+  const LinkSigner& links;
+  SenderIdentity identity;         // named on public pages; base_url makes absolute links
+  std::filesystem::path data_dir;  // where custom templates live
+  Clock clock = system_clock_now;
+  Accounts* accounts = nullptr;                // sign-in and API tokens; null: public pages only
+  const LetterComposer* composer = nullptr;    // previews, test sends, confirmation letters
+  Mailer* mailer = nullptr;                    // transactional letters; null: none are sent
+  Metrics* metrics = nullptr;                  // for /metrics; null: not served
+  SlidingWindow* subscribe_limiter = nullptr;  // form posts per client address; null: none
+  int subscribe_limit = 10;                    // posts per address in the limiter's window
+  // Whether the site is served over HTTPS (cookies are then Secure).
+  bool secure() const { return identity.base_url.rfind("https://", 0) == 0; }
+};
+
+// A handler of the REST API or a public page: a plain function of the request.
+using ServiceHandler = HttpResponse (*)(const HttpRequest&, const RouteServices&);
+
+}  // namespace communique

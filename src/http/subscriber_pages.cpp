@@ -1,0 +1,492 @@
+#include "http/subscriber_pages.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "base/log.hpp"
+#include "http/form.hpp"
+#include "http/public_page.hpp"
+
+namespace communique::pages {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::uint32_t kConfirmDays = 7;
+constexpr std::uint32_t kPrivacyDays = 2;
+
+std::uint32_t day_of(Timestamp time) {
+  return static_cast<std::uint32_t>(
+      std::chrono::floor<std::chrono::days>(time).time_since_epoch().count());
+}
+
+// The subscriber a token of `purpose` names, if it is valid, not older than `max_days`
+// (0: no limit) and the subscriber still exists.
+std::optional<Subscriber> token_subscriber(const HttpRequest& request,
+                                           const RouteServices& services, TokenPurpose purpose,
+                                           std::uint32_t max_days) {
+  const auto token = request.params.find("token");
+  if (token == request.params.end()) {
+    return std::nullopt;
+  }
+  auto claims = services.links.verify(token->second, purpose);
+  if (!claims) {
+    return std::nullopt;
+  }
+  if (max_days > 0 && claims->issued_day + max_days < day_of(services.clock())) {
+    return std::nullopt;
+  }
+  auto subscriber = services.store.find_subscriber(claims->subscriber);
+  if (!subscriber) {
+    return std::nullopt;
+  }
+  return std::move(*subscriber);
+}
+
+std::string sign(const RouteServices& services, TokenPurpose purpose, SubscriberId id) {
+  return services.links.sign(
+      {.purpose = purpose, .subscriber = id, .issue = 0, .issued_day = day_of(services.clock())});
+}
+
+const std::string& organisation(const RouteServices& services) {
+  return services.identity.organisation;
+}
+
+HttpResponse busy(const RouteServices& services) {
+  return message_page(503, "Please try again",
+                      {"We could not record your choice just now. Please try again in a minute."},
+                      organisation(services));
+}
+
+std::vector<MailingList> public_lists(const RouteServices& services) {
+  auto lists = services.store.lists();
+  std::vector<MailingList> shown;
+  if (lists) {
+    for (auto& list : *lists) {
+      if (list.visibility == ListVisibility::public_list) {
+        shown.push_back(std::move(list));
+      }
+    }
+  }
+  return shown;
+}
+
+HttpResponse form_page(int status, const RouteServices& services, const std::string& error,
+                       const std::string& email, const std::string& name,
+                       const std::vector<ListId>& chosen) {
+  json lists = json::array();
+  const auto shown = public_lists(services);
+  for (const auto& list : shown) {
+    const bool checked =
+        shown.size() == 1 || std::find(chosen.begin(), chosen.end(), list.id) != chosen.end();
+    lists.push_back({{"id", list.id},
+                     {"name", list.name},
+                     {"description", list.description},
+                     {"checked", checked}});
+  }
+  return render_public_page(status, "Subscribe", "subscribe",
+                            {{"error", error},
+                             {"email", email},
+                             {"name", name},
+                             {"lists", lists},
+                             {"has_lists", !lists.empty()}},
+                            organisation(services));
+}
+
+HttpResponse check_inbox(const RouteServices& services) {
+  return message_page(200, "Check your inbox",
+                      {"Thank you. If a confirmation is needed, a letter is on its way to the "
+                       "address you gave: open the link in it to start receiving our news.",
+                       "Nothing arrived? Look in the spam folder, or try again in a few minutes."},
+                      organisation(services));
+}
+
+std::vector<ListId> chosen_ids(const std::vector<std::string>& values) {
+  std::vector<ListId> ids;
+  for (const auto& value : values) {
+    try {
+      std::size_t used = 0;
+      const auto id = std::stoll(value, &used);
+      if (used == value.size() && id > 0) {
+        ids.push_back(id);
+      }
+    } catch (const std::exception&) {
+      // Not a number: not one of ours; ignored like any unknown id.
+    }
+  }
+  return ids;
+}
+
+// Sends the request to confirm `lists` to `subscriber`; failures are logged, never shown
+// (the answer must not differ with the address).
+void send_confirmation(const RouteServices& services, const Subscriber& subscriber,
+                       const std::vector<std::string>& lists) {
+  if (services.composer == nullptr || services.mailer == nullptr) {
+    logger("http")->warn("no transport for confirmation letters; subscriber {} was not asked",
+                         subscriber.id);
+    return;
+  }
+  std::string names;
+  for (std::size_t i = 0; i < lists.size(); ++i) {
+    names += (i == 0 ? "" : i + 1 == lists.size() ? " and " : ", ") + lists[i];
+  }
+  const std::string url = services.identity.base_url + "/confirm/" +
+                          sign(services, TokenPurpose::confirm, subscriber.id);
+  const std::string text =
+      render_public_text("confirm_letter.txt", {{"name", subscriber.name},
+                                                {"lists", names},
+                                                {"organisation", organisation(services)},
+                                                {"confirm_url", url}});
+  const auto now = services.clock();
+  auto message = services.composer->compose_notice({subscriber.name, subscriber.email},
+                                                   "Please confirm your subscription", text, now);
+  if (!message) {
+    logger("http")->error("confirmation letter: {}", message.error().message);
+    return;
+  }
+  auto sent = services.mailer->send(
+      {subscriber.id, services.identity.from_address, subscriber.email, std::move(*message)});
+  if (!sent) {
+    logger("http")->warn("confirmation letter to subscriber {}: {}", subscriber.id,
+                         sent.error().message);
+  }
+}
+
+}  // namespace
+
+HttpResponse landing(const HttpRequest&, const RouteServices& services) {
+  return render_public_page(200, organisation(services), "landing",
+                            {{"organisation", organisation(services)}}, organisation(services));
+}
+
+HttpResponse subscribe_form(const HttpRequest&, const RouteServices& services) {
+  return form_page(200, services, "", "", "", {});
+}
+
+HttpResponse subscribe(const HttpRequest& request, const RouteServices& services) {
+  const auto now = services.clock();
+  if (services.subscribe_limiter != nullptr) {
+    if (!services.subscribe_limiter->below(request.remote_address, services.subscribe_limit, now)) {
+      return message_page(429, "Please wait a little",
+                          {"Too many requests came from your network. Please try again later."},
+                          organisation(services));
+    }
+    services.subscribe_limiter->add(request.remote_address, now);
+  }
+  auto fields = parse_form(request.body);
+  if (!fields) {
+    return form_page(400, services, "The form could not be read; please try again.", "", "", {});
+  }
+  const std::string email_text = form_value(*fields, "email").value_or("");
+  const std::string name_text = form_value(*fields, "name").value_or("");
+  const auto chosen = chosen_ids(form_values(*fields, "list"));
+  // A robot fills every field it sees; a person never sees this one.
+  if (!form_value(*fields, "website").value_or("").empty()) {
+    logger("http")->info("subscription form: honeypot filled, dropped");
+    return check_inbox(services);
+  }
+  auto email = EmailAddress::parse(email_text);
+  if (!email) {
+    return form_page(400, services, "That address does not look right: " + email.error().message,
+                     email_text, name_text, chosen);
+  }
+  auto name = validate_display_name(name_text);
+  if (!name) {
+    return form_page(400, services, "The name: " + name.error().message, email_text, name_text,
+                     chosen);
+  }
+  std::vector<MailingList> lists;
+  for (auto& list : public_lists(services)) {
+    const bool only = lists.empty() && chosen.empty();
+    if (std::find(chosen.begin(), chosen.end(), list.id) != chosen.end() || only) {
+      lists.push_back(std::move(list));
+      if (only) {
+        break;
+      }
+    }
+  }
+  if (lists.empty()) {
+    return form_page(400, services, "Choose at least one list.", email_text, name_text, chosen);
+  }
+  auto subscriber = services.store.find_subscriber(*email);
+  if (!subscriber && subscriber.error().code == ErrorCode::not_found) {
+    subscriber = services.store.add_subscriber(NewSubscriber{*email, *name, "", "{}"}, {},
+                                               SubscriptionStatus::unconfirmed, now);
+  }
+  if (!subscriber) {
+    return busy(services);
+  }
+  auto current = services.store.subscriptions_of(subscriber->id);
+  if (!current) {
+    return busy(services);
+  }
+  std::vector<std::string> to_confirm;
+  for (const auto& list : lists) {
+    auto held = std::find_if(current->begin(), current->end(),
+                             [&](const Subscription& s) { return s.list_id == list.id; });
+    if (held != current->end() && held->status == SubscriptionStatus::confirmed) {
+      continue;  // already receiving it; said nowhere, so nothing is revealed
+    }
+    const auto status = list.opt_in == OptIn::double_opt_in ? SubscriptionStatus::unconfirmed
+                                                            : SubscriptionStatus::confirmed;
+    if (!services.store.set_subscription_status(subscriber->id, list.id, status, now)) {
+      return busy(services);
+    }
+    if (status == SubscriptionStatus::unconfirmed) {
+      to_confirm.push_back(list.name);
+    }
+  }
+  if (!to_confirm.empty()) {
+    send_confirmation(services, *subscriber, to_confirm);
+  }
+  return check_inbox(services);
+}
+
+HttpResponse confirm(const HttpRequest& request, const RouteServices& services) {
+  auto subscriber = token_subscriber(request, services, TokenPurpose::confirm, kConfirmDays);
+  if (!subscriber) {
+    return not_found_page();
+  }
+  auto current = services.store.subscriptions_of(subscriber->id);
+  if (!current) {
+    return busy(services);
+  }
+  std::vector<std::string> confirmed;
+  for (const auto& subscription : *current) {
+    if (subscription.status == SubscriptionStatus::unconfirmed) {
+      if (!services.store.set_subscription_status(subscriber->id, subscription.list_id,
+                                                  SubscriptionStatus::confirmed,
+                                                  services.clock())) {
+        return busy(services);
+      }
+      confirmed.push_back(subscription.list_name);
+    } else if (subscription.status == SubscriptionStatus::confirmed) {
+      confirmed.push_back(subscription.list_name);
+    }
+  }
+  std::string names;
+  for (std::size_t i = 0; i < confirmed.size(); ++i) {
+    names += (i == 0 ? "" : ", ") + confirmed[i];
+  }
+  return message_page(200, "You are subscribed",
+                      {"Thank you for confirming. You will receive: " +
+                           (names.empty() ? std::string("nothing yet") : names) + ".",
+                       "Every letter has a link to change your choices or to leave."},
+                      organisation(services));
+}
+
+namespace {
+
+HttpResponse preferences_page(const RouteServices& services, const Subscriber& subscriber,
+                              int status, bool saved, const std::string& error) {
+  auto current = services.store.subscriptions_of(subscriber.id);
+  auto chosen_topics = services.store.topics_of_subscriber(subscriber.id);
+  if (!current || !chosen_topics) {
+    return busy(services);
+  }
+  json lists = json::array();
+  auto add_list = [&](const MailingList& list) {
+    auto held = std::find_if(current->begin(), current->end(),
+                             [&](const Subscription& s) { return s.list_id == list.id; });
+    json topics = json::array();
+    if (auto all = services.store.topics(list.id)) {
+      for (const auto& topic : *all) {
+        const bool chosen = std::any_of(chosen_topics->begin(), chosen_topics->end(),
+                                        [&](const Topic& t) { return t.id == topic.id; });
+        topics.push_back({{"id", topic.id}, {"name", topic.name}, {"chosen", chosen}});
+      }
+    }
+    lists.push_back(
+        {{"id", list.id},
+         {"name", list.name},
+         {"description", list.description},
+         {"subscribed", held != current->end() && held->status != SubscriptionStatus::unsubscribed},
+         {"topics", topics}});
+  };
+  auto all_lists = services.store.lists();
+  if (!all_lists) {
+    return busy(services);
+  }
+  for (const auto& list : *all_lists) {
+    const bool member = std::any_of(current->begin(), current->end(),
+                                    [&](const Subscription& s) { return s.list_id == list.id; });
+    if (list.visibility == ListVisibility::public_list || member) {
+      add_list(list);
+    }
+  }
+  const std::string privacy_url =
+      "/privacy/" + sign(services, TokenPurpose::privacy, subscriber.id);
+  return render_public_page(status, "Your choices", "preferences",
+                            {{"email", subscriber.email},
+                             {"name", subscriber.name},
+                             {"language", subscriber.language},
+                             {"lists", lists},
+                             {"saved", saved},
+                             {"error", error},
+                             {"privacy_url", privacy_url}},
+                            organisation(services));
+}
+
+}  // namespace
+
+HttpResponse preferences(const HttpRequest& request, const RouteServices& services) {
+  auto subscriber = token_subscriber(request, services, TokenPurpose::preferences, 0);
+  if (!subscriber) {
+    return not_found_page();
+  }
+  return preferences_page(services, *subscriber, 200, false, "");
+}
+
+HttpResponse save_preferences(const HttpRequest& request, const RouteServices& services) {
+  auto subscriber = token_subscriber(request, services, TokenPurpose::preferences, 0);
+  if (!subscriber) {
+    return not_found_page();
+  }
+  auto fields = parse_form(request.body);
+  if (!fields) {
+    return preferences_page(services, *subscriber, 400, false,
+                            "The form could not be read; please try again.");
+  }
+  SubscriberChange change;
+  auto name = validate_display_name(form_value(*fields, "name").value_or(""));
+  auto language = normalise_language(form_value(*fields, "language").value_or(""));
+  if (!name || !language) {
+    return preferences_page(
+        services, *subscriber, 400, false,
+        !name ? "The name: " + name.error().message : "The language: " + language.error().message);
+  }
+  change.name = *name;
+  change.language = *language;
+  const auto now = services.clock();
+  if (!services.store.update_subscriber(subscriber->id, change, now)) {
+    return busy(services);
+  }
+  const auto wanted = chosen_ids(form_values(*fields, "list"));
+  const auto topics = chosen_ids(form_values(*fields, "topic"));
+  auto current = services.store.subscriptions_of(subscriber->id);
+  auto all_lists = services.store.lists();
+  if (!current || !all_lists) {
+    return busy(services);
+  }
+  for (const auto& list : *all_lists) {
+    auto held = std::find_if(current->begin(), current->end(),
+                             [&](const Subscription& s) { return s.list_id == list.id; });
+    const bool member = held != current->end();
+    // Only lists the page offered: public ones, and private ones the person is on.
+    if (list.visibility != ListVisibility::public_list && !member) {
+      continue;
+    }
+    const bool wants = std::find(wanted.begin(), wanted.end(), list.id) != wanted.end();
+    const bool receiving = member && held->status != SubscriptionStatus::unsubscribed;
+    if (wants != receiving) {
+      // The token came by email to this address: joining from here needs no confirmation.
+      const auto status = wants ? SubscriptionStatus::confirmed : SubscriptionStatus::unsubscribed;
+      if (!services.store.set_subscription_status(subscriber->id, list.id, status, now)) {
+        return busy(services);
+      }
+    }
+    if (!services.store.set_subscriber_topics(subscriber->id, list.id, topics)) {
+      return busy(services);
+    }
+  }
+  auto updated = services.store.find_subscriber(subscriber->id);
+  return preferences_page(services, updated ? *updated : *subscriber, 200, true, "");
+}
+
+HttpResponse privacy(const HttpRequest& request, const RouteServices& services) {
+  auto subscriber = token_subscriber(request, services, TokenPurpose::privacy, kPrivacyDays);
+  if (!subscriber) {
+    return not_found_page();
+  }
+  return render_public_page(200, "Your data", "privacy",
+                            {{"email", subscriber->email},
+                             {"data_url", "/privacy/" + request.params.at("token") + "/data"}},
+                            organisation(services));
+}
+
+HttpResponse privacy_data(const HttpRequest& request, const RouteServices& services) {
+  auto subscriber = token_subscriber(request, services, TokenPurpose::privacy, kPrivacyDays);
+  if (!subscriber) {
+    return not_found_page();
+  }
+  auto subscriptions = services.store.subscriptions_of(subscriber->id);
+  auto topics = services.store.topics_of_subscriber(subscriber->id);
+  if (!subscriptions || !topics) {
+    return busy(services);
+  }
+  auto attributes = json::parse(subscriber->attributes_json, nullptr, false);
+  json out{{"email", subscriber->email},
+           {"name", subscriber->name},
+           {"language", subscriber->language},
+           {"status", to_string(subscriber->status)},
+           {"attributes", attributes.is_object() ? attributes : json::object()},
+           {"created_at", format_iso8601(subscriber->created_at)},
+           {"updated_at", format_iso8601(subscriber->updated_at)},
+           {"subscriptions", json::array()},
+           {"topics", json::array()}};
+  for (const auto& subscription : *subscriptions) {
+    out["subscriptions"].push_back({{"list", subscription.list_name},
+                                    {"status", to_string(subscription.status)},
+                                    {"since", format_iso8601(subscription.created_at)},
+                                    {"updated_at", format_iso8601(subscription.updated_at)}});
+  }
+  for (const auto& topic : *topics) {
+    out["topics"].push_back(topic.name);
+  }
+  HttpResponse response;
+  response.content_type = "application/json";
+  response.body = out.dump(2, ' ', false, json::error_handler_t::replace);
+  response.headers.emplace_back("Content-Disposition", "attachment; filename=\"my-data.json\"");
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.headers.emplace_back("Referrer-Policy", "no-referrer");
+  return response;
+}
+
+HttpResponse erase(const HttpRequest& request, const RouteServices& services) {
+  auto subscriber = token_subscriber(request, services, TokenPurpose::privacy, kPrivacyDays);
+  if (!subscriber) {
+    return not_found_page();
+  }
+  auto fields = parse_form(request.body);
+  if (!fields || form_value(*fields, "erase") != "yes") {
+    return message_page(400, "Nothing was erased",
+                        {"Use the button on the privacy page to erase your data."},
+                        organisation(services));
+  }
+  if (!services.store.delete_subscriber(subscriber->id)) {
+    return busy(services);
+  }
+  logger("http")->info("subscriber {} erased their data", subscriber->id);
+  return message_page(200, "Your data is erased",
+                      {"Everything we held about you is gone, and you will receive nothing more "
+                       "from us."},
+                      organisation(services));
+}
+
+HttpResponse follow_link(const HttpRequest& request, const RouteServices& services) {
+  const auto token = request.params.find("token");
+  if (token == request.params.end()) {
+    return not_found_page();
+  }
+  auto claims = services.links.verify(token->second, TokenPurpose::click);
+  if (!claims) {
+    return not_found_page();
+  }
+  // A click token carries the link's id where other tokens carry an issue.
+  auto url = services.store.count_click(claims->issue);
+  if (!url) {
+    return url.error().code == ErrorCode::not_found ? not_found_page() : busy(services);
+  }
+  HttpResponse response;
+  response.status = 302;
+  response.content_type.clear();
+  response.headers.emplace_back("Location", *url);
+  response.headers.emplace_back("Referrer-Policy", "no-referrer");
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+}  // namespace communique::pages

@@ -1,0 +1,38 @@
+// The subscriber's public pages: the landing page, the subscription form, confirmation,
+// the preference centre, the privacy page, and tracked links.
+//
+//   GET  /                       the landing page (subscribe, archive)
+//   GET  /subscribe              the form: address, name, public lists
+//   POST /subscribe              answers the same page whatever the address (no
+//                                enumeration); a filled honeypot field is dropped quietly;
+//                                limited per client address; double opt-in lists get a
+//                                confirmation letter, single opt-in ones are joined at once
+//   GET  /confirm/{token}        confirms the subscriber's unconfirmed subscriptions
+//                                (tokens last 7 days)
+//   GET  /preferences/{token}    lists, topics, language, name; POST saves them
+//   GET  /privacy/{token}        what is held, a JSON download, and erasure (POST); tokens
+//                                are made by the preference page and last 2 days
+//   GET  /privacy/{token}/data   the JSON download
+//   GET  /l/{token}              counts a click on a link of an issue and redirects (302)
+//
+// Policy: a personal token is the only authority and names one subscriber for one
+// purpose; forms post back to their own token URL, which a third party cannot know, so
+// the token is the CSRF protection too. A bad or expired token gets the plain 404 page.
+#pragma once
+
+#include "http/services.hpp"
+
+namespace communique::pages {
+
+HttpResponse landing(const HttpRequest& request, const RouteServices& services);
+HttpResponse subscribe_form(const HttpRequest& request, const RouteServices& services);
+HttpResponse subscribe(const HttpRequest& request, const RouteServices& services);
+HttpResponse confirm(const HttpRequest& request, const RouteServices& services);
+HttpResponse preferences(const HttpRequest& request, const RouteServices& services);
+HttpResponse save_preferences(const HttpRequest& request, const RouteServices& services);
+HttpResponse privacy(const HttpRequest& request, const RouteServices& services);
+HttpResponse privacy_data(const HttpRequest& request, const RouteServices& services);
+HttpResponse erase(const HttpRequest& request, const RouteServices& services);
+HttpResponse follow_link(const HttpRequest& request, const RouteServices& services);
+
+}  // namespace communique::pages

@@ -1,0 +1,245 @@
+// SqliteStore's accounts: users, sessions and API tokens.
+#include "store/sqlite/sqlite_support.hpp"
+
+namespace communique {
+
+using namespace sqlite_support;  // NOLINT(google-build-using-namespace): the backend's own helpers
+
+namespace {
+
+User read_user(const sqlite::Statement& row) {
+  User user;
+  user.id = row.column_int(0);
+  user.name = row.column_text(1);
+  user.role = parse_role(row.column_text(2)).value_or(Role::viewer);
+  user.created_at = from_unix(row.column_int(3));
+  user.updated_at = from_unix(row.column_int(4));
+  return user;
+}
+
+StoredUser read_stored_user(const sqlite::Statement& row) {
+  return StoredUser{read_user(row), row.column_text(5)};
+}
+
+std::string no_user(UserId id) {
+  return "there is no user " + std::to_string(id);
+}
+
+}  // namespace
+
+Result<User> SqliteStore::create_user(const std::string& name, Role role,
+                                      const std::string& password_hash, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto query = bound("insert-user", name, to_string(role), password_hash, now);
+  if (!query) {
+    return std::move(query).error();
+  }
+  auto row = (*query)->step();
+  if (!row) {
+    if (row.error().code == ErrorCode::conflict) {
+      return make_error(ErrorCode::conflict, "a user named '" + name + "' exists already");
+    }
+    return std::move(row).error();
+  }
+  User user{(*query)->column_int(0), name, role, now, now};
+  (*query)->reset();
+  return user;
+}
+
+Result<StoredUser> SqliteStore::find_user(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  auto query = bound("get-user-by-name", name);
+  if (!query) {
+    return std::move(query).error();
+  }
+  return find_one(**query, read_stored_user, "there is no user named '" + name + "'");
+}
+
+Result<User> SqliteStore::find_user(UserId id) {
+  std::lock_guard lock(mutex_);
+  auto query = bound("get-user", id);
+  if (!query) {
+    return std::move(query).error();
+  }
+  return find_one(**query, read_user, no_user(id));
+}
+
+Result<std::vector<User>> SqliteStore::users() {
+  std::lock_guard lock(mutex_);
+  auto query = bound("all-users");
+  if (!query) {
+    return std::move(query).error();
+  }
+  return (*query)->collect(read_user);
+}
+
+Result<void> SqliteStore::set_password(UserId id, const std::string& password_hash, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  auto changed = execute("set-user-password", id, password_hash, now);
+  if (!changed) {
+    return std::move(changed).error();
+  }
+  if (*changed == 0) {
+    return make_error(ErrorCode::not_found, no_user(id));
+  }
+  COMMUNIQUE_TRY(execute("delete-sessions-of-user", id));
+  return transaction.commit();
+}
+
+Result<std::int64_t> SqliteStore::count_admins() {
+  auto query = bound("count-admins");
+  if (!query) {
+    return std::move(query).error();
+  }
+  auto count = (*query)->single([](const sqlite::Statement& row) { return row.column_int(0); });
+  if (!count) {
+    return std::move(count).error();
+  }
+  return count->value_or(0);
+}
+
+Result<void> SqliteStore::set_role(UserId id, Role role, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  auto changed = execute("set-user-role", id, to_string(role), now);
+  if (!changed) {
+    return std::move(changed).error();
+  }
+  if (*changed == 0) {
+    return make_error(ErrorCode::not_found, no_user(id));
+  }
+  auto admins = count_admins();
+  if (!admins) {
+    return std::move(admins).error();
+  }
+  if (*admins == 0) {
+    return make_error(ErrorCode::conflict, "the last admin cannot lose the admin role");
+  }
+  return transaction.commit();
+}
+
+Result<void> SqliteStore::delete_user(UserId id) {
+  std::lock_guard lock(mutex_);
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  auto changed = execute("delete-user", id);
+  if (!changed) {
+    return std::move(changed).error();
+  }
+  if (*changed == 0) {
+    return make_error(ErrorCode::not_found, no_user(id));
+  }
+  auto admins = count_admins();
+  if (!admins) {
+    return std::move(admins).error();
+  }
+  if (*admins == 0) {
+    return make_error(ErrorCode::conflict, "the last admin cannot be deleted");
+  }
+  return transaction.commit();
+}
+
+Result<void> SqliteStore::create_session(UserId user, const std::string& digest,
+                                         const std::string& csrf_token, Timestamp now,
+                                         Timestamp expires) {
+  std::lock_guard lock(mutex_);
+  // Sign-ins are rare: a good moment to forget sessions that have ended.
+  COMMUNIQUE_TRY(execute("delete-expired-sessions", now));
+  auto inserted = execute("insert-session", digest, user, csrf_token, now, expires);
+  if (!inserted) {
+    return std::move(inserted).error();
+  }
+  return ok();
+}
+
+Result<SessionRecord> SqliteStore::find_session(const std::string& digest, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto query = bound("get-session", digest, now);
+  if (!query) {
+    return std::move(query).error();
+  }
+  return find_one(
+      **query,
+      [](const sqlite::Statement& row) {
+        return SessionRecord{read_user(row), row.column_text(5)};
+      },
+      "no such session");
+}
+
+Result<void> SqliteStore::delete_session(const std::string& digest) {
+  std::lock_guard lock(mutex_);
+  auto deleted = execute("delete-session", digest);
+  if (!deleted) {
+    return std::move(deleted).error();
+  }
+  return ok();
+}
+
+Result<ApiToken> SqliteStore::create_api_token(UserId user, const std::string& name,
+                                               const std::string& digest, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto query = bound("insert-api-token", user, name, digest, now);
+  if (!query) {
+    return std::move(query).error();
+  }
+  auto id = (*query)->single([](const sqlite::Statement& row) { return row.column_int(0); });
+  if (!id) {
+    if (id.error().code == ErrorCode::conflict) {
+      return make_error(ErrorCode::not_found, no_user(user));
+    }
+    return std::move(id).error();
+  }
+  return ApiToken{id->value_or(0), user, name, now, std::nullopt};
+}
+
+Result<User> SqliteStore::find_api_token_user(const std::string& digest, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto query = bound("get-api-token-user", digest);
+  if (!query) {
+    return std::move(query).error();
+  }
+  auto found = find_one(
+      **query,
+      [](const sqlite::Statement& row) {
+        return std::pair{read_user(row), row.column_int(5)};
+      },
+      "no such token");
+  if (!found) {
+    return std::move(found).error();
+  }
+  COMMUNIQUE_TRY(execute("touch-api-token", found->second, now));
+  return std::move(found->first);
+}
+
+Result<std::vector<ApiToken>> SqliteStore::api_tokens(UserId user) {
+  std::lock_guard lock(mutex_);
+  auto query = bound("api-tokens-of-user", user);
+  if (!query) {
+    return std::move(query).error();
+  }
+  return (*query)->collect([](const sqlite::Statement& row) {
+    ApiToken token{row.column_int(0), row.column_int(1), row.column_text(2),
+                   from_unix(row.column_int(3)), std::nullopt};
+    if (!row.column_is_null(4)) {
+      token.last_used_at = from_unix(row.column_int(4));
+    }
+    return token;
+  });
+}
+
+Result<void> SqliteStore::delete_api_token(UserId user, std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  auto deleted = execute("delete-api-token", id, user);
+  if (!deleted) {
+    return std::move(deleted).error();
+  }
+  if (*deleted == 0) {
+    return make_error(ErrorCode::not_found, "there is no token " + std::to_string(id));
+  }
+  return ok();
+}
+
+}  // namespace communique

@@ -1,0 +1,253 @@
+// SqliteStore's administration of subscribers, draft editing and click counting.
+#include "store/sqlite/sqlite_support.hpp"
+
+namespace communique {
+
+using namespace sqlite_support;  // NOLINT(google-build-using-namespace): the backend's own helpers
+
+namespace {
+
+// A LIKE pattern matching `text` anywhere, with LIKE's own characters taken literally.
+std::string contains_pattern(std::string_view text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') {
+      pattern += '\\';
+    }
+    pattern += c;
+  }
+  return pattern + "%";
+}
+
+std::string no_subscriber(SubscriberId id) {
+  return "there is no subscriber " + std::to_string(id);
+}
+
+TrackedLink read_link(const sqlite::Statement& row) {
+  return TrackedLink{row.column_int(0), row.column_int(1), row.column_text(2), row.column_int(3)};
+}
+
+}  // namespace
+
+Result<std::vector<MailingList>> SqliteStore::lists() {
+  std::lock_guard lock(mutex_);
+  auto query = bound("all-lists");
+  if (!query) {
+    return std::move(query).error();
+  }
+  return (*query)->collect(read_list);
+}
+
+Result<Subscriber> SqliteStore::find_subscriber(SubscriberId id) {
+  std::lock_guard lock(mutex_);
+  auto query = bound("get-subscriber-by-id", id);
+  if (!query) {
+    return std::move(query).error();
+  }
+  return find_one(**query, read_subscriber, no_subscriber(id));
+}
+
+Result<std::vector<Subscriber>> SqliteStore::find_subscribers(const SubscriberQuery& filter) {
+  std::optional<std::string> path;
+  if (filter.attribute_name) {
+    // The name becomes a quoted JSON path member: quotes and backslashes could end it.
+    if (filter.attribute_name->empty() ||
+        filter.attribute_name->find_first_of("\"\\") != std::string::npos) {
+      return make_error(ErrorCode::invalid_input,
+                        "an attribute name may not be empty or contain quotes or backslashes");
+    }
+    path = "$.\"" + *filter.attribute_name + "\"";
+  }
+  std::optional<std::string> status;
+  if (filter.status) {
+    status = std::string(to_string(*filter.status));
+  }
+  std::optional<std::string> pattern;
+  if (filter.email_contains) {
+    pattern = contains_pattern(*filter.email_contains);
+  }
+  std::lock_guard lock(mutex_);
+  auto query = bound("find-subscribers", filter.list, status, pattern, path, filter.attribute_value,
+                     filter.after, static_cast<std::int64_t>(filter.limit));
+  if (!query) {
+    return std::move(query).error();
+  }
+  return (*query)->collect(read_subscriber);
+}
+
+Result<Subscriber> SqliteStore::add_subscriber(const NewSubscriber& subscriber,
+                                               std::span<const ListId> lists,
+                                               SubscriptionStatus status, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  auto insert = bound("insert-subscriber", subscriber.email.str(), subscriber.name,
+                      subscriber.attributes_json, subscriber.language, now);
+  if (!insert) {
+    return std::move(insert).error();
+  }
+  auto id = (*insert)->single([](const sqlite::Statement& row) { return row.column_int(0); });
+  if (!id) {
+    if (id.error().code == ErrorCode::conflict) {
+      return make_error(ErrorCode::conflict,
+                        "a subscriber with the address " + subscriber.email.str() + " exists");
+    }
+    return std::move(id).error();
+  }
+  for (ListId list : lists) {
+    auto subscribed =
+        execute("set-subscription-status", list, id->value_or(0), to_string(status), now);
+    if (!subscribed) {
+      if (subscribed.error().code == ErrorCode::conflict) {
+        return make_error(ErrorCode::not_found, "there is no list " + std::to_string(list));
+      }
+      return std::move(subscribed).error();
+    }
+  }
+  COMMUNIQUE_TRY(transaction.commit());
+  Subscriber added;
+  added.id = id->value_or(0);
+  added.email = subscriber.email.str();
+  added.name = subscriber.name;
+  added.language = subscriber.language;
+  added.attributes_json = subscriber.attributes_json;
+  added.created_at = now;
+  added.updated_at = now;
+  return added;
+}
+
+Result<Subscriber> SqliteStore::update_subscriber(SubscriberId id, const SubscriberChange& change,
+                                                  Timestamp now) {
+  std::optional<std::string> status;
+  if (change.status) {
+    status = std::string(to_string(*change.status));
+  }
+  {
+    std::lock_guard lock(mutex_);
+    auto changed = execute("update-subscriber", id, change.name, change.language,
+                           change.attributes_json, status, now);
+    if (!changed) {
+      return std::move(changed).error();
+    }
+    if (*changed == 0) {
+      return make_error(ErrorCode::not_found, no_subscriber(id));
+    }
+  }
+  return find_subscriber(id);
+}
+
+Result<void> SqliteStore::delete_subscriber(SubscriberId id) {
+  std::lock_guard lock(mutex_);
+  auto deleted = execute("delete-subscriber", id);
+  if (!deleted) {
+    return std::move(deleted).error();
+  }
+  if (*deleted == 0) {
+    return make_error(ErrorCode::not_found, no_subscriber(id));
+  }
+  return ok();
+}
+
+Result<std::vector<Topic>> SqliteStore::topics_of_subscriber(SubscriberId id) {
+  std::lock_guard lock(mutex_);
+  auto query = bound("topics-of-subscriber", id);
+  if (!query) {
+    return std::move(query).error();
+  }
+  return (*query)->collect([](const sqlite::Statement& row) {
+    return Topic{row.column_int(0), row.column_int(1), row.column_text(2), row.column_text(3)};
+  });
+}
+
+Result<void> SqliteStore::set_subscriber_topics(SubscriberId id, ListId list,
+                                                std::span<const TopicId> topics) {
+  std::lock_guard lock(mutex_);
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  COMMUNIQUE_TRY(execute("clear-subscriber-topics-of-list", id, list));
+  for (TopicId topic : topics) {
+    COMMUNIQUE_TRY(execute("insert-subscriber-topic", id, topic, list));
+  }
+  return transaction.commit();
+}
+
+Result<Issue> SqliteStore::update_issue(const Issue& issue, Timestamp now) {
+  {
+    std::lock_guard lock(mutex_);
+    Transaction transaction(*db_);
+    COMMUNIQUE_TRY(transaction.begin());
+    auto changed =
+        execute("update-issue", issue.id, to_string(issue.kind), issue.subject, issue.from_name,
+                issue.from_address, issue.reply_to, issue.template_name, issue.language, now);
+    if (!changed) {
+      return std::move(changed).error();
+    }
+    if (*changed == 0) {
+      auto query = bound("issue-status", issue.id);
+      if (!query) {
+        return std::move(query).error();
+      }
+      auto status =
+          (*query)->single([](const sqlite::Statement& row) { return row.column_text(0); });
+      if (!status) {
+        return std::move(status).error();
+      }
+      if (!*status) {
+        return make_error(ErrorCode::not_found, "there is no issue " + std::to_string(issue.id));
+      }
+      return make_error(ErrorCode::conflict, "issue " + std::to_string(issue.id) + " is " +
+                                                 **status + "; only a draft can be edited");
+    }
+    COMMUNIQUE_TRY(execute("delete-issue-lists", issue.id));
+    COMMUNIQUE_TRY(execute("delete-issue-sections", issue.id));
+    COMMUNIQUE_TRY(write_issue_parts(issue));
+    COMMUNIQUE_TRY(transaction.commit());
+  }
+  return find_issue(issue.id);
+}
+
+Result<std::vector<std::int64_t>> SqliteStore::register_links(IssueId issue,
+                                                              std::span<const std::string> urls) {
+  std::lock_guard lock(mutex_);
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  std::vector<std::int64_t> ids;
+  ids.reserve(urls.size());
+  for (const auto& url : urls) {
+    auto query = bound("insert-issue-link", issue, url);
+    if (!query) {
+      return std::move(query).error();
+    }
+    auto id = (*query)->single([](const sqlite::Statement& row) { return row.column_int(0); });
+    if (!id) {
+      if (id.error().code == ErrorCode::conflict) {
+        return make_error(ErrorCode::not_found, "there is no issue " + std::to_string(issue));
+      }
+      return std::move(id).error();
+    }
+    ids.push_back(id->value_or(0));
+  }
+  COMMUNIQUE_TRY(transaction.commit());
+  return ids;
+}
+
+Result<std::string> SqliteStore::count_click(std::int64_t link) {
+  std::lock_guard lock(mutex_);
+  auto query = bound("count-click", link);
+  if (!query) {
+    return std::move(query).error();
+  }
+  return find_one(
+      **query, [](const sqlite::Statement& row) { return row.column_text(0); }, "no such link");
+}
+
+Result<std::vector<TrackedLink>> SqliteStore::links_of_issue(IssueId issue) {
+  std::lock_guard lock(mutex_);
+  auto query = bound("links-of-issue", issue);
+  if (!query) {
+    return std::move(query).error();
+  }
+  return (*query)->collect(read_link);
+}
+
+}  // namespace communique

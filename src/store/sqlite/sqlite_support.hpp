@@ -1,0 +1,194 @@
+// What the SQLite backend's source files share: row readers, time conversion, a
+// transaction guard and binding helpers. Internal to the backend.
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "store/sqlite/sqlite_db.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "store/store.hpp"
+
+namespace communique::sqlite_support {
+
+// Propagates the error of a Result-returning expression out of the enclosing function.
+#define COMMUNIQUE_TRY(expr)               \
+  do {                                     \
+    if (auto result_ = (expr); !result_) { \
+      return std::move(result_).error();   \
+    }                                      \
+  } while (false)
+
+inline std::int64_t to_unix(Timestamp time) {
+  return time.time_since_epoch().count();
+}
+inline Timestamp from_unix(std::int64_t seconds) {
+  return Timestamp(std::chrono::seconds(seconds));
+}
+
+// Rolls back unless commit() succeeded, so an early return never leaves a transaction
+// open or half a batch written.
+class Transaction {
+ public:
+  explicit Transaction(sqlite::Database& db) : db_(db) {}
+  ~Transaction() {
+    if (open_) {
+      (void)db_.exec("ROLLBACK", "rollback");
+    }
+  }
+  Result<void> begin() {
+    auto begun = db_.exec("BEGIN IMMEDIATE", "begin");
+    open_ = begun.has_value();
+    return begun;
+  }
+  Result<void> commit() {
+    auto committed = db_.exec("COMMIT", "commit");
+    if (committed) {
+      open_ = false;
+    }
+    return committed;
+  }
+
+ private:
+  sqlite::Database& db_;
+  bool open_ = false;
+};
+
+// Turns foreign-key enforcement off for one import batch and back on after it, commit or
+// not. The pragma is a no-op inside a transaction, so this wraps the transaction.
+class ForeignKeysOff {
+ public:
+  explicit ForeignKeysOff(sqlite::Database& db) : db_(db) {
+    (void)db_.exec("PRAGMA foreign_keys = OFF", "foreign-keys-off");
+  }
+  ~ForeignKeysOff() { (void)db_.exec("PRAGMA foreign_keys = ON", "foreign-keys-on"); }
+
+ private:
+  sqlite::Database& db_;
+};
+
+inline MailingList read_list(const sqlite::Statement& row) {
+  MailingList list;
+  list.id = row.column_int(0);
+  list.name = row.column_text(1);
+  list.description = row.column_text(2);
+  list.visibility = parse_visibility(row.column_text(3)).value_or(ListVisibility::public_list);
+  list.opt_in = parse_opt_in(row.column_text(4)).value_or(OptIn::single_opt_in);
+  list.created_at = from_unix(row.column_int(5));
+  return list;
+}
+
+inline Subscriber read_subscriber(const sqlite::Statement& row) {
+  Subscriber subscriber;
+  subscriber.id = row.column_int(0);
+  subscriber.email = row.column_text(1);
+  subscriber.name = row.column_text(2);
+  subscriber.attributes_json = row.column_text(3);
+  subscriber.language = row.column_text(4);
+  subscriber.status =
+      parse_subscriber_status(row.column_text(5)).value_or(SubscriberStatus::enabled);
+  subscriber.created_at = from_unix(row.column_int(6));
+  subscriber.updated_at = from_unix(row.column_int(7));
+  return subscriber;
+}
+
+// The one row `query` finds, read by `read`, or not_found with `missing` as the message.
+template <typename Read>
+auto find_one(sqlite::Statement& query, Read read, const std::string& missing)
+    -> Result<decltype(read(query))> {
+  auto found = query.single(read);
+  if (!found) {
+    return std::move(found).error();
+  }
+  if (!*found) {
+    return make_error(ErrorCode::not_found, missing);
+  }
+  return std::move(**found);
+}
+
+inline Issue read_issue(const sqlite::Statement& row) {
+  Issue issue;
+  issue.id = row.column_int(0);
+  issue.kind = parse_issue_kind(row.column_text(1)).value_or(IssueKind::letter);
+  issue.status = parse_issue_status(row.column_text(2)).value_or(IssueStatus::draft);
+  issue.subject = row.column_text(3);
+  issue.from_name = row.column_text(4);
+  issue.from_address = row.column_text(5);
+  issue.reply_to = row.column_text(6);
+  issue.template_name = row.column_text(7);
+  issue.language = row.column_text(8);
+  issue.created_at = from_unix(row.column_int(9));
+  issue.updated_at = from_unix(row.column_int(10));
+  if (!row.column_is_null(11)) {
+    issue.scheduled_at = from_unix(row.column_int(11));
+  }
+  if (!row.column_is_null(12)) {
+    issue.expire_after = std::chrono::seconds(row.column_int(12));
+  }
+  issue.status_note = row.column_text(13);
+  return issue;
+}
+
+inline void bind_one(sqlite::Statement& query, int index, std::int64_t value) {
+  query.bind(index, value);
+}
+inline void bind_one(sqlite::Statement& query, int index, int value) {
+  query.bind(index, static_cast<std::int64_t>(value));
+}
+inline void bind_one(sqlite::Statement& query, int index, std::string_view value) {
+  query.bind(index, value);
+}
+inline void bind_one(sqlite::Statement& query, int index, const std::string& value) {
+  query.bind(index, std::string_view(value));
+}
+inline void bind_one(sqlite::Statement& query, int index, const char* value) {
+  query.bind(index, std::string_view(value));
+}
+inline void bind_one(sqlite::Statement& query, int index, Timestamp value) {
+  query.bind(index, to_unix(value));
+}
+inline void bind_one(sqlite::Statement& query, int index, std::nullopt_t) {
+  query.bind_null(index);
+}
+template <typename T>
+void bind_one(sqlite::Statement& query, int index, const std::optional<T>& value) {
+  if (value) {
+    bind_one(query, index, *value);
+  } else {
+    query.bind_null(index);
+  }
+}
+
+// Binds `values` to parameters ?1, ?2... in order.
+template <typename... Values>
+void bind_all(sqlite::Statement& query, const Values&... values) {
+  int index = 0;
+  (bind_one(query, ++index, values), ...);
+}
+
+}  // namespace communique::sqlite_support
+
+namespace communique {
+
+template <typename... Values>
+Result<sqlite::Statement*> SqliteStore::bound(std::string_view name, const Values&... values) {
+  auto query = statement(name);
+  if (query) {
+    sqlite_support::bind_all(**query, values...);
+  }
+  return query;
+}
+
+template <typename... Values>
+Result<std::int64_t> SqliteStore::execute(std::string_view name, const Values&... values) {
+  auto query = bound(name, values...);
+  if (!query) {
+    return std::move(query).error();
+  }
+  if (auto done = (*query)->run(); !done) {
+    return std::move(done).error();
+  }
+  return db_->changes();
+}
+
+}  // namespace communique

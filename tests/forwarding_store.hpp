@@ -1,0 +1,167 @@
+// ForwardingStore: a Store that passes every call to another, for tests that override a
+// few methods to inject faults (a database dying in the middle of an import...).
+#pragma once
+
+#include "store/store.hpp"
+
+namespace communique::testing {
+
+class ForwardingStore : public Store {
+ public:
+  explicit ForwardingStore(Store& inner) : inner_(inner) {}
+
+  Result<User> create_user(const std::string& name, Role role, const std::string& password_hash,
+                           Timestamp now) override {
+    return inner_.create_user(name, role, password_hash, now);
+  }
+  Result<StoredUser> find_user(const std::string& name) override { return inner_.find_user(name); }
+  Result<User> find_user(UserId id) override { return inner_.find_user(id); }
+  Result<std::vector<User>> users() override { return inner_.users(); }
+  Result<void> set_password(UserId id, const std::string& password_hash, Timestamp now) override {
+    return inner_.set_password(id, password_hash, now);
+  }
+  Result<void> set_role(UserId id, Role role, Timestamp now) override {
+    return inner_.set_role(id, role, now);
+  }
+  Result<void> delete_user(UserId id) override { return inner_.delete_user(id); }
+  Result<void> create_session(UserId user, const std::string& digest, const std::string& csrf_token,
+                              Timestamp now, Timestamp expires) override {
+    return inner_.create_session(user, digest, csrf_token, now, expires);
+  }
+  Result<SessionRecord> find_session(const std::string& digest, Timestamp now) override {
+    return inner_.find_session(digest, now);
+  }
+  Result<void> delete_session(const std::string& digest) override {
+    return inner_.delete_session(digest);
+  }
+  Result<ApiToken> create_api_token(UserId user, const std::string& name, const std::string& digest,
+                                    Timestamp now) override {
+    return inner_.create_api_token(user, name, digest, now);
+  }
+  Result<User> find_api_token_user(const std::string& digest, Timestamp now) override {
+    return inner_.find_api_token_user(digest, now);
+  }
+  Result<std::vector<ApiToken>> api_tokens(UserId user) override { return inner_.api_tokens(user); }
+  Result<void> delete_api_token(UserId user, std::int64_t id) override {
+    return inner_.delete_api_token(user, id);
+  }
+  Result<int> schema_version() override { return inner_.schema_version(); }
+  Result<MailingList> create_list(const NewList& list, Timestamp now) override {
+    return inner_.create_list(list, now);
+  }
+  Result<MailingList> find_list(const std::string& name) override { return inner_.find_list(name); }
+  Result<MailingList> find_list(ListId id) override { return inner_.find_list(id); }
+  Result<std::vector<ListSummary>> list_summaries() override { return inner_.list_summaries(); }
+  Result<std::vector<MailingList>> lists() override { return inner_.lists(); }
+  Result<Topic> create_topic(ListId list, const std::string& name, const std::string& description,
+                             Timestamp now) override {
+    return inner_.create_topic(list, name, description, now);
+  }
+  Result<std::vector<Topic>> topics(ListId list) override { return inner_.topics(list); }
+  Result<ImportCounts> import_batch(ListId list, std::span<const ImportRecord> records,
+                                    const ImportPolicy& policy) override {
+    return inner_.import_batch(list, records, policy);
+  }
+  Result<void> set_subscription_status(SubscriberId subscriber, ListId list,
+                                       SubscriptionStatus status, Timestamp now) override {
+    return inner_.set_subscription_status(subscriber, list, status, now);
+  }
+  Result<Subscriber> find_subscriber(const EmailAddress& email) override {
+    return inner_.find_subscriber(email);
+  }
+  Result<Subscriber> find_subscriber(SubscriberId id) override {
+    return inner_.find_subscriber(id);
+  }
+  Result<std::vector<Subscriber>> find_subscribers(const SubscriberQuery& query) override {
+    return inner_.find_subscribers(query);
+  }
+  Result<Subscriber> add_subscriber(const NewSubscriber& subscriber, std::span<const ListId> lists,
+                                    SubscriptionStatus status, Timestamp now) override {
+    return inner_.add_subscriber(subscriber, lists, status, now);
+  }
+  Result<Subscriber> update_subscriber(SubscriberId id, const SubscriberChange& change,
+                                       Timestamp now) override {
+    return inner_.update_subscriber(id, change, now);
+  }
+  Result<void> delete_subscriber(SubscriberId id) override { return inner_.delete_subscriber(id); }
+  Result<std::vector<Topic>> topics_of_subscriber(SubscriberId id) override {
+    return inner_.topics_of_subscriber(id);
+  }
+  Result<void> set_subscriber_topics(SubscriberId id, ListId list,
+                                     std::span<const TopicId> topics) override {
+    return inner_.set_subscriber_topics(id, list, topics);
+  }
+  Result<std::vector<Subscription>> subscriptions_of(SubscriberId subscriber) override {
+    return inner_.subscriptions_of(subscriber);
+  }
+  Result<std::int64_t> count_subscribers(std::optional<ListId> list) override {
+    return inner_.count_subscribers(list);
+  }
+  Result<Issue> create_issue(const Issue& issue, Timestamp now) override {
+    return inner_.create_issue(issue, now);
+  }
+  Result<Issue> find_issue(IssueId id) override { return inner_.find_issue(id); }
+  Result<std::vector<Issue>> issues() override { return inner_.issues(); }
+  Result<std::vector<Issue>> public_issues(IssueId before, std::size_t limit) override {
+    return inner_.public_issues(before, limit);
+  }
+  Result<Issue> update_issue(const Issue& issue, Timestamp now) override {
+    return inner_.update_issue(issue, now);
+  }
+  Result<std::vector<std::int64_t>> register_links(IssueId issue,
+                                                   std::span<const std::string> urls) override {
+    return inner_.register_links(issue, urls);
+  }
+  Result<std::string> count_click(std::int64_t link) override { return inner_.count_click(link); }
+  Result<std::vector<TrackedLink>> links_of_issue(IssueId issue) override {
+    return inner_.links_of_issue(issue);
+  }
+  Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) override {
+    return inner_.set_issue_status(id, status, now);
+  }
+  Result<IssueStatus> issue_status(IssueId id) override { return inner_.issue_status(id); }
+  Result<void> change_issue_status(IssueId id, std::span<const IssueStatus> from,
+                                   IssueStatus status, const std::string& note,
+                                   Timestamp now) override {
+    return inner_.change_issue_status(id, from, status, note, now);
+  }
+  Result<void> schedule_issue(IssueId id, Timestamp at,
+                              std::optional<std::chrono::seconds> expire_after,
+                              Timestamp now) override {
+    return inner_.schedule_issue(id, at, expire_after, now);
+  }
+  Result<std::vector<Issue>> issues_to_run(Timestamp now) override {
+    return inner_.issues_to_run(now);
+  }
+  Result<std::int64_t> freeze_audience(IssueId issue, Timestamp now) override {
+    return inner_.freeze_audience(issue, now);
+  }
+  Result<std::vector<Recipient>> claim_recipients(IssueId issue, std::size_t limit,
+                                                  Timestamp now) override {
+    return inner_.claim_recipients(issue, limit, now);
+  }
+  Result<void> record_deliveries(IssueId issue, std::span<const DeliveryResult> results,
+                                 Timestamp now) override {
+    return inner_.record_deliveries(issue, results, now);
+  }
+  Result<DeliveryCounts> delivery_counts(IssueId issue) override {
+    return inner_.delivery_counts(issue);
+  }
+  Result<DeliveryCounts> delivery_totals() override { return inner_.delivery_totals(); }
+  Result<std::int64_t> requeue_in_flight(IssueId issue, Timestamp now) override {
+    return inner_.requeue_in_flight(issue, now);
+  }
+  Result<std::string> secret(const std::string& name, const std::function<std::string()>& generate,
+                             Timestamp now) override {
+    return inner_.secret(name, generate, now);
+  }
+  Result<void> for_each_member(ListId list,
+                               const std::function<Result<void>(const Member&)>& visit) override {
+    return inner_.for_each_member(list, visit);
+  }
+
+ protected:
+  Store& inner_;
+};
+
+}  // namespace communique::testing

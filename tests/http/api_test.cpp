@@ -1,0 +1,285 @@
+#include "http/api.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "base/text.hpp"
+#include "http/access.hpp"
+#include "http/routes.hpp"
+#include "store/open_store.hpp"
+#include "test_support.hpp"
+
+namespace communique {
+namespace {
+
+using communique::testing::fixed_time;
+using nlohmann::json;
+
+// The API through the route table and the access gate, as `serve` wires them.
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(*open_store(StoreSettings{}, dir_.path()));
+    accounts_ = std::make_unique<Accounts>(*store_);
+    admin_ = *accounts_->add_user("alice", Role::admin, "correct horse battery", fixed_time());
+    viewer_ = *accounts_->add_user("victor", Role::viewer, "viewer password 1", fixed_time());
+    admin_token_ = accounts_->create_api_token(admin_.id, "ci", fixed_time())->secret;
+    viewer_token_ = accounts_->create_api_token(viewer_.id, "ro", fixed_time())->secret;
+    router_ = std::make_unique<Router>(
+        make_routes(RouteServices{.store = *store_,
+                                  .links = links_,
+                                  .identity = SenderIdentity{.organisation = "Press Office"},
+                                  .clock = [] { return fixed_time(60); },
+                                  .accounts = accounts_.get()}),
+        make_access_gate(*accounts_, [] { return fixed_time(60); }));
+  }
+
+  HttpResponse call(const std::string& method, const std::string& target,
+                    const std::string& body = "", std::map<std::string, std::string> headers = {}) {
+    HttpRequest request;
+    request.method = method;
+    const auto question = target.find('?');
+    request.path = target.substr(0, question);
+    if (question != std::string::npos) {
+      request.query = target.substr(question + 1);
+    }
+    request.body = body;
+    request.headers = std::move(headers);
+    if (!body.empty() && !request.headers.contains("content-type")) {
+      request.headers["content-type"] = "application/json";
+    }
+    request.remote_address = "192.0.2.1";
+    return router_->handle(request);
+  }
+
+  HttpResponse as(const std::string& token, const std::string& method, const std::string& target,
+                  const std::string& body = "") {
+    return call(method, target, body, {{"authorization", "Bearer " + token}});
+  }
+
+  // Signs in and returns the cookie header value and the CSRF token.
+  std::pair<std::string, std::string> sign_in(const std::string& name,
+                                              const std::string& password) {
+    auto response =
+        call("POST", "/api/v1/session", json{{"name", name}, {"password", password}}.dump());
+    EXPECT_EQ(response.status, 200) << response.body;
+    std::string cookie;
+    for (const auto& [header, value] : response.headers) {
+      if (header == "Set-Cookie") {
+        cookie = value.substr(0, value.find(';'));
+        EXPECT_NE(value.find("HttpOnly"), std::string::npos);
+        EXPECT_NE(value.find("SameSite=Strict"), std::string::npos);
+      }
+    }
+    return {cookie, json::parse(response.body)["csrf_token"].get<std::string>()};
+  }
+
+  communique::testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Accounts> accounts_;
+  LinkSigner links_ = *LinkSigner::create(std::string(64, 'a'));
+  std::unique_ptr<Router> router_;
+  User admin_;
+  User viewer_;
+  std::string admin_token_;
+  std::string viewer_token_;
+};
+
+TEST_F(ApiTest, EveryApiRouteIsInTheOpenApiDocument) {
+  const auto document = json::parse(api::openapi_text());
+  EXPECT_EQ(document["openapi"], "3.1.0");
+  std::set<std::string> documented;
+  for (const auto& [path, operations] : document["paths"].items()) {
+    for (const auto& [method, operation] : operations.items()) {
+      documented.insert(ascii_lower(method) + " " + path);
+    }
+  }
+  int api_routes = 0;
+  for (const auto& route : router_->routes()) {
+    if (route.pattern.rfind("/api/v1/", 0) != 0) {
+      continue;
+    }
+    ++api_routes;
+    EXPECT_TRUE(documented.contains(ascii_lower(route.method) + " " + route.pattern))
+        << route.method << " " << route.pattern << " is missing from openapi.json";
+  }
+  EXPECT_GT(api_routes, 30);
+  EXPECT_EQ(static_cast<int>(documented.size()), api_routes) << "openapi.json has extra paths";
+}
+
+TEST_F(ApiTest, RolesAreEnforcedAtTheRouteTable) {
+  EXPECT_EQ(call("GET", "/api/v1/lists").status, 401);
+  EXPECT_EQ(as("not-a-token", "GET", "/api/v1/lists").status, 401);
+  EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/lists").status, 200);
+  auto refused = as(viewer_token_, "POST", "/api/v1/lists", R"({"name":"press"})");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(json::parse(refused.body)["error"]["code"], "forbidden");
+  EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/users").status, 403);
+  EXPECT_EQ(as(admin_token_, "POST", "/api/v1/lists", R"({"name":"press"})").status, 201);
+  EXPECT_EQ(as(admin_token_, "GET", "/api/v1/users").status, 200);
+}
+
+TEST_F(ApiTest, ACookieWriteWithoutTheCsrfTokenIsRefused) {
+  const auto [cookie, csrf] = sign_in("alice", "correct horse battery");
+  EXPECT_EQ(call("GET", "/api/v1/lists", "", {{"cookie", cookie}}).status, 200);
+  auto refused = call("POST", "/api/v1/lists", R"({"name":"press"})", {{"cookie", cookie}});
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(json::parse(refused.body)["error"]["code"], "csrf");
+  EXPECT_EQ(call("POST", "/api/v1/lists", R"({"name":"press"})",
+                 {{"cookie", cookie}, {"x-csrf-token", "wrong"}})
+                .status,
+            403);
+  EXPECT_FALSE(store_->find_list("press"));
+  EXPECT_EQ(call("POST", "/api/v1/lists", R"({"name":"press"})",
+                 {{"cookie", cookie}, {"x-csrf-token", csrf}})
+                .status,
+            201);
+}
+
+TEST_F(ApiTest, SessionsDieWhenThePasswordChanges) {
+  const auto [cookie, csrf] = sign_in("alice", "correct horse battery");
+  const auto [other_cookie, other_csrf] = sign_in("alice", "correct horse battery");
+  auto changed =
+      call("PUT", "/api/v1/users/" + std::to_string(admin_.id) + "/password",
+           R"({"password":"a new long password","current_password":"correct horse battery"})",
+           {{"cookie", cookie}, {"x-csrf-token", csrf}});
+  EXPECT_EQ(changed.status, 204) << changed.body;
+  EXPECT_EQ(call("GET", "/api/v1/session", "", {{"cookie", cookie}}).status, 401);
+  EXPECT_EQ(call("GET", "/api/v1/session", "", {{"cookie", other_cookie}}).status, 401);
+  // API tokens are not sessions: they stay until revoked.
+  EXPECT_EQ(as(admin_token_, "GET", "/api/v1/session").status, 200);
+  EXPECT_EQ(
+      call("POST", "/api/v1/session", R"({"name":"alice","password":"correct horse battery"})")
+          .status,
+      401);
+  sign_in("alice", "a new long password");
+}
+
+TEST_F(ApiTest, OwnPasswordNeedsTheCurrentOneAndOthersNeedAdmin) {
+  auto wrong = as(viewer_token_, "PUT", "/api/v1/users/" + std::to_string(viewer_.id) + "/password",
+                  R"({"password":"another password","current_password":"guess"})");
+  EXPECT_EQ(wrong.status, 403);
+  auto other = as(viewer_token_, "PUT", "/api/v1/users/" + std::to_string(admin_.id) + "/password",
+                  R"({"password":"another password"})");
+  EXPECT_EQ(other.status, 403);
+}
+
+TEST_F(ApiTest, SignInIsRateLimitedPerAccountAndSaysNothingAboutNames) {
+  auto unknown = call("POST", "/api/v1/session", R"({"name":"nobody","password":"whatever12"})");
+  auto wrong = call("POST", "/api/v1/session", R"({"name":"victor","password":"whatever12"})");
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(unknown.body, wrong.body);
+  for (int i = 0; i < 4; ++i) {
+    call("POST", "/api/v1/session", R"({"name":"victor","password":"whatever12"})");
+  }
+  auto limited =
+      call("POST", "/api/v1/session", R"({"name":"victor","password":"viewer password 1"})");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(json::parse(limited.body)["error"]["code"], "rate_limited");
+}
+
+TEST_F(ApiTest, SubscribersAreCreatedFilteredAndPagedByKeyset) {
+  ASSERT_EQ(as(admin_token_, "POST", "/api/v1/lists", R"({"name":"press"})").status, 201);
+  for (int i = 0; i < 5; ++i) {
+    auto made = as(admin_token_, "POST", "/api/v1/subscribers",
+                   json{{"email", "p" + std::to_string(i) + "@example.org"},
+                        {"lists", {1}},
+                        {"attributes", {{"city", i % 2 == 0 ? "Rome" : "Oslo"}}}}
+                       .dump());
+    ASSERT_EQ(made.status, 201) << made.body;
+  }
+  auto page = json::parse(as(admin_token_, "GET", "/api/v1/subscribers?limit=2").body);
+  ASSERT_EQ(page["subscribers"].size(), 2u);
+  auto next = json::parse(
+      as(admin_token_, "GET",
+         "/api/v1/subscribers?limit=2&after=" + std::to_string(page["next_after"].get<int>()))
+          .body);
+  EXPECT_EQ(next["subscribers"][0]["email"], "p2@example.org");
+  auto rome = json::parse(as(admin_token_, "GET", "/api/v1/subscribers?attribute=city:Rome").body);
+  EXPECT_EQ(rome["subscribers"].size(), 3u);
+  auto confirmed =
+      json::parse(as(admin_token_, "GET", "/api/v1/subscribers?list=1&status=confirmed").body);
+  EXPECT_EQ(confirmed["subscribers"].size(), 5u);
+  auto duplicate = as(admin_token_, "POST", "/api/v1/subscribers", R"({"email":"P0@example.org"})");
+  EXPECT_EQ(duplicate.status, 409);
+  auto invalid = as(admin_token_, "POST", "/api/v1/subscribers", R"({"email":"not an address"})");
+  EXPECT_EQ(invalid.status, 400);
+  EXPECT_NE(json::parse(invalid.body)["error"]["message"].get<std::string>().find("email:"),
+            std::string::npos);
+}
+
+TEST_F(ApiTest, FilterValuesWithSqlInThemAreOnlyData) {
+  ASSERT_EQ(
+      as(admin_token_, "POST", "/api/v1/subscribers", R"({"email":"ann@example.org"})").status,
+      201);
+  for (const char* query :
+       {"email=%27%20OR%201%3D1%20--", "email=%25", "attribute=x%27)%20OR%201%3D1%20--:1",
+        "attribute=city:%27%20OR%20%271%27%3D%271"}) {
+    auto response = as(admin_token_, "GET", std::string("/api/v1/subscribers?") + query);
+    EXPECT_EQ(response.status, 200) << query;
+    EXPECT_EQ(json::parse(response.body)["subscribers"].size(), 0u) << query;
+  }
+  auto quoted = as(admin_token_, "GET", "/api/v1/subscribers?attribute=a%22b:1");
+  EXPECT_EQ(quoted.status, 400);
+  EXPECT_TRUE(store_->find_subscriber(*EmailAddress::parse("ann@example.org")));
+}
+
+TEST_F(ApiTest, MalformedBodiesGetPreciseErrors) {
+  EXPECT_EQ(as(admin_token_, "POST", "/api/v1/lists", "{not json").status, 400);
+  EXPECT_EQ(as(admin_token_, "POST", "/api/v1/lists", "[1,2]").status, 400);
+  auto wrong_type = as(admin_token_, "POST", "/api/v1/lists", R"({"name":5})");
+  EXPECT_EQ(wrong_type.status, 400);
+  EXPECT_NE(wrong_type.body.find("name: must be a string"), std::string::npos);
+  EXPECT_EQ(as(admin_token_, "GET", "/api/v1/lists/abc").status, 404);
+  EXPECT_EQ(as(admin_token_, "GET", "/api/v1/subscribers?limit=-3").status, 400);
+}
+
+TEST_F(ApiTest, IssuesAreDraftedEditedAndMovedThroughTheirStates) {
+  ASSERT_EQ(as(admin_token_, "POST", "/api/v1/lists", R"({"name":"press"})").status, 201);
+  auto created = as(admin_token_, "POST", "/api/v1/issues",
+                    R"({"subject":"Weekly","lists":[1],"body":"Hello **all**"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto broken =
+      as(admin_token_, "POST", "/api/v1/issues", R"({"subject":"","lists":[1],"body":"x"})");
+  EXPECT_EQ(broken.status, 400);
+  EXPECT_NE(broken.body.find("subject:"), std::string::npos);
+  auto edited = as(
+      admin_token_, "PUT", "/api/v1/issues/1",
+      R"({"subject":"Weekly news","lists":[1],"sections":[{"title":"A","body":"a"},{"title":"B","body":"b"}],"kind":"digest"})");
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(json::parse(edited.body)["sections"].size(), 2u);
+  EXPECT_EQ(as(admin_token_, "POST", "/api/v1/issues/1/pause").status, 409);
+  auto scheduled = as(admin_token_, "POST", "/api/v1/issues/1/schedule",
+                      R"({"at":"2026-12-01T09:00Z","expire_after":"6h"})");
+  ASSERT_EQ(scheduled.status, 200) << scheduled.body;
+  EXPECT_EQ(json::parse(scheduled.body)["status"], "scheduled");
+  EXPECT_EQ(as(admin_token_, "PUT", "/api/v1/issues/1",
+               R"({"subject":"Too late","lists":[1],"body":"x"})")
+                .status,
+            409);
+  EXPECT_EQ(json::parse(as(admin_token_, "POST", "/api/v1/issues/1/pause").body)["status"],
+            "paused");
+  EXPECT_EQ(json::parse(as(admin_token_, "POST", "/api/v1/issues/1/cancel").body)["status"],
+            "cancelled");
+  auto status = json::parse(as(admin_token_, "GET", "/api/v1/issues/1/status").body);
+  EXPECT_EQ(status["status"], "cancelled");
+  EXPECT_EQ(status["deliveries"]["total"], 0);
+}
+
+TEST_F(ApiTest, TokensAreListedWithoutSecretsAndRevoked) {
+  auto made = json::parse(as(viewer_token_, "POST", "/api/v1/tokens", R"({"name":"cron"})").body);
+  const std::string secret = made["secret"];
+  EXPECT_EQ(as(secret, "GET", "/api/v1/session").status, 200);
+  auto listed = as(viewer_token_, "GET", "/api/v1/tokens");
+  EXPECT_EQ(listed.body.find(secret), std::string::npos);
+  EXPECT_EQ(json::parse(listed.body)["tokens"].size(), 2u);
+  EXPECT_EQ(
+      as(viewer_token_, "DELETE", "/api/v1/tokens/" + std::to_string(made["id"].get<int>())).status,
+      204);
+  EXPECT_EQ(as(secret, "GET", "/api/v1/session").status, 401);
+}
+
+}  // namespace
+}  // namespace communique

@@ -1,0 +1,246 @@
+#include "http/subscriber_pages.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "http/access.hpp"
+#include "http/routes.hpp"
+#include "store/open_store.hpp"
+#include "test_support.hpp"
+
+namespace communique {
+namespace {
+
+using communique::testing::fixed_time;
+
+// Transport that keeps what it is given, to read the confirmation letters.
+class KeepingTransport final : public Transport {
+ public:
+  std::vector<TransportOutcome> send(std::span<const OutgoingLetter> letters) override {
+    for (const auto& letter : letters) {
+      kept.push_back(letter);
+    }
+    return std::vector<TransportOutcome>(letters.size());
+  }
+  std::string describe() const override { return "kept in memory"; }
+  std::vector<OutgoingLetter> kept;
+};
+
+class PagesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(*open_store(StoreSettings{}, dir_.path()));
+    weekly_ = *store_->create_list(
+        NewList{.name = "Weekly", .description = "Our digest", .opt_in = OptIn::double_opt_in},
+        fixed_time());
+    alerts_ = *store_->create_list(NewList{.name = "Alerts"}, fixed_time());
+    staff_ = *store_->create_list(
+        NewList{.name = "Staff only", .visibility = ListVisibility::private_list}, fixed_time());
+    topic_ = *store_->create_topic(weekly_.id, "Travel", "", fixed_time());
+    router_ = std::make_unique<Router>(make_routes(
+        RouteServices{.store = *store_,
+                      .links = links_,
+                      .identity = SenderIdentity{.organisation = "Embassy <Press>",
+                                                 .from_address = "press@example.org",
+                                                 .base_url = "https://news.example.org"},
+                      .clock = [this] { return now_; },
+                      .composer = &composer_,
+                      .mailer = &mailer_,
+                      .subscribe_limiter = &limiter_,
+                      .subscribe_limit = 3}));
+  }
+
+  HttpResponse call(const std::string& method, const std::string& path,
+                    const std::string& body = "", const std::string& from = "192.0.2.7") {
+    HttpRequest request;
+    request.method = method;
+    request.path = path;
+    request.body = body;
+    request.remote_address = from;
+    return router_->handle(request);
+  }
+
+  std::string token(TokenPurpose purpose, SubscriberId id, std::int64_t issue = 0) {
+    const auto day = static_cast<std::uint32_t>(
+        std::chrono::floor<std::chrono::days>(now_).time_since_epoch().count());
+    return links_.sign({purpose, id, issue, day});
+  }
+
+  Subscriber subscriber(const std::string& email) {
+    return *store_->find_subscriber(*EmailAddress::parse(email));
+  }
+
+  SubscriptionStatus status_on(SubscriberId id, ListId list) {
+    const auto subscriptions = store_->subscriptions_of(id);
+    for (const auto& s : *subscriptions) {
+      if (s.list_id == list) {
+        return s.status;
+      }
+    }
+    return SubscriptionStatus::unsubscribed;
+  }
+
+  communique::testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+  LinkSigner links_ = *LinkSigner::create(std::string(64, 'p'));
+  LetterComposer composer_{SenderIdentity{.organisation = "Embassy",
+                                          .from_address = "press@example.org",
+                                          .base_url = "https://news.example.org"},
+                           links_,
+                           {}};
+  KeepingTransport transport_;
+  Mailer mailer_{transport_};
+  SlidingWindow limiter_{std::chrono::hours(1)};
+  Timestamp now_ = fixed_time();
+  std::unique_ptr<Router> router_;
+  MailingList weekly_, alerts_, staff_;
+  Topic topic_;
+};
+
+TEST_F(PagesTest, TheLandingPageAndFormOfferOnlyPublicLists) {
+  auto landing = call("GET", "/");
+  EXPECT_EQ(landing.status, 200);
+  EXPECT_NE(landing.body.find("href=\"/subscribe\""), std::string::npos);
+  EXPECT_NE(landing.body.find("Embassy &lt;Press&gt;"), std::string::npos);
+  auto form = call("GET", "/subscribe");
+  EXPECT_NE(form.body.find("Weekly"), std::string::npos);
+  EXPECT_EQ(form.body.find("Staff only"), std::string::npos);
+  EXPECT_NE(form.body.find("name=\"website\""), std::string::npos);
+  EXPECT_EQ(form.body.find("<script"), std::string::npos);
+}
+
+TEST_F(PagesTest, DoubleOptInSendsAConfirmationWhoseLinkConfirms) {
+  const std::string body = "email=ann%40example.org&name=Ann&list=" + std::to_string(weekly_.id) +
+                           "&list=" + std::to_string(alerts_.id);
+  auto answer = call("POST", "/subscribe", body);
+  EXPECT_EQ(answer.status, 200);
+  const auto ann = subscriber("ann@example.org");
+  EXPECT_EQ(status_on(ann.id, weekly_.id), SubscriptionStatus::unconfirmed);
+  EXPECT_EQ(status_on(ann.id, alerts_.id), SubscriptionStatus::confirmed);
+  ASSERT_EQ(transport_.kept.size(), 1u);
+  const auto& letter = transport_.kept[0];
+  EXPECT_EQ(letter.recipient, "ann@example.org");
+  // The link is quoted-printable in the letter: undo soft breaks and =3D before matching.
+  std::string text = std::regex_replace(letter.message, std::regex("=\r\n"), "");
+  text = std::regex_replace(text, std::regex("=3D"), "=");
+  std::smatch link;
+  ASSERT_TRUE(std::regex_search(text, link,
+                                std::regex("https://news.example.org(/confirm/[A-Za-z0-9_-]+)")));
+  auto confirmed = call("GET", link[1].str());
+  EXPECT_EQ(confirmed.status, 200);
+  EXPECT_EQ(status_on(ann.id, weekly_.id), SubscriptionStatus::confirmed);
+}
+
+TEST_F(PagesTest, TheAnswerIsTheSameForKnownAndUnknownAddresses) {
+  call("POST", "/subscribe", "email=ann%40example.org&list=" + std::to_string(alerts_.id));
+  auto known =
+      call("POST", "/subscribe", "email=ann%40example.org&list=" + std::to_string(alerts_.id));
+  auto unknown =
+      call("POST", "/subscribe", "email=bob%40example.org&list=" + std::to_string(alerts_.id));
+  EXPECT_EQ(known.status, unknown.status);
+  EXPECT_EQ(known.body, unknown.body);
+}
+
+TEST_F(PagesTest, AFilledHoneypotSubscribesNobodyAndLooksTheSame) {
+  auto trapped = call("POST", "/subscribe", "email=bot%40example.org&website=http%3A%2F%2Fspam");
+  EXPECT_EQ(trapped.status, 200);
+  EXPECT_NE(trapped.body.find("Check your inbox"), std::string::npos);
+  EXPECT_FALSE(store_->find_subscriber(*EmailAddress::parse("bot@example.org")));
+}
+
+TEST_F(PagesTest, BadInputIsShownOnTheFormAndTheFormIsRateLimited) {
+  auto bad = call("POST", "/subscribe", "email=not-an-address&name=Ann");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("value=\"not-an-address\""), std::string::npos);
+  EXPECT_EQ(call("POST", "/subscribe", "email=%ZZ").status, 400);
+  EXPECT_EQ(call("POST", "/subscribe", "email=c%40example.org").status, 200);
+  auto limited = call("POST", "/subscribe", "email=c%40example.org");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(call("POST", "/subscribe", "email=c%40example.org", "198.51.100.1").status, 200);
+}
+
+TEST_F(PagesTest, TamperedOrExpiredTokensGetThePlain404Page) {
+  call("POST", "/subscribe", "email=ann%40example.org");
+  const auto ann = subscriber("ann@example.org");
+  auto good = token(TokenPurpose::preferences, ann.id);
+  std::string tampered = good;
+  tampered[5] = tampered[5] == 'A' ? 'B' : 'A';
+  for (const std::string& path : std::vector<std::string>{
+           "/preferences/" + tampered, "/confirm/" + good, "/privacy/" + good, "/l/" + good,
+           "/privacy/" + tampered + "/data", std::string("/confirm/x")}) {
+    auto response = call("GET", path);
+    EXPECT_EQ(response.status, 404) << path;
+    EXPECT_NE(response.body.find("This link is not valid"), std::string::npos);
+  }
+  auto confirm = token(TokenPurpose::confirm, ann.id);
+  now_ = fixed_time(8 * 86400);
+  EXPECT_EQ(call("GET", "/confirm/" + confirm).status, 404);
+}
+
+TEST_F(PagesTest, PreferencesChangeListsTopicsNameAndLanguage) {
+  call("POST", "/subscribe", "email=ann%40example.org&list=" + std::to_string(alerts_.id));
+  const auto ann = subscriber("ann@example.org");
+  const auto path = "/preferences/" + token(TokenPurpose::preferences, ann.id);
+  auto page = call("GET", path);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("ann@example.org"), std::string::npos);
+  EXPECT_EQ(page.body.find("Staff only"), std::string::npos);
+  auto saved = call("POST", path,
+                    "name=Ann+Smith&language=pt-br&list=" + std::to_string(weekly_.id) +
+                        "&topic=" + std::to_string(topic_.id));
+  EXPECT_EQ(saved.status, 200);
+  EXPECT_NE(saved.body.find("Your choices are saved"), std::string::npos);
+  const auto after = subscriber("ann@example.org");
+  EXPECT_EQ(after.name, "Ann Smith");
+  EXPECT_EQ(after.language, "pt-BR");
+  EXPECT_EQ(status_on(ann.id, weekly_.id), SubscriptionStatus::confirmed);
+  EXPECT_EQ(status_on(ann.id, alerts_.id), SubscriptionStatus::unsubscribed);
+  ASSERT_EQ(store_->topics_of_subscriber(ann.id)->size(), 1u);
+  auto bad = call("POST", path, "language=not+a+language!");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(subscriber("ann@example.org").language, "pt-BR");
+}
+
+TEST_F(PagesTest, PrivacyDownloadsEverythingAndErases) {
+  call("POST", "/subscribe", "email=ann%40example.org&name=Ann&list=" + std::to_string(alerts_.id));
+  const auto ann = subscriber("ann@example.org");
+  const auto path = "/privacy/" + token(TokenPurpose::privacy, ann.id);
+  EXPECT_EQ(call("GET", path).status, 200);
+  auto data = call("GET", path + "/data");
+  EXPECT_EQ(data.status, 200);
+  auto parsed = nlohmann::json::parse(data.body);
+  EXPECT_EQ(parsed["email"], "ann@example.org");
+  EXPECT_EQ(parsed["subscriptions"][0]["list"], "Alerts");
+  EXPECT_EQ(call("POST", path, "").status, 400);
+  EXPECT_TRUE(store_->find_subscriber(ann.id));
+  EXPECT_EQ(call("POST", path, "erase=yes").status, 200);
+  EXPECT_FALSE(store_->find_subscriber(ann.id));
+  EXPECT_EQ(call("GET", path).status, 404);
+}
+
+TEST_F(PagesTest, ClicksAreCountedPerLinkAndRedirect) {
+  Issue issue;
+  issue.subject = "Weekly";
+  issue.lists = {weekly_.id};
+  const auto id = store_->create_issue(issue, fixed_time())->id;
+  const std::vector<std::string> urls{"https://example.org/a", "https://example.org/b"};
+  auto links = *store_->register_links(id, urls);
+  EXPECT_EQ(*store_->register_links(id, urls), links);
+  const auto path = "/l/" + token(TokenPurpose::click, 0, links[1]);
+  for (int i = 0; i < 2; ++i) {
+    auto response = call("GET", path);
+    EXPECT_EQ(response.status, 302);
+    ASSERT_FALSE(response.headers.empty());
+    EXPECT_EQ(response.headers[0].second, "https://example.org/b");
+  }
+  auto counted = *store_->links_of_issue(id);
+  EXPECT_EQ(counted[0].clicks, 0);
+  EXPECT_EQ(counted[1].clicks, 2);
+}
+
+}  // namespace
+}  // namespace communique
