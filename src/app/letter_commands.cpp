@@ -188,6 +188,9 @@ int run_render(const GlobalOptions& global, const RenderOptions& options) {
   // The same path as sending: plan the issue for today, then compose, so that what is
   // printed (and checked by verifiers) is what the runner would send.
   const auto now = system_clock_now();
+  if (auto tracked = composer->track_links(store, *prepared, now); !tracked) {
+    return fail(tracked.error());
+  }
   composer->plan(*prepared, now);
   auto message = composer->compose(*prepared, *subscriber, now, composer->new_message_id());
   if (!message) {

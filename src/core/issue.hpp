@@ -46,6 +46,8 @@ struct Issue {
   std::optional<Timestamp> scheduled_at;
   std::optional<std::chrono::seconds> expire_after;  // a schedule this late is not sent
   std::string status_note;  // why it stopped: "not sent: 3 days late after downtime"
+  // Links go through counted redirects (/l/{token}): clicks per link, never per person.
+  bool track_clicks = false;
   Timestamp created_at{};
   Timestamp updated_at{};
 };

@@ -27,6 +27,9 @@ Result<DeliveryCounts> CampaignRunner::run(
   if (!prepared) {
     return std::move(prepared).error();
   }
+  if (auto tracked = composer_.track_links(store_, *prepared, clock_()); !tracked) {
+    return std::move(tracked).error();
+  }
 
   // Recovery first: what a stopped runner held goes back to the queue.
   const Timestamp started = clock_();

@@ -81,6 +81,12 @@ Result<Issue> issue_from_body(const json& body, const RouteServices& services) {
     return make_error(ErrorCode::invalid_input, "kind: must be letter or digest");
   }
   issue.kind = *kind;
+  if (auto track = body.find("track_clicks"); track != body.end()) {
+    if (!track->is_boolean()) {
+      return make_error(ErrorCode::invalid_input, "track_clicks: must be true or false");
+    }
+    issue.track_clicks = track->get<bool>();
+  }
   auto lists = body.find("lists");
   if (lists == body.end() || !lists->is_array() || lists->empty()) {
     return make_error(ErrorCode::invalid_input, "lists: must be a non-empty array of list ids");
@@ -278,6 +284,10 @@ HttpResponse test_send_issue(const HttpRequest& request, const RouteServices& se
   auto prepared = prepare_stored_issue(services.store, *issue, services.data_dir);
   if (!prepared) {
     return fail(prepared.error());
+  }
+  if (auto tracked = (*composer)->track_links(services.store, *prepared, services.clock());
+      !tracked) {
+    return fail(tracked.error());
   }
   json results = json::array();
   for (const auto& recipient : recipients) {

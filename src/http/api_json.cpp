@@ -101,6 +101,7 @@ json to_json(const Issue& issue) {
           {"language", issue.language},
           {"lists", issue.lists},
           {"sections", sections},
+          {"track_clicks", issue.track_clicks},
           {"scheduled_at", time_or_null(issue.scheduled_at)},
           {"expire_after_seconds",
            issue.expire_after ? json(issue.expire_after->count()) : json(nullptr)},

@@ -101,6 +101,11 @@ class LetterComposer {
   Result<std::string> compose(const PreparedIssue& issue, const Subscriber& subscriber,
                               Timestamp now, const std::string& message_id) const;
 
+  // When the issue tracks clicks: registers its web links with the store and points them
+  // at counted redirects (base_url/l/{token}), in the HTML and the text part alike. Call
+  // it before plan(). Does nothing for an issue that does not track clicks.
+  Result<void> track_links(Store& store, PreparedIssue& issue, Timestamp now) const;
+
   // The HTML and text parts `subscriber` would receive (rendered in full, unsigned).
   Result<LetterPreview> preview(const PreparedIssue& issue, const Subscriber& subscriber,
                                 Timestamp now) const;

@@ -244,3 +244,34 @@ TEST_F(PagesTest, ClicksAreCountedPerLinkAndRedirect) {
 
 }  // namespace
 }  // namespace communique
+
+namespace communique {
+namespace {
+
+TEST_F(PagesTest, ATrackedIssuesLinksLeadThroughCountedRedirects) {
+  Issue issue;
+  issue.subject = "Weekly";
+  issue.lists = {weekly_.id};
+  issue.track_clicks = true;
+  issue.sections = {{"", BodyFormat::markdown,
+                     "Read [the speech](https://example.org/speech?a=1&b=2) and "
+                     "[mail us](mailto:press@example.org)."}};
+  const auto id = store_->create_issue(issue, fixed_time())->id;
+  auto prepared = prepare_stored_issue(*store_, *store_->find_issue(id), dir_.path());
+  ASSERT_TRUE(prepared) << prepared.error().message;
+  ASSERT_TRUE(composer_.track_links(*store_, *prepared, now_));
+  const auto& html = prepared->sections[0].html;
+  const auto& text = prepared->sections[0].text;
+  EXPECT_EQ(html.find("https://example.org/speech"), std::string::npos) << html;
+  EXPECT_NE(html.find("mailto:press@example.org"), std::string::npos);
+  std::smatch link;
+  ASSERT_TRUE(std::regex_search(html, link, std::regex("https://news.example.org(/l/[A-Za-z0-9_-]+)")));
+  EXPECT_NE(text.find(link[0].str()), std::string::npos) << text;
+  auto followed = call("GET", link[1].str());
+  EXPECT_EQ(followed.status, 302);
+  EXPECT_EQ(followed.headers[0].second, "https://example.org/speech?a=1&b=2");
+  EXPECT_EQ((*store_->links_of_issue(id))[0].clicks, 1);
+}
+
+}  // namespace
+}  // namespace communique

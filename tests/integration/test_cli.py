@@ -36,6 +36,24 @@ class CommuniqueTestCase(unittest.TestCase):
             self.fail(f"{args} exited {result.returncode}: {result.stderr}")
         return result
 
+    def start_server(self):
+        process = subprocess.Popen([BIN, "--data-dir", self.data, "serve", "--listen",
+                                    "127.0.0.1:0"], stderr=subprocess.PIPE, text=True)
+        def stop():
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            process.stderr.close()
+        self.addCleanup(stop)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            line = process.stderr.readline()
+            if "listening on http://" in line:
+                return process, line.split("http://")[1].split(" ")[0]
+            if not line and process.poll() is not None:
+                break
+        self.fail("the server did not start")
+
     def write(self, name, content, mode="w"):
         path = os.path.join(self.dir, name)
         with open(path, mode, newline="" if mode == "w" else None) as f:
@@ -176,24 +194,6 @@ class CommandLineTest(CommuniqueTestCase):
 
 
 class ServerTest(CommuniqueTestCase):
-    def start_server(self):
-        process = subprocess.Popen([BIN, "--data-dir", self.data, "serve", "--listen",
-                                    "127.0.0.1:0"], stderr=subprocess.PIPE, text=True)
-        def stop():
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-            process.stderr.close()
-        self.addCleanup(stop)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            line = process.stderr.readline()
-            if "listening on http://" in line:
-                return process, line.split("http://")[1].split(" ")[0]
-            if not line and process.poll() is not None:
-                break
-        self.fail("the server did not start")
-
     def test_health_errors_and_clean_shutdown(self):
         process, address = self.start_server()
         with urllib.request.urlopen(f"http://{address}/health", timeout=10) as response:

@@ -105,8 +105,8 @@ ORDER BY s.subscriber_id;
 
 -- name: insert-issue
 INSERT INTO issues (kind, status, subject, from_name, from_address, reply_to, template,
-                    language, created_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+                    language, created_at, updated_at, track_clicks)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)
 RETURNING id;
 
 -- name: insert-issue-list
@@ -117,12 +117,12 @@ INSERT INTO issue_sections (issue_id, position, title, format, body) VALUES (?1,
 
 -- name: get-issue
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
-       created_at, updated_at, scheduled_at, expire_after, status_note
+       created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks
 FROM issues WHERE id = ?1;
 
 -- name: all-issues
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
-       created_at, updated_at, scheduled_at, expire_after, status_note
+       created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks
 FROM issues ORDER BY id DESC;
 
 -- name: lists-of-issue
@@ -216,7 +216,7 @@ ORDER BY coalesce(scheduled_at, 0), id;
 -- name: public-issues
 -- Issues that went out, newest first, a page at a time by keyset (id below ?1).
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
-       created_at, updated_at, scheduled_at, expire_after, status_note
+       created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks
 FROM issues
 WHERE (status = 'sent' OR status = 'sending') AND id < ?1
 ORDER BY id DESC
@@ -349,7 +349,7 @@ SELECT state, count(*) FROM deliveries GROUP BY state;
 -- name: update-issue
 -- Edits a draft; any other state is left alone (the caller learns it from changes()).
 UPDATE issues SET kind = ?2, subject = ?3, from_name = ?4, from_address = ?5, reply_to = ?6,
-                  template = ?7, language = ?8, updated_at = ?9
+                  template = ?7, language = ?8, updated_at = ?9, track_clicks = ?10
 WHERE id = ?1 AND status = 'draft';
 
 -- name: delete-issue-lists

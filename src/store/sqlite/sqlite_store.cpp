@@ -416,6 +416,7 @@ Result<Issue> SqliteStore::create_issue(const Issue& issue, Timestamp now) {
   insert.bind(7, issue.template_name);
   insert.bind(8, issue.language);
   insert.bind(9, to_unix(now));
+  insert.bind(10, std::int64_t{issue.track_clicks ? 1 : 0});
   auto row = insert.step();
   if (!row) {
     return std::move(row).error();

@@ -126,6 +126,7 @@ inline Issue read_issue(const sqlite::Statement& row) {
     issue.expire_after = std::chrono::seconds(row.column_int(12));
   }
   issue.status_note = row.column_text(13);
+  issue.track_clicks = row.column_int(14) != 0;
   return issue;
 }
 

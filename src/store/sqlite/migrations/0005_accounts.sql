@@ -42,5 +42,8 @@ CREATE TABLE issue_links (
   UNIQUE (issue_id, url)
 );
 
+-- Whether an issue's links go through counted redirects (off unless the issue asks).
+ALTER TABLE issues ADD COLUMN track_clicks INTEGER NOT NULL DEFAULT 0;
+
 -- Which topics of a list a subscriber chose, looked up by subscriber.
 CREATE INDEX subscriber_topics_by_topic ON subscriber_topics (topic_id);

@@ -1,0 +1,188 @@
+"""End to end: accounts, the REST API and the subscriber's pages on a running `serve`.
+
+The confirmation letter is read from the maildir outbox with Python's email package and
+its link is followed as a person would.
+"""
+
+import email
+import email.policy
+import glob
+import json
+import os
+import re
+import signal
+import socket
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+from test_cli import BIN, CommuniqueTestCase
+
+
+class Client:
+    """A browser-like client: keeps the session cookie and sends the CSRF token."""
+
+    def __init__(self, address):
+        self.base = f"http://{address}"
+        self.cookie = None
+        self.csrf = None
+        self.token = None
+
+    def call(self, method, path, body=None, form=None, headers=None):
+        data = None
+        all_headers = dict(headers or {})
+        if body is not None:
+            data = json.dumps(body).encode() if not isinstance(body, bytes) else body
+            all_headers.setdefault("Content-Type", "application/json")
+        if form is not None:
+            data = form.encode()
+            all_headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.cookie:
+            all_headers["Cookie"] = self.cookie
+        if self.token:
+            all_headers["Authorization"] = f"Bearer {self.token}"
+        request = urllib.request.Request(self.base + path, data=data, method=method,
+                                         headers=all_headers)
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+
+class ServerApiTest(CommuniqueTestCase):
+    def add_admin(self):
+        short = self.run_cli("users", "add", "alice", "--role", "admin", check=False,
+                             input_text="short\n")
+        self.assertEqual(short.returncode, 1)
+        self.assertIn("at least 10 characters", short.stderr)
+        added = self.run_cli("users", "add", "alice", "--role", "admin",
+                             input_text="correct horse battery\n")
+        self.assertIn("user alice (admin) added", added.stdout)
+
+    def run_cli(self, *args, input_text=None, check=True):
+        import subprocess
+        result = subprocess.run([BIN, "--data-dir", self.data, *args], capture_output=True,
+                                text=True, input=input_text, timeout=120)
+        if check and result.returncode != 0:
+            self.fail(f"{args} exited {result.returncode}: {result.stderr}")
+        return result
+
+    def sign_in(self, client, password="correct horse battery"):
+        status, headers, body = client.call("POST", "/api/v1/session",
+                                            {"name": "alice", "password": password})
+        self.assertEqual(status, 200, body)
+        cookie = headers["Set-Cookie"]
+        self.assertIn("HttpOnly", cookie)
+        self.assertIn("SameSite=Strict", cookie)
+        client.cookie = cookie.split(";")[0]
+        client.csrf = json.loads(body)["csrf_token"]
+
+    def test_subscribe_confirm_and_manage_through_the_api(self):
+        self.add_admin()
+        process, address = self.start_server()
+        admin = Client(address)
+        self.sign_in(admin)
+
+        status, _, body = admin.call("POST", "/api/v1/lists",
+                                     {"name": "Weekly", "opt_in": "double"})
+        self.assertEqual(status, 403, body)
+        self.assertEqual(json.loads(body)["error"]["code"], "csrf")
+        status, _, body = admin.call("POST", "/api/v1/lists",
+                                     {"name": "Weekly", "opt_in": "double"},
+                                     headers={"X-CSRF-Token": admin.csrf})
+        self.assertEqual(status, 201, body)
+        list_id = json.loads(body)["id"]
+
+        visitor = Client(address)
+        status, _, page = visitor.call("GET", "/subscribe")
+        self.assertEqual(status, 200)
+        self.assertIn(b"Weekly", page)
+        status, _, page = visitor.call("POST", "/subscribe",
+                                       form=f"email=reader%40example.org&name=Reader&list={list_id}")
+        self.assertEqual(status, 200)
+        self.assertIn(b"Check your inbox", page)
+
+        letters = []
+        deadline = time.monotonic() + 10
+        while not letters and time.monotonic() < deadline:
+            letters = glob.glob(os.path.join(self.data, "outbox", "new", "*"))
+            time.sleep(0.05)
+        self.assertEqual(len(letters), 1)
+        with open(letters[0], "rb") as f:
+            letter = email.message_from_binary_file(f, policy=email.policy.default)
+        self.assertEqual(letter["To"].addresses[0].addr_spec, "reader@example.org")
+        self.assertEqual(letter["Subject"], "Please confirm your subscription")
+        self.assertIsNone(letter["List-Unsubscribe"])
+        text = letter.get_content()
+        link = re.search(r"https?://[^/\s]+(/confirm/[A-Za-z0-9_-]+)", text)
+        self.assertIsNotNone(link, text)
+
+        status, _, body = admin.call("GET", f"/api/v1/subscribers?list={list_id}&status=confirmed")
+        self.assertEqual(json.loads(body)["subscribers"], [])
+        status, _, page = visitor.call("GET", link.group(1))
+        self.assertEqual(status, 200)
+        self.assertIn(b"You are subscribed", page)
+        status, _, body = admin.call("GET", f"/api/v1/subscribers?list={list_id}&status=confirmed")
+        self.assertEqual([s["email"] for s in json.loads(body)["subscribers"]],
+                         ["reader@example.org"])
+
+        # A tampered link is a plain 404 page.
+        status, _, page = visitor.call("GET", link.group(1)[:-2] + "zz")
+        self.assertEqual(status, 404)
+        self.assertNotIn(b"Exception", page)
+
+        # The password changes from the command line: the session ends at once.
+        self.run_cli("users", "passwd", "alice", input_text="a brand new password\n")
+        status, _, body = admin.call("GET", "/api/v1/session")
+        self.assertEqual(status, 401)
+        self.sign_in(admin, "a brand new password")
+
+        # Programs use a token: no cookie, no CSRF token.
+        token = self.run_cli("tokens", "create", "--user", "alice", "deploy").stdout.strip()
+        program = Client(address)
+        program.token = token
+        status, _, body = program.call("POST", "/api/v1/issues",
+                                       {"subject": "Hello", "lists": [list_id],
+                                        "body": "Hi <script>alert(1)</script>"})
+        self.assertEqual(status, 201, body)
+        issue = json.loads(body)["id"]
+        status, headers, page = program.call("GET", f"/api/v1/issues/{issue}/preview")
+        self.assertEqual(status, 200)
+        self.assertIn("sandbox", headers["Content-Security-Policy"])
+        self.assertNotIn(b"<script", page)
+
+        process.send_signal(signal.SIGTERM)
+        self.assertEqual(process.wait(timeout=30), 0)
+
+    def test_openapi_and_hostile_requests(self):
+        process, address = self.start_server()
+        client = Client(address)
+        status, _, body = client.call("GET", "/api/v1/openapi.json")
+        self.assertEqual(status, 200)
+        document = json.loads(body)
+        self.assertEqual(document["openapi"], "3.1.0")
+        self.assertTrue(all(path.startswith("/api/v1/") for path in document["paths"]))
+
+        status, _, body = client.call("POST", "/api/v1/session", b"{broken",
+                                      headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 400)
+        self.assertEqual(json.loads(body)["error"]["code"], "invalid_input")
+        # A body over the limit is refused from its Content-Length, before it is read.
+        host, port = address.rsplit(":", 1)
+        with socket.create_connection((host, int(port)), timeout=10) as raw:
+            raw.sendall(b"POST /subscribe HTTP/1.1\r\nHost: x\r\n"
+                        b"Content-Type: application/x-www-form-urlencoded\r\n"
+                        b"Content-Length: 99999999\r\n\r\nemail=")
+            self.assertTrue(raw.recv(4096).startswith(b"HTTP/1.1 413"))
+        status, _, _ = client.call("GET", "/api/v1/lists")
+        self.assertEqual(status, 401)
+        status, _, body = client.call("GET", "/health")
+        self.assertEqual(status, 200)
+        process.send_signal(signal.SIGTERM)
+        self.assertEqual(process.wait(timeout=30), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
