@@ -33,6 +33,7 @@ bench: build
 	bench/import_bench.py --binary $(BUILD_DIR)/communique
 	bench/letter_bench.py --build $(BUILD_DIR)
 	bench/smtp_bench.py --binary $(BUILD_DIR)/communique
+	bench/http_bench.py --binary $(BUILD_DIR)/communique
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
