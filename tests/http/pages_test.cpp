@@ -265,7 +265,8 @@ TEST_F(PagesTest, ATrackedIssuesLinksLeadThroughCountedRedirects) {
   EXPECT_EQ(html.find("https://example.org/speech"), std::string::npos) << html;
   EXPECT_NE(html.find("mailto:press@example.org"), std::string::npos);
   std::smatch link;
-  ASSERT_TRUE(std::regex_search(html, link, std::regex("https://news.example.org(/l/[A-Za-z0-9_-]+)")));
+  ASSERT_TRUE(
+      std::regex_search(html, link, std::regex("https://news.example.org(/l/[A-Za-z0-9_-]+)")));
   EXPECT_NE(text.find(link[0].str()), std::string::npos) << text;
   auto followed = call("GET", link[1].str());
   EXPECT_EQ(followed.status, 302);
