@@ -128,6 +128,15 @@ Subscriber stand_in(Store& store, const std::string& address) {
   return {};
 }
 
+// The stored issue `id` prepared for letters, as sending prepares it.
+Result<PreparedIssue> prepared_issue(const RouteServices& services, IssueId id) {
+  auto issue = services.store.find_issue(id);
+  if (!issue) {
+    return std::move(issue).error();
+  }
+  return prepare_stored_issue(services.store, *issue, services.data_dir);
+}
+
 Result<const LetterComposer*> composer_of(const RouteServices& services) {
   if (services.composer == nullptr) {
     return make_error(ErrorCode::unavailable, "letters cannot be composed on this server");
@@ -226,11 +235,7 @@ HttpResponse preview_issue(const HttpRequest& request, const RouteServices& serv
     }
     subscriber = std::move(*found);
   }
-  auto issue = services.store.find_issue(*id);
-  if (!issue) {
-    return fail(issue.error());
-  }
-  auto prepared = prepare_stored_issue(services.store, *issue, services.data_dir);
+  auto prepared = prepared_issue(services, *id);
   if (!prepared) {
     return fail(prepared.error());
   }
@@ -277,11 +282,7 @@ HttpResponse test_send_issue(const HttpRequest& request, const RouteServices& se
     }
     recipients.push_back(parsed->str());
   }
-  auto issue = services.store.find_issue(*id);
-  if (!issue) {
-    return fail(issue.error());
-  }
-  auto prepared = prepare_stored_issue(services.store, *issue, services.data_dir);
+  auto prepared = prepared_issue(services, *id);
   if (!prepared) {
     return fail(prepared.error());
   }

@@ -119,6 +119,15 @@ TEST_F(ApiTest, RolesAreEnforcedAtTheRouteTable) {
   EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/users").status, 403);
   EXPECT_EQ(as(admin_token_, "POST", "/api/v1/lists", R"({"name":"press"})").status, 201);
   EXPECT_EQ(as(admin_token_, "GET", "/api/v1/users").status, 200);
+  // There is always an admin left.
+  const auto self = "/api/v1/users/" + std::to_string(admin_.id);
+  EXPECT_EQ(as(admin_token_, "PATCH", self, R"({"role":"editor"})").status, 409);
+  EXPECT_EQ(as(admin_token_, "DELETE", self).status, 409);
+  EXPECT_EQ(store_->find_user(admin_.id)->role, Role::admin);
+  EXPECT_EQ(as(admin_token_, "PATCH", "/api/v1/users/" + std::to_string(viewer_.id),
+               R"({"role":"editor"})")
+                .status,
+            200);
 }
 
 TEST_F(ApiTest, ACookieWriteWithoutTheCsrfTokenIsRefused) {

@@ -88,58 +88,41 @@ Result<void> SqliteStore::set_password(UserId id, const std::string& password_ha
   return transaction.commit();
 }
 
-Result<std::int64_t> SqliteStore::count_admins() {
-  auto query = bound("count-admins");
-  if (!query) {
-    return std::move(query).error();
+Result<void> SqliteStore::change_user_keeping_an_admin(std::string_view query, UserId id,
+                                                       const std::string& role,
+                                                       const std::string& refusal, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  auto changed = role.empty() ? execute(query, id) : execute(query, id, role, now);
+  if (!changed) {
+    return std::move(changed).error();
   }
-  auto count = (*query)->single([](const sqlite::Statement& row) { return row.column_int(0); });
+  if (*changed == 0) {
+    return make_error(ErrorCode::not_found, no_user(id));
+  }
+  auto admins = bound("count-admins");
+  if (!admins) {
+    return std::move(admins).error();
+  }
+  auto count = (*admins)->single([](const sqlite::Statement& row) { return row.column_int(0); });
   if (!count) {
     return std::move(count).error();
   }
-  return count->value_or(0);
+  if (count->value_or(0) == 0) {
+    return make_error(ErrorCode::conflict, refusal);
+  }
+  return transaction.commit();
 }
 
 Result<void> SqliteStore::set_role(UserId id, Role role, Timestamp now) {
-  std::lock_guard lock(mutex_);
-  Transaction transaction(*db_);
-  COMMUNIQUE_TRY(transaction.begin());
-  auto changed = execute("set-user-role", id, to_string(role), now);
-  if (!changed) {
-    return std::move(changed).error();
-  }
-  if (*changed == 0) {
-    return make_error(ErrorCode::not_found, no_user(id));
-  }
-  auto admins = count_admins();
-  if (!admins) {
-    return std::move(admins).error();
-  }
-  if (*admins == 0) {
-    return make_error(ErrorCode::conflict, "the last admin cannot lose the admin role");
-  }
-  return transaction.commit();
+  return change_user_keeping_an_admin("set-user-role", id, std::string(to_string(role)),
+                                      "the last admin cannot lose the admin role", now);
 }
 
 Result<void> SqliteStore::delete_user(UserId id) {
-  std::lock_guard lock(mutex_);
-  Transaction transaction(*db_);
-  COMMUNIQUE_TRY(transaction.begin());
-  auto changed = execute("delete-user", id);
-  if (!changed) {
-    return std::move(changed).error();
-  }
-  if (*changed == 0) {
-    return make_error(ErrorCode::not_found, no_user(id));
-  }
-  auto admins = count_admins();
-  if (!admins) {
-    return std::move(admins).error();
-  }
-  if (*admins == 0) {
-    return make_error(ErrorCode::conflict, "the last admin cannot be deleted");
-  }
-  return transaction.commit();
+  return change_user_keeping_an_admin("delete-user", id, "", "the last admin cannot be deleted",
+                                      Timestamp{});
 }
 
 Result<void> SqliteStore::create_session(UserId user, const std::string& digest,

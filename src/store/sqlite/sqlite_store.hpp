@@ -129,7 +129,11 @@ class SqliteStore final : public Store {
   template <typename... Values>
   Result<std::int64_t> execute(std::string_view name, const Values&... values);
   Result<DeliveryCounts> read_delivery_counts(sqlite::Statement& query);
-  Result<std::int64_t> count_admins();
+  // Runs `query` on user `id` (with `role` when not empty) and commits only if an admin
+  // remains; conflict with `refusal` otherwise.
+  Result<void> change_user_keeping_an_admin(std::string_view query, UserId id,
+                                            const std::string& role, const std::string& refusal,
+                                            Timestamp now);
   // Inserts the lists and sections of `issue` (whose id is set); the lock is held.
   Result<void> write_issue_parts(const Issue& issue);
 
