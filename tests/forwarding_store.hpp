@@ -112,7 +112,10 @@ class ForwardingStore : public Store {
                                                    std::span<const std::string> urls) override {
     return inner_.register_links(issue, urls);
   }
-  Result<std::string> count_click(std::int64_t link) override { return inner_.count_click(link); }
+  Result<std::string> link_url(std::int64_t link) override { return inner_.link_url(link); }
+  Result<void> add_clicks(std::span<const std::pair<std::int64_t, std::int64_t>> clicks) override {
+    return inner_.add_clicks(clicks);
+  }
   Result<std::vector<TrackedLink>> links_of_issue(IssueId issue) override {
     return inner_.links_of_issue(issue);
   }

@@ -15,6 +15,7 @@
 #include "base/version.hpp"
 #include "delivery/delivery_service.hpp"
 #include "http/access.hpp"
+#include "http/click_counter.hpp"
 #include "http/metrics.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
@@ -84,6 +85,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
   Accounts accounts(*runtime->store);
   Metrics metrics;
   SlidingWindow subscribe_limiter(std::chrono::hours(1));
+  ClickCounter clicks(*runtime->store);
   Router router(make_routes(RouteServices{.store = *runtime->store,
                                           .links = *links,
                                           .identity = runtime->settings.sender,
@@ -92,6 +94,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
                                           .composer = &*composer,
                                           .mailer = &mailer,
                                           .metrics = &metrics,
+                                          .clicks = &clicks,
                                           .subscribe_limiter = &subscribe_limiter}),
                 make_access_gate(accounts, system_clock_now));
   router.observe([&metrics](int status) { metrics.record(status); });

@@ -27,23 +27,26 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return segments;
 }
 
-bool match_pattern(std::string_view pattern, std::string_view path,
-                   std::map<std::string, std::string>* params) {
-  const auto wanted = split_path(pattern);
-  const auto given = split_path(path);
+bool is_capture(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+bool match_segments(const std::vector<std::string>& wanted,
+                    const std::vector<std::string_view>& given,
+                    std::map<std::string, std::string>* params) {
   if (wanted.size() != given.size()) {
     return false;
   }
   for (std::size_t i = 0; i < wanted.size(); ++i) {
-    const auto segment = wanted[i];
-    if (segment.size() > 2 && segment.front() == '{' && segment.back() == '}') {
-      if (params != nullptr) {
-        (*params)[std::string(segment.substr(1, segment.size() - 2))] = std::string(given[i]);
-      }
-      continue;
-    }
-    if (segment != given[i]) {
+    if (!is_capture(wanted[i]) && wanted[i] != given[i]) {
       return false;
+    }
+  }
+  if (params != nullptr) {
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+      if (is_capture(wanted[i])) {
+        (*params)[wanted[i].substr(1, wanted[i].size() - 2)] = std::string(given[i]);
+      }
     }
   }
   return true;
@@ -51,14 +54,27 @@ bool match_pattern(std::string_view pattern, std::string_view path,
 
 }  // namespace
 
-std::optional<Router::Match> Router::match(std::string_view method, std::string_view path) const {
+Router::Router(std::vector<Route> routes, Gate gate)
+    : routes_(std::move(routes)), gate_(std::move(gate)) {
+  patterns_.reserve(routes_.size());
   for (const auto& route : routes_) {
-    if (route.method != method) {
+    std::vector<std::string> segments;
+    for (auto segment : split_path(route.pattern)) {
+      segments.emplace_back(segment);
+    }
+    patterns_.push_back(std::move(segments));
+  }
+}
+
+std::optional<Router::Match> Router::match(std::string_view method, std::string_view path) const {
+  const auto given = split_path(path);
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    if (routes_[i].method != method) {
       continue;
     }
     Match found;
-    if (match_pattern(route.pattern, path, &found.params)) {
-      found.route = &route;
+    if (match_segments(patterns_[i], given, &found.params)) {
+      found.route = &routes_[i];
       return found;
     }
   }
@@ -66,13 +82,47 @@ std::optional<Router::Match> Router::match(std::string_view method, std::string_
 }
 
 std::vector<std::string> Router::allowed_methods(std::string_view path) const {
+  const auto given = split_path(path);
   std::vector<std::string> methods;
-  for (const auto& route : routes_) {
-    if (match_pattern(route.pattern, path, nullptr)) {
-      methods.push_back(route.method);
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    if (match_segments(patterns_[i], given, nullptr)) {
+      methods.push_back(routes_[i].method);
     }
   }
   return methods;
+}
+
+std::optional<HttpResponse> Router::try_quick(const HttpRequest& request,
+                                              std::string* route) const {
+  auto found = match(request.method, request.path);
+  if (!found && request.method == "HEAD") {
+    found = match("GET", request.path);
+  }
+  if (!found) {
+    return handle(request, route);  // 404 or 405: no handler runs
+  }
+  const Route& matched = *found->route;
+  if (!matched.quick || matched.access != Access::public_route) {
+    return std::nullopt;
+  }
+  HttpRequest with_params = request;
+  with_params.params = std::move(found->params);
+  std::optional<HttpResponse> response;
+  try {
+    response = matched.quick(with_params);
+  } catch (const std::exception& error) {
+    logger("http")->error("{} {} threw: {}", request.method, matched.pattern, error.what());
+    response = error_response(500, "internal", "an internal error occurred; it has been logged");
+  }
+  if (response) {
+    if (route != nullptr) {
+      *route = matched.pattern;
+    }
+    if (observer_) {
+      observer_(response->status);
+    }
+  }
+  return response;
 }
 
 HttpResponse Router::handle(HttpRequest request, std::string* route) const {

@@ -25,18 +25,22 @@ enum class Access { public_route, viewer, editor, admin };
 // to let it through (having set request.principal), or the refusal to send.
 using Gate = std::function<std::optional<HttpResponse>(HttpRequest&, Access)>;
 
+// A handler that answers on the I/O thread because it never blocks, or returns nothing to
+// have the route's `handler` run on the blocking pool (a cache miss, say).
+using QuickHandler = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+
 struct Route {
   std::string method;
   std::string pattern;
   Access access = Access::public_route;
   Handler handler;
+  QuickHandler quick = {};  // public routes only
 };
 
 class Router {
  public:
   // Without a gate, only public routes can be reached (others answer 401).
-  explicit Router(std::vector<Route> routes, Gate gate = {})
-      : routes_(std::move(routes)), gate_(std::move(gate)) {}
+  explicit Router(std::vector<Route> routes, Gate gate = {});
 
   struct Match {
     const Route* route = nullptr;
@@ -59,10 +63,16 @@ class Router {
   // path so that tokens in paths never reach a log.
   HttpResponse handle(HttpRequest request, std::string* route = nullptr) const;
 
+  // What can be answered on the calling I/O thread without blocking: a request no route
+  // takes (404, 405), or one whose public route's quick handler answers. Nothing when
+  // handle() must run on the pool; `request` is then left as it was.
+  std::optional<HttpResponse> try_quick(const HttpRequest& request, std::string* route) const;
+
  private:
   HttpResponse dispatch(HttpRequest request, std::string* route) const;
 
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> patterns_;  // each route's pattern, split once
   Gate gate_;
   std::function<void(int)> observer_;
 };

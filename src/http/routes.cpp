@@ -16,6 +16,10 @@ std::vector<Route> make_routes(RouteServices services) {
   const auto to = [shared](ServiceHandler handler) -> Handler {
     return [shared, handler](const HttpRequest& request) { return handler(request, *shared); };
   };
+  const auto quick = [shared](std::optional<HttpResponse> (*handler)(
+                             const HttpRequest&, const RouteServices&)) -> QuickHandler {
+    return [shared, handler](const HttpRequest& request) { return handler(request, *shared); };
+  };
   using A = Access;
   // clang-format off
   // method   pattern                                          access        handler
@@ -34,7 +38,8 @@ std::vector<Route> make_routes(RouteServices services) {
       {"GET",    "/privacy/{token}",                           A::public_route, to(pages::privacy)},
       {"GET",    "/privacy/{token}/data",                      A::public_route, to(pages::privacy_data)},
       {"POST",   "/privacy/{token}",                           A::public_route, to(pages::erase)},
-      {"GET",    "/l/{token}",                                 A::public_route, to(pages::follow_link)},
+      {"GET",    "/l/{token}",                                 A::public_route, to(pages::follow_link),
+       quick(pages::follow_link_quickly)},
       {"GET",    "/unsubscribe/{token}",                       A::public_route,
        [shared](const HttpRequest& r) {
          return handle_unsubscribe_page(r, shared->store, shared->links, shared->identity.organisation);

@@ -168,9 +168,16 @@ asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
     std::string route;
     // The lambda captures by reference only: GCC 12 miscompiles init-captures of
     // coroutine locals (the moved value is destroyed twice).
-    HttpResponse response = co_await run_blocking(state.pool, [&state, &request, &route] {
-      return state.router.handle(std::move(request), &route);
-    });
+    // What needs no blocking work is answered here; the rest goes to the pool.
+    auto quick = state.router.try_quick(request, &route);
+    HttpResponse response;
+    if (quick) {
+      response = std::move(*quick);
+    } else {
+      response = co_await run_blocking(state.pool, [&state, &request, &route] {
+        return state.router.handle(std::move(request), &route);
+      });
+    }
     const int status = response.status;
     auto out = to_beast(std::move(response), in.version(), keep_alive, head);
     stream.expires_after(state.settings.read_timeout);

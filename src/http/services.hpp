@@ -14,6 +14,7 @@
 
 namespace communique {
 
+class ClickCounter;
 class Metrics;
 
 struct RouteServices {
@@ -26,6 +27,7 @@ struct RouteServices {
   const LetterComposer* composer = nullptr;    // previews, test sends, confirmation letters
   Mailer* mailer = nullptr;                    // transactional letters; null: none are sent
   Metrics* metrics = nullptr;                  // for /metrics; null: not served
+  ClickCounter* clicks = nullptr;              // tracked links; null: /l/ answers 404
   SlidingWindow* subscribe_limiter = nullptr;  // form posts per client address; null: none
   int subscribe_limit = 10;                    // posts per address in the limiter's window
   // Whether the site is served over HTTPS (cookies are then Secure).

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/log.hpp"
+#include "http/click_counter.hpp"
 #include "http/form.hpp"
 #include "http/public_page.hpp"
 
@@ -466,27 +467,59 @@ HttpResponse erase(const HttpRequest& request, const RouteServices& services) {
                       organisation(services));
 }
 
-HttpResponse follow_link(const HttpRequest& request, const RouteServices& services) {
+namespace {
+
+// The link id a click token carries where other tokens carry an issue, or nothing.
+std::optional<std::int64_t> clicked_link(const HttpRequest& request,
+                                         const RouteServices& services) {
   const auto token = request.params.find("token");
   if (token == request.params.end()) {
-    return not_found_page();
+    return std::nullopt;
   }
   auto claims = services.links.verify(token->second, TokenPurpose::click);
   if (!claims) {
-    return not_found_page();
+    return std::nullopt;
   }
-  // A click token carries the link's id where other tokens carry an issue.
-  auto url = services.store.count_click(claims->issue);
-  if (!url) {
-    return url.error().code == ErrorCode::not_found ? not_found_page() : busy(services);
-  }
+  return claims->issue;
+}
+
+HttpResponse redirect_to(const std::string& url) {
   HttpResponse response;
   response.status = 302;
   response.content_type.clear();
-  response.headers.emplace_back("Location", *url);
+  response.headers.emplace_back("Location", url);
   response.headers.emplace_back("Referrer-Policy", "no-referrer");
-  response.headers.emplace_back("Cache-Control", "no-store");
   return response;
+}
+
+}  // namespace
+
+std::optional<HttpResponse> follow_link_quickly(const HttpRequest& request,
+                                                const RouteServices& services) {
+  auto link = clicked_link(request, services);
+  if (!link) {
+    return not_found_page();
+  }
+  if (services.clicks == nullptr) {
+    return std::nullopt;
+  }
+  auto url = services.clicks->follow_cached(*link);
+  if (!url) {
+    return std::nullopt;
+  }
+  return redirect_to(*url);
+}
+
+HttpResponse follow_link(const HttpRequest& request, const RouteServices& services) {
+  auto link = clicked_link(request, services);
+  if (!link || services.clicks == nullptr) {
+    return not_found_page();
+  }
+  auto url = services.clicks->follow(*link);
+  if (!url) {
+    return url.error().code == ErrorCode::not_found ? not_found_page() : busy(services);
+  }
+  return redirect_to(*url);
 }
 
 }  // namespace communique::pages

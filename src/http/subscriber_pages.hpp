@@ -34,5 +34,8 @@ HttpResponse privacy(const HttpRequest& request, const RouteServices& services);
 HttpResponse privacy_data(const HttpRequest& request, const RouteServices& services);
 HttpResponse erase(const HttpRequest& request, const RouteServices& services);
 HttpResponse follow_link(const HttpRequest& request, const RouteServices& services);
+// The same without blocking: an answer when the token is bad or the link's URL is cached.
+std::optional<HttpResponse> follow_link_quickly(const HttpRequest& request,
+                                                const RouteServices& services);
 
 }  // namespace communique::pages

@@ -169,10 +169,11 @@ class Store : public AccountStore {
   virtual Result<Issue> update_issue(const Issue& issue, Timestamp now) = 0;
 
   // Click counting: the ids of `urls` in `issue` (registered on first use, stable after),
-  // one click more on a link (returning its URL), and an issue's links with their counts.
+  // a link's URL, clicks added to links (one transaction), an issue's links with counts.
   virtual Result<std::vector<std::int64_t>> register_links(IssueId issue,
                                                            std::span<const std::string> urls) = 0;
-  virtual Result<std::string> count_click(std::int64_t link) = 0;
+  virtual Result<std::string> link_url(std::int64_t link) = 0;
+  virtual Result<void> add_clicks(std::span<const std::pair<std::int64_t, std::int64_t>> clicks) = 0;
   virtual Result<std::vector<TrackedLink>> links_of_issue(IssueId issue) = 0;
 
   virtual Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) = 0;

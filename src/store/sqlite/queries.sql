@@ -337,8 +337,11 @@ INSERT INTO issue_links (issue_id, url) VALUES (?1, ?2)
 ON CONFLICT (issue_id, url) DO UPDATE SET url = excluded.url
 RETURNING id;
 
--- name: count-click
-UPDATE issue_links SET clicks = clicks + 1 WHERE id = ?1 RETURNING url;
+-- name: link-url
+SELECT url FROM issue_links WHERE id = ?1;
+
+-- name: add-clicks
+UPDATE issue_links SET clicks = clicks + ?2 WHERE id = ?1;
 
 -- name: links-of-issue
 SELECT id, issue_id, url, clicks FROM issue_links WHERE issue_id = ?1 ORDER BY id;

@@ -90,7 +90,8 @@ class SqliteStore final : public Store {
   Result<Issue> update_issue(const Issue& issue, Timestamp now) override;
   Result<std::vector<std::int64_t>> register_links(IssueId issue,
                                                    std::span<const std::string> urls) override;
-  Result<std::string> count_click(std::int64_t link) override;
+  Result<std::string> link_url(std::int64_t link) override;
+  Result<void> add_clicks(std::span<const std::pair<std::int64_t, std::int64_t>> clicks) override;
   Result<std::vector<TrackedLink>> links_of_issue(IssueId issue) override;
   Result<DeliveryCounts> delivery_totals() override;
 

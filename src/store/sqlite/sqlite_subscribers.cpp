@@ -231,14 +231,25 @@ Result<std::vector<std::int64_t>> SqliteStore::register_links(IssueId issue,
   return ids;
 }
 
-Result<std::string> SqliteStore::count_click(std::int64_t link) {
+Result<std::string> SqliteStore::link_url(std::int64_t link) {
   std::lock_guard lock(mutex_);
-  auto query = bound("count-click", link);
+  auto query = bound("link-url", link);
   if (!query) {
     return std::move(query).error();
   }
   return find_one(
       **query, [](const sqlite::Statement& row) { return row.column_text(0); }, "no such link");
+}
+
+Result<void> SqliteStore::add_clicks(
+    std::span<const std::pair<std::int64_t, std::int64_t>> clicks) {
+  std::lock_guard lock(mutex_);
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  for (const auto& [link, count] : clicks) {
+    COMMUNIQUE_TRY(execute("add-clicks", link, count));
+  }
+  return transaction.commit();
 }
 
 Result<std::vector<TrackedLink>> SqliteStore::links_of_issue(IssueId issue) {
