@@ -92,8 +92,7 @@ std::vector<std::string> Router::allowed_methods(std::string_view path) const {
   return methods;
 }
 
-std::optional<HttpResponse> Router::try_quick(const HttpRequest& request,
-                                              std::string* route) const {
+std::optional<HttpResponse> Router::try_quick(HttpRequest& request, std::string* route) const {
   auto found = match(request.method, request.path);
   if (!found && request.method == "HEAD") {
     found = match("GET", request.path);
@@ -105,11 +104,10 @@ std::optional<HttpResponse> Router::try_quick(const HttpRequest& request,
   if (!matched.quick || matched.access != Access::public_route) {
     return std::nullopt;
   }
-  HttpRequest with_params = request;
-  with_params.params = std::move(found->params);
+  request.params = std::move(found->params);
   std::optional<HttpResponse> response;
   try {
-    response = matched.quick(with_params);
+    response = matched.quick(request);
   } catch (const std::exception& error) {
     logger("http")->error("{} {} threw: {}", request.method, matched.pattern, error.what());
     response = error_response(500, "internal", "an internal error occurred; it has been logged");

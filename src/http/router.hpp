@@ -65,8 +65,9 @@ class Router {
 
   // What can be answered on the calling I/O thread without blocking: a request no route
   // takes (404, 405), or one whose public route's quick handler answers. Nothing when
-  // handle() must run on the pool; `request` is then left as it was.
-  std::optional<HttpResponse> try_quick(const HttpRequest& request, std::string* route) const;
+  // handle() must run on the pool.
+  // `request.params` is set when a route matches.
+  std::optional<HttpResponse> try_quick(HttpRequest& request, std::string* route) const;
 
  private:
   HttpResponse dispatch(HttpRequest request, std::string* route) const;

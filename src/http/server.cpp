@@ -70,7 +70,7 @@ Result<tcp::endpoint> parse_listen(const std::string& listen) {
   return tcp::endpoint(address, static_cast<unsigned short>(port));
 }
 
-HttpRequest to_request(const bhttp::request<bhttp::string_body>& in, const std::string& remote) {
+HttpRequest to_request(bhttp::request<bhttp::string_body>& in, const std::string& remote) {
   HttpRequest request;
   request.method = std::string(in.method_string());
   const std::string_view target(in.target().data(), in.target().size());
@@ -86,7 +86,7 @@ HttpRequest to_request(const bhttp::request<bhttp::string_body>& in, const std::
     }
     request.headers[name] = std::string(field.value());
   }
-  request.body = in.body();
+  request.body = std::move(in.body());
   request.remote_address = remote;
   return request;
 }
@@ -123,6 +123,8 @@ asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
   beast::error_code ec;
   const auto remote_endpoint = socket.remote_endpoint(ec);
   const std::string remote = ec ? "unknown" : remote_endpoint.address().to_string();
+  // Answers are written whole: no reason to hold a segment back waiting for an ACK.
+  socket.set_option(tcp::no_delay(true), ec);
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   bool first = true;
@@ -160,7 +162,7 @@ asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
     }
     ++state.in_flight;
     const auto started = std::chrono::steady_clock::now();
-    const auto& in = parser.get();
+    auto& in = parser.get();
     HttpRequest request = to_request(in, remote);
     const bool head = request.method == "HEAD";
     const bool keep_alive = in.keep_alive() && !state.stopping;
