@@ -112,6 +112,13 @@ class ForwardingStore : public Store {
                                                    std::span<const std::string> urls) override {
     return inner_.register_links(issue, urls);
   }
+  Result<std::vector<std::string>> issue_list_names(IssueId issue) override {
+    return inner_.issue_list_names(issue);
+  }
+  Result<void> unsubscribe_from_issue(SubscriberId subscriber, IssueId issue,
+                                      Timestamp now) override {
+    return inner_.unsubscribe_from_issue(subscriber, issue, now);
+  }
   Result<std::string> link_url(std::int64_t link) override { return inner_.link_url(link); }
   Result<void> add_clicks(std::span<const std::pair<std::int64_t, std::int64_t>> clicks) override {
     return inner_.add_clicks(clicks);

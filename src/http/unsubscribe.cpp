@@ -11,7 +11,7 @@ namespace {
 
 struct Target {
   TokenClaims claims;
-  std::vector<MailingList> lists;
+  std::vector<std::string> lists;
 };
 
 // The subscriber and lists a token names, or nothing for a token that is not valid.
@@ -24,26 +24,20 @@ std::optional<Target> resolve(const HttpRequest& request, Store& store, const Li
   if (!claims) {
     return std::nullopt;
   }
-  auto issue = store.find_issue(claims->issue);
-  if (!issue) {
+  auto names = store.issue_list_names(claims->issue);
+  if (!names || names->empty()) {
     return std::nullopt;
   }
-  Target target{*claims, {}};
-  for (ListId id : issue->lists) {
-    if (auto list = store.find_list(id)) {
-      target.lists.push_back(std::move(*list));
-    }
-  }
-  return target;
+  return Target{*claims, std::move(*names)};
 }
 
-std::string list_names(const std::vector<MailingList>& lists) {
+std::string list_names(const std::vector<std::string>& lists) {
   std::string names;
   for (std::size_t i = 0; i < lists.size(); ++i) {
     names += (i == 0                  ? ""
               : i + 1 == lists.size() ? " and "
                                       : ", ") +
-             ("<strong>" + escape_html(lists[i].name) + "</strong>");
+             ("<strong>" + escape_html(lists[i]) + "</strong>");
   }
   return names;
 }
@@ -71,14 +65,14 @@ HttpResponse handle_unsubscribe(const HttpRequest& request, Store& store, const 
   if (!target) {
     return not_found_page();
   }
-  for (const auto& list : target->lists) {
-    auto done = store.set_subscription_status(target->claims.subscriber, list.id,
-                                              SubscriptionStatus::unsubscribed, now);
-    if (!done) {
-      return public_page(503, "Please try again",
-                         "<p>We could not record your choice just now. Please try again in a "
-                         "minute.</p>");
+  auto done = store.unsubscribe_from_issue(target->claims.subscriber, target->claims.issue, now);
+  if (!done) {
+    if (done.error().code == ErrorCode::not_found) {
+      return not_found_page();
     }
+    return public_page(503, "Please try again",
+                       "<p>We could not record your choice just now. Please try again in a "
+                       "minute.</p>");
   }
   return public_page(200, "You are unsubscribed",
                      fmt::format("<p>You will no longer receive {} from {}.</p>",

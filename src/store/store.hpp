@@ -131,6 +131,13 @@ class Store : public AccountStore {
   virtual Result<void> set_subscription_status(SubscriberId subscriber, ListId list,
                                                SubscriptionStatus status, Timestamp now) = 0;
 
+  // The names of the lists `issue` goes to, in list order (empty for an unknown issue).
+  virtual Result<std::vector<std::string>> issue_list_names(IssueId issue) = 0;
+  // Unsubscribes `subscriber` from every list of `issue`, as one statement: the one-click
+  // path, which must stay cheap. not_found for an unknown subscriber.
+  virtual Result<void> unsubscribe_from_issue(SubscriberId subscriber, IssueId issue,
+                                              Timestamp now) = 0;
+
   // Subscribers.
   virtual Result<Subscriber> find_subscriber(const EmailAddress& email) = 0;
   virtual Result<Subscriber> find_subscriber(SubscriberId id) = 0;

@@ -360,3 +360,16 @@ DELETE FROM issue_lists WHERE issue_id = ?1;
 
 -- name: delete-issue-sections
 DELETE FROM issue_sections WHERE issue_id = ?1;
+
+-- name: issue-list-names
+SELECT l.name FROM issue_lists il JOIN lists l ON l.id = il.list_id
+WHERE il.issue_id = ?1 ORDER BY l.id;
+
+-- name: unsubscribe-from-issue
+-- Every list of issue ?1, for subscriber ?2: the subscription becomes unsubscribed (made so
+-- when missing, kept as it is when it already was).
+INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at)
+SELECT list_id, ?2, 'unsubscribed', ?3, ?3 FROM issue_lists WHERE issue_id = ?1
+ON CONFLICT (list_id, subscriber_id) DO UPDATE
+SET status = 'unsubscribed', updated_at = excluded.updated_at
+WHERE subscriptions.status <> 'unsubscribed';

@@ -76,6 +76,9 @@ class SqliteStore final : public Store {
                                const std::function<Result<void>(const Member&)>& visit) override;
 
   // Subscribers and links (sqlite_subscribers.cpp).
+  Result<std::vector<std::string>> issue_list_names(IssueId issue) override;
+  Result<void> unsubscribe_from_issue(SubscriberId subscriber, IssueId issue,
+                                      Timestamp now) override;
   Result<std::vector<MailingList>> lists() override;
   Result<Subscriber> find_subscriber(SubscriberId id) override;
   Result<std::vector<Subscriber>> find_subscribers(const SubscriberQuery& query) override;

@@ -38,6 +38,28 @@ Result<std::vector<MailingList>> SqliteStore::lists() {
   return (*query)->collect(read_list);
 }
 
+Result<std::vector<std::string>> SqliteStore::issue_list_names(IssueId issue) {
+  std::lock_guard lock(mutex_);
+  auto query = bound("issue-list-names", issue);
+  if (!query) {
+    return std::move(query).error();
+  }
+  return (*query)->collect([](const sqlite::Statement& row) { return row.column_text(0); });
+}
+
+Result<void> SqliteStore::unsubscribe_from_issue(SubscriberId subscriber, IssueId issue,
+                                                 Timestamp now) {
+  std::lock_guard lock(mutex_);
+  auto done = execute("unsubscribe-from-issue", issue, subscriber, now);
+  if (!done) {
+    if (done.error().code == ErrorCode::conflict) {
+      return make_error(ErrorCode::not_found, no_subscriber(subscriber));
+    }
+    return std::move(done).error();
+  }
+  return ok();
+}
+
 Result<Subscriber> SqliteStore::find_subscriber(SubscriberId id) {
   std::lock_guard lock(mutex_);
   auto query = bound("get-subscriber-by-id", id);
