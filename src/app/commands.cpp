@@ -21,6 +21,7 @@
 #include "http/server.hpp"
 #include "store/open_store.hpp"
 #include "transfer/exporter.hpp"
+#include "transfer/import_jobs.hpp"
 #include "transfer/importer.hpp"
 
 namespace communique {
@@ -86,6 +87,8 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
   Metrics metrics;
   SlidingWindow subscribe_limiter(std::chrono::hours(1));
   ClickCounter clicks(*runtime->store);
+  ImportJobs imports(*runtime->store, global.data_dir / "imports", system_clock_now,
+                     runtime->settings.import);
   Router router(make_routes(RouteServices{.store = *runtime->store,
                                           .links = *links,
                                           .identity = runtime->settings.sender,
@@ -95,6 +98,8 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
                                           .mailer = &mailer,
                                           .metrics = &metrics,
                                           .clicks = &clicks,
+                                          .imports = &imports,
+                                          .settings_json = describe_settings(runtime->settings),
                                           .subscribe_limiter = &subscribe_limiter}),
                 make_access_gate(accounts, system_clock_now));
   router.observe([&metrics](int status) { metrics.record(status); });

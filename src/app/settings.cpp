@@ -4,6 +4,7 @@
 #include <set>
 
 #include <toml++/toml.h>
+#include <nlohmann/json.hpp>
 
 #include "base/text.hpp"
 #include "core/email_address.hpp"
@@ -485,6 +486,42 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
     return make_error(ErrorCode::invalid_input, "store.sqlite_file must not be empty");
   }
   return settings;
+}
+
+std::string describe_settings(const AppSettings& settings) {
+  const auto& sender = settings.sender;
+  nlohmann::json relays = nlohmann::json::array();
+  for (const auto& relay : settings.smtp) {
+    relays.push_back({{"host", relay.host},
+                      {"port", relay.port},
+                      {"tls", relay.tls == SmtpTls::none       ? "none"
+                              : relay.tls == SmtpTls::starttls ? "starttls"
+                                                               : "tls"},
+                      {"verify_certificate", relay.verify_certificate},
+                      {"username", relay.username},
+                      {"password_set", !relay.password.empty()},
+                      {"max_connections", relay.max_connections},
+                      {"messages_per_second", relay.messages_per_second}});
+  }
+  const nlohmann::json out{
+      {"sender",
+       {{"organisation", sender.organisation},
+        {"from_name", sender.from_name},
+        {"from_address", sender.from_address},
+        {"reply_to", sender.reply_to},
+        {"postal_address", sender.postal_address},
+        {"base_url", sender.base_url}}},
+      {"delivery",
+       {{"transport", settings.delivery.transport},
+        {"window", settings.delivery.window},
+        {"poll_seconds", settings.delivery.poll.count()}}},
+      {"smtp", relays},
+      {"dkim",
+       {{"domain", settings.dkim.domain.empty() ? sender.domain() : settings.dkim.domain},
+        {"rsa_selector", settings.dkim.rsa_selector},
+        {"ed25519_selector", settings.dkim.ed25519_selector}}},
+      {"editable", false}};
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace communique

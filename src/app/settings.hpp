@@ -73,6 +73,10 @@ struct AppSettings {
 Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& file,
                                   const std::map<std::string, std::string>& environment);
 
+// The settings as JSON for GET /api/v1/settings: what an administrator needs to see, with
+// every secret left out (a relay's password shows only as "password_set").
+std::string describe_settings(const AppSettings& settings);
+
 // The process environment as a map (for load_settings).
 std::map<std::string, std::string> process_environment();
 

@@ -48,6 +48,16 @@ HttpResponse resume_issue(const HttpRequest& request, const RouteServices& servi
 HttpResponse cancel_issue(const HttpRequest& request, const RouteServices& services);
 HttpResponse issue_status(const HttpRequest& request, const RouteServices& services);
 
+// Imports, templates and settings (api_content.cpp).
+HttpResponse start_import(const HttpRequest& request, const RouteServices& services);
+HttpResponse import_status(const HttpRequest& request, const RouteServices& services);
+HttpResponse import_rejects(const HttpRequest& request, const RouteServices& services);
+HttpResponse list_templates(const HttpRequest& request, const RouteServices& services);
+HttpResponse get_template(const HttpRequest& request, const RouteServices& services);
+HttpResponse put_template(const HttpRequest& request, const RouteServices& services);
+HttpResponse preview_template(const HttpRequest& request, const RouteServices& services);
+HttpResponse get_settings(const HttpRequest& request, const RouteServices& services);
+
 // The OpenAPI 3.1 document of all of the above (openapi.cpp).
 HttpResponse openapi_document(const HttpRequest& request, const RouteServices& services);
 const std::string& openapi_text();

@@ -17,7 +17,7 @@ std::vector<Route> make_routes(RouteServices services) {
     return [shared, handler](const HttpRequest& request) { return handler(request, *shared); };
   };
   const auto quick = [shared](std::optional<HttpResponse> (*handler)(
-                             const HttpRequest&, const RouteServices&)) -> QuickHandler {
+                         const HttpRequest&, const RouteServices&)) -> QuickHandler {
     return [shared, handler](const HttpRequest& request) { return handler(request, *shared); };
   };
   using A = Access;
@@ -84,6 +84,14 @@ std::vector<Route> make_routes(RouteServices services) {
       {"PATCH",  "/api/v1/subscribers/{id}",                   A::editor,    to(api::update_subscriber)},
       {"DELETE", "/api/v1/subscribers/{id}",                   A::editor,    to(api::delete_subscriber)},
       {"PUT",    "/api/v1/subscribers/{id}/subscriptions/{list}", A::editor, to(api::set_subscription)},
+      {"POST",   "/api/v1/lists/{id}/imports",                 A::editor,    to(api::start_import)},
+      {"GET",    "/api/v1/imports/{id}",                       A::viewer,    to(api::import_status)},
+      {"GET",    "/api/v1/imports/{id}/rejects",               A::viewer,    to(api::import_rejects)},
+      {"GET",    "/api/v1/templates",                          A::viewer,    to(api::list_templates)},
+      {"GET",    "/api/v1/templates/{name}",                   A::viewer,    to(api::get_template)},
+      {"PUT",    "/api/v1/templates/{name}",                   A::editor,    to(api::put_template)},
+      {"GET",    "/api/v1/templates/{name}/preview",           A::viewer,    to(api::preview_template)},
+      {"GET",    "/api/v1/settings",                           A::admin,     to(api::get_settings)},
       {"GET",    "/api/v1/issues",                             A::viewer,    to(api::list_issues)},
       {"POST",   "/api/v1/issues",                             A::editor,    to(api::create_issue)},
       {"GET",    "/api/v1/issues/{id}",                        A::viewer,    to(api::get_issue)},

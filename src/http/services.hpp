@@ -15,6 +15,7 @@
 namespace communique {
 
 class ClickCounter;
+class ImportJobs;
 class Metrics;
 
 struct RouteServices {
@@ -28,6 +29,8 @@ struct RouteServices {
   Mailer* mailer = nullptr;                    // transactional letters; null: none are sent
   Metrics* metrics = nullptr;                  // for /metrics; null: not served
   ClickCounter* clicks = nullptr;              // tracked links; null: /l/ answers 404
+  ImportJobs* imports = nullptr;               // CSV imports through the API; null: none
+  std::string settings_json = "{}";            // what GET /api/v1/settings shows (no secrets)
   SlidingWindow* subscribe_limiter = nullptr;  // form posts per client address; null: none
   int subscribe_limit = 10;                    // posts per address in the limiter's window
   // Whether the site is served over HTTPS (cookies are then Secure).

@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -21,8 +22,6 @@ std::span<const communique::EmbeddedFile> embedded_files();
 
 namespace communique {
 
-namespace {
-
 bool valid_template_name(const std::string& name) {
   if (name.empty() || name.size() > 64) {
     return false;
@@ -36,6 +35,23 @@ bool valid_template_name(const std::string& name) {
   }
   return true;
 }
+
+std::vector<std::string> letter_template_names(const std::filesystem::path& data_dir) {
+  std::vector<std::string> names{"default"};
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(data_dir / "templates", ec)) {
+    const auto& path = entry.path();
+    const std::string name = path.stem().string();
+    if (path.extension() == ".html" && valid_template_name(name) && name != "default" &&
+        std::filesystem::exists(data_dir / "templates" / (name + ".txt"), ec)) {
+      names.push_back(name);
+    }
+  }
+  std::sort(names.begin() + 1, names.end());
+  return names;
+}
+
+namespace {
 
 Result<std::string> read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

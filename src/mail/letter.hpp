@@ -40,6 +40,13 @@ struct LetterTemplates {
 Result<LetterTemplates> load_letter_templates(const std::string& name,
                                               const std::filesystem::path& data_dir);
 
+// Whether `name` may name a template: letters, digits, '-' and '_'.
+bool valid_template_name(const std::string& name);
+
+// The names of the templates there are: "default" and each DATA_DIR/templates/NAME.html
+// that has its NAME.txt, sorted.
+std::vector<std::string> letter_template_names(const std::filesystem::path& data_dir);
+
 struct RenderedSection {
   std::string title;
   std::string html;

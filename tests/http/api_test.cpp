@@ -292,3 +292,43 @@ TEST_F(ApiTest, TokensAreListedWithoutSecretsAndRevoked) {
 
 }  // namespace
 }  // namespace communique
+
+namespace communique {
+namespace {
+
+TEST_F(ApiTest, TemplatesAreCheckedBeforeTheyAreWrittenAndPreviewedInASandbox) {
+  auto listed = json::parse(as(viewer_token_, "GET", "/api/v1/templates").body);
+  EXPECT_EQ(listed["templates"], json::array({"default"}));
+  auto broken = as(admin_token_, "PUT", "/api/v1/templates/press",
+                   R"({"html":"<p>{{#subscriber}}unclosed</p>","text":"ok"})");
+  EXPECT_EQ(broken.status, 400);
+  EXPECT_NE(broken.body.find("line 1"), std::string::npos) << broken.body;
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "templates" / "press.html"));
+  EXPECT_EQ(
+      as(admin_token_, "PUT", "/api/v1/templates/default", R"({"html":"x","text":"x"})").status,
+      400);
+  auto saved = as(
+      admin_token_, "PUT", "/api/v1/templates/press",
+      R"({"html":"<h1>{{issue.subject}}</h1>{{#sections}}{{{html}}}{{/sections}}<script>x()</script>","text":"{{issue.subject}}"})");
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  listed = json::parse(as(viewer_token_, "GET", "/api/v1/templates").body);
+  EXPECT_EQ(listed["templates"], json::array({"default", "press"}));
+  EXPECT_EQ(json::parse(as(viewer_token_, "GET", "/api/v1/templates/press").body)["text"],
+            "{{issue.subject}}");
+  // Without a composer the preview says so; the sandbox is checked where serve wires one.
+  EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/templates/press/preview").status, 503);
+  EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/templates/nothing").status, 404);
+}
+
+TEST_F(ApiTest, ImportsNeedAJobRunnerAndSettingsNeedAdmin) {
+  EXPECT_EQ(as(admin_token_, "POST", "/api/v1/lists", R"({"name":"press"})").status, 201);
+  EXPECT_EQ(call("POST", "/api/v1/lists/1/imports", "email\na@example.org\n",
+                 {{"authorization", "Bearer " + admin_token_}, {"content-type", "text/csv"}})
+                .status,
+            503);
+  EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/settings").status, 403);
+  EXPECT_EQ(as(admin_token_, "GET", "/api/v1/settings").status, 200);
+}
+
+}  // namespace
+}  // namespace communique

@@ -36,8 +36,8 @@ class CommuniqueTestCase(unittest.TestCase):
             self.fail(f"{args} exited {result.returncode}: {result.stderr}")
         return result
 
-    def start_server(self):
-        process = subprocess.Popen([BIN, "--data-dir", self.data, "serve", "--listen",
+    def start_server(self, *options):
+        process = subprocess.Popen([BIN, "--data-dir", self.data, *options, "serve", "--listen",
                                     "127.0.0.1:0"], stderr=subprocess.PIPE, text=True)
         def stop():
             if process.poll() is None:

@@ -156,6 +156,58 @@ class ServerApiTest(CommuniqueTestCase):
         process.send_signal(signal.SIGTERM)
         self.assertEqual(process.wait(timeout=30), 0)
 
+    def test_imports_templates_and_settings(self):
+        self.add_admin()
+        config = self.write("c.toml", '[delivery]\ntransport = "smtp"\n'
+                                      '[smtp]\nhost = "127.0.0.1"\nport = 2\n'
+                                      'username = "relay"\npassword = "relay-secret-1"\n')
+        process, address = self.start_server("--config", config)
+        self.run_cli("lists", "create", "press")
+        token = self.run_cli("tokens", "create", "--user", "alice", "ci").stdout.strip()
+        client = Client(address)
+        client.token = token
+
+        status, headers, body = client.call(
+            "POST", "/api/v1/lists/1/imports?mode=upsert",
+            b"email,name,city\nann@example.org,Ann,Rome\nnot an address,Bob,Oslo\n",
+            headers={"Content-Type": "text/csv"})
+        self.assertEqual(status, 202, body)
+        job_url = headers["Location"]
+        deadline = time.monotonic() + 20
+        while True:
+            status, _, body = client.call("GET", job_url)
+            job = json.loads(body)
+            if job["state"] != "running" or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertEqual(job["state"], "done", job)
+        self.assertEqual((job["imported"], job["rejected"]), (1, 1))
+        status, _, rejects = client.call("GET", job["rejects_url"])
+        self.assertEqual(status, 200)
+        self.assertIn(b"not an address", rejects)
+        status, _, body = client.call("GET", "/api/v1/subscribers?attribute=city:Rome")
+        self.assertEqual([s["email"] for s in json.loads(body)["subscribers"]],
+                         ["ann@example.org"])
+
+        status, _, body = client.call("PUT", "/api/v1/templates/plain",
+                                      {"html": "<h1>{{issue.subject}}</h1><script>x()</script>"
+                                               "{{#content.sections}}{{{html}}}{{/content.sections}}",
+                                       "text": "{{issue.subject}}"})
+        self.assertEqual(status, 200, body)
+        status, headers, page = client.call("GET", "/api/v1/templates/plain/preview")
+        self.assertEqual(status, 200)
+        self.assertIn("sandbox", headers["Content-Security-Policy"])
+        self.assertIn(b"The <strong>Ambassador</strong>", page)
+
+        status, _, body = client.call("GET", "/api/v1/settings")
+        self.assertEqual(status, 200)
+        self.assertNotIn(b"relay-secret-1", body)
+        settings = json.loads(body)
+        self.assertTrue(settings["smtp"][0]["password_set"])
+        self.assertEqual(settings["delivery"]["transport"], "smtp")
+        process.send_signal(signal.SIGTERM)
+        self.assertEqual(process.wait(timeout=30), 0)
+
     def test_openapi_and_hostile_requests(self):
         process, address = self.start_server()
         client = Client(address)
