@@ -119,6 +119,10 @@ class ForwardingStore : public Store {
                                       Timestamp now) override {
     return inner_.unsubscribe_from_issue(subscriber, issue, now);
   }
+  Result<std::vector<bool>> unsubscribe_many(
+      std::span<const std::pair<SubscriberId, IssueId>> pairs, Timestamp now) override {
+    return inner_.unsubscribe_many(pairs, now);
+  }
   Result<std::string> link_url(std::int64_t link) override { return inner_.link_url(link); }
   Result<void> add_clicks(std::span<const std::pair<std::int64_t, std::int64_t>> clicks) override {
     return inner_.add_clicks(clicks);

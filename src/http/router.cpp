@@ -92,7 +92,8 @@ std::vector<std::string> Router::allowed_methods(std::string_view path) const {
   return methods;
 }
 
-std::optional<HttpResponse> Router::try_quick(HttpRequest& request, std::string* route) const {
+std::optional<HttpResponse> Router::try_quick(HttpRequest& request, std::string* route,
+                                              const DeferredHandler** deferred) const {
   auto found = match(request.method, request.path);
   if (!found && request.method == "HEAD") {
     found = match("GET", request.path);
@@ -101,7 +102,18 @@ std::optional<HttpResponse> Router::try_quick(HttpRequest& request, std::string*
     return handle(request, route);  // 404 or 405: no handler runs
   }
   const Route& matched = *found->route;
-  if (!matched.quick || matched.access != Access::public_route) {
+  if (matched.access != Access::public_route) {
+    return std::nullopt;
+  }
+  if (matched.deferred && deferred != nullptr) {
+    request.params = std::move(found->params);
+    *deferred = &matched.deferred;
+    if (route != nullptr) {
+      *route = matched.pattern;
+    }
+    return std::nullopt;
+  }
+  if (!matched.quick) {
     return std::nullopt;
   }
   request.params = std::move(found->params);

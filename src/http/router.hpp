@@ -29,12 +29,18 @@ using Gate = std::function<std::optional<HttpResponse>(HttpRequest&, Access)>;
 // have the route's `handler` run on the blocking pool (a cache miss, say).
 using QuickHandler = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
 
+// A handler that takes the request on the I/O thread and answers later, from any thread,
+// by calling `respond` once (work that is batched, such as one-click unsubscribes).
+using Respond = std::function<void(HttpResponse)>;
+using DeferredHandler = std::function<void(const HttpRequest&, Respond)>;
+
 struct Route {
   std::string method;
   std::string pattern;
   Access access = Access::public_route;
   Handler handler;
-  QuickHandler quick = {};  // public routes only
+  QuickHandler quick = {};        // public routes only
+  DeferredHandler deferred = {};  // public routes only; used instead of `handler` by serve
 };
 
 class Router {
@@ -66,8 +72,16 @@ class Router {
   // What can be answered on the calling I/O thread without blocking: a request no route
   // takes (404, 405), or one whose public route's quick handler answers. Nothing when
   // handle() must run on the pool.
-  // `request.params` is set when a route matches.
-  std::optional<HttpResponse> try_quick(HttpRequest& request, std::string* route) const;
+  // `request.params` is set when a route matches; `deferred` is set (and nothing returned)
+  // when the route answers through a deferred handler.
+  std::optional<HttpResponse> try_quick(HttpRequest& request, std::string* route,
+                                        const DeferredHandler** deferred = nullptr) const;
+  // Counts an answer given outside handle() and try_quick() (a deferred one).
+  void record(int status) const {
+    if (observer_) {
+      observer_(status);
+    }
+  }
 
  private:
   HttpResponse dispatch(HttpRequest request, std::string* route) const;

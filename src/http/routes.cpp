@@ -20,6 +20,12 @@ std::vector<Route> make_routes(RouteServices services) {
                          const HttpRequest&, const RouteServices&)) -> QuickHandler {
     return [shared, handler](const HttpRequest& request) { return handler(request, *shared); };
   };
+  DeferredHandler one_click;
+  if (shared->one_click != nullptr) {
+    one_click = [shared](const HttpRequest& request, Respond respond) {
+      defer_unsubscribe(request, shared->links, *shared->one_click, std::move(respond));
+    };
+  }
   using A = Access;
   // clang-format off
   // method   pattern                                          access        handler
@@ -48,7 +54,8 @@ std::vector<Route> make_routes(RouteServices services) {
        [shared](const HttpRequest& r) {
          return handle_unsubscribe(r, shared->store, shared->links, shared->identity.organisation,
                                    shared->clock());
-       }},
+       },
+       {}, one_click},
       {"GET",    "/archive",                                   A::public_route,
        [shared](const HttpRequest& r) { return handle_archive_index(r, shared->store, shared->identity); }},
       // Before {slug}: the first route that matches wins.

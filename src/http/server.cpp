@@ -7,6 +7,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -110,6 +111,27 @@ bhttp::response<bhttp::string_body> to_beast(HttpResponse response, unsigned ver
   return out;
 }
 
+// Hands `request` to a deferred handler and resumes with the answer it gives, from
+// whichever thread it gives it.
+asio::awaitable<HttpResponse> run_deferred(const DeferredHandler& deferred,
+                                           const HttpRequest& request) {
+  std::optional<HttpResponse> answer;
+  co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
+      [&](auto handler) {
+        auto caller = asio::prefer(asio::get_associated_executor(handler),
+                                   asio::execution::outstanding_work.tracked);
+        // Respond must be copyable (std::function); the coroutine's handler is not.
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        deferred(request, [&answer, caller, shared](HttpResponse response) {
+          answer.emplace(std::move(response));
+          // Posted, never run inline: the answer may come before the initiation returns.
+          asio::post(caller, [shared] { (*shared)(); });
+        });
+      },
+      asio::use_awaitable);
+  co_return std::move(*answer);
+}
+
 // An answer to a request that could not be read (too large, malformed), then close.
 asio::awaitable<void> reject(beast::tcp_stream& stream, int status, std::string_view code,
                              std::string_view message) {
@@ -170,11 +192,16 @@ asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
     std::string route;
     // The lambda captures by reference only: GCC 12 miscompiles init-captures of
     // coroutine locals (the moved value is destroyed twice).
-    // What needs no blocking work is answered here; the rest goes to the pool.
-    auto quick = state.router.try_quick(request, &route);
+    // What needs no blocking work is answered here, batched work answers when its batch
+    // is done, and the rest goes to the pool.
+    const DeferredHandler* deferred = nullptr;
+    auto quick = state.router.try_quick(request, &route, &deferred);
     HttpResponse response;
     if (quick) {
       response = std::move(*quick);
+    } else if (deferred != nullptr) {
+      response = co_await run_deferred(*deferred, request);
+      state.router.record(response.status);
     } else {
       response = co_await run_blocking(state.pool, [&state, &request, &route] {
         return state.router.handle(std::move(request), &route);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "content/markdown.hpp"
+#include "http/one_click_queue.hpp"
 #include "http/public_page.hpp"
 
 namespace communique {
@@ -67,16 +68,35 @@ HttpResponse handle_unsubscribe(const HttpRequest& request, Store& store, const 
   }
   auto done = store.unsubscribe_from_issue(target->claims.subscriber, target->claims.issue, now);
   if (!done) {
-    if (done.error().code == ErrorCode::not_found) {
-      return not_found_page();
-    }
-    return public_page(503, "Please try again",
-                       "<p>We could not record your choice just now. Please try again in a "
-                       "minute.</p>");
+    return done.error().code == ErrorCode::not_found ? not_found_page() : unsubscribe_failed_page();
   }
+  return unsubscribed_page(target->lists, organisation);
+}
+
+void defer_unsubscribe(const HttpRequest& request, const LinkSigner& links, OneClickQueue& queue,
+                       Respond respond) {
+  const auto token = request.params.find("token");
+  auto claims = token == request.params.end()
+                    ? Result<TokenClaims>(make_error(ErrorCode::not_found, "no token"))
+                    : links.verify(token->second, TokenPurpose::unsubscribe);
+  if (!claims) {
+    respond(not_found_page());
+    return;
+  }
+  queue.submit(claims->subscriber, claims->issue, std::move(respond));
+}
+
+HttpResponse unsubscribed_page(const std::vector<std::string>& lists,
+                               const std::string& organisation) {
   return public_page(200, "You are unsubscribed",
-                     fmt::format("<p>You will no longer receive {} from {}.</p>",
-                                 list_names(target->lists), escape_html(organisation)));
+                     fmt::format("<p>You will no longer receive {} from {}.</p>", list_names(lists),
+                                 escape_html(organisation)));
+}
+
+HttpResponse unsubscribe_failed_page() {
+  return public_page(503, "Please try again",
+                     "<p>We could not record your choice just now. Please try again in a "
+                     "minute.</p>");
 }
 
 }  // namespace communique

@@ -12,14 +12,27 @@
 #pragma once
 
 #include "http/http_types.hpp"
+#include "http/router.hpp"
 #include "security/link_token.hpp"
 #include "store/store.hpp"
 
 namespace communique {
 
+class OneClickQueue;
+
 HttpResponse handle_unsubscribe_page(const HttpRequest& request, Store& store,
                                      const LinkSigner& links, const std::string& organisation);
 HttpResponse handle_unsubscribe(const HttpRequest& request, Store& store, const LinkSigner& links,
                                 const std::string& organisation, Timestamp now);
+
+// The POST as `serve` answers it: the token is checked on the I/O thread and the
+// unsubscribe joins the next batch of the queue, which answers once it is stored.
+void defer_unsubscribe(const HttpRequest& request, const LinkSigner& links, OneClickQueue& queue,
+                       Respond respond);
+
+// The pages both paths answer with.
+HttpResponse unsubscribed_page(const std::vector<std::string>& lists,
+                               const std::string& organisation);
+HttpResponse unsubscribe_failed_page();
 
 }  // namespace communique

@@ -137,6 +137,10 @@ class Store : public AccountStore {
   // path, which must stay cheap. not_found for an unknown subscriber.
   virtual Result<void> unsubscribe_from_issue(SubscriberId subscriber, IssueId issue,
                                               Timestamp now) = 0;
+  // The same for many (subscriber, issue) pairs in one transaction: for each pair, whether
+  // it was done (false for an unknown subscriber).
+  virtual Result<std::vector<bool>> unsubscribe_many(
+      std::span<const std::pair<SubscriberId, IssueId>> pairs, Timestamp now) = 0;
 
   // Subscribers.
   virtual Result<Subscriber> find_subscriber(const EmailAddress& email) = 0;
@@ -180,7 +184,8 @@ class Store : public AccountStore {
   virtual Result<std::vector<std::int64_t>> register_links(IssueId issue,
                                                            std::span<const std::string> urls) = 0;
   virtual Result<std::string> link_url(std::int64_t link) = 0;
-  virtual Result<void> add_clicks(std::span<const std::pair<std::int64_t, std::int64_t>> clicks) = 0;
+  virtual Result<void> add_clicks(
+      std::span<const std::pair<std::int64_t, std::int64_t>> clicks) = 0;
   virtual Result<std::vector<TrackedLink>> links_of_issue(IssueId issue) = 0;
 
   virtual Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) = 0;

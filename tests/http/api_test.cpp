@@ -31,6 +31,7 @@ class ApiTest : public ::testing::Test {
         make_routes(RouteServices{.store = *store_,
                                   .links = links_,
                                   .identity = SenderIdentity{.organisation = "Press Office"},
+                                  .data_dir = dir_.path(),
                                   .clock = [] { return fixed_time(60); },
                                   .accounts = accounts_.get()}),
         make_access_gate(*accounts_, [] { return fixed_time(60); }));

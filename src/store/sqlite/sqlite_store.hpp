@@ -79,6 +79,8 @@ class SqliteStore final : public Store {
   Result<std::vector<std::string>> issue_list_names(IssueId issue) override;
   Result<void> unsubscribe_from_issue(SubscriberId subscriber, IssueId issue,
                                       Timestamp now) override;
+  Result<std::vector<bool>> unsubscribe_many(
+      std::span<const std::pair<SubscriberId, IssueId>> pairs, Timestamp now) override;
   Result<std::vector<MailingList>> lists() override;
   Result<Subscriber> find_subscriber(SubscriberId id) override;
   Result<std::vector<Subscriber>> find_subscribers(const SubscriberQuery& query) override;

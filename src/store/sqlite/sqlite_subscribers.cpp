@@ -60,6 +60,25 @@ Result<void> SqliteStore::unsubscribe_from_issue(SubscriberId subscriber, IssueI
   return ok();
 }
 
+Result<std::vector<bool>> SqliteStore::unsubscribe_many(
+    std::span<const std::pair<SubscriberId, IssueId>> pairs, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  std::vector<bool> done;
+  done.reserve(pairs.size());
+  for (const auto& [subscriber, issue] : pairs) {
+    auto changed = execute("unsubscribe-from-issue", issue, subscriber, now);
+    if (!changed && changed.error().code != ErrorCode::conflict) {
+      return std::move(changed).error();
+    }
+    // A conflict is a subscriber that no longer exists: that statement alone failed.
+    done.push_back(changed.has_value());
+  }
+  COMMUNIQUE_TRY(transaction.commit());
+  return done;
+}
+
 Result<Subscriber> SqliteStore::find_subscriber(SubscriberId id) {
   std::lock_guard lock(mutex_);
   auto query = bound("get-subscriber-by-id", id);
