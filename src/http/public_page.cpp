@@ -59,7 +59,7 @@ HttpResponse public_page(int status, const std::string& title, const std::string
   response.status = status;
   response.content_type = "text/html; charset=utf-8";
   response.headers.emplace_back("Content-Security-Policy",
-                                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+                                "default-src 'none'; style-src 'self'; img-src 'self'; "
                                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
   response.headers.emplace_back("Referrer-Policy", "no-referrer");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
@@ -82,6 +82,15 @@ HttpResponse message_page(int status, const std::string& title,
 
 std::string render_public_text(const std::string& name, const nlohmann::json& context) {
   return render(name, context);
+}
+
+HttpResponse public_stylesheet() {
+  HttpResponse response;
+  response.content_type = "text/css; charset=utf-8";
+  response.body = std::string(
+      find_embedded(public_templates::embedded_files(), "public.css").value_or(""));
+  response.headers.emplace_back("Cache-Control", "public, max-age=86400");
+  return response;
 }
 
 HttpResponse not_found_page() {

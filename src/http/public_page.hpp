@@ -30,6 +30,9 @@ HttpResponse message_page(int status, const std::string& title,
 // templates/public/`name` rendered as text (no escaping): letters such as confirm_letter.txt.
 std::string render_public_text(const std::string& name, const nlohmann::json& context);
 
+// The public pages' stylesheet (templates/public/public.css), cacheable for a day.
+HttpResponse public_stylesheet();
+
 // The plain page for an unknown page or an invalid link (404).
 HttpResponse not_found_page();
 

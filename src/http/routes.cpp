@@ -6,6 +6,7 @@
 #include "http/archive.hpp"
 #include "http/health.hpp"
 #include "http/metrics.hpp"
+#include "http/public_page.hpp"
 #include "http/subscriber_pages.hpp"
 #include "http/unsubscribe.hpp"
 
@@ -36,6 +37,9 @@ std::vector<Route> make_routes(RouteServices services) {
 
       // Public pages (subscriber_pages.hpp, unsubscribe.hpp, archive.hpp).
       {"GET",    "/",                                          A::public_route, to(pages::landing)},
+      {"GET",    "/assets/public.css",                         A::public_route,
+       [](const HttpRequest&) { return public_stylesheet(); },
+       [](const HttpRequest&) -> std::optional<HttpResponse> { return public_stylesheet(); }},
       {"GET",    "/subscribe",                                 A::public_route, to(pages::subscribe_form)},
       {"POST",   "/subscribe",                                 A::public_route, to(pages::subscribe)},
       {"GET",    "/confirm/{token}",                           A::public_route, to(pages::confirm)},
