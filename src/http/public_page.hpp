@@ -27,7 +27,8 @@ HttpResponse message_page(int status, const std::string& title,
                           const std::vector<std::string>& paragraphs,
                           const std::string& organisation);
 
-// templates/public/`name` rendered as text (no escaping): letters such as confirm_letter.txt.
+// templates/public/`name` rendered alone, without the layout: values are HTML-escaped in
+// .html files (the form snippet) and not in .txt ones (confirm_letter.txt).
 std::string render_public_text(const std::string& name, const nlohmann::json& context);
 
 // The public pages' stylesheet (templates/public/public.css), cacheable for a day.

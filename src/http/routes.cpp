@@ -42,6 +42,7 @@ std::vector<Route> make_routes(RouteServices services) {
        [](const HttpRequest&) -> std::optional<HttpResponse> { return public_stylesheet(); }},
       {"GET",    "/subscribe",                                 A::public_route, to(pages::subscribe_form)},
       {"POST",   "/subscribe",                                 A::public_route, to(pages::subscribe)},
+      {"GET",    "/subscribe/snippet",                         A::public_route, to(pages::subscribe_snippet)},
       {"GET",    "/confirm/{token}",                           A::public_route, to(pages::confirm)},
       {"GET",    "/preferences/{token}",                       A::public_route, to(pages::preferences)},
       {"POST",   "/preferences/{token}",                       A::public_route, to(pages::save_preferences)},

@@ -246,6 +246,18 @@ HttpResponse subscribe(const HttpRequest& request, const RouteServices& services
   return check_inbox(services);
 }
 
+HttpResponse subscribe_snippet(const HttpRequest&, const RouteServices& services) {
+  json lists = json::array();
+  for (const auto& list : public_lists(services)) {
+    lists.push_back({{"id", list.id}, {"name", list.name}});
+  }
+  HttpResponse response;
+  response.content_type = "text/plain; charset=utf-8";
+  response.body = render_public_text("snippet.html", {{"base_url", services.identity.base_url},
+                                                      {"lists", lists}});
+  return response;
+}
+
 HttpResponse confirm(const HttpRequest& request, const RouteServices& services) {
   auto subscriber = token_subscriber(request, services, TokenPurpose::confirm, kConfirmDays);
   if (!subscriber) {

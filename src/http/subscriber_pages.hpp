@@ -7,6 +7,7 @@
 //                                enumeration); a filled honeypot field is dropped quietly;
 //                                limited per client address; double opt-in lists get a
 //                                confirmation letter, single opt-in ones are joined at once
+//   GET  /subscribe/snippet      the same form as HTML to paste into another site
 //   GET  /confirm/{token}        confirms the subscriber's unconfirmed subscriptions
 //                                (tokens last 7 days)
 //   GET  /preferences/{token}    lists, topics, language, name; POST saves them
@@ -27,6 +28,8 @@ namespace communique::pages {
 HttpResponse landing(const HttpRequest& request, const RouteServices& services);
 HttpResponse subscribe_form(const HttpRequest& request, const RouteServices& services);
 HttpResponse subscribe(const HttpRequest& request, const RouteServices& services);
+// GET /subscribe/snippet: the form's HTML to paste into another site (as text, to copy).
+HttpResponse subscribe_snippet(const HttpRequest& request, const RouteServices& services);
 HttpResponse confirm(const HttpRequest& request, const RouteServices& services);
 HttpResponse preferences(const HttpRequest& request, const RouteServices& services);
 HttpResponse save_preferences(const HttpRequest& request, const RouteServices& services);

@@ -117,6 +117,17 @@ TEST_F(PagesTest, TheLandingPageAndFormOfferOnlyPublicLists) {
   EXPECT_EQ(form.body.find("<script"), std::string::npos);
 }
 
+TEST_F(PagesTest, TheSnippetPostsToThisSiteWithTheHoneypot) {
+  ASSERT_TRUE(store_->create_list(NewList{.name = "News & <Views>"}, fixed_time()));
+  auto snippet = call("GET", "/subscribe/snippet");
+  EXPECT_EQ(snippet.status, 200);
+  EXPECT_EQ(snippet.content_type, "text/plain; charset=utf-8");
+  EXPECT_NE(snippet.body.find("action=\"https://news.example.org/subscribe\""), std::string::npos);
+  EXPECT_NE(snippet.body.find("News &amp; &lt;Views&gt;"), std::string::npos);
+  EXPECT_NE(snippet.body.find("name=\"website\""), std::string::npos);
+  EXPECT_EQ(snippet.body.find("Staff only"), std::string::npos);
+}
+
 TEST_F(PagesTest, DoubleOptInSendsAConfirmationWhoseLinkConfirms) {
   const std::string body = "email=ann%40example.org&name=Ann&list=" + std::to_string(weekly_.id) +
                            "&list=" + std::to_string(alerts_.id);
