@@ -124,8 +124,12 @@ class ForwardingStore : public Store {
     return inner_.unsubscribe_many(pairs, now);
   }
   Result<std::string> link_url(std::int64_t link) override { return inner_.link_url(link); }
-  Result<void> add_clicks(std::span<const std::pair<std::int64_t, std::int64_t>> clicks) override {
-    return inner_.add_clicks(clicks);
+  Result<void> add_clicks(std::span<const Counted> clicks, std::span<const Counted> personal,
+                          std::span<const Counted> opens) override {
+    return inner_.add_clicks(clicks, personal, opens);
+  }
+  Result<std::pair<std::int64_t, std::int64_t>> engagement(IssueId issue) override {
+    return inner_.engagement(issue);
   }
   Result<std::vector<TrackedLink>> links_of_issue(IssueId issue) override {
     return inner_.links_of_issue(issue);

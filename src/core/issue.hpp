@@ -46,8 +46,12 @@ struct Issue {
   std::optional<Timestamp> scheduled_at;
   std::optional<std::chrono::seconds> expire_after;  // a schedule this late is not sent
   std::string status_note;  // why it stopped: "not sent: 3 days late after downtime"
-  // Links go through counted redirects (/l/{token}): clicks per link, never per person.
+  // Links go through counted redirects (/l/{token}): clicks per link, not per person...
   bool track_clicks = false;
+  // ...unless this is set too: then each letter's links say who clicked. Off by default.
+  bool track_subscribers = false;
+  // Letters carry a 1x1 image (/o/{token}) that records who opened them. Off by default.
+  bool track_opens = false;
   Timestamp created_at{};
   Timestamp updated_at{};
 };

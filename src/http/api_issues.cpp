@@ -81,11 +81,15 @@ Result<Issue> issue_from_body(const json& body, const RouteServices& services) {
     return make_error(ErrorCode::invalid_input, "kind: must be letter or digest");
   }
   issue.kind = *kind;
-  if (auto track = body.find("track_clicks"); track != body.end()) {
-    if (!track->is_boolean()) {
-      return make_error(ErrorCode::invalid_input, "track_clicks: must be true or false");
+  for (const auto& [field, target] : {std::pair{"track_clicks", &issue.track_clicks},
+                                      std::pair{"track_subscribers", &issue.track_subscribers},
+                                      std::pair{"track_opens", &issue.track_opens}}) {
+    if (auto track = body.find(field); track != body.end()) {
+      if (!track->is_boolean()) {
+        return make_error(ErrorCode::invalid_input, std::string(field) + ": must be true or false");
+      }
+      *target = track->get<bool>();
     }
-    issue.track_clicks = track->get<bool>();
   }
   auto lists = body.find("lists");
   if (lists == body.end() || !lists->is_array() || lists->empty()) {
@@ -376,8 +380,9 @@ HttpResponse issue_status(const HttpRequest& request, const RouteServices& servi
   }
   auto counts = services.store.delivery_counts(*id);
   auto links = services.store.links_of_issue(*id);
-  if (!counts || !links) {
-    return fail(!counts ? counts.error() : links.error());
+  auto engagement = services.store.engagement(*id);
+  if (!counts || !links || !engagement) {
+    return fail(!counts ? counts.error() : !links ? links.error() : engagement.error());
   }
   json clicks = json::array();
   for (const auto& link : *links) {
@@ -386,7 +391,10 @@ HttpResponse issue_status(const HttpRequest& request, const RouteServices& servi
   return answer({{"id", *id},
                  {"status", to_string(*status)},
                  {"deliveries", to_json(*counts)},
-                 {"links", clicks}});
+                 {"links", clicks},
+                 // Only issues that track subscribers (or opens) have these.
+                 {"unique_openers", engagement->first},
+                 {"unique_clickers", engagement->second}});
 }
 
 }  // namespace communique::api

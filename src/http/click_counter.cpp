@@ -21,18 +21,25 @@ ClickCounter::~ClickCounter() {
   }
 }
 
-std::optional<std::string> ClickCounter::follow_cached(std::int64_t link) {
+void ClickCounter::count(std::int64_t link, SubscriberId subscriber) {
+  ++pending_.clicks[link];
+  if (subscriber != 0) {
+    ++pending_.personal[{link, subscriber}];
+  }
+}
+
+std::optional<std::string> ClickCounter::follow_cached(std::int64_t link, SubscriberId subscriber) {
   std::lock_guard lock(mutex_);
   auto found = urls_.find(link);
   if (found == urls_.end()) {
     return std::nullopt;
   }
-  ++pending_[link];
+  count(link, subscriber);
   return found->second;
 }
 
-Result<std::string> ClickCounter::follow(std::int64_t link) {
-  if (auto cached = follow_cached(link)) {
+Result<std::string> ClickCounter::follow(std::int64_t link, SubscriberId subscriber) {
+  if (auto cached = follow_cached(link, subscriber)) {
     return std::move(*cached);
   }
   auto url = store_.link_url(link);
@@ -41,27 +48,49 @@ Result<std::string> ClickCounter::follow(std::int64_t link) {
   }
   std::lock_guard lock(mutex_);
   urls_.emplace(link, *url);
-  ++pending_[link];
+  count(link, subscriber);
   return url;
+}
+
+void ClickCounter::record_open(IssueId issue, SubscriberId subscriber) {
+  std::lock_guard lock(mutex_);
+  ++pending_.opens[{issue, subscriber}];
 }
 
 Result<void> ClickCounter::flush() {
   std::lock_guard flushing(flush_mutex_);
-  std::map<std::int64_t, std::int64_t> batch;
+  Pending batch;
   {
     std::lock_guard lock(mutex_);
-    batch.swap(pending_);
+    std::swap(batch, pending_);
   }
   if (batch.empty()) {
     return ok();
   }
-  std::vector<std::pair<std::int64_t, std::int64_t>> clicks(batch.begin(), batch.end());
-  auto written = store_.add_clicks(clicks);
+  std::vector<Counted> clicks;
+  std::vector<Counted> personal;
+  std::vector<Counted> opens;
+  for (const auto& [link, n] : batch.clicks) {
+    clicks.push_back({link, 0, n});
+  }
+  for (const auto& [key, n] : batch.personal) {
+    personal.push_back({key.first, key.second, n});
+  }
+  for (const auto& [key, n] : batch.opens) {
+    opens.push_back({key.first, key.second, n});
+  }
+  auto written = store_.add_clicks(clicks, personal, opens);
   if (!written) {
     // Put them back for the next try rather than lose them.
     std::lock_guard lock(mutex_);
-    for (const auto& [link, count] : batch) {
-      pending_[link] += count;
+    for (const auto& [link, n] : batch.clicks) {
+      pending_.clicks[link] += n;
+    }
+    for (const auto& [key, n] : batch.personal) {
+      pending_.personal[key] += n;
+    }
+    for (const auto& [key, n] : batch.opens) {
+      pending_.opens[key] += n;
     }
   }
   return written;

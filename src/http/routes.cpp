@@ -51,6 +51,9 @@ std::vector<Route> make_routes(RouteServices services) {
       {"POST",   "/privacy/{token}",                           A::public_route, to(pages::erase)},
       {"GET",    "/l/{token}",                                 A::public_route, to(pages::follow_link),
        quick(pages::follow_link_quickly)},
+      {"GET",    "/o/{token}",                                 A::public_route,
+       [shared](const HttpRequest& r) { return *pages::record_open(r, *shared); },
+       quick(pages::record_open)},
       {"GET",    "/unsubscribe/{token}",                       A::public_route,
        [shared](const HttpRequest& r) {
          return handle_unsubscribe_page(r, shared->store, shared->links, shared->identity.organisation);

@@ -253,8 +253,8 @@ HttpResponse subscribe_snippet(const HttpRequest&, const RouteServices& services
   }
   HttpResponse response;
   response.content_type = "text/plain; charset=utf-8";
-  response.body = render_public_text("snippet.html", {{"base_url", services.identity.base_url},
-                                                      {"lists", lists}});
+  response.body = render_public_text("snippet.html",
+                                     {{"base_url", services.identity.base_url}, {"lists", lists}});
   return response;
 }
 
@@ -481,18 +481,20 @@ HttpResponse erase(const HttpRequest& request, const RouteServices& services) {
 
 namespace {
 
-// The link id a click token carries where other tokens carry an issue, or nothing.
-std::optional<std::int64_t> clicked_link(const HttpRequest& request,
-                                         const RouteServices& services) {
+// The claims of the path's token for `purpose`, or nothing. A click token carries the
+// link's id where other tokens carry an issue, and a subscriber only when the issue tracks
+// subscribers.
+std::optional<TokenClaims> path_claims(const HttpRequest& request, const RouteServices& services,
+                                       TokenPurpose purpose) {
   const auto token = request.params.find("token");
   if (token == request.params.end()) {
     return std::nullopt;
   }
-  auto claims = services.links.verify(token->second, TokenPurpose::click);
+  auto claims = services.links.verify(token->second, purpose);
   if (!claims) {
     return std::nullopt;
   }
-  return claims->issue;
+  return *claims;
 }
 
 HttpResponse redirect_to(const std::string& url) {
@@ -508,14 +510,14 @@ HttpResponse redirect_to(const std::string& url) {
 
 std::optional<HttpResponse> follow_link_quickly(const HttpRequest& request,
                                                 const RouteServices& services) {
-  auto link = clicked_link(request, services);
-  if (!link) {
+  auto click = path_claims(request, services, TokenPurpose::click);
+  if (!click) {
     return not_found_page();
   }
   if (services.clicks == nullptr) {
     return std::nullopt;
   }
-  auto url = services.clicks->follow_cached(*link);
+  auto url = services.clicks->follow_cached(click->issue, click->subscriber);
   if (!url) {
     return std::nullopt;
   }
@@ -523,15 +525,34 @@ std::optional<HttpResponse> follow_link_quickly(const HttpRequest& request,
 }
 
 HttpResponse follow_link(const HttpRequest& request, const RouteServices& services) {
-  auto link = clicked_link(request, services);
-  if (!link || services.clicks == nullptr) {
+  auto click = path_claims(request, services, TokenPurpose::click);
+  if (!click || services.clicks == nullptr) {
     return not_found_page();
   }
-  auto url = services.clicks->follow(*link);
+  auto url = services.clicks->follow(click->issue, click->subscriber);
   if (!url) {
     return url.error().code == ErrorCode::not_found ? not_found_page() : busy(services);
   }
   return redirect_to(*url);
+}
+
+std::optional<HttpResponse> record_open(const HttpRequest& request, const RouteServices& services) {
+  auto open = path_claims(request, services, TokenPurpose::open);
+  if (!open || services.clicks == nullptr) {
+    return not_found_page();
+  }
+  services.clicks->record_open(open->issue, open->subscriber);
+  // The smallest transparent GIF.
+  static const std::string kPixel(
+      "GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff"
+      "!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01"
+      "\x00\x00\x02\x02D\x01\x00;",
+      43);
+  HttpResponse response;
+  response.content_type = "image/gif";
+  response.body = kPixel;
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
 }
 
 }  // namespace communique::pages

@@ -15,6 +15,7 @@
 //                                are made by the preference page and last 2 days
 //   GET  /privacy/{token}/data   the JSON download
 //   GET  /l/{token}              counts a click on a link of an issue and redirects (302)
+//   GET  /o/{token}              counts an open (issues that track opens): a 1x1 GIF
 //
 // Policy: a personal token is the only authority and names one subscriber for one
 // purpose; forms post back to their own token URL, which a third party cannot know, so
@@ -37,6 +38,8 @@ HttpResponse privacy(const HttpRequest& request, const RouteServices& services);
 HttpResponse privacy_data(const HttpRequest& request, const RouteServices& services);
 HttpResponse erase(const HttpRequest& request, const RouteServices& services);
 HttpResponse follow_link(const HttpRequest& request, const RouteServices& services);
+// GET /o/{token}: counts an open of an issue that tracks opens; answers a 1x1 GIF.
+std::optional<HttpResponse> record_open(const HttpRequest& request, const RouteServices& services);
 // The same without blocking: an answer when the token is bad or the link's URL is cached.
 std::optional<HttpResponse> follow_link_quickly(const HttpRequest& request,
                                                 const RouteServices& services);

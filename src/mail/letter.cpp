@@ -402,7 +402,8 @@ Result<LetterPreview> LetterComposer::preview(const PreparedIssue& prepared,
   if (!text) {
     return std::move(text).error();
   }
-  return LetterPreview{std::move(*html), std::move(*text)};
+  return LetterPreview{personalise_tracking(std::move(*html), prepared, subscriber.id, now),
+                       personalise_tracking(std::move(*text), prepared, subscriber.id, now)};
 }
 
 Result<std::string> LetterComposer::compose_in_full(const PreparedIssue& prepared,

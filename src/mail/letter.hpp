@@ -65,6 +65,9 @@ struct PreparedIssue {
   std::string preheader;  // the first words of the letter, shown by inboxes
   LetterTemplates templates;
   std::shared_ptr<const LetterPlan> plan;  // set by LetterComposer::plan
+  // Set by track_links when links or the open pixel name the subscriber: each letter is
+  // then rendered in full (no plan), as its links differ from everyone else's.
+  bool personal_tracking = false;
 };
 
 // The archive name of an issue: "12-weekly-digest" (id, then the subject's words).
@@ -109,9 +112,15 @@ class LetterComposer {
                               Timestamp now, const std::string& message_id) const;
 
   // When the issue tracks clicks: registers its web links with the store and points them
-  // at counted redirects (base_url/l/{token}), in the HTML and the text part alike. Call
-  // it before plan(). Does nothing for an issue that does not track clicks.
+  // at counted redirects (base_url/l/{token}), in the HTML and the text part alike; the
+  // tokens name the subscriber only when the issue tracks subscribers. When it tracks
+  // opens, adds the pixel (base_url/o/{token}). Call it before plan(). Does nothing for an
+  // issue that tracks nothing.
   Result<void> track_links(Store& store, PreparedIssue& issue, Timestamp now) const;
+
+  // `text` with the tracking placeholders of `issue` made personal for `subscriber`.
+  std::string personalise_tracking(std::string text, const PreparedIssue& issue,
+                                   SubscriberId subscriber, Timestamp now) const;
 
   // The HTML and text parts `subscriber` would receive (rendered in full, unsigned).
   Result<LetterPreview> preview(const PreparedIssue& issue, const Subscriber& subscriber,

@@ -137,6 +137,9 @@ struct LetterPlan {
 
 void LetterComposer::plan(PreparedIssue& prepared, Timestamp now) const {
   prepared.plan.reset();
+  if (prepared.personal_tracking) {
+    return;  // every letter has its own links
+  }
   std::set<std::string> keys;
   const auto& templates = prepared.templates;
   if (!plannable(templates.html.source(), keys) || !plannable(templates.text.source(), keys)) {

@@ -8,6 +8,12 @@ namespace communique {
 
 namespace {
 
+// Placeholders for what each letter makes personal; prepare_issue removed these control
+// characters from every body, so they cannot come from an author.
+constexpr char kMarkStart = '\x01';
+constexpr char kMarkEnd = '\x02';
+constexpr std::string_view kOpenPlaceholder = "\x01O\x02";
+
 bool is_web_url(std::string_view url) {
   return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
 }
@@ -52,7 +58,55 @@ void for_each_href(const std::string& html, Each each) {
 
 }  // namespace
 
+std::string LetterComposer::personalise_tracking(std::string text, const PreparedIssue& issue,
+                                                 SubscriberId subscriber, Timestamp now) const {
+  if (!issue.personal_tracking) {
+    return text;
+  }
+  const auto day = static_cast<std::uint32_t>(
+      std::chrono::floor<std::chrono::days>(now).time_since_epoch().count());
+  std::string out;
+  out.reserve(text.size() + 256);
+  std::size_t copied = 0;
+  for (std::size_t at = 0; (at = text.find(kMarkStart, at)) != std::string::npos;) {
+    const auto end = text.find(kMarkEnd, at);
+    if (end == std::string::npos) {
+      break;
+    }
+    const std::string_view inside = std::string_view(text).substr(at + 1, end - at - 1);
+    std::string replacement;
+    if (inside == "O") {
+      replacement = identity_.base_url + "/o/" +
+                    links_.sign({.purpose = TokenPurpose::open,
+                                 .subscriber = subscriber,
+                                 .issue = issue.issue.id,
+                                 .issued_day = day});
+    } else if (inside.size() > 1 && inside[0] == 'L') {
+      replacement = identity_.base_url + "/l/" +
+                    links_.sign({.purpose = TokenPurpose::click,
+                                 .subscriber = subscriber,
+                                 .issue = std::stoll(std::string(inside.substr(1))),
+                                 .issued_day = day});
+    } else {
+      at = end + 1;
+      continue;
+    }
+    out.append(text, copied, at - copied);
+    out += replacement;
+    copied = end + 1;
+    at = end + 1;
+  }
+  out.append(text, copied);
+  return out;
+}
+
 Result<void> LetterComposer::track_links(Store& store, PreparedIssue& issue, Timestamp now) const {
+  if (issue.issue.track_opens && !issue.sections.empty()) {
+    issue.sections.back().html +=
+        "<img src=\"" + std::string(kOpenPlaceholder) +
+        "\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0\">";
+    issue.personal_tracking = true;
+  }
   if (!issue.issue.track_clicks) {
     return ok();
   }
@@ -75,12 +129,19 @@ Result<void> LetterComposer::track_links(Store& store, PreparedIssue& issue, Tim
       std::chrono::floor<std::chrono::days>(now).time_since_epoch().count());
   std::map<std::string, std::string> redirect;
   for (std::size_t i = 0; i < urls.size(); ++i) {
-    // No subscriber in the token: clicks are counted per link, never per person.
-    redirect[urls[i]] = identity_.base_url + "/l/" +
-                        links_.sign({.purpose = TokenPurpose::click,
-                                     .subscriber = 0,
-                                     .issue = (*ids)[i],
-                                     .issued_day = day});
+    if (issue.issue.track_subscribers) {
+      // Made personal per letter (personalise_tracking).
+      redirect[urls[i]] =
+          std::string(1, kMarkStart) + "L" + std::to_string((*ids)[i]) + std::string(1, kMarkEnd);
+      issue.personal_tracking = true;
+    } else {
+      // No subscriber in the token: clicks are counted per link, never per person.
+      redirect[urls[i]] = identity_.base_url + "/l/" +
+                          links_.sign({.purpose = TokenPurpose::click,
+                                       .subscriber = 0,
+                                       .issue = (*ids)[i],
+                                       .issued_day = day});
+    }
   }
   for (auto& section : issue.sections) {
     std::string html;

@@ -25,6 +25,7 @@ enum class TokenPurpose : std::uint8_t {
   view_online = 4,
   privacy = 5,
   click = 6,
+  open = 7,  // the open pixel of an issue that tracks opens
 };
 
 struct TokenClaims {

@@ -89,6 +89,14 @@ struct SubscriberChange {
   std::optional<SubscriberStatus> status;
 };
 
+// A count for a key of one or two ids: (link, 0) clicks, (link, subscriber) personal
+// clicks, (issue, subscriber) opens.
+struct Counted {
+  std::int64_t first = 0;
+  std::int64_t second = 0;
+  std::int64_t count = 0;
+};
+
 // A link of an issue whose clicks are counted.
 struct TrackedLink {
   std::int64_t id = 0;
@@ -184,8 +192,13 @@ class Store : public AccountStore {
   virtual Result<std::vector<std::int64_t>> register_links(IssueId issue,
                                                            std::span<const std::string> urls) = 0;
   virtual Result<std::string> link_url(std::int64_t link) = 0;
-  virtual Result<void> add_clicks(
-      std::span<const std::pair<std::int64_t, std::int64_t>> clicks) = 0;
+  // One transaction: `clicks` per link, and per (link, subscriber) for issues that track
+  // subscribers, and `opens` per (issue, subscriber).
+  virtual Result<void> add_clicks(std::span<const Counted> clicks,
+                                  std::span<const Counted> personal_clicks,
+                                  std::span<const Counted> opens) = 0;
+  // Unique openers and unique clickers of an issue.
+  virtual Result<std::pair<std::int64_t, std::int64_t>> engagement(IssueId issue) = 0;
   virtual Result<std::vector<TrackedLink>> links_of_issue(IssueId issue) = 0;
 
   virtual Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) = 0;

@@ -53,7 +53,7 @@ class PagesTest : public ::testing::Test {
                       .composer = &composer_,
                       .mailer = &mailer_,
                       .clicks = clicks_.get(),
-        .subscribe_limiter = &limiter_,
+                      .subscribe_limiter = &limiter_,
                       .subscribe_limit = 3}));
   }
 
@@ -305,6 +305,59 @@ TEST_F(PagesTest, ATrackedIssuesLinksLeadThroughCountedRedirects) {
   EXPECT_EQ(followed.headers[0].second, "https://example.org/speech?a=1&b=2");
   ASSERT_TRUE(clicks_->flush());
   EXPECT_EQ((*store_->links_of_issue(id))[0].clicks, 1);
+}
+
+}  // namespace
+}  // namespace communique
+
+namespace communique {
+namespace {
+
+TEST_F(PagesTest, PersonalTrackingIsOnlyWhereTheIssueAsksAndCountsWhoClickedAndOpened) {
+  call("POST", "/subscribe", "email=ann%40example.org&list=" + std::to_string(alerts_.id));
+  const auto ann = subscriber("ann@example.org");
+  Issue issue;
+  issue.subject = "Weekly";
+  issue.lists = {alerts_.id};
+  issue.track_clicks = true;
+  issue.sections = {{"", BodyFormat::markdown, "Read [the speech](https://example.org/speech)."}};
+  const auto anonymous = store_->create_issue(issue, fixed_time())->id;
+  issue.track_subscribers = true;
+  issue.track_opens = true;
+  const auto personal = store_->create_issue(issue, fixed_time())->id;
+
+  auto plain = prepare_stored_issue(*store_, *store_->find_issue(anonymous), dir_.path());
+  ASSERT_TRUE(composer_.track_links(*store_, *plain, now_));
+  EXPECT_FALSE(plain->personal_tracking);
+  EXPECT_EQ(plain->sections[0].html.find("/o/"), std::string::npos);
+
+  auto prepared = prepare_stored_issue(*store_, *store_->find_issue(personal), dir_.path());
+  ASSERT_TRUE(composer_.track_links(*store_, *prepared, now_));
+  EXPECT_TRUE(prepared->personal_tracking);
+  composer_.plan(*prepared, now_);
+  EXPECT_FALSE(prepared->plan);  // every letter has its own links
+  auto letter = composer_.preview(*prepared, ann, now_);
+  ASSERT_TRUE(letter);
+  EXPECT_EQ(letter->html.find('\x01'), std::string::npos);
+  std::smatch click;
+  std::smatch open;
+  ASSERT_TRUE(std::regex_search(letter->html, click,
+                                std::regex("https://news.example.org(/l/[A-Za-z0-9_-]+)")));
+  ASSERT_TRUE(std::regex_search(letter->html, open,
+                                std::regex("https://news.example.org(/o/[A-Za-z0-9_-]+)")));
+  EXPECT_NE(letter->text.find(click[0].str()), std::string::npos);
+  EXPECT_EQ(call("GET", click[1].str()).status, 302);
+  auto pixel = call("GET", open[1].str());
+  EXPECT_EQ(pixel.status, 200);
+  EXPECT_EQ(pixel.content_type, "image/gif");
+  EXPECT_EQ(pixel.body.rfind("GIF89a", 0), 0u);
+  ASSERT_TRUE(clicks_->flush());
+  EXPECT_EQ(*store_->engagement(personal), (std::pair<std::int64_t, std::int64_t>{1, 1}));
+  EXPECT_EQ(*store_->engagement(anonymous), (std::pair<std::int64_t, std::int64_t>{0, 0}));
+  // Erasing the subscriber erases who they were in the counts; the totals stay.
+  ASSERT_TRUE(store_->delete_subscriber(ann.id));
+  EXPECT_EQ(*store_->engagement(personal), (std::pair<std::int64_t, std::int64_t>{0, 0}));
+  EXPECT_EQ((*store_->links_of_issue(personal))[0].clicks, 1);
 }
 
 }  // namespace

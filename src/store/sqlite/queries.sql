@@ -105,8 +105,9 @@ ORDER BY s.subscriber_id;
 
 -- name: insert-issue
 INSERT INTO issues (kind, status, subject, from_name, from_address, reply_to, template,
-                    language, created_at, updated_at, track_clicks)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)
+                    language, created_at, updated_at, track_clicks, track_subscribers,
+                    track_opens)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)
 RETURNING id;
 
 -- name: insert-issue-list
@@ -117,12 +118,14 @@ INSERT INTO issue_sections (issue_id, position, title, format, body) VALUES (?1,
 
 -- name: get-issue
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
-       created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks
+       created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks,
+       track_subscribers, track_opens
 FROM issues WHERE id = ?1;
 
 -- name: all-issues
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
-       created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks
+       created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks,
+       track_subscribers, track_opens
 FROM issues ORDER BY id DESC;
 
 -- name: lists-of-issue
@@ -216,7 +219,8 @@ ORDER BY coalesce(scheduled_at, 0), id;
 -- name: public-issues
 -- Issues that went out, newest first, a page at a time by keyset (id below ?1).
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
-       created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks
+       created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks,
+       track_subscribers, track_opens
 FROM issues
 WHERE (status = 'sent' OR status = 'sending') AND id < ?1
 ORDER BY id DESC
@@ -352,7 +356,8 @@ SELECT state, count(*) FROM deliveries GROUP BY state;
 -- name: update-issue
 -- Edits a draft; any other state is left alone (the caller learns it from changes()).
 UPDATE issues SET kind = ?2, subject = ?3, from_name = ?4, from_address = ?5, reply_to = ?6,
-                  template = ?7, language = ?8, updated_at = ?9, track_clicks = ?10
+                  template = ?7, language = ?8, updated_at = ?9, track_clicks = ?10,
+                  track_subscribers = ?11, track_opens = ?12
 WHERE id = ?1 AND status = 'draft';
 
 -- name: delete-issue-lists
@@ -373,3 +378,17 @@ SELECT list_id, ?2, 'unsubscribed', ?3, ?3 FROM issue_lists WHERE issue_id = ?1
 ON CONFLICT (list_id, subscriber_id) DO UPDATE
 SET status = 'unsubscribed', updated_at = excluded.updated_at
 WHERE subscriptions.status <> 'unsubscribed';
+
+-- name: add-subscriber-clicks
+INSERT INTO subscriber_clicks (link_id, subscriber_id, clicks) VALUES (?1, ?2, ?3)
+ON CONFLICT (link_id, subscriber_id) DO UPDATE SET clicks = clicks + excluded.clicks;
+
+-- name: add-opens
+INSERT INTO issue_opens (issue_id, subscriber_id, opens) VALUES (?1, ?2, ?3)
+ON CONFLICT (issue_id, subscriber_id) DO UPDATE SET opens = opens + excluded.opens;
+
+-- name: engagement-of-issue
+-- Unique openers and unique clickers of an issue (for issues that track subscribers).
+SELECT (SELECT count(*) FROM issue_opens WHERE issue_id = ?1),
+       (SELECT count(DISTINCT c.subscriber_id) FROM subscriber_clicks c
+        JOIN issue_links l ON l.id = c.link_id WHERE l.issue_id = ?1);

@@ -417,6 +417,8 @@ Result<Issue> SqliteStore::create_issue(const Issue& issue, Timestamp now) {
   insert.bind(8, issue.language);
   insert.bind(9, to_unix(now));
   insert.bind(10, std::int64_t{issue.track_clicks ? 1 : 0});
+  insert.bind(11, std::int64_t{issue.track_subscribers ? 1 : 0});
+  insert.bind(12, std::int64_t{issue.track_opens ? 1 : 0});
   auto row = insert.step();
   if (!row) {
     return std::move(row).error();

@@ -96,7 +96,9 @@ class SqliteStore final : public Store {
   Result<std::vector<std::int64_t>> register_links(IssueId issue,
                                                    std::span<const std::string> urls) override;
   Result<std::string> link_url(std::int64_t link) override;
-  Result<void> add_clicks(std::span<const std::pair<std::int64_t, std::int64_t>> clicks) override;
+  Result<void> add_clicks(std::span<const Counted> clicks, std::span<const Counted> personal_clicks,
+                          std::span<const Counted> opens) override;
+  Result<std::pair<std::int64_t, std::int64_t>> engagement(IssueId issue) override;
   Result<std::vector<TrackedLink>> links_of_issue(IssueId issue) override;
   Result<DeliveryCounts> delivery_totals() override;
 

@@ -219,7 +219,9 @@ Result<Issue> SqliteStore::update_issue(const Issue& issue, Timestamp now) {
     COMMUNIQUE_TRY(transaction.begin());
     auto changed = execute("update-issue", issue.id, to_string(issue.kind), issue.subject,
                            issue.from_name, issue.from_address, issue.reply_to, issue.template_name,
-                           issue.language, now, std::int64_t{issue.track_clicks ? 1 : 0});
+                           issue.language, now, std::int64_t{issue.track_clicks ? 1 : 0},
+                           std::int64_t{issue.track_subscribers ? 1 : 0},
+                           std::int64_t{issue.track_opens ? 1 : 0});
     if (!changed) {
       return std::move(changed).error();
     }
@@ -282,15 +284,44 @@ Result<std::string> SqliteStore::link_url(std::int64_t link) {
       **query, [](const sqlite::Statement& row) { return row.column_text(0); }, "no such link");
 }
 
-Result<void> SqliteStore::add_clicks(
-    std::span<const std::pair<std::int64_t, std::int64_t>> clicks) {
+Result<void> SqliteStore::add_clicks(std::span<const Counted> clicks,
+                                     std::span<const Counted> personal_clicks,
+                                     std::span<const Counted> opens) {
   std::lock_guard lock(mutex_);
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
-  for (const auto& [link, count] : clicks) {
-    COMMUNIQUE_TRY(execute("add-clicks", link, count));
+  for (const auto& click : clicks) {
+    COMMUNIQUE_TRY(execute("add-clicks", click.first, click.count));
+  }
+  // A subscriber who erased their data since is simply not counted (a conflict).
+  for (const auto& click : personal_clicks) {
+    if (auto added = execute("add-subscriber-clicks", click.first, click.second, click.count);
+        !added && added.error().code != ErrorCode::conflict) {
+      return std::move(added).error();
+    }
+  }
+  for (const auto& open : opens) {
+    if (auto added = execute("add-opens", open.first, open.second, open.count);
+        !added && added.error().code != ErrorCode::conflict) {
+      return std::move(added).error();
+    }
   }
   return transaction.commit();
+}
+
+Result<std::pair<std::int64_t, std::int64_t>> SqliteStore::engagement(IssueId issue) {
+  std::lock_guard lock(mutex_);
+  auto query = bound("engagement-of-issue", issue);
+  if (!query) {
+    return std::move(query).error();
+  }
+  auto row = (*query)->single([](const sqlite::Statement& r) {
+    return std::pair{r.column_int(0), r.column_int(1)};
+  });
+  if (!row) {
+    return std::move(row).error();
+  }
+  return row->value_or(std::pair<std::int64_t, std::int64_t>{0, 0});
 }
 
 Result<std::vector<TrackedLink>> SqliteStore::links_of_issue(IssueId issue) {

@@ -127,6 +127,8 @@ inline Issue read_issue(const sqlite::Statement& row) {
   }
   issue.status_note = row.column_text(13);
   issue.track_clicks = row.column_int(14) != 0;
+  issue.track_subscribers = row.column_int(15) != 0;
+  issue.track_opens = row.column_int(16) != 0;
   return issue;
 }
 

@@ -42,8 +42,27 @@ CREATE TABLE issue_links (
   UNIQUE (issue_id, url)
 );
 
--- Whether an issue's links go through counted redirects (off unless the issue asks).
+-- Whether an issue's links go through counted redirects, whether those count who clicked,
+-- and whether its letters carry an open pixel: each off unless the issue asks.
 ALTER TABLE issues ADD COLUMN track_clicks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE issues ADD COLUMN track_subscribers INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE issues ADD COLUMN track_opens INTEGER NOT NULL DEFAULT 0;
+
+-- Who clicked which link, for issues that track subscribers; and who opened (the pixel).
+-- Both go with the subscriber when they erase their data.
+CREATE TABLE subscriber_clicks (
+  link_id       INTEGER NOT NULL REFERENCES issue_links (id) ON DELETE CASCADE,
+  subscriber_id INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+  clicks        INTEGER NOT NULL,
+  PRIMARY KEY (link_id, subscriber_id)
+) WITHOUT ROWID;
+
+CREATE TABLE issue_opens (
+  issue_id      INTEGER NOT NULL REFERENCES issues (id) ON DELETE CASCADE,
+  subscriber_id INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+  opens         INTEGER NOT NULL,
+  PRIMARY KEY (issue_id, subscriber_id)
+) WITHOUT ROWID;
 
 -- Which topics of a list a subscriber chose, looked up by subscriber.
 CREATE INDEX subscriber_topics_by_topic ON subscriber_topics (topic_id);
