@@ -128,6 +128,9 @@ class ForwardingStore : public Store {
                           std::span<const Counted> opens) override {
     return inner_.add_clicks(clicks, personal, opens);
   }
+  Result<SubscriberActivity> activity_of(SubscriberId subscriber) override {
+    return inner_.activity_of(subscriber);
+  }
   Result<std::pair<std::int64_t, std::int64_t>> engagement(IssueId issue) override {
     return inner_.engagement(issue);
   }

@@ -427,7 +427,8 @@ HttpResponse privacy_data(const HttpRequest& request, const RouteServices& servi
   }
   auto subscriptions = services.store.subscriptions_of(subscriber->id);
   auto topics = services.store.topics_of_subscriber(subscriber->id);
-  if (!subscriptions || !topics) {
+  auto activity = services.store.activity_of(subscriber->id);
+  if (!subscriptions || !topics || !activity) {
     return busy(services);
   }
   auto attributes = json::parse(subscriber->attributes_json, nullptr, false);
@@ -448,6 +449,20 @@ HttpResponse privacy_data(const HttpRequest& request, const RouteServices& servi
   }
   for (const auto& topic : *topics) {
     out["topics"].push_back(topic.name);
+  }
+  out["letters"] = json::array();
+  for (const auto& letter : activity->letters) {
+    out["letters"].push_back({{"issue", letter.issue},
+                              {"state", letter.state},
+                              {"at", format_iso8601(letter.updated_at)}});
+  }
+  out["clicks"] = json::array();
+  for (const auto& click : activity->clicks) {
+    out["clicks"].push_back({{"issue", click.issue}, {"url", click.url}, {"clicks", click.clicks}});
+  }
+  out["opens"] = json::array();
+  for (const auto& open : activity->opens) {
+    out["opens"].push_back({{"issue", open.issue}, {"opens", open.opens}});
   }
   HttpResponse response;
   response.content_type = "application/json";

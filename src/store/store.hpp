@@ -97,6 +97,27 @@ struct Counted {
   std::int64_t count = 0;
 };
 
+// What is recorded about one subscriber's letters, for their privacy download.
+struct SubscriberActivity {
+  struct Letter {
+    IssueId issue = 0;
+    std::string state;  // queued, sent, deferred, failed...
+    Timestamp updated_at{};
+  };
+  struct Click {
+    IssueId issue = 0;
+    std::string url;
+    std::int64_t clicks = 0;
+  };
+  struct Open {
+    IssueId issue = 0;
+    std::int64_t opens = 0;
+  };
+  std::vector<Letter> letters;
+  std::vector<Click> clicks;
+  std::vector<Open> opens;
+};
+
 // A link of an issue whose clicks are counted.
 struct TrackedLink {
   std::int64_t id = 0;
@@ -197,6 +218,7 @@ class Store : public AccountStore {
   virtual Result<void> add_clicks(std::span<const Counted> clicks,
                                   std::span<const Counted> personal_clicks,
                                   std::span<const Counted> opens) = 0;
+  virtual Result<SubscriberActivity> activity_of(SubscriberId subscriber) = 0;
   // Unique openers and unique clickers of an issue.
   virtual Result<std::pair<std::int64_t, std::int64_t>> engagement(IssueId issue) = 0;
   virtual Result<std::vector<TrackedLink>> links_of_issue(IssueId issue) = 0;

@@ -354,6 +354,12 @@ TEST_F(PagesTest, PersonalTrackingIsOnlyWhereTheIssueAsksAndCountsWhoClickedAndO
   ASSERT_TRUE(clicks_->flush());
   EXPECT_EQ(*store_->engagement(personal), (std::pair<std::int64_t, std::int64_t>{1, 1}));
   EXPECT_EQ(*store_->engagement(anonymous), (std::pair<std::int64_t, std::int64_t>{0, 0}));
+  // What was recorded is in the privacy download.
+  auto data = nlohmann::json::parse(
+      call("GET", "/privacy/" + token(TokenPurpose::privacy, ann.id) + "/data").body);
+  ASSERT_EQ(data["clicks"].size(), 1u);
+  EXPECT_EQ(data["clicks"][0]["url"], "https://example.org/speech");
+  EXPECT_EQ(data["opens"][0]["opens"], 1);
   // Erasing the subscriber erases who they were in the counts; the totals stay.
   ASSERT_TRUE(store_->delete_subscriber(ann.id));
   EXPECT_EQ(*store_->engagement(personal), (std::pair<std::int64_t, std::int64_t>{0, 0}));

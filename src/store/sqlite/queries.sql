@@ -392,3 +392,14 @@ ON CONFLICT (issue_id, subscriber_id) DO UPDATE SET opens = opens + excluded.ope
 SELECT (SELECT count(*) FROM issue_opens WHERE issue_id = ?1),
        (SELECT count(DISTINCT c.subscriber_id) FROM subscriber_clicks c
         JOIN issue_links l ON l.id = c.link_id WHERE l.issue_id = ?1);
+
+-- name: letters-of-subscriber
+-- For a privacy download (rare): a scan of the ledger is acceptable.
+SELECT issue_id, state, updated_at FROM deliveries WHERE subscriber_id = ?1 ORDER BY issue_id;
+
+-- name: clicks-of-subscriber
+SELECT l.issue_id, l.url, c.clicks FROM subscriber_clicks c JOIN issue_links l ON l.id = c.link_id
+WHERE c.subscriber_id = ?1 ORDER BY l.issue_id, l.id;
+
+-- name: opens-of-subscriber
+SELECT issue_id, opens FROM issue_opens WHERE subscriber_id = ?1 ORDER BY issue_id;

@@ -99,6 +99,7 @@ class SqliteStore final : public Store {
   Result<void> add_clicks(std::span<const Counted> clicks, std::span<const Counted> personal_clicks,
                           std::span<const Counted> opens) override;
   Result<std::pair<std::int64_t, std::int64_t>> engagement(IssueId issue) override;
+  Result<SubscriberActivity> activity_of(SubscriberId subscriber) override;
   Result<std::vector<TrackedLink>> links_of_issue(IssueId issue) override;
   Result<DeliveryCounts> delivery_totals() override;
 

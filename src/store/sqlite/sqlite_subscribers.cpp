@@ -309,6 +309,46 @@ Result<void> SqliteStore::add_clicks(std::span<const Counted> clicks,
   return transaction.commit();
 }
 
+Result<SubscriberActivity> SqliteStore::activity_of(SubscriberId subscriber) {
+  std::lock_guard lock(mutex_);
+  SubscriberActivity activity;
+  auto letters = bound("letters-of-subscriber", subscriber);
+  if (!letters) {
+    return std::move(letters).error();
+  }
+  auto letter_rows = (*letters)->collect([](const sqlite::Statement& row) {
+    return SubscriberActivity::Letter{row.column_int(0), row.column_text(1),
+                                      from_unix(row.column_int(2))};
+  });
+  if (!letter_rows) {
+    return std::move(letter_rows).error();
+  }
+  activity.letters = std::move(*letter_rows);
+  auto clicks = bound("clicks-of-subscriber", subscriber);
+  if (!clicks) {
+    return std::move(clicks).error();
+  }
+  auto click_rows = (*clicks)->collect([](const sqlite::Statement& row) {
+    return SubscriberActivity::Click{row.column_int(0), row.column_text(1), row.column_int(2)};
+  });
+  if (!click_rows) {
+    return std::move(click_rows).error();
+  }
+  activity.clicks = std::move(*click_rows);
+  auto opens = bound("opens-of-subscriber", subscriber);
+  if (!opens) {
+    return std::move(opens).error();
+  }
+  auto open_rows = (*opens)->collect([](const sqlite::Statement& row) {
+    return SubscriberActivity::Open{row.column_int(0), row.column_int(1)};
+  });
+  if (!open_rows) {
+    return std::move(open_rows).error();
+  }
+  activity.opens = std::move(*open_rows);
+  return activity;
+}
+
 Result<std::pair<std::int64_t, std::int64_t>> SqliteStore::engagement(IssueId issue) {
   std::lock_guard lock(mutex_);
   auto query = bound("engagement-of-issue", issue);
