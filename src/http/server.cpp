@@ -18,6 +18,7 @@
 #include <atomic>
 #include <charconv>
 #include <csignal>
+#include <set>
 
 #include "async/blocking_pool.hpp"
 #include "base/log.hpp"
@@ -32,12 +33,15 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
+struct Connection;
+
 struct ServerState {
   const ServerSettings& settings;
   const Router& router;
   BlockingPool& pool;
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
+  std::set<Connection*> connections;  // open ones; touched on the I/O thread only
 };
 
 Result<tcp::endpoint> parse_listen(const std::string& listen) {
@@ -132,8 +136,42 @@ asio::awaitable<HttpResponse> run_deferred(const DeferredHandler& deferred,
   co_return std::move(*answer);
 }
 
+// One connection: its socket, and the moment by which the current read or write must be
+// done. One watchdog per connection enforces it (see watchdog), so reads and writes need
+// no timer of their own.
+struct Connection {
+  explicit Connection(tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
+  tcp::socket socket;
+  asio::steady_timer timer;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  bool open = true;
+  bool timed_out = false;
+  bool idle = false;  // waiting for a request: a stopping server closes it at once
+
+  void expires_after(std::chrono::seconds timeout) {
+    deadline = std::chrono::steady_clock::now() + timeout;
+  }
+};
+
+// Closes the connection's socket once its deadline has passed (the pending read or write
+// then ends with an error), waking at most once a second; returns when the session ends.
+asio::awaitable<void> watchdog(std::shared_ptr<Connection> connection) {
+  while (connection->open) {
+    const auto now = std::chrono::steady_clock::now();
+    if (connection->deadline <= now) {
+      connection->timed_out = true;
+      beast::error_code ignored;
+      connection->socket.close(ignored);
+      co_return;
+    }
+    connection->timer.expires_at(std::min(connection->deadline, now + std::chrono::seconds(1)));
+    beast::error_code ec;
+    co_await connection->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
 // An answer to a request that could not be read (too large, malformed), then close.
-asio::awaitable<void> reject(beast::tcp_stream& stream, int status, std::string_view code,
+asio::awaitable<void> reject(tcp::socket& stream, int status, std::string_view code,
                              std::string_view message) {
   auto out = to_beast(error_response(status, code, message), 11, false, false);
   beast::error_code ec;
@@ -147,7 +185,11 @@ asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
   const std::string remote = ec ? "unknown" : remote_endpoint.address().to_string();
   // Answers are written whole: no reason to hold a segment back waiting for an ACK.
   socket.set_option(tcp::no_delay(true), ec);
-  beast::tcp_stream stream(std::move(socket));
+  auto connection = std::make_shared<Connection>(std::move(socket));
+  auto& stream = connection->socket;
+  connection->expires_after(state.settings.read_timeout);
+  asio::co_spawn(stream.get_executor(), watchdog(connection), asio::detached);
+  state.connections.insert(connection.get());
   beast::flat_buffer buffer;
   bool first = true;
   for (;;) {
@@ -157,11 +199,13 @@ asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
     // A keep-alive connection may wait idle for the next request; once bytes arrive the
     // whole request must come within the read timeout. Beast applies one deadline to
     // the read, so the first request uses the read timeout and later ones the idle one.
-    stream.expires_after(first ? state.settings.read_timeout : state.settings.idle_timeout);
+    connection->expires_after(first ? state.settings.read_timeout : state.settings.idle_timeout);
     first = false;
+    connection->idle = true;
     co_await bhttp::async_read(stream, buffer, parser,
                                asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+    connection->idle = false;
+    if (ec == bhttp::error::end_of_stream || connection->timed_out ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
       break;
     }
@@ -209,7 +253,7 @@ asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
     }
     const int status = response.status;
     auto out = to_beast(std::move(response), in.version(), keep_alive, head);
-    stream.expires_after(state.settings.read_timeout);
+    connection->expires_after(state.settings.read_timeout);
     co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
     --state.in_flight;
     const auto elapsed =
@@ -219,7 +263,10 @@ asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
       break;
     }
   }
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.shutdown(tcp::socket::shutdown_send, ec);
+  connection->open = false;
+  connection->timer.cancel();
+  state.connections.erase(connection.get());
 }
 
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ServerState& state) {
@@ -242,11 +289,19 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ServerState& state) {
   }
 }
 
-// After a stop signal: waits for requests in flight, up to the grace period.
+// After a stop signal: closes connections waiting for a request, lets the others finish
+// the request they are on (their answer says Connection: close), up to the grace period.
 asio::awaitable<void> drain(ServerState& state, asio::io_context& io) {
   auto executor = co_await asio::this_coro::executor;
   const auto deadline = std::chrono::steady_clock::now() + state.settings.shutdown_grace;
-  while (state.in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
+  for (Connection* connection : state.connections) {
+    if (connection->idle) {
+      beast::error_code ignored;
+      connection->socket.close(ignored);
+    }
+  }
+  while ((state.in_flight > 0 || !state.connections.empty()) &&
+         std::chrono::steady_clock::now() < deadline) {
     asio::steady_timer tick(executor, std::chrono::milliseconds(20));
     beast::error_code ec;
     co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -298,6 +353,9 @@ Result<void> serve(const ServerSettings& settings, const Router& router, Blockin
     on_listening(bound.address().to_string() + ":" + std::to_string(bound.port()));
   }
   io.run();
+  // Blocking work still running past the grace period answers into this io_context:
+  // wait for it while the io_context still exists.
+  pool.join();
   logger("http")->info("stopped");
   return ok();
 }

@@ -208,6 +208,28 @@ class ServerApiTest(CommuniqueTestCase):
         process.send_signal(signal.SIGTERM)
         self.assertEqual(process.wait(timeout=30), 0)
 
+    def test_slow_and_silent_clients_are_dropped(self):
+        config = self.write("t.toml", "[server]\nread_timeout_seconds = 1\n"
+                                      "idle_timeout_seconds = 2\n")
+        process, address = self.start_server("--config", config)
+        host, port = address.rsplit(":", 1)
+        started = time.monotonic()
+        with socket.create_connection((host, int(port)), timeout=10) as silent, \
+                socket.create_connection((host, int(port)), timeout=10) as slow:
+            slow.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # never finishes
+            self.assertEqual(silent.recv(1024), b"")  # closed by the server
+            self.assertEqual(slow.recv(1024), b"")
+        self.assertLess(time.monotonic() - started, 5)
+        # A keep-alive client gets its answer, then is dropped once idle.
+        with socket.create_connection((host, int(port)), timeout=10) as idle:
+            idle.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertTrue(idle.recv(4096).startswith(b"HTTP/1.1 200"))
+            self.assertEqual(idle.recv(1024), b"")
+        status, _, _ = Client(address).call("GET", "/health")
+        self.assertEqual(status, 200)
+        process.send_signal(signal.SIGTERM)
+        self.assertEqual(process.wait(timeout=30), 0)
+
     def test_openapi_and_hostile_requests(self):
         process, address = self.start_server()
         client = Client(address)
