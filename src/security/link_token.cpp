@@ -8,6 +8,7 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <atomic>
 #include <cstring>
 
 namespace communique {
@@ -15,11 +16,12 @@ namespace communique {
 // The keys, and the OpenSSL objects that use them made once: OpenSSL 3 looks algorithms
 // up by name on every implicit use, which would cost more than the token itself.
 struct LinkSigner::Keys {
+  std::uint64_t id = 0;  // tells apart the keys a thread's contexts were made for
   std::array<unsigned char, 16> cipher_key{};
   std::array<unsigned char, 32> mac_key{};
   EVP_CIPHER* cipher = nullptr;
   EVP_MAC* mac = nullptr;
-  EVP_MAC_CTX* keyed_mac = nullptr;  // HMAC-SHA256 with mac_key; duplicated per use
+  EVP_MAC_CTX* keyed_mac = nullptr;  // HMAC-SHA256 with mac_key; copied once per thread
 
   Keys() = default;
   Keys(const Keys&) = delete;
@@ -29,17 +31,72 @@ struct LinkSigner::Keys {
     EVP_MAC_free(mac);
     EVP_CIPHER_free(cipher);
   }
+};
 
-  std::array<unsigned char, 32> authenticate(const unsigned char* data, std::size_t size) const {
-    std::array<unsigned char, 32> out{};
-    EVP_MAC_CTX* context = EVP_MAC_CTX_dup(keyed_mac);
-    std::size_t written = 0;
-    EVP_MAC_update(context, data, size);
-    EVP_MAC_final(context, out.data(), &written, out.size());
-    EVP_MAC_CTX_free(context);
-    return out;
+namespace {
+
+// Each thread's OpenSSL contexts, keyed once: contexts must not be shared between threads,
+// and keying them (AES key expansion, HMAC pads, allocation) costs more than using them,
+// which a click redirect or a letter does for every token.
+struct ThreadContexts {
+  std::uint64_t keys = 0;
+  EVP_CIPHER_CTX* encrypt = nullptr;
+  EVP_CIPHER_CTX* decrypt = nullptr;
+  EVP_MAC_CTX* mac = nullptr;
+
+  ThreadContexts() = default;
+  ThreadContexts(const ThreadContexts&) = delete;
+  ThreadContexts& operator=(const ThreadContexts&) = delete;
+  ~ThreadContexts() { release(); }
+
+  void release() {
+    EVP_CIPHER_CTX_free(encrypt);
+    EVP_CIPHER_CTX_free(decrypt);
+    EVP_MAC_CTX_free(mac);
+    encrypt = decrypt = nullptr;
+    mac = nullptr;
+    keys = 0;
   }
 };
+
+// This thread's contexts for the keys numbered `id`, made on first use; null when OpenSSL
+// fails.
+ThreadContexts* contexts_for(std::uint64_t id, const EVP_CIPHER* cipher,
+                             const unsigned char* cipher_key, const EVP_MAC_CTX* keyed_mac) {
+  thread_local ThreadContexts contexts;
+  if (contexts.keys == id) {
+    return &contexts;
+  }
+  contexts.release();
+  contexts.encrypt = EVP_CIPHER_CTX_new();
+  contexts.decrypt = EVP_CIPHER_CTX_new();
+  contexts.mac = EVP_MAC_CTX_dup(keyed_mac);
+  for (auto [context, encrypt] : {std::pair{contexts.encrypt, 1}, std::pair{contexts.decrypt, 0}}) {
+    if (context == nullptr ||
+        EVP_CipherInit_ex2(context, cipher, cipher_key, nullptr, encrypt, nullptr) != 1 ||
+        EVP_CIPHER_CTX_set_padding(context, 0) != 1) {
+      contexts.release();
+      return nullptr;
+    }
+  }
+  if (contexts.mac == nullptr) {
+    contexts.release();
+    return nullptr;
+  }
+  contexts.keys = id;
+  return &contexts;
+}
+
+// HMAC-SHA256 of `data` with the keys' MAC key (re-initialised, keeping its key).
+bool authenticate(ThreadContexts& contexts, const unsigned char* data, std::size_t size,
+                  std::array<unsigned char, 32>& out) {
+  std::size_t written = 0;
+  return EVP_MAC_init(contexts.mac, nullptr, 0, nullptr) == 1 &&
+         EVP_MAC_update(contexts.mac, data, size) == 1 &&
+         EVP_MAC_final(contexts.mac, out.data(), &written, out.size()) == 1 && written == 32;
+}
+
+}  // namespace
 
 namespace {
 
@@ -55,16 +112,10 @@ std::array<unsigned char, 32> hmac(const unsigned char* key, std::size_t key_siz
   return out;
 }
 
-bool aes_block(const EVP_CIPHER* cipher, const std::array<unsigned char, 16>& key, const Block& in,
-               Block& out, bool encrypt) {
-  EVP_CIPHER_CTX* context = EVP_CIPHER_CTX_new();
+// One AES-128-ECB block: stateless, so a keyed context serves every block.
+bool aes_block(EVP_CIPHER_CTX* context, const Block& in, Block& out) {
   int written = 0;
-  const bool ok = EVP_CipherInit_ex2(context, cipher, key.data(), nullptr, encrypt, nullptr) == 1 &&
-                  EVP_CIPHER_CTX_set_padding(context, 0) == 1 &&
-                  EVP_CipherUpdate(context, out.data(), &written, in.data(), 16) == 1 &&
-                  written == 16;
-  EVP_CIPHER_CTX_free(context);
-  return ok;
+  return EVP_CipherUpdate(context, out.data(), &written, in.data(), 16) == 1 && written == 16;
 }
 
 std::string base64url(const unsigned char* data, std::size_t size) {
@@ -131,7 +182,9 @@ Result<LinkSigner> LinkSigner::create(std::string_view secret) {
   if (secret.size() < 32) {
     return make_error(ErrorCode::invalid_input, "the link secret is shorter than 32 characters");
   }
+  static std::atomic<std::uint64_t> next_id{1};
   auto keys = std::make_shared<Keys>();
+  keys->id = next_id++;
   const auto* raw = reinterpret_cast<const unsigned char*>(secret.data());
   const auto cipher = hmac(raw, secret.size(), reinterpret_cast<const unsigned char*>("cipher"), 6);
   std::memcpy(keys->cipher_key.data(), cipher.data(), keys->cipher_key.size());
@@ -157,8 +210,14 @@ std::string LinkSigner::sign(const TokenClaims& claims) const {
   put(plain, 12, claims.issued_day, 4);
   std::array<unsigned char, 32> token{};
   Block sealed{};
-  aes_block(keys_->cipher, keys_->cipher_key, plain, sealed, true);
-  const auto mac = keys_->authenticate(plain.data(), plain.size());
+  std::array<unsigned char, 32> mac{};
+  auto* contexts =
+      contexts_for(keys_->id, keys_->cipher, keys_->cipher_key.data(), keys_->keyed_mac);
+  if (contexts == nullptr || !aes_block(contexts->encrypt, plain, sealed) ||
+      !authenticate(*contexts, plain.data(), plain.size(), mac)) {
+    // OpenSSL failing on a keyed context is out of memory; a token that opens nothing.
+    return std::string(43, 'A');
+  }
   std::memcpy(token.data(), sealed.data(), 16);
   std::memcpy(token.data() + 16, mac.data(), 16);
   return base64url(token.data(), token.size());
@@ -173,10 +232,13 @@ Result<TokenClaims> LinkSigner::verify(std::string_view token, TokenPurpose purp
   Block sealed{};
   Block plain{};
   std::memcpy(sealed.data(), raw.data(), 16);
-  if (!aes_block(keys_->cipher, keys_->cipher_key, sealed, plain, false)) {
+  std::array<unsigned char, 32> mac{};
+  auto* contexts =
+      contexts_for(keys_->id, keys_->cipher, keys_->cipher_key.data(), keys_->keyed_mac);
+  if (contexts == nullptr || !aes_block(contexts->decrypt, sealed, plain) ||
+      !authenticate(*contexts, plain.data(), plain.size(), mac)) {
     return invalid;
   }
-  const auto mac = keys_->authenticate(plain.data(), plain.size());
   if (CRYPTO_memcmp(mac.data(), raw.data() + 16, 16) != 0) {
     return invalid;
   }

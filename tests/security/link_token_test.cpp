@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <set>
 
 namespace communique {
@@ -9,15 +11,17 @@ namespace {
 
 const std::string kSecret = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-LinkSigner signer(const std::string& secret = kSecret) { return *LinkSigner::create(secret); }
+LinkSigner signer(const std::string& secret = kSecret) {
+  return *LinkSigner::create(secret);
+}
 
 TEST(LinkToken, RoundTripsItsClaims) {
   const TokenClaims claims{TokenPurpose::unsubscribe, 123456789, 42, 20'000};
   const auto token = signer().sign(claims);
   EXPECT_EQ(token.size(), 43u);
-  EXPECT_EQ(token.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(
+      token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
   auto verified = signer().verify(token, TokenPurpose::unsubscribe);
   ASSERT_TRUE(verified);
   EXPECT_EQ(verified->subscriber, 123456789);
@@ -71,6 +75,33 @@ TEST(LinkToken, GeneratedSecretsDiffer) {
   }
   EXPECT_EQ(secrets.size(), 20u);
   EXPECT_EQ(secrets.begin()->size(), 64u);
+}
+
+}  // namespace
+}  // namespace communique
+
+namespace communique {
+namespace {
+
+TEST(LinkTokenContexts, ReusedContextsGiveTheSameTokensOnEveryThread) {
+  auto signer = *LinkSigner::create(std::string(64, 'k'));
+  auto other = *LinkSigner::create(std::string(64, 'o'));
+  const TokenClaims claims{TokenPurpose::click, 42, 7, 20000};
+  const auto first = signer.sign(claims);
+  // Other keys on the same thread in between, then the first keys again.
+  const auto foreign = other.sign(claims);
+  EXPECT_NE(first, foreign);
+  EXPECT_EQ(signer.sign(claims), first);
+  EXPECT_FALSE(signer.verify(foreign, TokenPurpose::click));
+  std::string on_another_thread;
+  std::thread([&] { on_another_thread = signer.sign(claims); }).join();
+  EXPECT_EQ(on_another_thread, first);
+  for (std::int64_t subscriber = 1; subscriber < 50; ++subscriber) {
+    const auto token = signer.sign({TokenPurpose::unsubscribe, subscriber, 3, 20000});
+    auto verified = signer.verify(token, TokenPurpose::unsubscribe);
+    ASSERT_TRUE(verified);
+    EXPECT_EQ(verified->subscriber, subscriber);
+  }
 }
 
 }  // namespace
