@@ -99,12 +99,19 @@ HttpRequest to_request(bhttp::request<bhttp::string_body>& in, const std::string
 bhttp::response<bhttp::string_body> to_beast(HttpResponse response, unsigned version,
                                              bool keep_alive, bool head) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
-  out.set(bhttp::field::server, "Communique");
-  out.set(bhttp::field::content_type, response.content_type);
-  out.set("X-Content-Type-Options", "nosniff");
-  out.set(bhttp::field::cache_control, "no-store");
+  // The handler's headers first; then the defaults it did not set itself.
   for (auto& [name, value] : response.headers) {
-    out.set(name, value);
+    out.insert(name, value);
+  }
+  out.insert(bhttp::field::server, "Communique");
+  if (!response.content_type.empty()) {
+    out.insert(bhttp::field::content_type, response.content_type);
+  }
+  if (out.find("X-Content-Type-Options") == out.end()) {
+    out.insert("X-Content-Type-Options", "nosniff");
+  }
+  if (out.find(bhttp::field::cache_control) == out.end()) {
+    out.insert(bhttp::field::cache_control, "no-store");
   }
   const auto length = response.body.size();
   if (!head) {
