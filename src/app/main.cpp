@@ -2,11 +2,11 @@
 #include "app/cli.hpp"
 
 // jemalloc's settings, read before main (MALLOC_CONF in the environment overrides them):
-// one arena and freed pages returned within 200 ms keep a long send's resident memory
+// one arena and freed pages returned within 50 ms keep a long send's resident memory
 // near glibc's, while its thread caches serve the HTTP server's many small allocations.
 // NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): jemalloc's interface
 extern "C" {
-const char* malloc_conf = "narenas:1,dirty_decay_ms:200,muzzy_decay_ms:0";
+const char* malloc_conf = "narenas:1,dirty_decay_ms:50,muzzy_decay_ms:0";
 }
 
 int main(int argc, char** argv) {
