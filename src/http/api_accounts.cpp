@@ -85,15 +85,7 @@ HttpResponse sign_out(const HttpRequest& request, const RouteServices& services)
 }
 
 HttpResponse list_users(const HttpRequest&, const RouteServices& services) {
-  auto users = services.store.users();
-  if (!users) {
-    return fail(users.error());
-  }
-  json out = json::array();
-  for (const auto& user : *users) {
-    out.push_back(to_json(user));
-  }
-  return answer({{"users", out}});
+  return answer_list("users", services.store.users());
 }
 
 HttpResponse create_user(const HttpRequest& request, const RouteServices& services) {
@@ -174,15 +166,7 @@ HttpResponse change_password(const HttpRequest& request, const RouteServices& se
 }
 
 HttpResponse list_tokens(const HttpRequest& request, const RouteServices& services) {
-  auto tokens = services.store.api_tokens(request.principal->user.id);
-  if (!tokens) {
-    return fail(tokens.error());
-  }
-  json out = json::array();
-  for (const auto& token : *tokens) {
-    out.push_back(to_json(token));
-  }
-  return answer({{"tokens", out}});
+  return answer_list("tokens", services.store.api_tokens(request.principal->user.id));
 }
 
 HttpResponse create_token(const HttpRequest& request, const RouteServices& services) {

@@ -71,15 +71,7 @@ HttpResponse subscriber_with_lists(const RouteServices& services, SubscriberId i
 }  // namespace
 
 HttpResponse list_lists(const HttpRequest&, const RouteServices& services) {
-  auto summaries = services.store.list_summaries();
-  if (!summaries) {
-    return fail(summaries.error());
-  }
-  json out = json::array();
-  for (const auto& summary : *summaries) {
-    out.push_back(to_json(summary));
-  }
-  return answer({{"lists", out}});
+  return answer_list("lists", services.store.list_summaries());
 }
 
 HttpResponse create_list(const HttpRequest& request, const RouteServices& services) {
@@ -167,15 +159,7 @@ HttpResponse list_topics(const HttpRequest& request, const RouteServices& servic
   if (auto list = services.store.find_list(*id); !list) {
     return fail(list.error());
   }
-  auto topics = services.store.topics(*id);
-  if (!topics) {
-    return fail(topics.error());
-  }
-  json out = json::array();
-  for (const auto& topic : *topics) {
-    out.push_back(to_json(topic));
-  }
-  return answer({{"topics", out}});
+  return answer_list("topics", services.store.topics(*id));
 }
 
 HttpResponse create_topic(const HttpRequest& request, const RouteServices& services) {

@@ -163,15 +163,7 @@ HttpResponse move(const HttpRequest& request, const RouteServices& services, Iss
 }  // namespace
 
 HttpResponse list_issues(const HttpRequest&, const RouteServices& services) {
-  auto issues = services.store.issues();
-  if (!issues) {
-    return fail(issues.error());
-  }
-  json out = json::array();
-  for (const auto& issue : *issues) {
-    out.push_back(to_json(issue));
-  }
-  return answer({{"issues", out}});
+  return answer_list("issues", services.store.issues());
 }
 
 HttpResponse create_issue(const HttpRequest& request, const RouteServices& services) {

@@ -32,6 +32,10 @@ json to_json(const DeliveryCounts& counts);
 json time_or_null(const std::optional<Timestamp>& time);
 
 HttpResponse answer(const json& body, int status = 200);
+
+// {"KEY": [each item as JSON]}, or the error answer when `items` is an error.
+template <typename T>
+HttpResponse answer_list(const char* key, const Result<std::vector<T>>& items);
 HttpResponse no_content();
 HttpResponse fail(const Error& error);  // the JSON error answer, status by error code
 
@@ -49,5 +53,17 @@ Result<FormFields> query_fields(const HttpRequest& request);
 // A positive integer query parameter, or `fallback` when absent.
 Result<std::int64_t> query_integer(const FormFields& fields, const char* name,
                                    std::int64_t fallback);
+
+template <typename T>
+HttpResponse answer_list(const char* key, const Result<std::vector<T>>& items) {
+  if (!items) {
+    return fail(items.error());
+  }
+  json out = json::array();
+  for (const auto& item : *items) {
+    out.push_back(to_json(item));
+  }
+  return answer({{key, out}});
+}
 
 }  // namespace communique::api

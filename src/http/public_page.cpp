@@ -87,8 +87,8 @@ std::string render_public_text(const std::string& name, const nlohmann::json& co
 HttpResponse public_stylesheet() {
   HttpResponse response;
   response.content_type = "text/css; charset=utf-8";
-  response.body = std::string(
-      find_embedded(public_templates::embedded_files(), "public.css").value_or(""));
+  response.body =
+      std::string(find_embedded(public_templates::embedded_files(), "public.css").value_or(""));
   response.headers.emplace_back("Cache-Control", "public, max-age=86400");
   return response;
 }
