@@ -390,6 +390,7 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
       source.read("server", "listen", settings.server.listen),
       source.read("server", "max_header_bytes", settings.server.max_header_bytes),
       source.read("server", "max_body_bytes", settings.server.max_body_bytes),
+      source.read("server", "trusted_proxy", settings.server.trusted_proxy),
       source.read("server", "read_timeout_seconds", settings.server.read_timeout),
       source.read("server", "idle_timeout_seconds", settings.server.idle_timeout),
       source.read("server", "shutdown_grace_seconds", settings.server.shutdown_grace),

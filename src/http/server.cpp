@@ -22,6 +22,7 @@
 
 #include "async/blocking_pool.hpp"
 #include "base/log.hpp"
+#include "base/text.hpp"
 #include "http/responses.hpp"
 
 namespace communique {
@@ -75,7 +76,8 @@ Result<tcp::endpoint> parse_listen(const std::string& listen) {
   return tcp::endpoint(address, static_cast<unsigned short>(port));
 }
 
-HttpRequest to_request(bhttp::request<bhttp::string_body>& in, const std::string& remote) {
+HttpRequest to_request(bhttp::request<bhttp::string_body>& in, const std::string& remote,
+                       const std::string& trusted_proxy) {
   HttpRequest request;
   request.method = std::string(in.method_string());
   const std::string_view target(in.target().data(), in.target().size());
@@ -92,7 +94,10 @@ HttpRequest to_request(bhttp::request<bhttp::string_body>& in, const std::string
     request.headers[name] = std::string(field.value());
   }
   request.body = std::move(in.body());
-  request.remote_address = remote;
+  request.remote_address =
+      trusted_proxy.empty()
+          ? remote
+          : client_address(remote, request.header("x-forwarded-for"), trusted_proxy);
   return request;
 }
 
@@ -236,7 +241,7 @@ asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
     ++state.in_flight;
     const auto started = std::chrono::steady_clock::now();
     auto& in = parser.get();
-    HttpRequest request = to_request(in, remote);
+    HttpRequest request = to_request(in, remote, state.settings.trusted_proxy);
     const bool head = request.method == "HEAD";
     const bool keep_alive = in.keep_alive() && !state.stopping;
     const std::string method = request.method;
@@ -317,6 +322,17 @@ asio::awaitable<void> drain(ServerState& state, asio::io_context& io) {
 }
 
 }  // namespace
+
+std::string client_address(const std::string& peer, std::string_view forwarded_for,
+                           const std::string& trusted_proxy) {
+  if (trusted_proxy.empty() || peer != trusted_proxy || forwarded_for.empty()) {
+    return peer;
+  }
+  const auto comma = forwarded_for.rfind(',');
+  const auto last =
+      trim(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
+  return last.empty() ? peer : std::string(last);
+}
 
 Result<void> serve(const ServerSettings& settings, const Router& router, BlockingPool& pool,
                    const std::function<void(const std::string&)>& on_listening) {

@@ -28,7 +28,15 @@ struct ServerSettings {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{75};
   std::chrono::seconds shutdown_grace{10};
+  // The address of a reverse proxy in front (such as "127.0.0.1"): for its requests the
+  // client is the last address in X-Forwarded-For. Empty: the peer is the client.
+  std::string trusted_proxy;
 };
+
+// The client of a request from `peer` carrying `forwarded_for`: the last address of
+// X-Forwarded-For when `peer` is the trusted proxy (that is the one it added), else `peer`.
+std::string client_address(const std::string& peer, std::string_view forwarded_for,
+                           const std::string& trusted_proxy);
 
 // Serves until a stop signal. `on_listening` receives the bound address ("127.0.0.1:8080")
 // once the socket listens. Errors: invalid_input for a bad listen address, unavailable

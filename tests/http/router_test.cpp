@@ -69,3 +69,21 @@ TEST(Router, AThrowingHandlerIs500WithoutItsDetail) {
 
 }  // namespace
 }  // namespace communique
+
+#include "http/server.hpp"
+
+namespace communique {
+namespace {
+
+TEST(ClientAddress, OnlyTheTrustedProxyMayNameTheClient) {
+  EXPECT_EQ(client_address("127.0.0.1", "203.0.113.7", "127.0.0.1"), "203.0.113.7");
+  // The proxy appends the address it saw: earlier entries are the client's own words.
+  EXPECT_EQ(client_address("127.0.0.1", "10.0.0.1, 203.0.113.7", "127.0.0.1"), "203.0.113.7");
+  EXPECT_EQ(client_address("198.51.100.2", "203.0.113.7", "127.0.0.1"), "198.51.100.2");
+  EXPECT_EQ(client_address("127.0.0.1", "203.0.113.7", ""), "127.0.0.1");
+  EXPECT_EQ(client_address("127.0.0.1", "", "127.0.0.1"), "127.0.0.1");
+  EXPECT_EQ(client_address("127.0.0.1", "1.2.3.4, ", "127.0.0.1"), "127.0.0.1");
+}
+
+}  // namespace
+}  // namespace communique
