@@ -1,0 +1,90 @@
+#include "accounts/accounts.hpp"
+
+#include <gtest/gtest.h>
+
+#include "store/open_store.hpp"
+#include "test_support.hpp"
+
+namespace communique {
+namespace {
+
+using communique::testing::fixed_time;
+
+TEST(SignInLimiter, LimitsPerAccountAndPerAddressWithinTheWindow) {
+  SignInLimiter limiter({.per_account = 2, .per_address = 3, .window = std::chrono::minutes(10)});
+  const auto now = fixed_time();
+  limiter.record_failure("Alice", "192.0.2.1", now);
+  limiter.record_failure("alice", "192.0.2.2", now);  // names are compared ignoring case
+  std::chrono::seconds retry{0};
+  EXPECT_FALSE(limiter.allows("ALICE", "192.0.2.9", now, &retry));
+  EXPECT_EQ(retry, std::chrono::minutes(10));
+  EXPECT_TRUE(limiter.allows("bob", "192.0.2.1", now));
+  limiter.record_failure("bob", "192.0.2.1", now);
+  limiter.record_failure("carol", "192.0.2.1", now);
+  // 192.0.2.1 has failed three times, whatever the names.
+  EXPECT_FALSE(limiter.allows("dave", "192.0.2.1", now));
+  // Failures leave the window.
+  EXPECT_TRUE(limiter.allows("alice", "192.0.2.9", now + std::chrono::minutes(10)));
+  EXPECT_TRUE(limiter.allows("dave", "192.0.2.1", now + std::chrono::minutes(10)));
+  // A success forgets the account's failures, not the address's.
+  limiter.record_success("alice");
+  EXPECT_TRUE(limiter.allows("alice", "192.0.2.9", now));
+}
+
+class AccountsTest : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = std::move(*open_store(StoreSettings{}, dir_.path())); }
+  communique::testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(AccountsTest, NamesAndPasswordsAreCheckedBeforeAnythingIsStored) {
+  Accounts accounts(*store_);
+  EXPECT_EQ(
+      accounts.add_user("bad name", Role::admin, "long enough password", fixed_time()).error().code,
+      ErrorCode::invalid_input);
+  EXPECT_EQ(accounts.add_user("alice", Role::admin, "short", fixed_time()).error().code,
+            ErrorCode::invalid_input);
+  EXPECT_TRUE(store_->users()->empty());
+  ASSERT_TRUE(accounts.add_user("alice", Role::admin, "long enough password", fixed_time()));
+  EXPECT_EQ(
+      accounts.add_user("ALICE", Role::viewer, "long enough password", fixed_time()).error().code,
+      ErrorCode::conflict);
+}
+
+TEST_F(AccountsTest, SessionsExpireAndEndWithAPasswordChange) {
+  Accounts accounts(*store_, AccountSettings{.session_lifetime = std::chrono::hours(1)});
+  auto alice = *accounts.add_user("alice", Role::editor, "long enough password", fixed_time());
+  auto session = accounts.sign_in("alice", "long enough password", "192.0.2.1", fixed_time());
+  ASSERT_TRUE(session);
+  EXPECT_EQ(session->secret.size(), 43u);
+  auto principal = accounts.from_session(session->secret, fixed_time(60));
+  ASSERT_TRUE(principal);
+  EXPECT_EQ(principal->user.name, "alice");
+  EXPECT_EQ(principal->csrf_token, session->csrf_token);
+  EXPECT_FALSE(accounts.from_session(session->secret, fixed_time(3600)));
+  auto second = accounts.sign_in("alice", "long enough password", "192.0.2.1", fixed_time());
+  ASSERT_TRUE(accounts.change_password(alice.id, "a different password", fixed_time(10)));
+  EXPECT_EQ(accounts.from_session(second->secret, fixed_time(20)).error().code,
+            ErrorCode::unauthenticated);
+  EXPECT_FALSE(accounts.sign_in("alice", "long enough password", "192.0.2.1", fixed_time(30)));
+  EXPECT_TRUE(accounts.sign_in("alice", "a different password", "192.0.2.1", fixed_time(30)));
+}
+
+TEST_F(AccountsTest, ApiTokensActAsTheirUserUntilDeleted) {
+  Accounts accounts(*store_);
+  auto alice = *accounts.add_user("alice", Role::viewer, "long enough password", fixed_time());
+  auto token = accounts.create_api_token(alice.id, "cron", fixed_time());
+  ASSERT_TRUE(token);
+  auto principal = accounts.from_api_token(token->secret, fixed_time());
+  ASSERT_TRUE(principal);
+  EXPECT_EQ(principal->via, Principal::Via::api_token);
+  EXPECT_EQ(principal->user.role, Role::viewer);
+  EXPECT_FALSE(accounts.create_api_token(alice.id, "", fixed_time()));
+  ASSERT_TRUE(store_->delete_api_token(alice.id, token->token.id));
+  EXPECT_EQ(accounts.from_api_token(token->secret, fixed_time()).error().code,
+            ErrorCode::unauthenticated);
+}
+
+}  // namespace
+}  // namespace communique
