@@ -20,6 +20,7 @@ int run_cli(int argc, char** argv) {
       "Examples:\n"
       "  communique lists create press --optin double\n"
       "  communique import --list press subscribers.csv\n"
+      "  communique users add alice --role admin      (then type the password)\n"
       "  communique serve --listen 127.0.0.1:8080\n"
       "Run 'communique COMMAND --help' for a command's options.");
 
