@@ -33,13 +33,13 @@ Result<Role> role_field(const json& body) {
 HttpResponse sign_in(const HttpRequest& request, const RouteServices& services) {
   auto accounts = accounts_of(services);
   auto body = object_body(request);
-  if (!accounts || !body) {
-    return fail(!accounts ? accounts.error() : body.error());
+  if (auto error = first_error(accounts, body)) {
+    return fail(*error);
   }
   auto name = required_string(*body, "name");
   auto password = required_string(*body, "password");
-  if (!name || !password) {
-    return fail(!name ? name.error() : password.error());
+  if (auto error = first_error(name, password)) {
+    return fail(*error);
   }
   auto session = (*accounts)->sign_in(*name, *password, request.remote_address, services.clock());
   if (!session) {
@@ -91,14 +91,14 @@ HttpResponse list_users(const HttpRequest&, const RouteServices& services) {
 HttpResponse create_user(const HttpRequest& request, const RouteServices& services) {
   auto accounts = accounts_of(services);
   auto body = object_body(request);
-  if (!accounts || !body) {
-    return fail(!accounts ? accounts.error() : body.error());
+  if (auto error = first_error(accounts, body)) {
+    return fail(*error);
   }
   auto name = required_string(*body, "name");
   auto password = required_string(*body, "password");
   auto role = role_field(*body);
-  if (!name || !password || !role) {
-    return fail(!name ? name.error() : !password ? password.error() : role.error());
+  if (auto error = first_error(name, password, role)) {
+    return fail(*error);
   }
   auto user = (*accounts)->add_user(*name, *role, *password, services.clock());
   if (!user) {
@@ -110,8 +110,8 @@ HttpResponse create_user(const HttpRequest& request, const RouteServices& servic
 HttpResponse update_user(const HttpRequest& request, const RouteServices& services) {
   auto id = path_id(request);
   auto body = object_body(request);
-  if (!id || !body) {
-    return fail(!id ? id.error() : body.error());
+  if (auto error = first_error(id, body)) {
+    return fail(*error);
   }
   auto role = role_field(*body);
   if (!role) {
@@ -139,8 +139,8 @@ HttpResponse change_password(const HttpRequest& request, const RouteServices& se
   auto accounts = accounts_of(services);
   auto id = path_id(request);
   auto body = object_body(request);
-  if (!accounts || !id || !body) {
-    return fail(!accounts ? accounts.error() : !id ? id.error() : body.error());
+  if (auto error = first_error(accounts, id, body)) {
+    return fail(*error);
   }
   const auto& principal = *request.principal;
   const bool own = principal.user.id == *id;
@@ -172,8 +172,8 @@ HttpResponse list_tokens(const HttpRequest& request, const RouteServices& servic
 HttpResponse create_token(const HttpRequest& request, const RouteServices& services) {
   auto accounts = accounts_of(services);
   auto body = object_body(request);
-  if (!accounts || !body) {
-    return fail(!accounts ? accounts.error() : body.error());
+  if (auto error = first_error(accounts, body)) {
+    return fail(*error);
   }
   auto name = required_string(*body, "name");
   if (!name) {

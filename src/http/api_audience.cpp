@@ -53,8 +53,8 @@ HttpResponse subscriber_with_lists(const RouteServices& services, SubscriberId i
   }
   auto subscriptions = services.store.subscriptions_of(id);
   auto topics = services.store.topics_of_subscriber(id);
-  if (!subscriptions || !topics) {
-    return fail(!subscriptions ? subscriptions.error() : topics.error());
+  if (auto error = first_error(subscriptions, topics)) {
+    return fail(*error);
   }
   json out = to_json(*subscriber);
   out["subscriptions"] = json::array();
@@ -83,13 +83,8 @@ HttpResponse create_list(const HttpRequest& request, const RouteServices& servic
   auto description = optional_string(*body, "description");
   auto visibility = optional_string(*body, "visibility");
   auto opt_in = optional_string(*body, "opt_in");
-  for (const auto* field : {&description, &visibility, &opt_in}) {
-    if (!*field) {
-      return fail(field->error());
-    }
-  }
-  if (!name) {
-    return fail(name.error());
+  if (auto error = first_error(description, visibility, opt_in, name)) {
+    return fail(*error);
   }
   auto valid_name = validate_name(*name, "name");
   if (!valid_name) {
@@ -126,8 +121,8 @@ HttpResponse get_list(const HttpRequest& request, const RouteServices& services)
 HttpResponse export_list(const HttpRequest& request, const RouteServices& services) {
   auto id = path_id(request);
   auto fields = query_fields(request);
-  if (!id || !fields) {
-    return fail(!id ? id.error() : fields.error());
+  if (auto error = first_error(id, fields)) {
+    return fail(*error);
   }
   auto format = parse_export_format(form_value(*fields, "format").value_or("csv"));
   if (!format) {
@@ -165,13 +160,13 @@ HttpResponse list_topics(const HttpRequest& request, const RouteServices& servic
 HttpResponse create_topic(const HttpRequest& request, const RouteServices& services) {
   auto id = path_id(request);
   auto body = object_body(request);
-  if (!id || !body) {
-    return fail(!id ? id.error() : body.error());
+  if (auto error = first_error(id, body)) {
+    return fail(*error);
   }
   auto name = required_string(*body, "name");
   auto description = optional_string(*body, "description");
-  if (!name || !description) {
-    return fail(!name ? name.error() : description.error());
+  if (auto error = first_error(name, description)) {
+    return fail(*error);
   }
   auto valid_name = validate_name(*name, "name");
   if (!valid_name) {
@@ -193,8 +188,8 @@ HttpResponse list_subscribers(const HttpRequest& request, const RouteServices& s
   SubscriberQuery query;
   auto after = query_integer(*fields, "after", 0);
   auto limit = query_integer(*fields, "limit", 50);
-  if (!after || !limit) {
-    return fail(!after ? after.error() : limit.error());
+  if (auto error = first_error(after, limit)) {
+    return fail(*error);
   }
   query.after = *after;
   query.limit = static_cast<std::size_t>(std::min(*limit, kMaxPage));
@@ -256,11 +251,8 @@ HttpResponse create_subscriber(const HttpRequest& request, const RouteServices& 
   auto language = language_field(*body);
   auto attributes = attributes_field(*body);
   auto status_text = optional_string(*body, "status");
-  if (!name || !language || !attributes || !status_text) {
-    return fail(!name         ? name.error()
-                : !language   ? language.error()
-                : !attributes ? attributes.error()
-                              : status_text.error());
+  if (auto error = first_error(name, language, attributes, status_text)) {
+    return fail(*error);
   }
   auto status = parse_subscription_status(status_text->value_or("confirmed"));
   if (!status || *status == SubscriptionStatus::unsubscribed) {
@@ -294,15 +286,15 @@ HttpResponse get_subscriber(const HttpRequest& request, const RouteServices& ser
 HttpResponse update_subscriber(const HttpRequest& request, const RouteServices& services) {
   auto id = path_id(request);
   auto body = object_body(request);
-  if (!id || !body) {
-    return fail(!id ? id.error() : body.error());
+  if (auto error = first_error(id, body)) {
+    return fail(*error);
   }
   SubscriberChange change;
   auto name = name_field(*body);
   auto language = language_field(*body);
   auto status = optional_string(*body, "status");
-  if (!name || !language || !status) {
-    return fail(!name ? name.error() : !language ? language.error() : status.error());
+  if (auto error = first_error(name, language, status)) {
+    return fail(*error);
   }
   change.name = *name;
   change.language = *language;
@@ -340,8 +332,8 @@ HttpResponse set_subscription(const HttpRequest& request, const RouteServices& s
   auto id = path_id(request);
   auto list = path_id(request, "list");
   auto body = object_body(request);
-  if (!id || !list || !body) {
-    return fail(!id ? id.error() : !list ? list.error() : body.error());
+  if (auto error = first_error(id, list, body)) {
+    return fail(*error);
   }
   auto status_text = required_string(*body, "status");
   if (!status_text) {

@@ -71,8 +71,8 @@ HttpResponse start_import(const HttpRequest& request, const RouteServices& servi
   auto jobs = jobs_of(services);
   auto id = path_id(request);
   auto fields = query_fields(request);
-  if (!jobs || !id || !fields) {
-    return fail(!jobs ? jobs.error() : !id ? id.error() : fields.error());
+  if (auto error = first_error(jobs, id, fields)) {
+    return fail(*error);
   }
   const auto mode_text = form_value(*fields, "mode").value_or("upsert");
   if (mode_text != "upsert" && mode_text != "skip_existing") {
@@ -98,8 +98,8 @@ HttpResponse start_import(const HttpRequest& request, const RouteServices& servi
 HttpResponse import_status(const HttpRequest& request, const RouteServices& services) {
   auto jobs = jobs_of(services);
   auto id = path_id(request);
-  if (!jobs || !id) {
-    return fail(!jobs ? jobs.error() : id.error());
+  if (auto error = first_error(jobs, id)) {
+    return fail(*error);
   }
   auto job = (*jobs)->find(*id);
   if (!job) {
@@ -111,8 +111,8 @@ HttpResponse import_status(const HttpRequest& request, const RouteServices& serv
 HttpResponse import_rejects(const HttpRequest& request, const RouteServices& services) {
   auto jobs = jobs_of(services);
   auto id = path_id(request);
-  if (!jobs || !id) {
-    return fail(!jobs ? jobs.error() : id.error());
+  if (auto error = first_error(jobs, id)) {
+    return fail(*error);
   }
   auto file = (*jobs)->rejects(*id);
   if (!file) {
@@ -157,8 +157,8 @@ HttpResponse put_template(const HttpRequest& request, const RouteServices& servi
   }
   auto html = required_string(*body, "html");
   auto text = required_string(*body, "text");
-  if (!html || !text) {
-    return fail(!html ? html.error() : text.error());
+  if (auto error = first_error(html, text)) {
+    return fail(*error);
   }
   for (const auto& [source, suffix, escape] :
        {std::tuple{&*html, ".html", Template::Escape::html},

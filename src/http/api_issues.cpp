@@ -191,8 +191,8 @@ HttpResponse get_issue(const HttpRequest& request, const RouteServices& services
 HttpResponse update_issue(const HttpRequest& request, const RouteServices& services) {
   auto id = path_id(request);
   auto body = object_body(request);
-  if (!id || !body) {
-    return fail(!id ? id.error() : body.error());
+  if (auto error = first_error(id, body)) {
+    return fail(*error);
   }
   auto issue = issue_from_body(*body, services);
   if (!issue) {
@@ -210,8 +210,8 @@ HttpResponse preview_issue(const HttpRequest& request, const RouteServices& serv
   auto id = path_id(request);
   auto fields = query_fields(request);
   auto composer = composer_of(services);
-  if (!id || !fields || !composer) {
-    return fail(!id ? id.error() : !fields ? fields.error() : composer.error());
+  if (auto error = first_error(id, fields, composer)) {
+    return fail(*error);
   }
   const std::string format = form_value(*fields, "format").value_or("html");
   if (format != "html" && format != "text") {
@@ -257,8 +257,8 @@ HttpResponse test_send_issue(const HttpRequest& request, const RouteServices& se
   auto id = path_id(request);
   auto body = object_body(request);
   auto composer = composer_of(services);
-  if (!id || !body || !composer) {
-    return fail(!id ? id.error() : !body ? body.error() : composer.error());
+  if (auto error = first_error(id, body, composer)) {
+    return fail(*error);
   }
   if (services.mailer == nullptr) {
     return fail({ErrorCode::unavailable, "no transport is configured for test letters"});
@@ -321,13 +321,13 @@ HttpResponse send_issue(const HttpRequest& request, const RouteServices& service
 HttpResponse schedule_issue(const HttpRequest& request, const RouteServices& services) {
   auto id = path_id(request);
   auto body = object_body(request);
-  if (!id || !body) {
-    return fail(!id ? id.error() : body.error());
+  if (auto error = first_error(id, body)) {
+    return fail(*error);
   }
   auto at_text = required_string(*body, "at");
   auto expire_text = optional_string(*body, "expire_after");
-  if (!at_text || !expire_text) {
-    return fail(!at_text ? at_text.error() : expire_text.error());
+  if (auto error = first_error(at_text, expire_text)) {
+    return fail(*error);
   }
   auto at = parse_iso8601(*at_text);
   if (!at) {
@@ -373,8 +373,8 @@ HttpResponse issue_status(const HttpRequest& request, const RouteServices& servi
   auto counts = services.store.delivery_counts(*id);
   auto links = services.store.links_of_issue(*id);
   auto engagement = services.store.engagement(*id);
-  if (!counts || !links || !engagement) {
-    return fail(!counts ? counts.error() : !links ? links.error() : engagement.error());
+  if (auto error = first_error(counts, links, engagement)) {
+    return fail(*error);
   }
   json clicks = json::array();
   for (const auto& link : *links) {

@@ -39,6 +39,15 @@ HttpResponse answer_list(const char* key, const Result<std::vector<T>>& items);
 HttpResponse no_content();
 HttpResponse fail(const Error& error);  // the JSON error answer, status by error code
 
+// The error of the first of `results` that failed, in order, or nothing:
+//   if (auto error = first_error(id, body)) { return fail(*error); }
+template <typename... Results>
+std::optional<Error> first_error(const Results&... results) {
+  std::optional<Error> error;
+  ((error = error ? error : (results ? std::nullopt : std::optional<Error>(results.error()))), ...);
+  return error;
+}
+
 // The request's body as a JSON object; invalid_input naming the problem otherwise.
 Result<json> object_body(const HttpRequest& request);
 // Field `name` of `body`: absent → nothing; present but not a string → invalid_input.
