@@ -115,10 +115,6 @@ class ForwardingStore : public Store {
   Result<std::vector<std::string>> issue_list_names(IssueId issue) override {
     return inner_.issue_list_names(issue);
   }
-  Result<void> unsubscribe_from_issue(SubscriberId subscriber, IssueId issue,
-                                      Timestamp now) override {
-    return inner_.unsubscribe_from_issue(subscriber, issue, now);
-  }
   Result<std::vector<bool>> unsubscribe_many(
       std::span<const std::pair<SubscriberId, IssueId>> pairs, Timestamp now) override {
     return inner_.unsubscribe_many(pairs, now);

@@ -58,8 +58,6 @@ class Accounts {
   // conflict-free: names need not be unique. invalid_input for an empty or long name.
   Result<NewApiToken> create_api_token(UserId user, const std::string& name, Timestamp now);
 
-  AccountStore& store() { return store_; }
-
  private:
   AccountStore& store_;
   AccountSettings settings_;

@@ -76,4 +76,12 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return ascii_lower(text.substr(0, prefix.size())) == ascii_lower(prefix);
 }
 
+std::string join_as_list(const std::vector<std::string>& items) {
+  std::string joined;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    joined += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+  }
+  return joined;
+}
+
 }  // namespace communique

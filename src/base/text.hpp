@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace communique {
 
@@ -19,5 +20,8 @@ std::string_view trim(std::string_view text);
 
 // True when `text` starts with `prefix`, ignoring ASCII case.
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix);
+
+// Items as an English list: "a", "a and b", "a, b and c".
+std::string join_as_list(const std::vector<std::string>& items);
 
 }  // namespace communique

@@ -54,16 +54,6 @@ Issue sample_issue() {
   return issue;
 }
 
-HttpResponse sandboxed(std::string body, bool html) {
-  HttpResponse response;
-  response.content_type = html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8";
-  response.body = std::move(body);
-  response.headers.emplace_back("Content-Security-Policy",
-                                "sandbox; default-src 'none'; img-src https: data:; "
-                                "style-src 'unsafe-inline'; frame-ancestors 'self'");
-  return response;
-}
-
 }  // namespace
 
 // POST /api/v1/lists/{id}/imports?mode=upsert|skip_existing, the CSV as the body.
@@ -195,12 +185,10 @@ HttpResponse preview_template(const HttpRequest& request, const RouteServices& s
   if (!fields) {
     return fail(fields.error());
   }
-  const std::string format = form_value(*fields, "format").value_or("html");
-  if (format != "html" && format != "text") {
-    return fail({ErrorCode::invalid_input, "format: must be html or text"});
-  }
-  if (services.composer == nullptr) {
-    return fail({ErrorCode::unavailable, "letters cannot be composed on this server"});
+  auto html = wants_html(*fields);
+  auto composer = composer_of(services);
+  if (auto error = first_error(html, composer)) {
+    return fail(*error);
   }
   auto templates = load_letter_templates(request.params.at("name"), services.data_dir);
   if (!templates) {
@@ -213,15 +201,11 @@ HttpResponse preview_template(const HttpRequest& request, const RouteServices& s
   if (!prepared) {
     return fail(prepared.error());
   }
-  Subscriber subscriber;
-  subscriber.email = "subscriber@example.org";
-  subscriber.name = "Sample Subscriber";
-  auto letter = services.composer->preview(*prepared, subscriber, services.clock());
+  auto letter = (*composer)->preview(*prepared, sample_subscriber(), services.clock());
   if (!letter) {
     return fail(letter.error());
   }
-  return sandboxed(format == "html" ? std::move(letter->html) : std::move(letter->text),
-                   format == "html");
+  return sandboxed_preview(std::move(*letter), *html);
 }
 
 HttpResponse get_settings(const HttpRequest&, const RouteServices& services) {

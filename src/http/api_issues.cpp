@@ -141,13 +141,6 @@ Result<PreparedIssue> prepared_issue(const RouteServices& services, IssueId id) 
   return prepare_stored_issue(services.store, *issue, services.data_dir);
 }
 
-Result<const LetterComposer*> composer_of(const RouteServices& services) {
-  if (services.composer == nullptr) {
-    return make_error(ErrorCode::unavailable, "letters cannot be composed on this server");
-  }
-  return services.composer;
-}
-
 HttpResponse move(const HttpRequest& request, const RouteServices& services, IssueMove step) {
   auto id = path_id(request);
   if (!id) {
@@ -203,9 +196,7 @@ HttpResponse update_issue(const HttpRequest& request, const RouteServices& servi
   return updated ? answer(to_json(*updated)) : fail(updated.error());
 }
 
-// GET /api/v1/issues/{id}/preview?subscriber=ID&format=html|text
-// The HTML is served under a sandboxing CSP: no script runs, no form posts, nothing loads
-// but images, even if a section's HTML carried a <script>.
+// GET /api/v1/issues/{id}/preview?subscriber=ID&format=html|text, sandboxed.
 HttpResponse preview_issue(const HttpRequest& request, const RouteServices& services) {
   auto id = path_id(request);
   auto fields = query_fields(request);
@@ -213,13 +204,11 @@ HttpResponse preview_issue(const HttpRequest& request, const RouteServices& serv
   if (auto error = first_error(id, fields, composer)) {
     return fail(*error);
   }
-  const std::string format = form_value(*fields, "format").value_or("html");
-  if (format != "html" && format != "text") {
-    return fail({ErrorCode::invalid_input, "format: must be html or text"});
+  auto html = wants_html(*fields);
+  if (!html) {
+    return fail(html.error());
   }
-  Subscriber subscriber;
-  subscriber.email = "subscriber@example.org";
-  subscriber.name = "Sample Subscriber";
+  Subscriber subscriber = sample_subscriber();
   if (form_value(*fields, "subscriber")) {
     auto subscriber_id = query_integer(*fields, "subscriber", 0);
     if (!subscriber_id) {
@@ -239,16 +228,7 @@ HttpResponse preview_issue(const HttpRequest& request, const RouteServices& serv
   if (!letter) {
     return fail(letter.error());
   }
-  HttpResponse response;
-  response.content_type =
-      format == "html" ? "text/html; charset=utf-8" : "text/plain; charset=utf-8";
-  response.body = format == "html" ? std::move(letter->html) : std::move(letter->text);
-  response.headers.emplace_back("Content-Security-Policy",
-                                "sandbox; default-src 'none'; img-src https: data:; "
-                                "style-src 'unsafe-inline'; frame-ancestors 'self'");
-  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  response.headers.emplace_back("Cache-Control", "no-store");
-  return response;
+  return sandboxed_preview(std::move(*letter), *html);
 }
 
 // POST /api/v1/issues/{id}/test {"addresses": ["a@example.org", ...]}: the letter as each

@@ -192,6 +192,38 @@ std::optional<std::int64_t> positive(std::string_view text) {
 
 }  // namespace
 
+Result<const LetterComposer*> composer_of(const RouteServices& services) {
+  if (services.composer == nullptr) {
+    return make_error(ErrorCode::unavailable, "letters cannot be composed on this server");
+  }
+  return services.composer;
+}
+
+Result<bool> wants_html(const FormFields& fields) {
+  const auto format = form_value(fields, "format").value_or("html");
+  if (format != "html" && format != "text") {
+    return make_error(ErrorCode::invalid_input, "format: must be html or text");
+  }
+  return format == "html";
+}
+
+Subscriber sample_subscriber() {
+  Subscriber subscriber;
+  subscriber.email = "subscriber@example.org";
+  subscriber.name = "Sample Subscriber";
+  return subscriber;
+}
+
+HttpResponse sandboxed_preview(LetterPreview letter, bool html) {
+  HttpResponse response;
+  response.content_type = html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8";
+  response.body = html ? std::move(letter.html) : std::move(letter.text);
+  response.headers.emplace_back("Content-Security-Policy",
+                                "sandbox; default-src 'none'; img-src https: data:; "
+                                "style-src 'unsafe-inline'; frame-ancestors 'self'");
+  return response;
+}
+
 Result<std::int64_t> path_id(const HttpRequest& request, const char* name) {
   auto found = request.params.find(name);
   if (found == request.params.end()) {

@@ -14,6 +14,7 @@
 #include "core/subscriber.hpp"
 #include "http/form.hpp"
 #include "http/http_types.hpp"
+#include "http/services.hpp"
 #include "store/store.hpp"
 
 namespace communique::api {
@@ -54,6 +55,17 @@ Result<json> object_body(const HttpRequest& request);
 Result<std::optional<std::string>> optional_string(const json& body, const char* name);
 Result<std::string> required_string(const json& body, const char* name);
 Result<std::optional<std::int64_t>> optional_integer(const json& body, const char* name);
+
+// Letter previews (of an issue, of a template).
+// The composer, or unavailable when this server has none.
+Result<const LetterComposer*> composer_of(const RouteServices& services);
+// The `format` query parameter: true for html (the default), false for text.
+Result<bool> wants_html(const FormFields& fields);
+// The reader of a preview that names no subscriber.
+Subscriber sample_subscriber();
+// The chosen part of `letter` under a sandboxing Content-Security-Policy: nothing in it
+// runs, posts or loads but images, even if a section's HTML carried a <script>.
+HttpResponse sandboxed_preview(LetterPreview letter, bool html);
 
 // The path parameter `name` as a positive id.
 Result<std::int64_t> path_id(const HttpRequest& request, const char* name = "id");

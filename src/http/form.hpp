@@ -22,9 +22,6 @@ std::optional<std::string> form_value(const FormFields& fields, std::string_view
 // Every value of `name`, in order (checkboxes).
 std::vector<std::string> form_values(const FormFields& fields, std::string_view name);
 
-// Percent-encodes everything but unreserved characters (RFC 3986).
-std::string percent_encode(std::string_view text);
-
 // The value of cookie `name` in a Cookie header, or nothing.
 std::optional<std::string> cookie_value(std::string_view header, std::string_view name);
 

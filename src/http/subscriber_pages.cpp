@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/log.hpp"
+#include "base/text.hpp"
 #include "http/click_counter.hpp"
 #include "http/form.hpp"
 #include "http/public_page.hpp"
@@ -130,10 +131,7 @@ void send_confirmation(const RouteServices& services, const Subscriber& subscrib
                          subscriber.id);
     return;
   }
-  std::string names;
-  for (std::size_t i = 0; i < lists.size(); ++i) {
-    names += (i == 0 ? "" : i + 1 == lists.size() ? " and " : ", ") + lists[i];
-  }
+  const std::string names = join_as_list(lists);
   const std::string url = services.identity.base_url + "/confirm/" +
                           sign(services, TokenPurpose::confirm, subscriber.id);
   const std::string text =

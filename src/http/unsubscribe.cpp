@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
 #include "content/markdown.hpp"
 #include "http/one_click_queue.hpp"
 #include "http/public_page.hpp"
@@ -32,15 +33,14 @@ std::optional<Target> resolve(const HttpRequest& request, Store& store, const Li
   return Target{*claims, std::move(*names)};
 }
 
+// "<strong>A</strong> and <strong>B</strong>", escaped.
 std::string list_names(const std::vector<std::string>& lists) {
-  std::string names;
-  for (std::size_t i = 0; i < lists.size(); ++i) {
-    names += (i == 0                  ? ""
-              : i + 1 == lists.size() ? " and "
-                                      : ", ") +
-             ("<strong>" + escape_html(lists[i]) + "</strong>");
+  std::vector<std::string> strong;
+  strong.reserve(lists.size());
+  for (const auto& name : lists) {
+    strong.push_back("<strong>" + escape_html(name) + "</strong>");
   }
-  return names;
+  return join_as_list(strong);
 }
 
 }  // namespace
@@ -66,9 +66,13 @@ HttpResponse handle_unsubscribe(const HttpRequest& request, Store& store, const 
   if (!target) {
     return not_found_page();
   }
-  auto done = store.unsubscribe_from_issue(target->claims.subscriber, target->claims.issue, now);
+  const std::pair<SubscriberId, IssueId> pair{target->claims.subscriber, target->claims.issue};
+  auto done = store.unsubscribe_many(std::span(&pair, 1), now);
   if (!done) {
-    return done.error().code == ErrorCode::not_found ? not_found_page() : unsubscribe_failed_page();
+    return unsubscribe_failed_page();
+  }
+  if (!done->front()) {
+    return not_found_page();
   }
   return unsubscribed_page(target->lists, organisation);
 }

@@ -162,12 +162,9 @@ class Store : public AccountStore {
 
   // The names of the lists `issue` goes to, in list order (empty for an unknown issue).
   virtual Result<std::vector<std::string>> issue_list_names(IssueId issue) = 0;
-  // Unsubscribes `subscriber` from every list of `issue`, as one statement: the one-click
-  // path, which must stay cheap. not_found for an unknown subscriber.
-  virtual Result<void> unsubscribe_from_issue(SubscriberId subscriber, IssueId issue,
-                                              Timestamp now) = 0;
-  // The same for many (subscriber, issue) pairs in one transaction: for each pair, whether
-  // it was done (false for an unknown subscriber).
+  // Unsubscribes each (subscriber, issue) pair from every list of the issue, all in one
+  // transaction (the one-click path, which must stay cheap): for each pair, whether it was
+  // done (false for a subscriber who no longer exists).
   virtual Result<std::vector<bool>> unsubscribe_many(
       std::span<const std::pair<SubscriberId, IssueId>> pairs, Timestamp now) = 0;
 

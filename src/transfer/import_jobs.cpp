@@ -29,13 +29,12 @@ ImportJobs::ImportJobs(Store& store, std::filesystem::path directory, Clock cloc
       max_running_(max_running) {}
 
 ImportJobs::~ImportJobs() {
-  for (auto& thread : threads_) {
+  for (auto& [id, thread] : threads_) {
     thread.join();
   }
   std::error_code ignored;
-  for (const auto& file : files_) {
+  for (const auto& file : rejects_files_) {
     std::filesystem::remove(file, ignored);
-    std::filesystem::remove(rejects_path_for(file), ignored);
   }
 }
 
@@ -47,7 +46,12 @@ Result<ImportJob> ImportJobs::start(const std::string& list_name, const std::str
   std::lock_guard lock(mutex_);
   int running = 0;
   for (const auto& [id, job] : jobs_) {
-    running += job.state == ImportJob::State::running ? 1 : 0;
+    if (job.state == ImportJob::State::running) {
+      ++running;
+    } else if (auto thread = threads_.find(id); thread != threads_.end()) {
+      thread->second.join();  // finished: it only returns
+      threads_.erase(thread);
+    }
   }
   if (running >= max_running_) {
     return make_error(ErrorCode::unavailable,
@@ -65,14 +69,14 @@ Result<ImportJob> ImportJobs::start(const std::string& list_name, const std::str
       return make_error(ErrorCode::io, "the upload could not be saved in " + directory_.string());
     }
   }
-  files_.push_back(file);
+  rejects_files_.push_back(rejects_path_for(file));
   ImportJob job;
   job.id = id;
   job.list = list_name;
   job.started = clock_();
   job.progress.bytes_total = csv.size();
   jobs_[id] = job;
-  threads_.emplace_back([this, id, file, mode] { run(id, file, mode); });
+  threads_.emplace(id, std::thread([this, id, file, mode] { run(id, file, mode); }));
   return job;
 }
 
@@ -88,6 +92,8 @@ void ImportJobs::run(std::int64_t id, std::filesystem::path file, ImportMode mod
                                 std::lock_guard lock(mutex_);
                                 jobs_[id].progress = progress;
                               });
+  std::error_code ignored;
+  std::filesystem::remove(file, ignored);  // imported: only its rejects are still wanted
   std::lock_guard lock(mutex_);
   auto& job = jobs_[id];
   job.finished = clock_();

@@ -3,9 +3,9 @@
 //
 // Policy: the upload is written to DATA_DIR/imports/ first (so the request ends at once and
 // the import streams from disk like the command's), then imported by the same Importer as
-// `communique import` (batches, rejects with line and reason). Jobs are numbered within
-// the process; their files stay until the server stops, when finished jobs' files are
-// removed. At most `max_running` run at a time.
+// `communique import` (batches, rejects with line and reason), then removed. Jobs are
+// numbered within the process; their rejects files stay until the server stops. At most
+// `max_running` run at a time.
 #pragma once
 
 #include <filesystem>
@@ -38,7 +38,7 @@ class ImportJobs {
  public:
   ImportJobs(Store& store, std::filesystem::path directory, Clock clock,
              ImportSettings settings = {}, int max_running = 2);
-  // Waits for running jobs, then removes the jobs' files.
+  // Waits for running jobs, then removes the rejects files.
   ~ImportJobs();
   ImportJobs(const ImportJobs&) = delete;
   ImportJobs& operator=(const ImportJobs&) = delete;
@@ -61,8 +61,8 @@ class ImportJobs {
   mutable std::mutex mutex_;
   std::int64_t next_id_ = 1;
   std::map<std::int64_t, ImportJob> jobs_;
-  std::vector<std::filesystem::path> files_;
-  std::vector<std::thread> threads_;
+  std::vector<std::filesystem::path> rejects_files_;
+  std::map<std::int64_t, std::thread> threads_;  // joined once their job has finished
 };
 
 }  // namespace communique

@@ -30,3 +30,16 @@ TEST(Text, LowerTrimPrefix) {
 
 }  // namespace
 }  // namespace communique
+
+namespace communique {
+namespace {
+
+TEST(Text, JoinAsListReadsAsEnglish) {
+  EXPECT_EQ(join_as_list({}), "");
+  EXPECT_EQ(join_as_list({"Weekly"}), "Weekly");
+  EXPECT_EQ(join_as_list({"Weekly", "Alerts"}), "Weekly and Alerts");
+  EXPECT_EQ(join_as_list({"A", "B", "C"}), "A, B and C");
+}
+
+}  // namespace
+}  // namespace communique

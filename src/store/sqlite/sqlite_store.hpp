@@ -77,8 +77,6 @@ class SqliteStore final : public Store {
 
   // Subscribers and links (sqlite_subscribers.cpp).
   Result<std::vector<std::string>> issue_list_names(IssueId issue) override;
-  Result<void> unsubscribe_from_issue(SubscriberId subscriber, IssueId issue,
-                                      Timestamp now) override;
   Result<std::vector<bool>> unsubscribe_many(
       std::span<const std::pair<SubscriberId, IssueId>> pairs, Timestamp now) override;
   Result<std::vector<MailingList>> lists() override;

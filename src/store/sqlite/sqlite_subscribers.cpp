@@ -47,19 +47,6 @@ Result<std::vector<std::string>> SqliteStore::issue_list_names(IssueId issue) {
   return (*query)->collect([](const sqlite::Statement& row) { return row.column_text(0); });
 }
 
-Result<void> SqliteStore::unsubscribe_from_issue(SubscriberId subscriber, IssueId issue,
-                                                 Timestamp now) {
-  std::lock_guard lock(mutex_);
-  auto done = execute("unsubscribe-from-issue", issue, subscriber, now);
-  if (!done) {
-    if (done.error().code == ErrorCode::conflict) {
-      return make_error(ErrorCode::not_found, no_subscriber(subscriber));
-    }
-    return std::move(done).error();
-  }
-  return ok();
-}
-
 Result<std::vector<bool>> SqliteStore::unsubscribe_many(
     std::span<const std::pair<SubscriberId, IssueId>> pairs, Timestamp now) {
   std::lock_guard lock(mutex_);
