@@ -17,7 +17,6 @@
 #include "http/access.hpp"
 #include "http/click_counter.hpp"
 #include "http/metrics.hpp"
-#include "http/one_click_queue.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
 #include "store/open_store.hpp"
@@ -88,7 +87,6 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
   Metrics metrics;
   SlidingWindow subscribe_limiter(std::chrono::hours(1));
   ClickCounter clicks(*runtime->store);
-  OneClickQueue one_click(*runtime->store, runtime->settings.sender.organisation, system_clock_now);
   ImportJobs imports(*runtime->store, global.data_dir / "imports", system_clock_now,
                      runtime->settings.import);
   Router router(make_routes(RouteServices{.store = *runtime->store,
@@ -101,7 +99,6 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
                                           .metrics = &metrics,
                                           .clicks = &clicks,
                                           .imports = &imports,
-                                          .one_click = &one_click,
                                           .settings_json = describe_settings(runtime->settings),
                                           .subscribe_limiter = &subscribe_limiter}),
                 make_access_gate(accounts, system_clock_now));

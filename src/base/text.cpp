@@ -1,5 +1,6 @@
 #include "base/text.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace communique {
@@ -50,13 +51,15 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+namespace {
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+}  // namespace
+
 std::string ascii_lower(std::string_view text) {
   std::string lowered(text);
-  for (char& c : lowered) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), lower);
   return lowered;
 }
 
@@ -69,11 +72,13 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                             [](char x, char y) { return lower(x) == lower(y); });
+}
+
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) {
-    return false;
-  }
-  return ascii_lower(text.substr(0, prefix.size())) == ascii_lower(prefix);
+  return text.size() >= prefix.size() && equals_ignoring_case(text.substr(0, prefix.size()), prefix);
 }
 
 std::string join_as_list(const std::vector<std::string>& items) {

@@ -18,6 +18,9 @@ std::string ascii_lower(std::string_view text);
 // `text` without leading and trailing spaces and tabs.
 std::string_view trim(std::string_view text);
 
+// True when `a` and `b` are equal, ignoring ASCII case.
+bool equals_ignoring_case(std::string_view a, std::string_view b);
+
 // True when `text` starts with `prefix`, ignoring ASCII case.
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix);
 

@@ -94,9 +94,12 @@ HttpResponse public_stylesheet() {
 }
 
 HttpResponse not_found_page() {
-  return public_page(404, "Page not found",
-                     "<p>This link is not valid. If you copied it from a letter, check that it is "
-                     "complete.</p>");
+  // The same for every bad link: made once.
+  static const HttpResponse page =
+      public_page(404, "Page not found",
+                  "<p>This link is not valid. If you copied it from a letter, check that it is "
+                  "complete.</p>");
+  return page;
 }
 
 }  // namespace communique

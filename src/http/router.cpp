@@ -93,7 +93,7 @@ std::vector<std::string> Router::allowed_methods(std::string_view path) const {
 }
 
 std::optional<HttpResponse> Router::try_quick(HttpRequest& request, std::string* route,
-                                              const DeferredHandler** deferred) const {
+                                              const BatchHandler** batch) const {
   auto found = match(request.method, request.path);
   if (!found && request.method == "HEAD") {
     found = match("GET", request.path);
@@ -105,9 +105,9 @@ std::optional<HttpResponse> Router::try_quick(HttpRequest& request, std::string*
   if (matched.access != Access::public_route) {
     return std::nullopt;
   }
-  if (matched.deferred && deferred != nullptr) {
+  if (matched.batch && batch != nullptr) {
     request.params = std::move(found->params);
-    *deferred = &matched.deferred;
+    *batch = &matched.batch;
     if (route != nullptr) {
       *route = matched.pattern;
     }
@@ -174,6 +174,9 @@ HttpResponse Router::dispatch(HttpRequest request, std::string* route) const {
       if (auto refusal = gate_(request, found->route->access)) {
         return std::move(*refusal);
       }
+    }
+    if (!found->route->handler && found->route->batch) {
+      return found->route->batch(std::span(&request, 1)).at(0);  // a batch of one
     }
     return found->route->handler(request);
   } catch (const std::exception& error) {

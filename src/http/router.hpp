@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,18 +30,19 @@ using Gate = std::function<std::optional<HttpResponse>(HttpRequest&, Access)>;
 // have the route's `handler` run on the blocking pool (a cache miss, say).
 using QuickHandler = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
 
-// A handler that takes the request on the I/O thread and answers later, from any thread,
-// by calling `respond` once (work that is batched, such as one-click unsubscribes).
-using Respond = std::function<void(HttpResponse)>;
-using DeferredHandler = std::function<void(const HttpRequest&, Respond)>;
+// A handler for requests worth storing together, such as one-click unsubscribes (mail
+// providers send them in bursts): it answers a batch at once, one answer per request and
+// in their order. The server runs it on the blocking pool with the requests that arrived
+// while the previous batch was away, so a burst costs one transaction per batch.
+using BatchHandler = std::function<std::vector<HttpResponse>(std::span<const HttpRequest>)>;
 
 struct Route {
   std::string method;
   std::string pattern;
   Access access = Access::public_route;
   Handler handler;
-  QuickHandler quick = {};        // public routes only
-  DeferredHandler deferred = {};  // public routes only; used instead of `handler` by serve
+  QuickHandler quick = {};  // public routes only
+  BatchHandler batch = {};  // public routes only, instead of `handler`
 };
 
 class Router {
@@ -72,11 +74,11 @@ class Router {
   // What can be answered on the calling I/O thread without blocking: a request no route
   // takes (404, 405), or one whose public route's quick handler answers. Nothing when
   // handle() must run on the pool.
-  // `request.params` is set when a route matches; `deferred` is set (and nothing returned)
-  // when the route answers through a deferred handler.
+  // `request.params` is set when a route matches; `batch` is set (and nothing returned)
+  // when the route answers in batches.
   std::optional<HttpResponse> try_quick(HttpRequest& request, std::string* route,
-                                        const DeferredHandler** deferred = nullptr) const;
-  // Counts an answer given outside handle() and try_quick() (a deferred one).
+                                        const BatchHandler** batch = nullptr) const;
+  // Counts an answer given outside handle() and try_quick() (a batched one).
   void record(int status) const {
     if (observer_) {
       observer_(status);

@@ -21,12 +21,7 @@ std::vector<Route> make_routes(RouteServices services) {
                          const HttpRequest&, const RouteServices&)) -> QuickHandler {
     return [shared, handler](const HttpRequest& request) { return handler(request, *shared); };
   };
-  DeferredHandler one_click;
-  if (shared->one_click != nullptr) {
-    one_click = [shared](const HttpRequest& request, Respond respond) {
-      defer_unsubscribe(request, shared->links, *shared->one_click, std::move(respond));
-    };
-  }
+  auto pages = std::make_shared<UnsubscribedPages>(shared->identity.organisation);
   using A = Access;
   // clang-format off
   // method   pattern                                          access        handler
@@ -58,12 +53,10 @@ std::vector<Route> make_routes(RouteServices services) {
        [shared](const HttpRequest& r) {
          return handle_unsubscribe_page(r, shared->store, shared->links, shared->identity.organisation);
        }},
-      {"POST",   "/unsubscribe/{token}",                       A::public_route,
-       [shared](const HttpRequest& r) {
-         return handle_unsubscribe(r, shared->store, shared->links, shared->identity.organisation,
-                                   shared->clock());
-       },
-       {}, one_click},
+      {"POST",   "/unsubscribe/{token}",                       A::public_route, {}, {},
+       [shared, pages](std::span<const HttpRequest> batch) {
+         return unsubscribe_batch(batch, shared->store, shared->links, *pages, shared->clock());
+       }},
       {"GET",    "/archive",                                   A::public_route,
        [shared](const HttpRequest& r) { return handle_archive_index(r, shared->store, shared->identity); }},
       // Before {slug}: the first route that matches wins.

@@ -12,6 +12,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -23,7 +24,9 @@
 #include "async/blocking_pool.hpp"
 #include "base/log.hpp"
 #include "base/text.hpp"
+#include "http/batches.hpp"
 #include "http/responses.hpp"
+#include "http/wire.hpp"
 
 namespace communique {
 
@@ -40,6 +43,7 @@ struct ServerState {
   const ServerSettings& settings;
   const Router& router;
   BlockingPool& pool;
+  Batches batches;
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
   std::set<Connection*> connections;  // open ones; touched on the I/O thread only
@@ -87,11 +91,8 @@ HttpRequest to_request(bhttp::request<bhttp::string_body>& in, const std::string
     request.query = std::string(target.substr(question + 1));
   }
   for (const auto& field : in) {
-    std::string name(field.name_string());
-    for (char& c : name) {
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    request.headers[name] = std::string(field.value());
+    const auto name = field.name_string();
+    request.headers[ascii_lower({name.data(), name.size()})] = std::string(field.value());
   }
   request.body = std::move(in.body());
   request.remote_address =
@@ -99,53 +100,6 @@ HttpRequest to_request(bhttp::request<bhttp::string_body>& in, const std::string
           ? remote
           : client_address(remote, request.header("x-forwarded-for"), trusted_proxy);
   return request;
-}
-
-bhttp::response<bhttp::string_body> to_beast(HttpResponse response, unsigned version,
-                                             bool keep_alive, bool head) {
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
-  // The handler's headers first; then the defaults it did not set itself.
-  for (auto& [name, value] : response.headers) {
-    out.insert(name, value);
-  }
-  out.insert(bhttp::field::server, "Communique");
-  if (!response.content_type.empty()) {
-    out.insert(bhttp::field::content_type, response.content_type);
-  }
-  if (out.find("X-Content-Type-Options") == out.end()) {
-    out.insert("X-Content-Type-Options", "nosniff");
-  }
-  if (out.find(bhttp::field::cache_control) == out.end()) {
-    out.insert(bhttp::field::cache_control, "no-store");
-  }
-  const auto length = response.body.size();
-  if (!head) {
-    out.body() = std::move(response.body);
-  }
-  out.content_length(length);
-  out.keep_alive(keep_alive);
-  return out;
-}
-
-// Hands `request` to a deferred handler and resumes with the answer it gives, from
-// whichever thread it gives it.
-asio::awaitable<HttpResponse> run_deferred(const DeferredHandler& deferred,
-                                           const HttpRequest& request) {
-  std::optional<HttpResponse> answer;
-  co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
-      [&](auto handler) {
-        auto caller = asio::prefer(asio::get_associated_executor(handler),
-                                   asio::execution::outstanding_work.tracked);
-        // Respond must be copyable (std::function); the coroutine's handler is not.
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        deferred(request, [&answer, caller, shared](HttpResponse response) {
-          answer.emplace(std::move(response));
-          // Posted, never run inline: the answer may come before the initiation returns.
-          asio::post(caller, [shared] { (*shared)(); });
-        });
-      },
-      asio::use_awaitable);
-  co_return std::move(*answer);
 }
 
 // One connection: its socket, and the moment by which the current read or write must be
@@ -185,9 +139,10 @@ asio::awaitable<void> watchdog(std::shared_ptr<Connection> connection) {
 // An answer to a request that could not be read (too large, malformed), then close.
 asio::awaitable<void> reject(tcp::socket& stream, int status, std::string_view code,
                              std::string_view message) {
-  auto out = to_beast(error_response(status, code, message), 11, false, false);
+  const auto out = to_wire(error_response(status, code, message), 11, false, false);
   beast::error_code ec;
-  co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+  co_await asio::async_write(stream, asio::buffer(out),
+                             asio::redirect_error(asio::use_awaitable, ec));
 }
 
 asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
@@ -250,13 +205,13 @@ asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
     // coroutine locals (the moved value is destroyed twice).
     // What needs no blocking work is answered here, batched work answers when its batch
     // is done, and the rest goes to the pool.
-    const DeferredHandler* deferred = nullptr;
-    auto quick = state.router.try_quick(request, &route, &deferred);
+    const BatchHandler* batch = nullptr;
+    auto quick = state.router.try_quick(request, &route, &batch);
     HttpResponse response;
     if (quick) {
       response = std::move(*quick);
-    } else if (deferred != nullptr) {
-      response = co_await run_deferred(*deferred, request);
+    } else if (batch != nullptr) {
+      response = co_await state.batches.answer(*batch, std::move(request));
       state.router.record(response.status);
     } else {
       response = co_await run_blocking(state.pool, [&state, &request, &route] {
@@ -264,9 +219,10 @@ asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
       });
     }
     const int status = response.status;
-    auto out = to_beast(std::move(response), in.version(), keep_alive, head);
+    const auto out = to_wire(response, in.version(), keep_alive, head);
     connection->expires_after(state.settings.read_timeout);
-    co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(stream, asio::buffer(out),
+                               asio::redirect_error(asio::use_awaitable, ec));
     --state.in_flight;
     const auto elapsed =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
@@ -357,7 +313,7 @@ Result<void> serve(const ServerSettings& settings, const Router& router, Blockin
                                                   "; pick another with --listen HOST:PORT");
   }
   const auto bound = acceptor.local_endpoint();
-  ServerState state{settings, router, pool};
+  ServerState state{settings, router, pool, Batches(pool, io.get_executor())};
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const beast::error_code& error, int signal_number) {

@@ -16,7 +16,6 @@ namespace communique {
 
 class ClickCounter;
 class ImportJobs;
-class OneClickQueue;
 class Metrics;
 
 struct RouteServices {
@@ -31,7 +30,6 @@ struct RouteServices {
   Metrics* metrics = nullptr;                // for /metrics; null: not served
   ClickCounter* clicks = nullptr;            // tracked links; null: /l/ answers 404
   ImportJobs* imports = nullptr;             // CSV imports through the API; null: none
-  OneClickQueue* one_click = nullptr;        // batches one-click unsubscribes; null: one at a time
   std::string settings_json = "{}";          // what GET /api/v1/settings shows (no secrets)
   SlidingWindow* subscribe_limiter = nullptr;  // form posts per client address; null: none
   int subscribe_limit = 10;                    // posts per address in the limiter's window

@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
+#include "base/log.hpp"
 #include "base/text.hpp"
 #include "content/markdown.hpp"
-#include "http/one_click_queue.hpp"
+#include "http/form.hpp"
 #include "http/public_page.hpp"
 
 namespace communique {
@@ -33,6 +36,13 @@ std::optional<Target> resolve(const HttpRequest& request, Store& store, const Li
   return Target{*claims, std::move(*names)};
 }
 
+// Whether a POST came from the page's button (a person, shown a page) rather than from a
+// mail provider's one-click request (a machine, which is answered in plain text).
+bool wants_page(const HttpRequest& request) {
+  auto fields = parse_form(request.body);
+  return fields && form_value(*fields, "page").has_value();
+}
+
 // "<strong>A</strong> and <strong>B</strong>", escaped.
 std::string list_names(const std::vector<std::string>& lists) {
   std::vector<std::string> strong;
@@ -56,38 +66,81 @@ HttpResponse handle_unsubscribe_page(const HttpRequest& request, Store& store,
       fmt::format("<p>Stop receiving {} from {}?</p>\n"
                   "<form method=\"post\">\n"
                   "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">\n"
+                  "<input type=\"hidden\" name=\"page\" value=\"1\">\n"
                   "<button type=\"submit\">Unsubscribe</button>\n</form>",
                   list_names(target->lists), escape_html(organisation)));
 }
 
-HttpResponse handle_unsubscribe(const HttpRequest& request, Store& store, const LinkSigner& links,
-                                const std::string& organisation, Timestamp now) {
-  auto target = resolve(request, store, links);
-  if (!target) {
-    return not_found_page();
+HttpResponse UnsubscribedPages::answer(IssueId issue, const std::vector<std::string>& lists,
+                                       bool page) {
+  constexpr std::size_t kIssuesKept = 64;
+  std::lock_guard lock(mutex_);
+  auto found = made_.find(issue);
+  if (found == made_.end() || found->second.lists != lists) {
+    if (made_.size() >= kIssuesKept) {
+      made_.clear();
+    }
+    HttpResponse text{.status = 200,
+                      .content_type = "text/plain; charset=utf-8",
+                      .body = fmt::format("You are unsubscribed: you will no longer receive {} "
+                                          "from {}.\n",
+                                          join_as_list(lists), organisation_)};
+    found = made_
+                .insert_or_assign(issue, Made{lists, unsubscribed_page(lists, organisation_),
+                                              std::move(text)})
+                .first;
   }
-  const std::pair<SubscriberId, IssueId> pair{target->claims.subscriber, target->claims.issue};
-  auto done = store.unsubscribe_many(std::span(&pair, 1), now);
-  if (!done) {
-    return unsubscribe_failed_page();
-  }
-  if (!done->front()) {
-    return not_found_page();
-  }
-  return unsubscribed_page(target->lists, organisation);
+  return page ? found->second.page : found->second.text;
 }
 
-void defer_unsubscribe(const HttpRequest& request, const LinkSigner& links, OneClickQueue& queue,
-                       Respond respond) {
-  const auto token = request.params.find("token");
-  auto claims = token == request.params.end()
-                    ? Result<TokenClaims>(make_error(ErrorCode::not_found, "no token"))
-                    : links.verify(token->second, TokenPurpose::unsubscribe);
-  if (!claims) {
-    respond(not_found_page());
-    return;
+std::vector<HttpResponse> unsubscribe_batch(std::span<const HttpRequest> requests, Store& store,
+                                            const LinkSigner& links, UnsubscribedPages& pages,
+                                            Timestamp now) {
+  // What each request's token stands for, when it is good.
+  std::vector<std::optional<std::size_t>> pair_of(requests.size());
+  std::vector<std::pair<SubscriberId, IssueId>> pairs;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const auto token = requests[i].params.find("token");
+    if (token == requests[i].params.end()) {
+      continue;
+    }
+    if (auto claims = links.verify(token->second, TokenPurpose::unsubscribe)) {
+      pair_of[i] = pairs.size();
+      pairs.emplace_back(claims->subscriber, claims->issue);
+    }
   }
-  queue.submit(claims->subscriber, claims->issue, std::move(respond));
+  auto done = pairs.empty() ? Result<std::vector<bool>>(std::vector<bool>{})
+                            : store.unsubscribe_many(pairs, now);
+  if (!done) {
+    logger("http")->error("{} one-click unsubscribe(s) not stored: {}", pairs.size(),
+                          done.error().message);
+  }
+  // The lists of each issue in the batch; none for an issue with no lists (or none left).
+  std::map<IssueId, std::vector<std::string>> lists;
+  std::vector<HttpResponse> answers;
+  answers.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (!pair_of[i]) {
+      answers.push_back(not_found_page());
+      continue;
+    }
+    if (!done) {
+      answers.push_back(unsubscribe_failed_page());
+      continue;
+    }
+    const IssueId issue = pairs[*pair_of[i]].second;
+    auto names = lists.find(issue);
+    if (names == lists.end()) {
+      auto found = store.issue_list_names(issue);
+      names = lists.emplace(issue, found ? std::move(*found) : std::vector<std::string>{}).first;
+    }
+    if (!(*done)[*pair_of[i]] || names->second.empty()) {
+      answers.push_back(not_found_page());
+    } else {
+      answers.push_back(pages.answer(issue, names->second, wants_page(requests[i])));
+    }
+  }
+  return answers;
 }
 
 HttpResponse unsubscribed_page(const std::vector<std::string>& lists,

@@ -1,15 +1,21 @@
 // The unsubscribe pages, reached from the personal link in every letter.
 //
 //   GET  /unsubscribe/{token}  a page with one button (no JavaScript), saying which lists
-//   POST /unsubscribe/{token}  unsubscribes at once and answers 200 with a page, no
-//                              redirect: RFC 8058 one-click, as mail clients send it
-//                              (body "List-Unsubscribe=One-Click"), and the page's button.
+//   POST /unsubscribe/{token}  unsubscribes at once and answers 200, no redirect: RFC 8058
+//                              one-click, as mail providers send it (body
+//                              "List-Unsubscribe=One-Click"; a line of plain text), and the
+//                              page's button (a page).
 //
 // Policy: the token is the only authority (it names the subscriber and the issue; the
 // issue names the lists), so no sign-in and no CSRF token are needed, and nothing else
 // can be changed with it. Repeating the POST is harmless. A tampered, truncated or foreign
 // token gets a plain 404 page that says nothing about why.
 #pragma once
+
+#include <map>
+#include <mutex>
+#include <span>
+#include <vector>
 
 #include "http/http_types.hpp"
 #include "http/router.hpp"
@@ -18,19 +24,38 @@
 
 namespace communique {
 
-class OneClickQueue;
-
 HttpResponse handle_unsubscribe_page(const HttpRequest& request, Store& store,
                                      const LinkSigner& links, const std::string& organisation);
-HttpResponse handle_unsubscribe(const HttpRequest& request, Store& store, const LinkSigner& links,
-                                const std::string& organisation, Timestamp now);
 
-// The POST as `serve` answers it: the token is checked on the I/O thread and the
-// unsubscribe joins the next batch of the queue, which answers once it is stored.
-void defer_unsubscribe(const HttpRequest& request, const LinkSigner& links, OneClickQueue& queue,
-                       Respond respond);
+// The answers that say "you are unsubscribed" for each issue: a page for a person, plain
+// text for a mail provider. Made once, and again only when the names of the issue's lists
+// change. Shared between threads.
+class UnsubscribedPages {
+ public:
+  explicit UnsubscribedPages(std::string organisation) : organisation_(std::move(organisation)) {}
+  HttpResponse answer(IssueId issue, const std::vector<std::string>& lists, bool page);
 
-// The pages both paths answer with.
+ private:
+  struct Made {
+    std::vector<std::string> lists;
+    HttpResponse page;
+    HttpResponse text;
+  };
+  std::string organisation_;
+  std::mutex mutex_;
+  std::map<IssueId, Made> made_;  // the most recent issues
+};
+
+// POSTs answered together (a BatchHandler): every valid token's unsubscribe is stored in
+// one transaction, and only then is anyone told "you are unsubscribed": with the page when
+// the POST came from the page's button (its form sends `page`), else in plain text (the
+// answer to an RFC 8058 POST is read by no one). A store failure answers 503 (try again),
+// a token that is not valid or names no list 404.
+std::vector<HttpResponse> unsubscribe_batch(std::span<const HttpRequest> requests, Store& store,
+                                            const LinkSigner& links, UnsubscribedPages& pages,
+                                            Timestamp now);
+
+// The pages it answers with.
 HttpResponse unsubscribed_page(const std::vector<std::string>& lists,
                                const std::string& organisation);
 HttpResponse unsubscribe_failed_page();

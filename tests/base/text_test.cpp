@@ -26,6 +26,9 @@ TEST(Text, LowerTrimPrefix) {
   EXPECT_EQ(trim("   "), "");
   EXPECT_TRUE(starts_with_ignoring_case("Content-Type: x", "content-type"));
   EXPECT_FALSE(starts_with_ignoring_case("Cont", "content"));
+  EXPECT_TRUE(equals_ignoring_case("Cache-Control", "cache-control"));
+  EXPECT_FALSE(equals_ignoring_case("Cache-Control", "cache-control2"));
+  EXPECT_FALSE(equals_ignoring_case("\xC4", "\xE4"));  // only ASCII letters fold
 }
 
 }  // namespace

@@ -67,6 +67,32 @@ TEST(Router, AThrowingHandlerIs500WithoutItsDetail) {
   EXPECT_EQ(nlohmann::json::parse(response.body)["error"]["code"], "internal");
 }
 
+TEST(Router, ABatchedRouteIsABatchOfOneOffTheServerAndHandedOverByIt) {
+  std::vector<std::size_t> sizes;
+  Router router({{"POST", "/leave/{token}", Access::public_route, {}, {},
+                  [&sizes](std::span<const HttpRequest> batch) {
+                    sizes.push_back(batch.size());
+                    std::vector<HttpResponse> answers;
+                    for (const auto& r : batch) {
+                      answers.push_back(text("left " + r.params.at("token")));
+                    }
+                    return answers;
+                  }}});
+  std::string route;
+  auto response = router.handle(request("POST", "/leave/abc"), &route);
+  EXPECT_EQ(response.body, "left abc");
+  EXPECT_EQ(route, "/leave/{token}");
+  EXPECT_EQ(sizes, std::vector<std::size_t>{1});
+
+  // The server asks first: nothing is answered on the I/O thread, the batch is named.
+  auto posted = request("POST", "/leave/xyz");
+  const BatchHandler* batch = nullptr;
+  EXPECT_FALSE(router.try_quick(posted, &route, &batch));
+  ASSERT_NE(batch, nullptr);
+  EXPECT_EQ(posted.params.at("token"), "xyz");
+  EXPECT_EQ(sizes.size(), 1U);
+}
+
 }  // namespace
 }  // namespace communique
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "http/routes.hpp"
+#include "forwarding_store.hpp"
 #include "store/open_store.hpp"
 #include "test_support.hpp"
 
@@ -55,6 +56,8 @@ TEST_F(UnsubscribeTest, TheLinkShowsOneButtonAndChangesNothing) {
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.content_type, "text/html; charset=utf-8");
   EXPECT_NE(response.body.find("<form method=\"post\">"), std::string::npos);
+  EXPECT_NE(response.body.find("<input type=\"hidden\" name=\"page\" value=\"1\">"),
+            std::string::npos);  // its answer is a page too
   EXPECT_NE(response.body.find("<strong>Press &lt;releases&gt;</strong>"), std::string::npos);
   EXPECT_EQ(response.body.find("<script"), std::string::npos);
   EXPECT_EQ(status(), SubscriptionStatus::confirmed);
@@ -77,6 +80,80 @@ TEST_F(UnsubscribeTest, TamperedOrForeignTokensGetAPlain404) {
     EXPECT_EQ(response.status, 404);
     EXPECT_NE(response.body.find("This link is not valid"), std::string::npos);
   }
+  EXPECT_EQ(status(), SubscriptionStatus::confirmed);
+}
+
+TEST_F(UnsubscribeTest, ABatchIsStoredAtOnceAndAnsweredInOrder) {
+  std::vector<ImportRecord> records;
+  for (int i = 0; i < 20; ++i) {
+    records.push_back({.email = *EmailAddress::parse("p" + std::to_string(i) + "@example.org")});
+  }
+  ASSERT_TRUE(store_->import_batch(list_.id, records, {.now = fixed_time()}));
+  const auto post = [](std::string token) {
+    HttpRequest request;
+    request.method = "POST";
+    request.params["token"] = std::move(token);
+    return request;
+  };
+  std::vector<HttpRequest> batch;
+  for (SubscriberId subscriber = 1; subscriber <= 22; ++subscriber) {  // 22 does not exist
+    batch.push_back(post(links_.sign({TokenPurpose::unsubscribe, subscriber, issue_, 20000})));
+  }
+  batch.push_back(post("tampered"));
+  batch.push_back(post(links_.sign({TokenPurpose::unsubscribe, 1, issue_ + 100, 20000})));
+  batch.push_back(HttpRequest{});  // no token at all
+  batch[1].body = "List-Unsubscribe=One-Click&page=1";  // the page's button: a page
+
+  UnsubscribedPages pages("Embassy");
+  auto answers = unsubscribe_batch(batch, *store_, links_, pages, fixed_time(60));
+  ASSERT_EQ(answers.size(), batch.size());
+  for (std::size_t i = 0; i < 21; ++i) {
+    EXPECT_EQ(answers[i].status, 200) << i;
+    if (i == 1) {
+      continue;
+    }
+    EXPECT_EQ(answers[i].content_type, "text/plain; charset=utf-8");
+    EXPECT_EQ(answers[i].body,
+              "You are unsubscribed: you will no longer receive Press <releases> from Embassy.\n");
+  }
+  EXPECT_EQ(answers[1].content_type, "text/html; charset=utf-8");
+  EXPECT_NE(answers[1].body.find("<strong>Press &lt;releases&gt;</strong>"), std::string::npos);
+  for (std::size_t i = 21; i < answers.size(); ++i) {
+    EXPECT_EQ(answers[i].status, 404) << i;
+  }
+  EXPECT_EQ(*store_->count_subscribers(list_.id), 0);
+}
+
+TEST(UnsubscribedPages, AnAnswerIsMadeAgainWhenTheListsChangeTheirNames) {
+  UnsubscribedPages pages("Embassy");
+  EXPECT_NE(pages.answer(7, {"Press"}, true).body.find("<strong>Press</strong>"),
+            std::string::npos);
+  EXPECT_NE(pages.answer(7, {"Press"}, false).body.find("receive Press from"), std::string::npos);
+  const auto renamed = pages.answer(7, {"News", "Press"}, true).body;
+  EXPECT_NE(renamed.find("<strong>News</strong> and <strong>Press</strong>"), std::string::npos);
+  EXPECT_NE(pages.answer(7, {"News", "Press"}, false).body.find("receive News and Press from"),
+            std::string::npos);
+  EXPECT_NE(pages.answer(8, {"Visas"}, true).body.find("Visas"), std::string::npos);
+  EXPECT_EQ(pages.answer(7, {"News", "Press"}, true).body, renamed);
+}
+
+TEST_F(UnsubscribeTest, ABatchThatCannotBeStoredIsToldToTryAgain) {
+  // The store refuses writes: nobody may be told they are unsubscribed.
+  struct FullDisk final : communique::testing::ForwardingStore {
+    using ForwardingStore::ForwardingStore;
+    Result<std::vector<bool>> unsubscribe_many(std::span<const std::pair<SubscriberId, IssueId>>,
+                                               Timestamp) override {
+      return make_error(ErrorCode::storage, "database or disk is full");
+    }
+  } full(*store_);
+  std::vector<HttpRequest> batch(2);
+  batch[0].params["token"] = token();
+  batch[1].params["token"] = "tampered";
+  UnsubscribedPages pages("Embassy");
+  auto answers = unsubscribe_batch(batch, full, links_, pages, fixed_time(60));
+  EXPECT_EQ(answers[0].status, 503);
+  EXPECT_NE(answers[0].body.find("try again"), std::string::npos);
+  EXPECT_EQ(answers[1].status, 404);
   EXPECT_EQ(status(), SubscriptionStatus::confirmed);
 }
 

@@ -13,6 +13,7 @@ import tempfile
 import json
 import unittest
 import urllib.error
+import urllib.parse
 import urllib.request
 import xml.etree.ElementTree
 
@@ -178,6 +179,18 @@ class LetterTest(unittest.TestCase):
             with urllib.request.urlopen(request, timeout=10) as done:
                 self.assertEqual(done.status, 200)
                 self.assertEqual(done.url, base + token)
+                self.assertEqual(done.headers["Content-Type"], "text/plain; charset=utf-8")
+                self.assertEqual(done.read().decode(), "You are unsubscribed: you will no longer "
+                                 "receive Press releases from Embassy Press Office.\n")
+            # The page's button posts the form's fields, as a browser would: a page answers.
+            fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">',
+                                     body))
+            self.assertEqual(fields["List-Unsubscribe"], "One-Click")
+            button = urllib.request.Request(base + token, method="POST",
+                                            data=urllib.parse.urlencode(fields).encode())
+            with urllib.request.urlopen(button, timeout=10) as done:
+                self.assertEqual(done.headers["Content-Type"], "text/html; charset=utf-8")
+                self.assertIn("<h1>You are unsubscribed</h1>", done.read().decode())
             shown = json.loads(self.cli("subscribers", "show", "ann@example.org", "--json").stdout)
             self.assertEqual(shown["lists"], [{"list": "Press releases", "status": "unsubscribed"}])
             with self.assertRaises(urllib.error.HTTPError) as bad:

@@ -1,0 +1,37 @@
+// Prints the one-click unsubscribe token of subscribers FIRST..LAST for an issue, one per
+// line, signed with the installation's secret: bench/http_bench.py posts them, so that
+// each request unsubscribes somebody new, as a burst after a large send would.
+//
+// Usage: link_tokens DATA_DIR CONFIG ISSUE FIRST LAST
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "app/runtime.hpp"
+#include "core/time.hpp"
+
+using namespace communique;
+
+int main(int argc, char** argv) {
+  if (argc != 6) {
+    std::cerr << "usage: link_tokens DATA_DIR CONFIG ISSUE FIRST LAST\n";
+    return 2;
+  }
+  GlobalOptions global{.data_dir = argv[1], .config = std::filesystem::path(argv[2])};
+  auto runtime = open_runtime(global, Verbosity::quiet);
+  auto links = runtime ? make_link_signer(*runtime) : Result<LinkSigner>(runtime.error());
+  if (!links) {
+    std::cerr << links.error().message << "\n";
+    return 1;
+  }
+  const std::int64_t issue = std::atoll(argv[3]);
+  const auto today = static_cast<std::uint32_t>(
+      std::chrono::floor<std::chrono::days>(system_clock_now()).time_since_epoch().count());
+  std::string out;
+  for (std::int64_t id = std::atoll(argv[4]), last = std::atoll(argv[5]); id <= last; ++id) {
+    out += links->sign({TokenPurpose::unsubscribe, id, issue, today});
+    out += '\n';
+  }
+  std::cout << out;
+  return 0;
+}

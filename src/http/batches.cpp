@@ -1,0 +1,92 @@
+#include "http/batches.hpp"
+
+#include <boost/asio/execution.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <exception>
+#include <memory>
+
+#include "async/blocking_pool.hpp"
+#include "base/log.hpp"
+#include "http/responses.hpp"
+
+namespace communique {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// The handler's answers, or 500 for every request when it fails.
+std::vector<HttpResponse> run(const BatchHandler& handler, std::span<const HttpRequest> requests) {
+  const auto failed = [&](const std::string& why) {
+    logger("http")->error("a batch of {} request(s) failed: {}", requests.size(), why);
+    return std::vector<HttpResponse>(
+        requests.size(),
+        error_response(500, "internal", "an internal error occurred; it has been logged"));
+  };
+  try {
+    auto answers = handler(requests);
+    if (answers.size() != requests.size()) {
+      return failed(std::to_string(answers.size()) + " answer(s)");
+    }
+    return answers;
+  } catch (const std::exception& error) {
+    return failed(error.what());
+  } catch (...) {
+    return failed("an unknown exception");
+  }
+}
+
+}  // namespace
+
+asio::awaitable<HttpResponse> Batches::answer(const BatchHandler& handler, HttpRequest request) {
+  HttpResponse response;
+  co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
+      [&](auto resume) {
+        // std::function must be copyable; the coroutine's handler is not.
+        auto shared = std::make_shared<decltype(resume)>(std::move(resume));
+        auto& route = routes_[&handler];
+        route.gathering.requests.push_back(std::move(request));
+        route.gathering.answers.push_back(&response);
+        route.gathering.resumes.emplace_back([shared] { (*shared)(); });
+        if (!route.away && !route.leave_posted) {
+          route.leave_posted = true;
+          asio::post(io_, [this, &handler] {
+            routes_[&handler].leave_posted = false;
+            leave(handler);
+          });
+        }
+      },
+      asio::use_awaitable);
+  co_return response;
+}
+
+void Batches::leave(const BatchHandler& handler) {
+  auto& route = routes_[&handler];
+  if (route.away || route.gathering.requests.empty()) {
+    return;
+  }
+  route.away = true;
+  auto batch = std::make_shared<Batch>(std::exchange(route.gathering, Batch{}));
+  // The io_context must not run out of work while the batch is away.
+  auto io = asio::prefer(io_, asio::execution::outstanding_work.tracked);
+  asio::post(pool_.pool(), [this, &handler, batch, io] {
+    auto answers = run(handler, batch->requests);
+    asio::post(io, [this, &handler, batch, answers = std::move(answers)]() mutable {
+      come_back(handler, *batch, std::move(answers));
+    });
+  });
+}
+
+void Batches::come_back(const BatchHandler& handler, Batch& batch,
+                        std::vector<HttpResponse> answers) {
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    *batch.answers[i] = std::move(answers[i]);
+    batch.resumes[i]();  // runs that connection until it next waits (to write its answer)
+  }
+  routes_[&handler].away = false;
+  leave(handler);  // what gathered meanwhile
+}
+
+}  // namespace communique
