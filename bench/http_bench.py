@@ -63,6 +63,26 @@ def wrk(url, seconds, connections, script=None):
     return rate, float(p99.group(1)) * scale, int(errors.group(1)) if errors else 0, requests
 
 
+def cpu_seconds(pid):
+    """User and system CPU time of process `pid`, all its threads."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def child_of(parent):
+    """The pid of a child process of `parent`."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == parent:
+                        return int(entry)
+            except OSError:
+                continue
+    raise SystemExit(f"process {parent} has no child")
+
+
 def run(binary, data, *args, input_text=None):
     return subprocess.run([binary, "--data-dir", data, *args], capture_output=True, text=True,
                           input=input_text, check=True).stdout
@@ -183,13 +203,21 @@ end
             # The three run in turn, round after round: a slow spell of the machine then
             # touches every one of a round, and each round gives its own ratios.
             rounds = []
+            # The server's CPU time per request: steadier than requests per second when the
+            # machine is noisy, since a server pinned to one core is bound by it.
+            cpu_per_request = {name: [] for name, _, _ in targets}
+            nginx_worker = child_of(nginx.pid)  # the one worker answers; the master waits
             stored = []  # of each round's POSTs, the share that unsubscribed somebody
             for number in range(1, args.rounds + 1):
                 results = {}
                 for name, url, lua in targets:
                     if lua == script:
                         resubscribe()
+                    pid = nginx_worker if name == targets[0][0] else server.pid
+                    cpu = cpu_seconds(pid)
                     results[name] = wrk(url, args.seconds, args.connections, lua)
+                    cpu_per_request[name].append(
+                        (cpu_seconds(pid) - cpu) / results[name][3] * 1e6)
                     if lua == script:
                         stored.append(unsubscribed() / results[name][3])
                 rounds.append(results)
@@ -209,7 +237,9 @@ end
         p99 = statistics.median(r[name][1] for r in rounds)
         errors = sum(r[name][2] for r in rounds)
         label = f"{name} ({min(stored):.0%}+)" if name.endswith("each") else name
-        line = f"{label:28} {rate:10.0f} req/s  p99 {p99:7.2f} ms  non-2xx/3xx {errors}"
+        cpu = statistics.median(cpu_per_request[name])
+        line = (f"{label:28} {rate:10.0f} req/s  p99 {p99:7.2f} ms  {cpu:5.1f} us CPU/req  "
+                f"non-2xx/3xx {errors}")
         if name != baseline_name:
             ratios = [r[name][0] / r[baseline_name][0] for r in rounds]
             line += (f"  ratio {statistics.median(ratios):.2f} "

@@ -50,16 +50,24 @@ asio::awaitable<HttpResponse> Batches::answer(const BatchHandler& handler, HttpR
         route.gathering.requests.push_back(std::move(request));
         route.gathering.answers.push_back(&response);
         route.gathering.resumes.emplace_back([shared] { (*shared)(); });
-        if (!route.away && !route.leave_posted) {
-          route.leave_posted = true;
-          asio::post(io_, [this, &handler] {
-            routes_[&handler].leave_posted = false;
-            leave(handler);
-          });
+        if (!route.away) {
+          leave_at_end_of_turn(handler);
         }
       },
       asio::use_awaitable);
   co_return response;
+}
+
+void Batches::leave_at_end_of_turn(const BatchHandler& handler) {
+  auto& route = routes_[&handler];
+  if (route.leave_posted) {
+    return;
+  }
+  route.leave_posted = true;
+  asio::post(io_, [this, &handler] {
+    routes_[&handler].leave_posted = false;
+    leave(handler);
+  });
 }
 
 void Batches::leave(const BatchHandler& handler) {
@@ -86,7 +94,7 @@ void Batches::come_back(const BatchHandler& handler, Batch& batch,
     batch.resumes[i]();  // runs that connection until it next waits (to write its answer)
   }
   routes_[&handler].away = false;
-  leave(handler);  // what gathered meanwhile
+  leave_at_end_of_turn(handler);  // with what gathered meanwhile, and joins this turn
 }
 
 }  // namespace communique

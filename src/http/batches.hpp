@@ -3,10 +3,10 @@
 //
 // A request joins its route's gathering batch. The batch leaves for the pool at the end
 // of the I/O thread's current turn, so that requests read together travel together; while
-// the route's previous batch is still away, it waits and leaves the moment that one comes
-// back. A burst therefore makes batches as large as the time one batch takes to store,
-// with one hand-off to the pool and one back per batch, never per request. Each waiting
-// connection resumes with its own answer.
+// the route's previous batch is still away, it waits, and leaves at the end of the turn in
+// which that one comes back. A burst therefore makes batches as large as the time one
+// batch takes to store, with one hand-off to the pool and one back per batch, never per
+// request. Each waiting connection resumes with its own answer.
 //
 // Used by the server only, on its single I/O thread.
 #pragma once
@@ -48,6 +48,7 @@ class Batches {
     bool away = false;           // a batch of this route is on the pool
     bool leave_posted = false;   // the gathering batch leaves at the end of this turn
   };
+  void leave_at_end_of_turn(const BatchHandler& handler);
   void leave(const BatchHandler& handler);
   void come_back(const BatchHandler& handler, Batch& batch, std::vector<HttpResponse> answers);
 

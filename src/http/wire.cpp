@@ -3,6 +3,7 @@
 #include <boost/beast/http/status.hpp>
 
 #include <algorithm>
+#include <span>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -13,15 +14,17 @@ namespace communique {
 
 namespace {
 
-bool is_control(char c) {
+inline bool is_control(char c) {
   return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
 }
 
 void append_clean(std::string& out, std::string_view text) {
   const auto start = out.size();
   out.append(text);
-  if (std::any_of(text.begin(), text.end(), is_control)) {  // rare: only then rewrite
-    std::replace_if(out.begin() + static_cast<std::ptrdiff_t>(start), out.end(), is_control, ' ');
+  for (char& c : std::span(out).subspan(start)) {
+    if (is_control(c)) {
+      c = ' ';
+    }
   }
 }
 

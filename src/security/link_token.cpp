@@ -120,6 +120,7 @@ bool aes_block(EVP_CIPHER_CTX* context, const Block& in, Block& out) {
 
 std::string base64url(const unsigned char* data, std::size_t size) {
   std::string out;
+  out.reserve((size * 4 + 2) / 3);
   unsigned buffer = 0;
   int bits = 0;
   for (std::size_t i = 0; i < size; ++i) {
@@ -143,12 +144,21 @@ bool decode_base64url(std::string_view text, std::array<unsigned char, 32>& out)
   unsigned buffer = 0;
   int bits = 0;
   std::size_t written = 0;
+  // Each byte's value in the alphabet, or -1: a table, not a search per character.
+  static constexpr auto kValues = [] {
+    std::array<std::int8_t, 256> values{};
+    values.fill(-1);
+    for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
+      values[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+    }
+    return values;
+  }();
   for (char c : text) {
-    const auto index = kAlphabet.find(c);
-    if (index == std::string_view::npos) {
+    const auto value = kValues[static_cast<unsigned char>(c)];
+    if (value < 0) {
       return false;
     }
-    buffer = (buffer << 6) | static_cast<unsigned>(index);
+    buffer = (buffer << 6) | static_cast<unsigned>(value);
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
