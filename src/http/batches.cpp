@@ -41,21 +41,19 @@ std::vector<HttpResponse> run(const BatchHandler& handler, std::span<const HttpR
 }  // namespace
 
 asio::awaitable<HttpResponse> Batches::answer(const BatchHandler& handler, HttpRequest request) {
-  HttpResponse response;
-  co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
-      [&](auto resume) {
+  return asio::async_initiate<decltype(asio::use_awaitable), void(HttpResponse)>(
+      [this, &handler](auto resume, HttpRequest request) {
         // std::function must be copyable; the coroutine's handler is not.
         auto shared = std::make_shared<decltype(resume)>(std::move(resume));
         auto& route = routes_[&handler];
         route.gathering.requests.push_back(std::move(request));
-        route.gathering.answers.push_back(&response);
-        route.gathering.resumes.emplace_back([shared] { (*shared)(); });
+        route.gathering.resumes.emplace_back(
+            [shared](HttpResponse response) { (*shared)(std::move(response)); });
         if (!route.away) {
           leave_at_end_of_turn(handler);
         }
       },
-      asio::use_awaitable);
-  co_return response;
+      asio::use_awaitable, std::move(request));
 }
 
 void Batches::leave_at_end_of_turn(const BatchHandler& handler) {
@@ -90,8 +88,7 @@ void Batches::leave(const BatchHandler& handler) {
 void Batches::come_back(const BatchHandler& handler, Batch& batch,
                         std::vector<HttpResponse> answers) {
   for (std::size_t i = 0; i < answers.size(); ++i) {
-    *batch.answers[i] = std::move(answers[i]);
-    batch.resumes[i]();  // runs that connection until it next waits (to write its answer)
+    batch.resumes[i](std::move(answers[i]));  // runs that connection until it next waits
   }
   routes_[&handler].away = false;
   leave_at_end_of_turn(handler);  // with what gathered meanwhile, and joins this turn

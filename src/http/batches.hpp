@@ -40,8 +40,7 @@ class Batches {
  private:
   struct Batch {
     std::vector<HttpRequest> requests;
-    std::vector<HttpResponse*> answers;          // where each request's answer goes
-    std::vector<std::function<void()>> resumes;  // and how its connection resumes
+    std::vector<std::function<void(HttpResponse)>> resumes;  // each connection, with its answer
   };
   struct Route {
     Batch gathering;

@@ -39,6 +39,9 @@ std::optional<Target> resolve(const HttpRequest& request, Store& store, const Li
 // Whether a POST came from the page's button (a person, shown a page) rather than from a
 // mail provider's one-click request (a machine, which is answered in plain text).
 bool wants_page(const HttpRequest& request) {
+  if (request.body.find("page") == std::string::npos) {
+    return false;  // a provider's "List-Unsubscribe=One-Click": nothing to decode
+  }
   auto fields = parse_form(request.body);
   return fields && form_value(*fields, "page").has_value();
 }
