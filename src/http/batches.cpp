@@ -7,7 +7,6 @@
 #include <exception>
 #include <memory>
 
-#include "async/blocking_pool.hpp"
 #include "base/log.hpp"
 #include "http/responses.hpp"
 
@@ -77,7 +76,7 @@ void Batches::leave(const BatchHandler& handler) {
   auto batch = std::make_shared<Batch>(std::exchange(route.gathering, Batch{}));
   // The io_context must not run out of work while the batch is away.
   auto io = asio::prefer(io_, asio::execution::outstanding_work.tracked);
-  asio::post(pool_.pool(), [this, &handler, batch, io] {
+  asio::post(thread_, [this, &handler, batch, io] {
     auto answers = run(handler, batch->requests);
     asio::post(io, [this, &handler, batch, answers = std::move(answers)]() mutable {
       come_back(handler, *batch, std::move(answers));

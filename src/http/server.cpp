@@ -313,7 +313,7 @@ Result<void> serve(const ServerSettings& settings, const Router& router, Blockin
                                                   "; pick another with --listen HOST:PORT");
   }
   const auto bound = acceptor.local_endpoint();
-  ServerState state{settings, router, pool, Batches(pool, io.get_executor())};
+  ServerState state{settings, router, pool, Batches(io.get_executor())};
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const beast::error_code& error, int signal_number) {
@@ -335,6 +335,7 @@ Result<void> serve(const ServerSettings& settings, const Router& router, Blockin
   // Blocking work still running past the grace period answers into this io_context:
   // wait for it while the io_context still exists.
   pool.join();
+  state.batches.join();
   logger("http")->info("stopped");
   return ok();
 }

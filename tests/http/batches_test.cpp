@@ -9,7 +9,6 @@
 #include <future>
 #include <stdexcept>
 
-#include "async/blocking_pool.hpp"
 
 namespace communique {
 namespace {
@@ -25,8 +24,7 @@ HttpRequest numbered(int n) {
 // `count` connections ask at once; returns what each was answered.
 std::vector<std::string> ask(const BatchHandler& handler, int count) {
   asio::io_context io(1);
-  BlockingPool pool(2);
-  Batches batches(pool, io.get_executor());
+  Batches batches(io.get_executor());
   std::vector<std::string> answers(count);
   for (int i = 0; i < count; ++i) {
     asio::co_spawn(
@@ -38,7 +36,7 @@ std::vector<std::string> ask(const BatchHandler& handler, int count) {
         asio::detached);
   }
   io.run();
-  pool.join();
+  batches.join();
   return answers;
 }
 
@@ -61,8 +59,7 @@ TEST(Batches, RequestsThatArriveTogetherAreAnsweredTogetherEachWithItsOwnAnswer)
 
 TEST(Batches, RequestsThatArriveWhileABatchIsAwayLeaveTogetherWhenItComesBack) {
   asio::io_context io(1);
-  BlockingPool pool(2);
-  Batches batches(pool, io.get_executor());
+  Batches batches(io.get_executor());
   std::promise<void> all_joined;
   std::vector<std::size_t> sizes;
   BatchHandler slow = [&](std::span<const HttpRequest> batch) {
@@ -87,7 +84,7 @@ TEST(Batches, RequestsThatArriveWhileABatchIsAwayLeaveTogetherWhenItComesBack) {
     asio::post(io, [&] { all_joined.set_value(); });
   });
   io.run();
-  pool.join();
+  batches.join();
   EXPECT_EQ(answered, 11);
   EXPECT_EQ(sizes, (std::vector<std::size_t>{1, 10}));
 }
