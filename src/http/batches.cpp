@@ -61,10 +61,24 @@ void Batches::leave_at_end_of_turn(const BatchHandler& handler) {
     return;
   }
   route.leave_posted = true;
-  asio::post(io_, [this, &handler] {
-    routes_[&handler].leave_posted = false;
-    leave(handler);
-  });
+  route.joined = route.gathering.requests.size();
+  route.turns = 0;
+  asio::post(io_, [this, &handler] { end_of_turn(handler); });
+}
+
+void Batches::end_of_turn(const BatchHandler& handler) {
+  // Bounds on one batch: its size, and the turns it waits for a stream that keeps coming.
+  constexpr std::size_t kMostRequests = 1024;
+  constexpr int kMostTurns = 8;
+  auto& route = routes_[&handler];
+  const auto size = route.gathering.requests.size();
+  if (size > route.joined && size < kMostRequests && ++route.turns < kMostTurns) {
+    route.joined = size;  // some joined this turn: others may be on their way
+    asio::post(io_, [this, &handler] { end_of_turn(handler); });
+    return;
+  }
+  route.leave_posted = false;
+  leave(handler);
 }
 
 void Batches::leave(const BatchHandler& handler) {

@@ -2,11 +2,12 @@
 // answered together on a thread of their own.
 //
 // A request joins its route's gathering batch. The batch leaves for the batch thread at
-// the end of the I/O thread's current turn, so that requests read together travel
-// together; while the route's previous batch is still away, it waits, and leaves at the
-// end of the turn in which that one comes back. A burst therefore makes batches as large
-// as the time one batch takes to store, with one hand-off and one back per batch, never
-// per request. Each waiting connection resumes with its own answer.
+// the end of a turn of the I/O thread in which nobody joined it (requests read together
+// travel together, and so do those on their way), or when it is full; while the route's
+// previous batch is still away, it waits, and leaves the same way once that one is back.
+// A burst therefore makes batches as large as the time one batch takes to store, with one
+// hand-off and one back per batch, never per request: each hand-off costs two switches
+// between threads. Each waiting connection resumes with its own answer.
 //
 // The thread is its own, not the blocking pool's: a long API call (an export) cannot hold
 // up the answers to a burst, and the same thread, its cache warm, takes every batch.
@@ -51,9 +52,12 @@ class Batches {
   struct Route {
     Batch gathering;
     bool away = false;           // a batch of this route is on the batch thread
-    bool leave_posted = false;   // the gathering batch leaves at the end of this turn
+    bool leave_posted = false;   // end_of_turn is posted
+    std::size_t joined = 0;      // requests gathered at the end of the last turn
+    int turns = 0;               // turns the gathering batch has waited
   };
   void leave_at_end_of_turn(const BatchHandler& handler);
+  void end_of_turn(const BatchHandler& handler);  // runs once a turn until the batch leaves
   void leave(const BatchHandler& handler);
   void come_back(const BatchHandler& handler, Batch& batch, std::vector<HttpResponse> answers);
 
