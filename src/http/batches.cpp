@@ -41,11 +41,11 @@ std::vector<HttpResponse> run(const BatchHandler& handler, std::span<const HttpR
 
 asio::awaitable<HttpResponse> Batches::answer(const BatchHandler& handler, HttpRequest request) {
   return asio::async_initiate<decltype(asio::use_awaitable), void(HttpResponse)>(
-      [this, &handler](auto resume, HttpRequest request) {
+      [this, &handler](auto resume, HttpRequest joining) {
         // std::function must be copyable; the coroutine's handler is not.
         auto shared = std::make_shared<decltype(resume)>(std::move(resume));
         auto& route = routes_[&handler];
-        route.gathering.requests.push_back(std::move(request));
+        route.gathering.requests.push_back(std::move(joining));
         route.gathering.resumes.emplace_back(
             [shared](HttpResponse response) { (*shared)(std::move(response)); });
         if (!route.away) {

@@ -51,10 +51,10 @@ class Batches {
   };
   struct Route {
     Batch gathering;
-    bool away = false;           // a batch of this route is on the batch thread
-    bool leave_posted = false;   // end_of_turn is posted
-    std::size_t joined = 0;      // requests gathered at the end of the last turn
-    int turns = 0;               // turns the gathering batch has waited
+    bool away = false;          // a batch of this route is on the batch thread
+    bool leave_posted = false;  // end_of_turn is posted
+    std::size_t joined = 0;     // requests gathered at the end of the last turn
+    int turns = 0;              // turns the gathering batch has waited
   };
   void leave_at_end_of_turn(const BatchHandler& handler);
   void end_of_turn(const BatchHandler& handler);  // runs once a turn until the batch leaves

@@ -1,6 +1,7 @@
 // The HTTP server: Boost.Beast on one io_context, one coroutine per connection
 // (read, handle, write, keep-alive); handlers run on the blocking pool, except answers
-// that need no blocking work (Router::try_quick), given on the I/O thread.
+// that need no blocking work (Router::try_quick), given on the I/O thread, and batched
+// routes (Route::batch), answered a batch at a time (http/batches.hpp).
 //
 // Policy: limits on header and body size (431, 413), a read timeout for a request that
 // has started and an idle timeout between keep-alive requests (the stream's own

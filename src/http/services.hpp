@@ -24,13 +24,13 @@ struct RouteServices {
   SenderIdentity identity;         // named on public pages; base_url makes absolute links
   std::filesystem::path data_dir;  // where custom templates live
   Clock clock = system_clock_now;
-  Accounts* accounts = nullptr;              // sign-in and API tokens; null: public pages only
-  const LetterComposer* composer = nullptr;  // previews, test sends, confirmation letters
-  Mailer* mailer = nullptr;                  // transactional letters; null: none are sent
-  Metrics* metrics = nullptr;                // for /metrics; null: not served
-  ClickCounter* clicks = nullptr;            // tracked links; null: /l/ answers 404
-  ImportJobs* imports = nullptr;             // CSV imports through the API; null: none
-  std::string settings_json = "{}";          // what GET /api/v1/settings shows (no secrets)
+  Accounts* accounts = nullptr;                // sign-in and API tokens; null: public pages only
+  const LetterComposer* composer = nullptr;    // previews, test sends, confirmation letters
+  Mailer* mailer = nullptr;                    // transactional letters; null: none are sent
+  Metrics* metrics = nullptr;                  // for /metrics; null: not served
+  ClickCounter* clicks = nullptr;              // tracked links; null: /l/ answers 404
+  ImportJobs* imports = nullptr;               // CSV imports through the API; null: none
+  std::string settings_json = "{}";            // what GET /api/v1/settings shows (no secrets)
   SlidingWindow* subscribe_limiter = nullptr;  // form posts per client address; null: none
   int subscribe_limit = 10;                    // posts per address in the limiter's window
   // Whether the site is served over HTTPS (cookies are then Secure).

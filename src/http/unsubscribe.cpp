@@ -89,8 +89,8 @@ HttpResponse UnsubscribedPages::answer(IssueId issue, const std::vector<std::str
                                           "from {}.\n",
                                           join_as_list(lists), organisation_)};
     found = made_
-                .insert_or_assign(issue, Made{lists, unsubscribed_page(lists, organisation_),
-                                              std::move(text)})
+                .insert_or_assign(
+                    issue, Made{lists, unsubscribed_page(lists, organisation_), std::move(text)})
                 .first;
   }
   return page ? found->second.page : found->second.text;

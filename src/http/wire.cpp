@@ -46,8 +46,8 @@ bool has_header(const HttpResponse& response, std::string_view name) {
 std::string to_wire(const HttpResponse& response, unsigned version, bool keep_alive, bool head) {
   std::string out;
   out.reserve(256 + response.body.size());
-  const auto reason = boost::beast::http::obsolete_reason(
-      static_cast<boost::beast::http::status>(response.status));
+  const auto reason =
+      boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(response.status));
   out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
   out.append(std::to_string(response.status));
   out.push_back(' ');

@@ -9,7 +9,6 @@
 #include <future>
 #include <stdexcept>
 
-
 namespace communique {
 namespace {
 
@@ -97,9 +96,7 @@ TEST(Batches, AFailingHandlerAnswers500ToItsWholeBatch) {
     EXPECT_EQ(answer.substr(0, 4), "500 ");
     EXPECT_EQ(answer.find("locked"), std::string::npos);  // the detail is logged, not shown
   }
-  BatchHandler too_few = [](std::span<const HttpRequest>) {
-    return std::vector<HttpResponse>(1);
-  };
+  BatchHandler too_few = [](std::span<const HttpRequest>) { return std::vector<HttpResponse>(1); };
   for (const auto& answer : ask(too_few, 3)) {
     EXPECT_EQ(answer.substr(0, 4), "500 ");
   }

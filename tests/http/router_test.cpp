@@ -69,7 +69,11 @@ TEST(Router, AThrowingHandlerIs500WithoutItsDetail) {
 
 TEST(Router, ABatchedRouteIsABatchOfOneOffTheServerAndHandedOverByIt) {
   std::vector<std::size_t> sizes;
-  Router router({{"POST", "/leave/{token}", Access::public_route, {}, {},
+  Router router({{"POST",
+                  "/leave/{token}",
+                  Access::public_route,
+                  {},
+                  {},
                   [&sizes](std::span<const HttpRequest> batch) {
                     sizes.push_back(batch.size());
                     std::vector<HttpResponse> answers;

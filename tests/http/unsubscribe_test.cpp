@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "http/routes.hpp"
 #include "forwarding_store.hpp"
+#include "http/routes.hpp"
 #include "store/open_store.hpp"
 #include "test_support.hpp"
 
@@ -101,7 +101,7 @@ TEST_F(UnsubscribeTest, ABatchIsStoredAtOnceAndAnsweredInOrder) {
   }
   batch.push_back(post("tampered"));
   batch.push_back(post(links_.sign({TokenPurpose::unsubscribe, 1, issue_ + 100, 20000})));
-  batch.push_back(HttpRequest{});  // no token at all
+  batch.push_back(HttpRequest{});                       // no token at all
   batch[1].body = "List-Unsubscribe=One-Click&page=1";  // the page's button: a page
 
   UnsubscribedPages pages("Embassy");

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/buffer.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/asio/buffer.hpp>
 
 namespace communique {
 namespace {
