@@ -168,6 +168,13 @@ class ForwardingStore : public Store {
   Result<std::int64_t> requeue_in_flight(IssueId issue, Timestamp now) override {
     return inner_.requeue_in_flight(issue, now);
   }
+  Result<std::map<std::string, std::string>> saved_settings() override {
+    return inner_.saved_settings();
+  }
+  Result<void> change_saved_settings(
+      const std::map<std::string, std::optional<std::string>>& changes, Timestamp now) override {
+    return inner_.change_saved_settings(changes, now);
+  }
   Result<std::string> secret(const std::string& name, const std::function<std::string()>& generate,
                              Timestamp now) override {
     return inner_.secret(name, generate, now);

@@ -79,6 +79,20 @@ int run_cli(int argc, char** argv) {
   tokens_create->callback(
       [&] { command = [&] { return run_tokens_create(global, token_user, token_name); }; });
 
+  auto* settings_cmd = app.add_subcommand(
+      "settings", "The settings saved through the API (PATCH /api/v1/settings)");
+  settings_cmd->require_subcommand(1);
+  settings_cmd
+      ->add_subcommand("saved", "Show the saved settings, which apply over the configuration file")
+      ->callback([&] { command = [&] { return run_settings_saved(global); }; });
+  std::vector<std::string> forget_names;
+  auto* settings_forget = settings_cmd->add_subcommand(
+      "forget", "Remove saved settings (the file's values apply again from the next start)");
+  settings_forget->add_option("NAME", forget_names, "A saved setting, such as smtp.host")
+      ->required();
+  settings_forget->callback(
+      [&] { command = [&] { return run_settings_forget(global, forget_names); }; });
+
   auto* lists = app.add_subcommand("lists", "Create and list mailing lists");
   lists->require_subcommand(1);
   ListCreateOptions list_create;

@@ -100,6 +100,11 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
                                           .clicks = &clicks,
                                           .imports = &imports,
                                           .settings_json = describe_settings(runtime->settings),
+                                          .change_settings =
+                                              [&](const SettingsChanges& changes) {
+                                                return save_settings(global, *runtime->store,
+                                                                     changes, system_clock_now());
+                                              },
                                           .subscribe_limiter = &subscribe_limiter}),
                 make_access_gate(accounts, system_clock_now));
   router.observe([&metrics](int status) { metrics.record(status); });

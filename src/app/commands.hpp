@@ -83,6 +83,10 @@ int run_users_passwd(const GlobalOptions& global, const std::string& name);
 int run_users_ls(const GlobalOptions& global);
 int run_tokens_create(const GlobalOptions& global, const std::string& user,
                       const std::string& name);
+// Settings saved through the API (settings_commands.cpp).
+int run_settings_saved(const GlobalOptions& global);
+int run_settings_forget(const GlobalOptions& global, const std::vector<std::string>& names);
+
 int run_topics_create(const GlobalOptions& global, const TopicCreateOptions& options);
 int run_topics_ls(const GlobalOptions& global, const std::string& list);
 int run_import(const GlobalOptions& global, const ImportOptions& options);

@@ -34,7 +34,8 @@ int fail(const Error& error) {
   return fail(error.message);
 }
 
-Result<Runtime> open_runtime(const GlobalOptions& global, Verbosity verbosity) {
+Result<Runtime> open_runtime(const GlobalOptions& global, Verbosity verbosity,
+                             SavedSettings saved) {
   auto settings = load_settings(global.config, process_environment());
   if (!settings) {
     return make_error(settings.error().code, "configuration: " + settings.error().message);
@@ -49,6 +50,21 @@ Result<Runtime> open_runtime(const GlobalOptions& global, Verbosity verbosity) {
   auto store = open_store(settings->store, global.data_dir);
   if (!store) {
     return std::move(store).error();
+  }
+  if (saved == SavedSettings::apply) {
+    auto values = (*store)->saved_settings();
+    if (!values) {
+      return std::move(values).error();
+    }
+    if (!values->empty()) {
+      settings = load_settings(global.config, process_environment(), *values);
+      if (!settings) {
+        return make_error(settings.error().code,
+                          "configuration, with the settings saved through the API: " +
+                              settings.error().message +
+                              "; `communique settings forget NAME` removes a saved one");
+      }
+    }
   }
   return Runtime{std::move(*settings), std::move(*store)};
 }

@@ -9,6 +9,7 @@
 #include "app/settings.hpp"
 #include "delivery/reply_policy.hpp"
 #include "delivery/transport.hpp"
+#include "http/services.hpp"
 #include "mail/letter.hpp"
 #include "store/store.hpp"
 
@@ -21,7 +22,12 @@ struct Runtime {
   std::unique_ptr<Store> store;
 };
 
-Result<Runtime> open_runtime(const GlobalOptions& global, Verbosity verbosity);
+// Whether the settings saved through the API apply over the file (all commands but the
+// one that removes them, which must run even when they no longer fit the file).
+enum class SavedSettings { apply, ignore };
+
+Result<Runtime> open_runtime(const GlobalOptions& global, Verbosity verbosity,
+                             SavedSettings saved = SavedSettings::apply);
 
 // The runtime and the list named `name`, for the commands that work on one list.
 struct ListRuntime {
@@ -32,6 +38,13 @@ Result<ListRuntime> open_list(const GlobalOptions& global, const std::string& na
 
 // `path` as given when absolute, else inside the data directory.
 std::filesystem::path in_data_dir(const GlobalOptions& global, const std::string& path);
+
+// Saves `changes` (PATCH /api/v1/settings) once the configuration with them (file, saved,
+// environment) is valid; returns the settings that apply from the next start, as JSON
+// without secrets. invalid_input for a setting the API does not change, or one that does
+// not fit (settings_commands.cpp).
+Result<std::string> save_settings(const GlobalOptions& global, Store& store,
+                                  const SettingsChanges& changes, Timestamp now);
 
 // The signer of personal links, with the installation's secret (made on first use).
 Result<LinkSigner> make_link_signer(Runtime& runtime);

@@ -21,8 +21,13 @@ constexpr std::string_view kEnvironmentPrefix = "COMMUNIQUE_";
 // One place to read a setting from: the TOML table, overlaid by environment strings.
 class SettingsSource {
  public:
-  SettingsSource(toml::table table, std::map<std::string, std::string> overrides)
-      : table_(std::move(table)), overrides_(std::move(overrides)) {}
+  // `overrides`: values over the file's, those named in `from_environment` from there and
+  // the others saved through the API.
+  SettingsSource(toml::table table, std::map<std::string, std::string> overrides,
+                 std::set<std::string> from_environment = {})
+      : table_(std::move(table)),
+        overrides_(std::move(overrides)),
+        from_environment_(std::move(from_environment)) {}
 
   static std::string path(const std::string& section, const std::string& key) {
     return section.empty() ? key : section + "." + key;
@@ -284,7 +289,9 @@ class SettingsSource {
     for (const auto& [name, value] : overrides_) {
       if (!known_.contains(name)) {
         return make_error(ErrorCode::invalid_input,
-                          "unknown setting " + name + " (from the environment)");
+                          "unknown setting " + name +
+                            (from_environment_.contains(name) ? " (from the environment)"
+                                                              : " (saved through the API)"));
       }
     }
     return ok();
@@ -293,6 +300,7 @@ class SettingsSource {
  private:
   toml::table table_;
   std::map<std::string, std::string> overrides_;
+  std::set<std::string> from_environment_;
   std::set<std::string> known_;
   bool relays_are_array_ = false;
   bool flat_ = false;  // a relay's own table: keys at the top, no sections
@@ -347,7 +355,8 @@ std::map<std::string, std::string> process_environment() {
 }
 
 Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& file,
-                                  const std::map<std::string, std::string>& environment) {
+                                  const std::map<std::string, std::string>& environment,
+                                  const std::map<std::string, std::string>& saved) {
   toml::table table;
   if (file) {
     std::error_code ec;
@@ -364,8 +373,9 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
                             std::to_string(where.column) + ": " + std::string(error.description()));
     }
   }
-  // COMMUNIQUE_SERVER__LISTEN=... → server.listen
-  std::map<std::string, std::string> overrides;
+  // Saved settings over the file; COMMUNIQUE_SERVER__LISTEN=... (server.listen) over both.
+  std::map<std::string, std::string> overrides = saved;
+  std::set<std::string> from_environment;
   for (const auto& [name, value] : environment) {
     if (!name.starts_with(kEnvironmentPrefix)) {
       continue;
@@ -375,11 +385,13 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
     if (separator == std::string::npos) {
       continue;
     }
-    overrides[ascii_lower(rest.substr(0, separator)) + "." +
-              ascii_lower(rest.substr(separator + 2))] = value;
+    const auto key = ascii_lower(rest.substr(0, separator)) + "." +
+                     ascii_lower(rest.substr(separator + 2));
+    overrides[key] = value;
+    from_environment.insert(key);
   }
 
-  SettingsSource source(std::move(table), std::move(overrides));
+  SettingsSource source(std::move(table), std::move(overrides), std::move(from_environment));
   AppSettings settings;
   std::string level;
   std::int64_t max_age_hours = 72;
@@ -487,6 +499,15 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
     return make_error(ErrorCode::invalid_input, "store.sqlite_file must not be empty");
   }
   return settings;
+}
+
+bool settable_through_api(const std::string& name) {
+  for (std::string_view section : {"sender.", "delivery.", "smtp.", "limits.", "dkim."}) {
+    if (name.starts_with(section) && name.size() > section.size()) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string describe_settings(const AppSettings& settings) {

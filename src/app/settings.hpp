@@ -1,5 +1,6 @@
-// AppSettings: the whole configuration, read once at start-up from an optional TOML file
-// and COMMUNIQUE_SECTION__KEY environment variables (which win), then validated.
+// AppSettings: the whole configuration, read once at start-up from an optional TOML file,
+// the settings saved through the API (over the file) and COMMUNIQUE_SECTION__KEY
+// environment variables (which win), then validated.
 //
 // Each subsystem receives only its own struct. Unknown sections or keys are errors, so a
 // typo ("lisen") is caught at start instead of silently using a default.
@@ -69,9 +70,15 @@ struct AppSettings {
   ThrottleSettings limits;
 };
 
-// Reads `file` (when given) and the COMMUNIQUE_* entries of `environment`.
+// Reads `file` (when given), then `saved` (`section.key` → value: the settings saved
+// through the API) over it, then the COMMUNIQUE_* entries of `environment` over both.
 Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& file,
-                                  const std::map<std::string, std::string>& environment);
+                                  const std::map<std::string, std::string>& environment,
+                                  const std::map<std::string, std::string>& saved = {});
+
+// The sections the API may change (sender, delivery, smtp, limits, dkim): the others
+// (server, store, import, log) set up the process and are read from the file only.
+bool settable_through_api(const std::string& name);
 
 // The settings as JSON for GET /api/v1/settings: what an administrator needs to see, with
 // every secret left out (a relay's password shows only as "password_set").

@@ -57,6 +57,7 @@ HttpResponse get_template(const HttpRequest& request, const RouteServices& servi
 HttpResponse put_template(const HttpRequest& request, const RouteServices& services);
 HttpResponse preview_template(const HttpRequest& request, const RouteServices& services);
 HttpResponse get_settings(const HttpRequest& request, const RouteServices& services);
+HttpResponse change_settings(const HttpRequest& request, const RouteServices& services);
 
 // The OpenAPI 3.1 document of all of the above (openapi.cpp).
 HttpResponse openapi_document(const HttpRequest& request, const RouteServices& services);

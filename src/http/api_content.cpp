@@ -213,4 +213,59 @@ HttpResponse get_settings(const HttpRequest&, const RouteServices& services) {
   return answer(parsed.is_discarded() ? json::object() : parsed);
 }
 
+namespace {
+
+// {"sender": {"organisation": "X"}, "smtp": {"password": null}} as section.key → value.
+Result<SettingsChanges> settings_changes(const json& body) {
+  SettingsChanges changes;
+  for (const auto& [section, keys] : body.items()) {
+    if (!keys.is_object()) {
+      return make_error(ErrorCode::invalid_input,
+                        section + " must be an object of settings, such as {\"organisation\": "
+                                  "\"...\"}");
+    }
+    for (const auto& [key, value] : keys.items()) {
+      const std::string name = section + "." + key;
+      if (value.is_null()) {
+        changes[name] = std::nullopt;
+      } else if (value.is_string()) {
+        changes[name] = value.get<std::string>();
+      } else if (value.is_boolean()) {
+        changes[name] = value.get<bool>() ? "true" : "false";
+      } else if (value.is_number_integer()) {
+        changes[name] = std::to_string(value.get<std::int64_t>());
+      } else {
+        return make_error(ErrorCode::invalid_input,
+                          name + " must be a string, a whole number, true, false or null (lists "
+                                 "are set in the configuration file)");
+      }
+    }
+  }
+  if (changes.empty()) {
+    return make_error(ErrorCode::invalid_input, "the body names no setting to change");
+  }
+  return changes;
+}
+
+}  // namespace
+
+HttpResponse change_settings(const HttpRequest& request, const RouteServices& services) {
+  if (!services.change_settings) {
+    return fail(make_error(ErrorCode::unavailable, "this server cannot change its settings"));
+  }
+  auto body = object_body(request);
+  if (!body) {
+    return fail(body.error());
+  }
+  auto changes = settings_changes(*body);
+  if (!changes) {
+    return fail(changes.error());
+  }
+  auto saved = services.change_settings(*changes);
+  if (!saved) {
+    return fail(saved.error());
+  }
+  return answer({{"settings", json::parse(*saved)}, {"restart_required", true}});
+}
+
 }  // namespace communique::api

@@ -100,6 +100,7 @@ std::vector<Route> make_routes(RouteServices services) {
       {"PUT",    "/api/v1/templates/{name}",                   A::editor,    to(api::put_template)},
       {"GET",    "/api/v1/templates/{name}/preview",           A::viewer,    to(api::preview_template)},
       {"GET",    "/api/v1/settings",                           A::admin,     to(api::get_settings)},
+      {"PATCH",  "/api/v1/settings",                           A::admin,     to(api::change_settings)},
       {"GET",    "/api/v1/issues",                             A::viewer,    to(api::list_issues)},
       {"POST",   "/api/v1/issues",                             A::editor,    to(api::create_issue)},
       {"GET",    "/api/v1/issues/{id}",                        A::viewer,    to(api::get_issue)},

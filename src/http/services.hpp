@@ -2,6 +2,9 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
 
 #include "accounts/accounts.hpp"
 #include "base/sliding_window.hpp"
@@ -18,6 +21,12 @@ class ClickCounter;
 class ImportJobs;
 class Metrics;
 
+// Saves settings changes (`section.key` → value, or nothing to forget a saved one) once
+// the whole configuration with them is valid; returns the settings that then apply, as
+// JSON without secrets. Made by the application, which knows the configuration's sources.
+using SettingsChanges = std::map<std::string, std::optional<std::string>>;
+using ChangeSettings = std::function<Result<std::string>(const SettingsChanges&)>;
+
 struct RouteServices {
   Store& store;
   const LinkSigner& links;
@@ -31,6 +40,7 @@ struct RouteServices {
   ClickCounter* clicks = nullptr;              // tracked links; null: /l/ answers 404
   ImportJobs* imports = nullptr;               // CSV imports through the API; null: none
   std::string settings_json = "{}";            // what GET /api/v1/settings shows (no secrets)
+  ChangeSettings change_settings;              // PATCH /api/v1/settings; empty: not offered
   SlidingWindow* subscribe_limiter = nullptr;  // form posts per client address; null: none
   int subscribe_limit = 10;                    // posts per address in the limiter's window
   // Whether the site is served over HTTPS (cookies are then Secure).

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -258,6 +259,12 @@ class Store : public AccountStore {
   virtual Result<std::string> secret(const std::string& name,
                                      const std::function<std::string()>& generate,
                                      Timestamp now) = 0;
+
+  // Settings saved through the API (`section.key` → value), and changing them in one
+  // transaction: a value saves it, nothing forgets it (the file's value applies again).
+  virtual Result<std::map<std::string, std::string>> saved_settings() = 0;
+  virtual Result<void> change_saved_settings(
+      const std::map<std::string, std::optional<std::string>>& changes, Timestamp now) = 0;
 
   // Calls `visit` for every member of `list` in the order they were added (an import
   // adds each batch in address order), streaming: memory does not

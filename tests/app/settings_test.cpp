@@ -28,6 +28,32 @@ TEST_F(SettingsTest, DefaultsWithoutFileOrEnvironment) {
   EXPECT_FALSE(settings->log_level);
 }
 
+TEST_F(SettingsTest, SavedSettingsGoOverTheFileAndTheEnvironmentOverBoth) {
+  auto file = write("[sender]\norganisation = \"Embassy\"\nfrom_name = \"Press\"\n");
+  const std::map<std::string, std::string> saved{{"sender.organisation", "Embassy Office"},
+                                                 {"sender.from_name", "Press Office"}};
+  auto settings =
+      load_settings(file, {{"COMMUNIQUE_SENDER__FROM_NAME", "The Press Office"}}, saved);
+  ASSERT_TRUE(settings) << settings.error().message;
+  EXPECT_EQ(settings->sender.organisation, "Embassy Office");
+  EXPECT_EQ(settings->sender.from_name, "The Press Office");
+  auto unknown = load_settings(file, {}, {{"sender.colour", "red"}});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().message,
+            "unknown setting sender.colour (saved through the API)");
+}
+
+TEST(SettableThroughApi, OnlyTheSectionsThatDoNotSetUpTheProcess) {
+  for (const char* name : {"sender.organisation", "delivery.transport", "smtp.password",
+                           "limits.messages_per_hour", "dkim.rsa_selector"}) {
+    EXPECT_TRUE(settable_through_api(name)) << name;
+  }
+  for (const char* name : {"server.listen", "store.sqlite_file", "log.level", "import.batch_size",
+                           "sender", "sender.", "senders.organisation"}) {
+    EXPECT_FALSE(settable_through_api(name)) << name;
+  }
+}
+
 TEST_F(SettingsTest, FileValuesAndEnvironmentOverrides) {
   auto file = write(
       "[server]\nlisten = \"0.0.0.0:9000\"\nread_timeout_seconds = 5\n"

@@ -208,6 +208,72 @@ class ServerApiTest(CommuniqueTestCase):
         process.send_signal(signal.SIGTERM)
         self.assertEqual(process.wait(timeout=30), 0)
 
+    def test_settings_saved_through_the_api_apply_from_the_next_start(self):
+        self.add_admin()
+        config = self.write("s.toml", '[sender]\norganisation = "Embassy"\n'
+                                      'from_address = "press@example.org"\n')
+        process, address = self.start_server("--config", config)
+        token = self.run_cli("tokens", "create", "--user", "alice", "ci").stdout.strip()
+        client = Client(address)
+        client.token = token
+        change = {"sender": {"organisation": "Embassy Press Office"},
+                  "delivery": {"transport": "smtp"},
+                  "smtp": {"host": "127.0.0.1", "port": 2525, "password": "relay-secret-2"}}
+        status, _, body = client.call("PATCH", "/api/v1/settings", change)
+        self.assertEqual(status, 200, body)
+        self.assertNotIn(b"relay-secret-2", body)  # secrets are write-only
+        saved = json.loads(body)
+        self.assertTrue(saved["restart_required"])
+        self.assertEqual(saved["settings"]["sender"]["organisation"], "Embassy Press Office")
+        self.assertTrue(saved["settings"]["smtp"][0]["password_set"])
+        # What is in force does not change under a running server.
+        status, _, body = client.call("GET", "/api/v1/settings")
+        self.assertEqual(json.loads(body)["sender"]["organisation"], "Embassy")
+
+        # Nothing is saved from a change that does not fit, and the answer names it.
+        for bad, words in [({"server": {"listen": "0.0.0.0:80"}}, "server.listen is not"),
+                           ({"delivery": {"transport": "pigeon"}}, "delivery.transport must"),
+                           ({"sender": {"from_address": "not an address"}}, "from_address"),
+                           ({"sender": {"colour": "red"}}, "unknown setting sender.colour"),
+                           ({"limits": {"domains": []}}, "lists are set in the configuration"),
+                           ({}, "names no setting")]:
+            status, _, body = client.call("PATCH", "/api/v1/settings", bad)
+            self.assertEqual(status, 400, body)
+            self.assertIn(words, json.loads(body)["error"]["message"])
+        editor = self.run_cli("users", "add", "bob", "--role", "editor",
+                              input_text="another good password\n")
+        self.assertEqual(editor.returncode, 0)
+        bob = Client(address)
+        bob.token = self.run_cli("tokens", "create", "--user", "bob", "b").stdout.strip()
+        status, _, _ = bob.call("PATCH", "/api/v1/settings", {"sender": {"organisation": "X"}})
+        self.assertEqual(status, 403)
+        process.send_signal(signal.SIGTERM)
+        self.assertEqual(process.wait(timeout=30), 0)
+
+        process, address = self.start_server("--config", config)
+        client.base = f"http://{address}"
+        status, _, body = client.call("GET", "/api/v1/settings")
+        settings = json.loads(body)
+        self.assertEqual(settings["sender"]["organisation"], "Embassy Press Office")
+        self.assertEqual(settings["delivery"]["transport"], "smtp")
+        self.assertEqual(settings["smtp"][0]["port"], 2525)
+        process.send_signal(signal.SIGTERM)
+        self.assertEqual(process.wait(timeout=30), 0)
+
+        shown = self.run_cli("--config", config, "settings", "saved").stdout
+        self.assertIn("sender.organisation = Embassy Press Office\n", shown)
+        self.assertIn("smtp.password = (set)\n", shown)
+        self.assertNotIn("relay-secret-2", shown)
+        unknown = self.run_cli("--config", config, "settings", "forget", "smtp.user", check=False)
+        self.assertEqual(unknown.returncode, 1)
+        self.assertIn("`communique settings saved` lists the saved ones", unknown.stderr)
+        forgot = self.run_cli("--config", config, "settings", "forget", "sender.organisation",
+                              "delivery.transport")
+        self.assertIn("forgot 2 saved setting(s)", forgot.stdout)
+        status = self.run_cli("--config", config, "settings", "saved").stdout
+        self.assertNotIn("sender.organisation", status)
+        self.assertIn("smtp.host = 127.0.0.1", status)
+
     def test_slow_and_silent_clients_are_dropped(self):
         config = self.write("t.toml", "[server]\nread_timeout_seconds = 1\n"
                                       "idle_timeout_seconds = 2\n")

@@ -55,15 +55,27 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<Store> store_;
 };
 
+TEST_P(StoreTest, SavedSettingsAreChangedTogetherAndForgotten) {
+  ASSERT_TRUE(store_->saved_settings()->empty());
+  ASSERT_TRUE(store_->change_saved_settings(
+      {{"sender.organisation", "Embassy"}, {"smtp.password", "s3cret"}}, fixed_time()));
+  ASSERT_TRUE(store_->change_saved_settings(
+      {{"sender.organisation", "Embassy Press Office"}, {"smtp.password", std::nullopt}},
+      fixed_time(60)));
+  const auto saved = *store_->saved_settings();
+  EXPECT_EQ(saved, (std::map<std::string, std::string>{{"sender.organisation", "Embassy Press Office"}}));
+  EXPECT_EQ(*reopen()->saved_settings(), saved);  // kept in the database
+}
+
 TEST_P(StoreTest, AppliesMigrationsOnceAndKeepsData) {
   auto version = store_->schema_version();
   ASSERT_TRUE(version);
-  EXPECT_EQ(*version, 5);
+  EXPECT_EQ(*version, 6);
   make_list("press");
   store_.reset();
   store_ = reopen();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(*store_->schema_version(), 5);
+  EXPECT_EQ(*store_->schema_version(), 6);
   EXPECT_TRUE(store_->find_list("press"));
 }
 

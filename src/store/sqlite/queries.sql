@@ -403,3 +403,13 @@ WHERE c.subscriber_id = ?1 ORDER BY l.issue_id, l.id;
 
 -- name: opens-of-subscriber
 SELECT issue_id, opens FROM issue_opens WHERE subscriber_id = ?1 ORDER BY issue_id;
+
+-- name: saved-settings
+SELECT name, value FROM saved_settings ORDER BY name;
+
+-- name: save-setting
+INSERT INTO saved_settings (name, value, updated_at) VALUES (?1, ?2, ?3)
+ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at;
+
+-- name: forget-setting
+DELETE FROM saved_settings WHERE name = ?1;

@@ -833,6 +833,36 @@ Result<std::vector<Issue>> SqliteStore::public_issues(IssueId before, std::size_
   return found;
 }
 
+Result<std::map<std::string, std::string>> SqliteStore::saved_settings() {
+  std::lock_guard lock(mutex_);
+  auto query = bound("saved-settings");
+  if (!query) {
+    return std::move(query).error();
+  }
+  auto rows = (*query)->collect([](const sqlite::Statement& row) {
+    return std::pair(row.column_text(0), row.column_text(1));
+  });
+  if (!rows) {
+    return std::move(rows).error();
+  }
+  return std::map<std::string, std::string>(rows->begin(), rows->end());
+}
+
+Result<void> SqliteStore::change_saved_settings(
+    const std::map<std::string, std::optional<std::string>>& changes, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  for (const auto& [name, value] : changes) {
+    auto changed = value ? execute("save-setting", name, *value, now)
+                         : execute("forget-setting", name);
+    if (!changed) {
+      return std::move(changed).error();
+    }
+  }
+  return transaction.commit();
+}
+
 Result<std::string> SqliteStore::secret(const std::string& name,
                                         const std::function<std::string()>& generate,
                                         Timestamp now) {

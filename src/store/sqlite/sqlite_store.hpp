@@ -70,6 +70,9 @@ class SqliteStore final : public Store {
                                  Timestamp now) override;
   Result<DeliveryCounts> delivery_counts(IssueId issue) override;
   Result<std::int64_t> requeue_in_flight(IssueId issue, Timestamp now) override;
+  Result<std::map<std::string, std::string>> saved_settings() override;
+  Result<void> change_saved_settings(
+      const std::map<std::string, std::optional<std::string>>& changes, Timestamp now) override;
   Result<std::string> secret(const std::string& name, const std::function<std::string()>& generate,
                              Timestamp now) override;
   Result<void> for_each_member(ListId list,

@@ -1,0 +1,101 @@
+// Settings saved through the API: saving them (what PATCH /api/v1/settings calls) and the
+// commands that show and forget them.
+#include <fmt/format.h>
+
+#include <mutex>
+
+#include "app/commands.hpp"
+#include "app/runtime.hpp"
+#include "app/settings.hpp"
+
+namespace communique {
+
+namespace {
+
+// A secret's value is never printed, here as in the API.
+bool is_secret(const std::string& name) {
+  return name.ends_with("password") || name.ends_with("_key");
+}
+
+}  // namespace
+
+Result<std::string> save_settings(const GlobalOptions& global, Store& store,
+                                  const SettingsChanges& changes, Timestamp now) {
+  // One change at a time: each is checked against what the one before saved.
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  for (const auto& [name, value] : changes) {
+    if (!settable_through_api(name)) {
+      return make_error(ErrorCode::invalid_input,
+                        name + " is not a setting the API changes: it can change sender, "
+                               "delivery, smtp, limits and dkim settings; the others are read "
+                               "from the configuration file at start");
+    }
+  }
+  auto saved = store.saved_settings();
+  if (!saved) {
+    return std::move(saved).error();
+  }
+  for (const auto& [name, value] : changes) {
+    if (value) {
+      (*saved)[name] = *value;
+    } else {
+      saved->erase(name);
+    }
+  }
+  auto settings = load_settings(global.config, process_environment(), *saved);
+  if (!settings) {
+    return make_error(ErrorCode::invalid_input, settings.error().message);
+  }
+  if (auto stored = store.change_saved_settings(changes, now); !stored) {
+    return std::move(stored).error();
+  }
+  return describe_settings(*settings);
+}
+
+int run_settings_saved(const GlobalOptions& global) {
+  auto runtime = open_runtime(global, Verbosity::quiet, SavedSettings::ignore);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  auto saved = runtime->store->saved_settings();
+  if (!saved) {
+    return fail(saved.error());
+  }
+  if (saved->empty()) {
+    fmt::print(stderr, "no settings are saved through the API: the configuration file and "
+                       "the environment apply\n");
+    return 0;
+  }
+  for (const auto& [name, value] : *saved) {
+    fmt::print("{} = {}\n", name, is_secret(name) ? "(set)" : value);
+  }
+  return 0;
+}
+
+int run_settings_forget(const GlobalOptions& global, const std::vector<std::string>& names) {
+  auto runtime = open_runtime(global, Verbosity::quiet, SavedSettings::ignore);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  auto saved = runtime->store->saved_settings();
+  if (!saved) {
+    return fail(saved.error());
+  }
+  SettingsChanges changes;
+  for (const auto& name : names) {
+    if (!saved->contains(name)) {
+      return fail("no setting " + name +
+                  " is saved; `communique settings saved` lists the saved ones");
+    }
+    changes[name] = std::nullopt;
+  }
+  if (auto done = runtime->store->change_saved_settings(changes, system_clock_now()); !done) {
+    return fail(done.error());
+  }
+  fmt::print("forgot {} saved setting(s); the configuration file applies from the next start\n",
+             changes.size());
+  return 0;
+}
+
+}  // namespace communique
