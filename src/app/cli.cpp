@@ -79,8 +79,8 @@ int run_cli(int argc, char** argv) {
   tokens_create->callback(
       [&] { command = [&] { return run_tokens_create(global, token_user, token_name); }; });
 
-  auto* settings_cmd = app.add_subcommand(
-      "settings", "The settings saved through the API (PATCH /api/v1/settings)");
+  auto* settings_cmd =
+      app.add_subcommand("settings", "The settings saved through the API (PATCH /api/v1/settings)");
   settings_cmd->require_subcommand(1);
   settings_cmd
       ->add_subcommand("saved", "Show the saved settings, which apply over the configuration file")

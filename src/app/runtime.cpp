@@ -59,10 +59,10 @@ Result<Runtime> open_runtime(const GlobalOptions& global, Verbosity verbosity,
     if (!values->empty()) {
       settings = load_settings(global.config, process_environment(), *values);
       if (!settings) {
-        return make_error(settings.error().code,
-                          "configuration, with the settings saved through the API: " +
-                              settings.error().message +
-                              "; `communique settings forget NAME` removes a saved one");
+        return make_error(
+            settings.error().code,
+            "configuration, with the settings saved through the API: " + settings.error().message +
+                "; `communique settings forget NAME` removes a saved one");
       }
     }
   }

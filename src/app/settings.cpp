@@ -290,8 +290,8 @@ class SettingsSource {
       if (!known_.contains(name)) {
         return make_error(ErrorCode::invalid_input,
                           "unknown setting " + name +
-                            (from_environment_.contains(name) ? " (from the environment)"
-                                                              : " (saved through the API)"));
+                              (from_environment_.contains(name) ? " (from the environment)"
+                                                                : " (saved through the API)"));
       }
     }
     return ok();
@@ -385,8 +385,8 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
     if (separator == std::string::npos) {
       continue;
     }
-    const auto key = ascii_lower(rest.substr(0, separator)) + "." +
-                     ascii_lower(rest.substr(separator + 2));
+    const auto key =
+        ascii_lower(rest.substr(0, separator)) + "." + ascii_lower(rest.substr(separator + 2));
     overrides[key] = value;
     from_environment.insert(key);
   }

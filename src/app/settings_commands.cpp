@@ -27,9 +27,10 @@ Result<std::string> save_settings(const GlobalOptions& global, Store& store,
   for (const auto& [name, value] : changes) {
     if (!settable_through_api(name)) {
       return make_error(ErrorCode::invalid_input,
-                        name + " is not a setting the API changes: it can change sender, "
-                               "delivery, smtp, limits and dkim settings; the others are read "
-                               "from the configuration file at start");
+                        name +
+                            " is not a setting the API changes: it can change sender, "
+                            "delivery, smtp, limits and dkim settings; the others are read "
+                            "from the configuration file at start");
     }
   }
   auto saved = store.saved_settings();
@@ -63,8 +64,9 @@ int run_settings_saved(const GlobalOptions& global) {
     return fail(saved.error());
   }
   if (saved->empty()) {
-    fmt::print(stderr, "no settings are saved through the API: the configuration file and "
-                       "the environment apply\n");
+    fmt::print(stderr,
+               "no settings are saved through the API: the configuration file and "
+               "the environment apply\n");
     return 0;
   }
   for (const auto& [name, value] : *saved) {

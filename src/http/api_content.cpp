@@ -221,8 +221,9 @@ Result<SettingsChanges> settings_changes(const json& body) {
   for (const auto& [section, keys] : body.items()) {
     if (!keys.is_object()) {
       return make_error(ErrorCode::invalid_input,
-                        section + " must be an object of settings, such as {\"organisation\": "
-                                  "\"...\"}");
+                        section +
+                            " must be an object of settings, such as {\"organisation\": "
+                            "\"...\"}");
     }
     for (const auto& [key, value] : keys.items()) {
       const std::string name = section + "." + key;
@@ -236,8 +237,9 @@ Result<SettingsChanges> settings_changes(const json& body) {
         changes[name] = std::to_string(value.get<std::int64_t>());
       } else {
         return make_error(ErrorCode::invalid_input,
-                          name + " must be a string, a whole number, true, false or null (lists "
-                                 "are set in the configuration file)");
+                          name +
+                              " must be a string, a whole number, true, false or null (lists "
+                              "are set in the configuration file)");
       }
     }
   }

@@ -39,8 +39,7 @@ TEST_F(SettingsTest, SavedSettingsGoOverTheFileAndTheEnvironmentOverBoth) {
   EXPECT_EQ(settings->sender.from_name, "The Press Office");
   auto unknown = load_settings(file, {}, {{"sender.colour", "red"}});
   ASSERT_FALSE(unknown);
-  EXPECT_EQ(unknown.error().message,
-            "unknown setting sender.colour (saved through the API)");
+  EXPECT_EQ(unknown.error().message, "unknown setting sender.colour (saved through the API)");
 }
 
 TEST(SettableThroughApi, OnlyTheSectionsThatDoNotSetUpTheProcess) {

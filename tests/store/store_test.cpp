@@ -63,7 +63,8 @@ TEST_P(StoreTest, SavedSettingsAreChangedTogetherAndForgotten) {
       {{"sender.organisation", "Embassy Press Office"}, {"smtp.password", std::nullopt}},
       fixed_time(60)));
   const auto saved = *store_->saved_settings();
-  EXPECT_EQ(saved, (std::map<std::string, std::string>{{"sender.organisation", "Embassy Press Office"}}));
+  EXPECT_EQ(saved,
+            (std::map<std::string, std::string>{{"sender.organisation", "Embassy Press Office"}}));
   EXPECT_EQ(*reopen()->saved_settings(), saved);  // kept in the database
 }
 

@@ -854,8 +854,8 @@ Result<void> SqliteStore::change_saved_settings(
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
   for (const auto& [name, value] : changes) {
-    auto changed = value ? execute("save-setting", name, *value, now)
-                         : execute("forget-setting", name);
+    auto changed =
+        value ? execute("save-setting", name, *value, now) : execute("forget-setting", name);
     if (!changed) {
       return std::move(changed).error();
     }
