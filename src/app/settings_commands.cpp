@@ -17,6 +17,20 @@ bool is_secret(const std::string& name) {
   return name.ends_with("password") || name.ends_with("_key");
 }
 
+// The store, opened whether or not the saved settings fit the file, and what it saved.
+Result<std::pair<Runtime, std::map<std::string, std::string>>> open_saved(
+    const GlobalOptions& global) {
+  auto runtime = open_runtime(global, Verbosity::quiet, SavedSettings::ignore);
+  if (!runtime) {
+    return std::move(runtime).error();
+  }
+  auto saved = runtime->store->saved_settings();
+  if (!saved) {
+    return std::move(saved).error();
+  }
+  return std::pair(std::move(*runtime), std::move(*saved));
+}
+
 }  // namespace
 
 Result<std::string> save_settings(const GlobalOptions& global, Store& store,
@@ -55,44 +69,38 @@ Result<std::string> save_settings(const GlobalOptions& global, Store& store,
 }
 
 int run_settings_saved(const GlobalOptions& global) {
-  auto runtime = open_runtime(global, Verbosity::quiet, SavedSettings::ignore);
-  if (!runtime) {
-    return fail(runtime.error());
+  auto opened = open_saved(global);
+  if (!opened) {
+    return fail(opened.error());
   }
-  auto saved = runtime->store->saved_settings();
-  if (!saved) {
-    return fail(saved.error());
-  }
-  if (saved->empty()) {
+  const auto& saved = opened->second;
+  if (saved.empty()) {
     fmt::print(stderr,
                "no settings are saved through the API: the configuration file and "
                "the environment apply\n");
     return 0;
   }
-  for (const auto& [name, value] : *saved) {
+  for (const auto& [name, value] : saved) {
     fmt::print("{} = {}\n", name, is_secret(name) ? "(set)" : value);
   }
   return 0;
 }
 
 int run_settings_forget(const GlobalOptions& global, const std::vector<std::string>& names) {
-  auto runtime = open_runtime(global, Verbosity::quiet, SavedSettings::ignore);
-  if (!runtime) {
-    return fail(runtime.error());
+  auto opened = open_saved(global);
+  if (!opened) {
+    return fail(opened.error());
   }
-  auto saved = runtime->store->saved_settings();
-  if (!saved) {
-    return fail(saved.error());
-  }
+  auto& [runtime, saved] = *opened;
   SettingsChanges changes;
   for (const auto& name : names) {
-    if (!saved->contains(name)) {
+    if (!saved.contains(name)) {
       return fail("no setting " + name +
                   " is saved; `communique settings saved` lists the saved ones");
     }
     changes[name] = std::nullopt;
   }
-  if (auto done = runtime->store->change_saved_settings(changes, system_clock_now()); !done) {
+  if (auto done = runtime.store->change_saved_settings(changes, system_clock_now()); !done) {
     return fail(done.error());
   }
   fmt::print("forgot {} saved setting(s); the configuration file applies from the next start\n",
