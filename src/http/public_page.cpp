@@ -102,4 +102,17 @@ HttpResponse not_found_page() {
   return page;
 }
 
+std::optional<TokenClaims> path_token(const HttpRequest& request, const LinkSigner& links,
+                                      TokenPurpose purpose) {
+  const auto token = request.params.find("token");
+  if (token == request.params.end()) {
+    return std::nullopt;
+  }
+  auto claims = links.verify(token->second, purpose);
+  if (!claims) {
+    return std::nullopt;
+  }
+  return *claims;
+}
+
 }  // namespace communique

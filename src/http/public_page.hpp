@@ -7,9 +7,11 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "http/http_types.hpp"
+#include "security/link_token.hpp"
 
 namespace communique {
 
@@ -36,5 +38,10 @@ HttpResponse public_stylesheet();
 
 // The plain page for an unknown page or an invalid link (404).
 HttpResponse not_found_page();
+
+// The claims of the request's `{token}` path parameter for `purpose`; nothing when it is
+// missing, tampered with or made for another purpose (the caller answers not_found_page()).
+std::optional<TokenClaims> path_token(const HttpRequest& request, const LinkSigner& links,
+                                      TokenPurpose purpose);
 
 }  // namespace communique

@@ -30,11 +30,7 @@ std::uint32_t day_of(Timestamp time) {
 std::optional<Subscriber> token_subscriber(const HttpRequest& request,
                                            const RouteServices& services, TokenPurpose purpose,
                                            std::uint32_t max_days) {
-  const auto token = request.params.find("token");
-  if (token == request.params.end()) {
-    return std::nullopt;
-  }
-  auto claims = services.links.verify(token->second, purpose);
+  auto claims = path_token(request, services.links, purpose);
   if (!claims) {
     return std::nullopt;
   }
@@ -494,22 +490,6 @@ HttpResponse erase(const HttpRequest& request, const RouteServices& services) {
 
 namespace {
 
-// The claims of the path's token for `purpose`, or nothing. A click token carries the
-// link's id where other tokens carry an issue, and a subscriber only when the issue tracks
-// subscribers.
-std::optional<TokenClaims> path_claims(const HttpRequest& request, const RouteServices& services,
-                                       TokenPurpose purpose) {
-  const auto token = request.params.find("token");
-  if (token == request.params.end()) {
-    return std::nullopt;
-  }
-  auto claims = services.links.verify(token->second, purpose);
-  if (!claims) {
-    return std::nullopt;
-  }
-  return *claims;
-}
-
 HttpResponse redirect_to(const std::string& url) {
   HttpResponse response;
   response.status = 302;
@@ -523,7 +503,9 @@ HttpResponse redirect_to(const std::string& url) {
 
 std::optional<HttpResponse> follow_link_quickly(const HttpRequest& request,
                                                 const RouteServices& services) {
-  auto click = path_claims(request, services, TokenPurpose::click);
+  // A click token carries the link's id where other tokens carry an issue, and a
+  // subscriber only when the issue tracks subscribers.
+  auto click = path_token(request, services.links, TokenPurpose::click);
   if (!click) {
     return not_found_page();
   }
@@ -538,7 +520,7 @@ std::optional<HttpResponse> follow_link_quickly(const HttpRequest& request,
 }
 
 HttpResponse follow_link(const HttpRequest& request, const RouteServices& services) {
-  auto click = path_claims(request, services, TokenPurpose::click);
+  auto click = path_token(request, services.links, TokenPurpose::click);
   if (!click || services.clicks == nullptr) {
     return not_found_page();
   }
@@ -550,7 +532,7 @@ HttpResponse follow_link(const HttpRequest& request, const RouteServices& servic
 }
 
 std::optional<HttpResponse> record_open(const HttpRequest& request, const RouteServices& services) {
-  auto open = path_claims(request, services, TokenPurpose::open);
+  auto open = path_token(request, services.links, TokenPurpose::open);
   if (!open || services.clicks == nullptr) {
     return not_found_page();
   }

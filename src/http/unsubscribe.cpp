@@ -21,11 +21,7 @@ struct Target {
 
 // The subscriber and lists a token names, or nothing for a token that is not valid.
 std::optional<Target> resolve(const HttpRequest& request, Store& store, const LinkSigner& links) {
-  const auto token = request.params.find("token");
-  if (token == request.params.end()) {
-    return std::nullopt;
-  }
-  auto claims = links.verify(token->second, TokenPurpose::unsubscribe);
+  auto claims = path_token(request, links, TokenPurpose::unsubscribe);
   if (!claims) {
     return std::nullopt;
   }
@@ -103,11 +99,7 @@ std::vector<HttpResponse> unsubscribe_batch(std::span<const HttpRequest> request
   std::vector<std::optional<std::size_t>> pair_of(requests.size());
   std::vector<std::pair<SubscriberId, IssueId>> pairs;
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    const auto token = requests[i].params.find("token");
-    if (token == requests[i].params.end()) {
-      continue;
-    }
-    if (auto claims = links.verify(token->second, TokenPurpose::unsubscribe)) {
+    if (auto claims = path_token(requests[i], links, TokenPurpose::unsubscribe)) {
       pair_of[i] = pairs.size();
       pairs.emplace_back(claims->subscriber, claims->issue);
     }
