@@ -103,23 +103,80 @@ int run_users_ls(const GlobalOptions& global) {
   return 0;
 }
 
-int run_tokens_create(const GlobalOptions& global, const std::string& user_name,
-                      const std::string& name) {
+namespace {
+
+// The runtime and the user named `user_name`, for the token commands.
+Result<std::pair<Runtime, User>> open_user(const GlobalOptions& global,
+                                           const std::string& user_name) {
   auto runtime = open_runtime(global, Verbosity::quiet);
   if (!runtime) {
-    return fail(runtime.error());
+    return std::move(runtime).error();
   }
   auto user = runtime->store->find_user(user_name);
   if (!user) {
-    return fail(user.error().message + "; add one with: communique users add NAME --role admin");
+    return make_error(user.error().code, user.error().message +
+                                             "; `communique users ls` lists the users, and "
+                                             "`communique users add NAME` adds one");
   }
-  Accounts accounts(*runtime->store);
-  auto token = accounts.create_api_token(user->user.id, name, system_clock_now());
+  return std::pair(std::move(*runtime), user->user);
+}
+
+}  // namespace
+
+int run_tokens_ls(const GlobalOptions& global, const std::string& user_name) {
+  auto opened = open_user(global, user_name);
+  if (!opened) {
+    return fail(opened.error());
+  }
+  auto& [runtime, user] = *opened;
+  auto tokens = runtime.store->api_tokens(user.id);
+  if (!tokens) {
+    return fail(tokens.error());
+  }
+  if (tokens->empty()) {
+    fmt::print(stderr, "{} has no API token; `communique tokens create NAME --user {}` makes one\n",
+               user.name, user.name);
+    return 0;
+  }
+  fmt::print("{:>4}  {:<24} {:<20} {}\n", "ID", "NAME", "CREATED", "LAST USED");
+  for (const auto& token : *tokens) {
+    fmt::print("{:>4}  {:<24} {:<20} {}\n", token.id, token.name, format_iso8601(token.created_at),
+               token.last_used_at ? format_iso8601(*token.last_used_at) : "never");
+  }
+  return 0;
+}
+
+int run_tokens_revoke(const GlobalOptions& global, const std::string& user_name, std::int64_t id) {
+  auto opened = open_user(global, user_name);
+  if (!opened) {
+    return fail(opened.error());
+  }
+  auto& [runtime, user] = *opened;
+  if (auto revoked = runtime.store->delete_api_token(user.id, id); !revoked) {
+    return fail(revoked.error().code == ErrorCode::not_found
+                    ? fmt::format("{} has no token {}; `communique tokens ls --user {}` lists "
+                                  "their tokens",
+                                  user.name, id, user.name)
+                    : revoked.error().message);
+  }
+  fmt::print("token {} of {} revoked: programs using it are refused from now on\n", id, user.name);
+  return 0;
+}
+
+int run_tokens_create(const GlobalOptions& global, const std::string& user_name,
+                      const std::string& name) {
+  auto opened = open_user(global, user_name);
+  if (!opened) {
+    return fail(opened.error());
+  }
+  auto& [runtime, user] = *opened;
+  Accounts accounts(*runtime.store);
+  auto token = accounts.create_api_token(user.id, name, system_clock_now());
   if (!token) {
     return fail(token.error());
   }
   fmt::print(stderr, "token {} for {}; it is shown once, keep it secret:\n", token->token.id,
-             user->user.name);
+             user.name);
   fmt::print("{}\n", token->secret);
   return 0;
 }

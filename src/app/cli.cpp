@@ -78,6 +78,17 @@ int run_cli(int argc, char** argv) {
   tokens_create->add_option("--user", token_user, "The user it acts as")->required();
   tokens_create->callback(
       [&] { command = [&] { return run_tokens_create(global, token_user, token_name); }; });
+  auto* tokens_ls =
+      tokens->add_subcommand("ls", "List a user's tokens and when each was last used");
+  tokens_ls->add_option("--user", token_user, "Whose tokens")->required();
+  tokens_ls->callback([&] { command = [&] { return run_tokens_ls(global, token_user); }; });
+  std::int64_t token_id = 0;
+  auto* tokens_revoke =
+      tokens->add_subcommand("revoke", "Revoke a token: programs using it are refused at once");
+  tokens_revoke->add_option("ID", token_id, "The token's id (from `tokens ls`)")->required();
+  tokens_revoke->add_option("--user", token_user, "Whose token it is")->required();
+  tokens_revoke->callback(
+      [&] { command = [&] { return run_tokens_revoke(global, token_user, token_id); }; });
 
   auto* settings_cmd =
       app.add_subcommand("settings", "The settings saved through the API (PATCH /api/v1/settings)");

@@ -83,6 +83,8 @@ int run_users_passwd(const GlobalOptions& global, const std::string& name);
 int run_users_ls(const GlobalOptions& global);
 int run_tokens_create(const GlobalOptions& global, const std::string& user,
                       const std::string& name);
+int run_tokens_ls(const GlobalOptions& global, const std::string& user);
+int run_tokens_revoke(const GlobalOptions& global, const std::string& user, std::int64_t id);
 // Settings saved through the API (settings_commands.cpp).
 int run_settings_saved(const GlobalOptions& global);
 int run_settings_forget(const GlobalOptions& global, const std::vector<std::string>& names);

@@ -153,6 +153,23 @@ class ServerApiTest(CommuniqueTestCase):
         self.assertIn("sandbox", headers["Content-Security-Policy"])
         self.assertNotIn(b"<script", page)
 
+        # The command line lists and revokes tokens; a revoked one is refused at once.
+        listed = self.run_cli("tokens", "ls", "--user", "alice").stdout
+        line = next(l for l in listed.splitlines() if " deploy " in l)
+        token_id = line.split()[0]
+        self.assertNotIn("never", line)  # it was just used
+        self.assertNotIn(token, listed)
+        revoked = self.run_cli("tokens", "revoke", token_id, "--user", "alice")
+        self.assertIn(f"token {token_id} of alice revoked", revoked.stdout)
+        status, _, _ = program.call("GET", "/api/v1/session")
+        self.assertEqual(status, 401)
+        again = self.run_cli("tokens", "revoke", token_id, "--user", "alice", check=False)
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("`communique tokens ls --user alice` lists their tokens", again.stderr)
+        nobody = self.run_cli("tokens", "ls", "--user", "mallory", check=False)
+        self.assertEqual(nobody.returncode, 1)
+        self.assertIn("`communique users ls` lists the users", nobody.stderr)
+
         process.send_signal(signal.SIGTERM)
         self.assertEqual(process.wait(timeout=30), 0)
 
