@@ -43,7 +43,13 @@ int run_version() {
   return 0;
 }
 
-int run_serve(const GlobalOptions& global, const ServeOptions& options) {
+namespace {
+
+// One run of the server and the delivery service with the settings in force. `again` is
+// set when settings saved through the API stopped it, to start again with them; `bound`
+// receives the address it listened on.
+int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& again,
+               std::string& bound_address) {
   auto runtime = open_runtime(global, Verbosity::chatty);
   if (!runtime) {
     return fail(runtime.error());
@@ -84,6 +90,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
   }
   Mailer mailer(**notice_transport);
   Accounts accounts(*runtime->store);
+  ServerStopper stopper;
   Metrics metrics;
   SlidingWindow subscribe_limiter(std::chrono::hours(1));
   ClickCounter clicks(*runtime->store);
@@ -102,19 +109,29 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
                                           .settings_json = describe_settings(runtime->settings),
                                           .change_settings =
                                               [&](const SettingsChanges& changes) {
-                                                return save_settings(global, *runtime->store,
-                                                                     changes, system_clock_now());
+                                                auto saved =
+                                                    save_settings(global, *runtime->store, changes,
+                                                                  system_clock_now());
+                                                if (saved) {
+                                                  again = true;
+                                                  stopper.stop("settings saved");
+                                                }
+                                                return saved;
                                               },
                                           .subscribe_limiter = &subscribe_limiter}),
                 make_access_gate(accounts, system_clock_now));
   router.observe([&metrics](int status) { metrics.record(status); });
-  auto served = serve(settings, router, pool, [&](const std::string& bound) {
-    logger("http")->info("listening on http://{} (data in {}, letters through {})", bound,
-                         global.data_dir.string(), (*transport)->describe());
-    // Only a server that could listen sends: a second one started by mistake on the same
-    // data directory stops at its port, before it touches any issue.
-    delivery_thread.emplace([&] { delivery.run(stop_delivery); });
-  });
+  auto served = serve(
+      settings, router, pool,
+      [&](const std::string& bound) {
+        bound_address = bound;
+        logger("http")->info("listening on http://{} (data in {}, letters through {})", bound,
+                             global.data_dir.string(), (*transport)->describe());
+        // Only a server that could listen sends: a second one started by mistake on the same
+        // data directory stops at its port, before it touches any issue.
+        delivery_thread.emplace([&] { delivery.run(stop_delivery); });
+      },
+      &stopper);
   pool.join();
   stop_delivery = true;
   if (delivery_thread) {
@@ -124,6 +141,23 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
     return fail(served.error());
   }
   return 0;
+}
+
+}  // namespace
+
+int run_serve(const GlobalOptions& global, const ServeOptions& options) {
+  ServeOptions current = options;
+  for (;;) {
+    bool again = false;
+    std::string bound;
+    const int code = serve_once(global, current, again, bound);
+    if (code != 0 || !again) {
+      return code;
+    }
+    // The same address again, even when the port was picked (0).
+    current.listen = bound;
+    logger("http")->info("starting again with the saved settings");
+  }
 }
 
 int run_lists_create(const GlobalOptions& global, const ListCreateOptions& options) {

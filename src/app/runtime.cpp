@@ -95,14 +95,10 @@ Result<LinkSigner> make_link_signer(Runtime& runtime) {
   return LinkSigner::create(*secret);
 }
 
-Result<LetterComposer> make_composer(const GlobalOptions& global, Runtime& runtime) {
-  auto links = make_link_signer(runtime);
-  if (!links) {
-    return std::move(links).error();
-  }
-  const auto& dkim = runtime.settings.dkim;
-  const auto& sender = runtime.settings.sender;
-  const std::string domain = !dkim.domain.empty() ? dkim.domain : sender.domain();
+Result<std::vector<DkimSigner>> make_dkim_signers(const GlobalOptions& global,
+                                                  const AppSettings& settings) {
+  const auto& dkim = settings.dkim;
+  const std::string domain = !dkim.domain.empty() ? dkim.domain : settings.sender.domain();
   std::vector<DkimSigner> signers;
   for (const auto& [selector, file] : {std::pair{dkim.ed25519_selector, dkim.ed25519_key},
                                        std::pair{dkim.rsa_selector, dkim.rsa_key}}) {
@@ -115,14 +111,31 @@ Result<LetterComposer> make_composer(const GlobalOptions& global, Runtime& runti
     }
     signers.push_back({domain, selector, std::move(*key)});
   }
-  return LetterComposer(sender, std::move(*links), std::move(signers));
+  return signers;
+}
+
+Result<LetterComposer> make_composer(const GlobalOptions& global, Runtime& runtime) {
+  auto links = make_link_signer(runtime);
+  if (!links) {
+    return std::move(links).error();
+  }
+  auto signers = make_dkim_signers(global, runtime.settings);
+  if (!signers) {
+    return std::move(signers).error();
+  }
+  return LetterComposer(runtime.settings.sender, std::move(*links), std::move(*signers));
 }
 
 Result<std::unique_ptr<Transport>> make_transport(const GlobalOptions& global,
                                                   const Runtime& runtime) {
-  const auto& delivery = runtime.settings.delivery;
+  return make_transport(global, runtime.settings);
+}
+
+Result<std::unique_ptr<Transport>> make_transport(const GlobalOptions& global,
+                                                  const AppSettings& settings) {
+  const auto& delivery = settings.delivery;
   if (delivery.transport == "smtp") {
-    auto smtp = SmtpTransport::create(runtime.settings.smtp, runtime.settings.limits);
+    auto smtp = SmtpTransport::create(settings.smtp, settings.limits);
     if (!smtp) {
       return std::move(smtp).error();
     }

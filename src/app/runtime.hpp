@@ -40,9 +40,9 @@ Result<ListRuntime> open_list(const GlobalOptions& global, const std::string& na
 std::filesystem::path in_data_dir(const GlobalOptions& global, const std::string& path);
 
 // Saves `changes` (PATCH /api/v1/settings) once the configuration with them (file, saved,
-// environment) is valid; returns the settings that apply from the next start, as JSON
-// without secrets. invalid_input for a setting the API does not change, or one that does
-// not fit (settings_commands.cpp).
+// environment) is valid and its DKIM keys and transport can be made; returns the settings
+// that then apply, as JSON without secrets. invalid_input for a setting the API does not
+// change, or one that does not fit (settings_commands.cpp).
 Result<std::string> save_settings(const GlobalOptions& global, Store& store,
                                   const SettingsChanges& changes, Timestamp now);
 
@@ -56,6 +56,12 @@ Result<LetterComposer> make_composer(const GlobalOptions& global, Runtime& runti
 // The configured transport: the outbox Maildir, or the SMTP relay pool.
 Result<std::unique_ptr<Transport>> make_transport(const GlobalOptions& global,
                                                   const Runtime& runtime);
+Result<std::unique_ptr<Transport>> make_transport(const GlobalOptions& global,
+                                                  const AppSettings& settings);
+
+// A signer for each DKIM key configured (none: letters go unsigned).
+Result<std::vector<DkimSigner>> make_dkim_signers(const GlobalOptions& global,
+                                                  const AppSettings& settings);
 
 // The reply policy with the configured retry settings and a real random jitter.
 ReplyPolicy make_policy(const Runtime& runtime);

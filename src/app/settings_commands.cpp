@@ -62,6 +62,14 @@ Result<std::string> save_settings(const GlobalOptions& global, Store& store,
   if (!settings) {
     return make_error(ErrorCode::invalid_input, settings.error().message);
   }
+  // What the server makes from them at start, made once here: a key file that cannot be
+  // read or a relay's CA file would otherwise stop it.
+  if (auto signers = make_dkim_signers(global, *settings); !signers) {
+    return make_error(ErrorCode::invalid_input, signers.error().message);
+  }
+  if (auto transport = make_transport(global, *settings); !transport) {
+    return make_error(ErrorCode::invalid_input, transport.error().message);
+  }
   if (auto stored = store.change_saved_settings(changes, now); !stored) {
     return std::move(stored).error();
   }

@@ -267,7 +267,7 @@ HttpResponse change_settings(const HttpRequest& request, const RouteServices& se
   if (!saved) {
     return fail(saved.error());
   }
-  return answer({{"settings", json::parse(*saved)}, {"restart_required", true}});
+  return answer({{"settings", json::parse(*saved)}, {"restarting", true}});
 }
 
 }  // namespace communique::api

@@ -291,7 +291,8 @@ std::string client_address(const std::string& peer, std::string_view forwarded_f
 }
 
 Result<void> serve(const ServerSettings& settings, const Router& router, BlockingPool& pool,
-                   const std::function<void(const std::string&)>& on_listening) {
+                   const std::function<void(const std::string&)>& on_listening,
+                   ServerStopper* stopper) {
   auto endpoint = parse_listen(settings.listen);
   if (!endpoint) {
     return std::move(endpoint).error();
@@ -315,29 +316,59 @@ Result<void> serve(const ServerSettings& settings, const Router& router, Blockin
   const auto bound = acceptor.local_endpoint();
   ServerState state{settings, router, pool, Batches(io.get_executor())};
 
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const beast::error_code& error, int signal_number) {
-    if (error) {
+  const auto begin_stop = [&](const std::string& why) {
+    if (state.stopping) {
       return;
     }
-    logger("http")->info("signal {}: stopping (waiting for {} request(s) in flight)", signal_number,
+    logger("http")->info("{}: stopping (waiting for {} request(s) in flight)", why,
                          state.in_flight.load());
     state.stopping = true;
     beast::error_code ignored;
     acceptor.close(ignored);
     asio::co_spawn(io, drain(state, io), asio::detached);
+  };
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const beast::error_code& error, int signal_number) {
+    if (!error) {
+      begin_stop("signal " + std::to_string(signal_number));
+    }
   });
+  if (stopper != nullptr) {
+    stopper->attach([&io, &begin_stop](const std::string& why) {
+      asio::post(io, [&begin_stop, why] { begin_stop(why); });
+    });
+  }
   asio::co_spawn(io, accept_loop(acceptor, state), asio::detached);
   if (on_listening) {
     on_listening(bound.address().to_string() + ":" + std::to_string(bound.port()));
   }
   io.run();
+  if (stopper != nullptr) {
+    stopper->attach({});
+  }
   // Blocking work still running past the grace period answers into this io_context:
   // wait for it while the io_context still exists.
   pool.join();
   state.batches.join();
   logger("http")->info("stopped");
   return ok();
+}
+
+void ServerStopper::stop(const std::string& why) {
+  std::lock_guard lock(mutex_);
+  if (stop_) {
+    stop_(why);
+  } else {
+    pending_ = why;
+  }
+}
+
+void ServerStopper::attach(std::function<void(const std::string&)> stop) {
+  std::lock_guard lock(mutex_);
+  stop_ = std::move(stop);
+  if (stop_ && pending_) {
+    stop_(*std::exchange(pending_, std::nullopt));
+  }
 }
 
 }  // namespace communique

@@ -13,6 +13,8 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "base/result.hpp"
@@ -39,10 +41,27 @@ struct ServerSettings {
 std::string client_address(const std::string& peer, std::string_view forwarded_for,
                            const std::string& trusted_proxy);
 
-// Serves until a stop signal. `on_listening` receives the bound address ("127.0.0.1:8080")
-// once the socket listens. Errors: invalid_input for a bad listen address, unavailable
-// when the port is taken.
+// Stops a serve() from another thread, as a stop signal would (to start it again with
+// new settings, say). A stop asked for before serve() is ready waits for it.
+class ServerStopper {
+ public:
+  void stop(const std::string& why);
+
+ private:
+  friend Result<void> serve(const ServerSettings&, const Router&, BlockingPool&,
+                            const std::function<void(const std::string&)>&, ServerStopper*);
+  void attach(std::function<void(const std::string&)> stop);  // empty: detach
+
+  std::mutex mutex_;
+  std::function<void(const std::string&)> stop_;
+  std::optional<std::string> pending_;
+};
+
+// Serves until a stop signal, or until `stopper` (when given) stops it. `on_listening`
+// receives the bound address ("127.0.0.1:8080") once the socket listens. Errors:
+// invalid_input for a bad listen address, unavailable when the port is taken.
 Result<void> serve(const ServerSettings& settings, const Router& router, BlockingPool& pool,
-                   const std::function<void(const std::string&)>& on_listening);
+                   const std::function<void(const std::string&)>& on_listening,
+                   ServerStopper* stopper = nullptr);
 
 }  // namespace communique

@@ -22,8 +22,9 @@ class ImportJobs;
 class Metrics;
 
 // Saves settings changes (`section.key` → value, or nothing to forget a saved one) once
-// the whole configuration with them is valid; returns the settings that then apply, as
-// JSON without secrets. Made by the application, which knows the configuration's sources.
+// the whole configuration with them is valid, and has the server start again with them
+// once its answers are out; returns the settings that then apply, as JSON without secrets.
+// Made by the application, which knows the configuration's sources.
 using SettingsChanges = std::map<std::string, std::optional<std::string>>;
 using ChangeSettings = std::function<Result<std::string>(const SettingsChanges&)>;
 
