@@ -542,7 +542,7 @@ std::string describe_settings(const AppSettings& settings) {
        {{"domain", settings.dkim.domain.empty() ? sender.domain() : settings.dkim.domain},
         {"rsa_selector", settings.dkim.rsa_selector},
         {"ed25519_selector", settings.dkim.ed25519_selector}}},
-      {"editable", false}};
+      {"editable", true}};  // PATCH /api/v1/settings
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -16,6 +16,30 @@ Result<Accounts*> accounts_of(const RouteServices& services) {
   return services.accounts;
 }
 
+// What the account writes read first: the accounts, the JSON body and its `name`, and
+// its `password` when `with_password` (errors in that order).
+struct AccountRequest {
+  Accounts* accounts = nullptr;
+  json body;
+  std::string name;
+  std::string password;
+};
+
+Result<AccountRequest> account_request(const HttpRequest& request, const RouteServices& services,
+                                       bool with_password) {
+  auto accounts = accounts_of(services);
+  auto body = object_body(request);
+  if (auto error = first_error(accounts, body)) {
+    return *error;
+  }
+  auto name = required_string(*body, "name");
+  auto password = with_password ? required_string(*body, "password") : std::string();
+  if (auto error = first_error(name, password)) {
+    return *error;
+  }
+  return AccountRequest{*accounts, std::move(*body), std::move(*name), std::move(*password)};
+}
+
 Result<Role> role_field(const json& body) {
   auto text = required_string(body, "role");
   if (!text) {
@@ -31,17 +55,12 @@ Result<Role> role_field(const json& body) {
 }  // namespace
 
 HttpResponse sign_in(const HttpRequest& request, const RouteServices& services) {
-  auto accounts = accounts_of(services);
-  auto body = object_body(request);
-  if (auto error = first_error(accounts, body)) {
-    return fail(*error);
+  auto given = account_request(request, services, true);
+  if (!given) {
+    return fail(given.error());
   }
-  auto name = required_string(*body, "name");
-  auto password = required_string(*body, "password");
-  if (auto error = first_error(name, password)) {
-    return fail(*error);
-  }
-  auto session = (*accounts)->sign_in(*name, *password, request.remote_address, services.clock());
+  auto session = given->accounts->sign_in(given->name, given->password, request.remote_address,
+                                          services.clock());
   if (!session) {
     return fail(session.error());
   }
@@ -89,18 +108,15 @@ HttpResponse list_users(const HttpRequest&, const RouteServices& services) {
 }
 
 HttpResponse create_user(const HttpRequest& request, const RouteServices& services) {
-  auto accounts = accounts_of(services);
-  auto body = object_body(request);
-  if (auto error = first_error(accounts, body)) {
-    return fail(*error);
+  auto given = account_request(request, services, true);
+  if (!given) {
+    return fail(given.error());
   }
-  auto name = required_string(*body, "name");
-  auto password = required_string(*body, "password");
-  auto role = role_field(*body);
-  if (auto error = first_error(name, password, role)) {
-    return fail(*error);
+  auto role = role_field(given->body);
+  if (!role) {
+    return fail(role.error());
   }
-  auto user = (*accounts)->add_user(*name, *role, *password, services.clock());
+  auto user = given->accounts->add_user(given->name, *role, given->password, services.clock());
   if (!user) {
     return fail(user.error());
   }
@@ -170,16 +186,12 @@ HttpResponse list_tokens(const HttpRequest& request, const RouteServices& servic
 }
 
 HttpResponse create_token(const HttpRequest& request, const RouteServices& services) {
-  auto accounts = accounts_of(services);
-  auto body = object_body(request);
-  if (auto error = first_error(accounts, body)) {
-    return fail(*error);
+  auto given = account_request(request, services, false);
+  if (!given) {
+    return fail(given.error());
   }
-  auto name = required_string(*body, "name");
-  if (!name) {
-    return fail(name.error());
-  }
-  auto created = (*accounts)->create_api_token(request.principal->user.id, *name, services.clock());
+  auto created =
+      given->accounts->create_api_token(request.principal->user.id, given->name, services.clock());
   if (!created) {
     return fail(created.error());
   }
