@@ -165,6 +165,10 @@ class ForwardingStore : public Store {
     return inner_.delivery_counts(issue);
   }
   Result<DeliveryCounts> delivery_totals() override { return inner_.delivery_totals(); }
+  Result<std::vector<DeliveryProblem>> delivery_problems(IssueId issue,
+                                                         std::size_t limit) override {
+    return inner_.delivery_problems(issue, limit);
+  }
   Result<std::int64_t> requeue_in_flight(IssueId issue, Timestamp now) override {
     return inner_.requeue_in_flight(issue, now);
   }

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "app/commands.hpp"
+#include "base/version.hpp"
 
 namespace communique {
 
@@ -16,6 +17,9 @@ int run_cli(int argc, char** argv) {
       "communique"};
   app.require_subcommand(1);
   app.fallthrough();
+  // `communique --version` as every tool answers it, and `communique version` as before.
+  app.set_version_flag("--version", "communique " + std::string(version()),
+                       "Print the version and exit");
   app.footer(
       "Examples:\n"
       "  communique lists create press --optin double\n"

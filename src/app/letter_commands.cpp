@@ -151,6 +151,15 @@ int run_issues_show(const GlobalOptions& global, std::int64_t id) {
   if (!issue->status_note.empty()) {
     fmt::print("note:      {}\n", issue->status_note);
   }
+  // Why letters did not leave, most common first: what a user asks after "deferred 47".
+  auto problems = runtime->store->delivery_problems(id, 5);
+  if (!problems) {
+    return fail(problems.error());
+  }
+  for (const auto& problem : *problems) {
+    fmt::print("{:<10} {} × {}\n", fmt::format("{}:", to_string(problem.state)), problem.count,
+               problem.reply);
+  }
   for (const auto& section : issue->sections) {
     fmt::print("\n{}{}\n", section.title.empty() ? "" : "## " + section.title + "\n\n",
                section.body);

@@ -32,6 +32,14 @@ struct DeliveryCounts {
   bool finished() const { return queued == 0 && sending == 0 && deferred == 0; }
 };
 
+// Why some recipients of an issue were deferred or failed: one distinct reply (the relay's
+// answer or the transport's reason) and how many recipients it was the last word for.
+struct DeliveryProblem {
+  DeliveryState state = DeliveryState::deferred;
+  std::string reply;
+  std::int64_t count = 0;
+};
+
 // A recipient claimed for sending.
 struct Recipient {
   Subscriber subscriber;

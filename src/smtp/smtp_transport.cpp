@@ -122,7 +122,7 @@ class Session {
         co_return error;
       }
     }
-    auto greeting = co_await read_reply(settings_.timeouts.greeting);
+    auto greeting = co_await read_reply(settings_.timeouts.greeting, "the greeting");
     if (!greeting) {
       co_return fail("no greeting");
     }
@@ -188,7 +188,7 @@ class Session {
         rcpt_reply = co_await read_reply(settings_.timeouts.command);
       }
       if (rcpt_reply) {
-        data_reply = co_await read_reply(settings_.timeouts.data_start);
+        data_reply = co_await read_reply(settings_.timeouts.data_start, "the reply to DATA");
       }
       if (!data_reply) {
         co_return broken_outcome();
@@ -209,8 +209,10 @@ class Session {
                                : !rcpt_reply->positive() ? &*rcpt_reply
                                                          : nullptr;
     if (refusal != nullptr || data_reply->code != 354) {
-      if (refusal == nullptr && data_reply->code == 354) {
-        // Cannot happen: DATA accepted after a refusal. End the data phase cleanly.
+      if (data_reply && data_reply->code == 354) {
+        // A pipelining server may accept DATA although it refused the sender or the
+        // recipient (RFC 2920 3.1): end the data phase with an empty letter, which it
+        // must refuse for want of recipients, before the transaction is reset.
         co_await write(".\r\n", settings_.timeouts.data_end);
         co_await read_reply(settings_.timeouts.data_end);
       }
@@ -223,7 +225,7 @@ class Session {
     if (!data_written) {
       co_return broken_outcome();
     }
-    auto end_reply = co_await read_reply(settings_.timeouts.data_end);
+    auto end_reply = co_await read_reply(settings_.timeouts.data_end, "the reply to the letter");
     if (!end_reply) {
       co_return broken_outcome();
     }
@@ -256,11 +258,15 @@ class Session {
             last_error_.empty() ? "the connection to the relay broke" : last_error_};
   }
 
+  // Marks the session broken and closes it. The first cause is the one kept: what follows
+  // from it (a read on the closed socket, "no greeting") would only hide it.
   SessionError fail(std::string what) {
-    broken_ = true;
-    last_error_ = settings_.host + ": " + what;
-    boost::system::error_code ignored;
-    stream_.next_layer().close(ignored);
+    if (!broken_) {
+      broken_ = true;
+      last_error_ = settings_.host + ": " + what;
+      boost::system::error_code ignored;
+      stream_.next_layer().close(ignored);
+    }
     return SessionError{last_error_};
   }
 
@@ -298,7 +304,12 @@ class Session {
     co_return true;
   }
 
-  asio::awaitable<std::optional<SmtpReply>> read_reply(std::chrono::seconds timeout) {
+  // `awaited` names the reply in the error a timeout leaves ("the greeting").
+  asio::awaitable<std::optional<SmtpReply>> read_reply(std::chrono::seconds timeout,
+                                                       std::string awaited = "a reply") {
+    if (broken_) {
+      co_return std::nullopt;
+    }
     SmtpReplyReader reader;
     arm(timeout);
     for (;;) {
@@ -313,7 +324,7 @@ class Session {
       }
       if (ec) {
         disarm();
-        fail(timed_out_ ? "timed out waiting for a reply"
+        fail(timed_out_ ? "timed out waiting for " + awaited
                         : "the relay closed the connection (" + ec.message() + ")");
         co_return std::nullopt;
       }
@@ -463,6 +474,7 @@ struct Relay {
   std::deque<std::unique_ptr<Session>> idle;
   SendThrottle::Clock::time_point backoff_until{};
   int failures = 0;
+  std::string last_failure;  // why it was last backed off, for the letters it could not take
 
   bool available(SendThrottle::Clock::time_point now) const { return now >= backoff_until; }
 
@@ -471,6 +483,7 @@ struct Relay {
                                 std::chrono::seconds(30) * (1 << std::min(failures, 5)));
     backoff_until = SendThrottle::Clock::now() + delay;
     ++failures;
+    last_failure = error;
     logger("smtp")->warn("relay {}:{} failed ({}); backed off for {} s", settings.host,
                          settings.port, error, delay.count());
   }
@@ -496,6 +509,7 @@ struct Relay {
       co_return nullptr;
     }
     failures = 0;
+    last_failure.clear();
     co_return session;
   }
 
@@ -687,10 +701,20 @@ std::vector<TransportOutcome> SmtpTransport::send(std::span<const OutgoingLetter
     }
   }
   pool.io.run();
-  // Letters no relay could take: every relay is backed off. The policy retries them later.
+  // Letters no relay could take: every relay is backed off. The policy retries them later;
+  // the outcome says why the relays failed, which is what the sender needs to mend.
+  std::string why;
+  for (const auto& relay : pool.relays) {
+    if (!relay->last_failure.empty()) {
+      why += (why.empty() ? "" : "; ") + relay->last_failure;
+    }
+  }
+  const std::string unanswered = why.empty()
+                                     ? "no SMTP relay is available now (all backed off)"
+                                     : "no SMTP relay is available now (all backed off): " + why;
   for (std::size_t i = 0; i < letters.size(); ++i) {
     if (!answered[i]) {
-      outcomes[i] = {Kind::transport_failure, "no SMTP relay is available now (all backed off)"};
+      outcomes[i] = {Kind::transport_failure, unanswered};
     }
   }
   return outcomes;

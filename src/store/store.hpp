@@ -248,6 +248,9 @@ class Store : public AccountStore {
   virtual Result<void> record_deliveries(IssueId issue, std::span<const DeliveryResult> results,
                                          Timestamp now) = 0;
   virtual Result<DeliveryCounts> delivery_counts(IssueId issue) = 0;
+  // The `limit` most common last replies of the issue's deferred and failed recipients.
+  virtual Result<std::vector<DeliveryProblem>> delivery_problems(IssueId issue,
+                                                                 std::size_t limit) = 0;
   // The ledger's states summed over every issue (for /metrics).
   virtual Result<DeliveryCounts> delivery_totals() = 0;
   // Puts recipients left `sending` by a runner that stopped back in the queue; returns

@@ -27,18 +27,27 @@ class Capture:
         self.lock = threading.Lock()
         self.open_transactions = 0
         self.most_open = 0  # the most transactions open at once, across connections
+        self.overlapped = None  # set once two transactions were open at once
 
     async def handle_MAIL(self, server, session, envelope, address, options):
+        if self.overlapped is None:
+            self.overlapped = asyncio.Event()
         self.open_transactions += 1
         self.most_open = max(self.most_open, self.open_transactions)
+        if self.open_transactions >= 2:
+            self.overlapped.set()
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        # Hold the transaction open a moment, as a real server writing to disk does, so
-        # that overlapping transactions are seen.
-        await asyncio.sleep(0.02)
+        # Hold the transaction open until another one opens beside it (then every later
+        # one goes straight on), or for a bounded moment when none does: a client that
+        # keeps one transaction at a time waits that moment per letter.
+        try:
+            await asyncio.wait_for(self.overlapped.wait(), timeout=0.2)
+        except asyncio.TimeoutError:
+            pass
         self.open_transactions -= 1
         with self.lock:
             self.count += 1

@@ -172,17 +172,24 @@ class CommandLineTest(CommuniqueTestCase):
 
     def test_kill_during_import_leaves_whole_batches_and_rerun_finishes(self):
         self.run_cli("lists", "create", "press")
-        rows = 60000
+        rows = 200000
         path = self.write("big.csv", "email,name\n" + "".join(
             f"person{i}@example.org,Person {i}\n" for i in range(rows)))
         env = dict(os.environ, COMMUNIQUE_IMPORT__BATCH_SIZE="1000")
         process = subprocess.Popen([BIN, "--data-dir", self.data, "import", "--list", "press", path],
                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(0.3)
+        # Kill once the first batches are in, so the kill lands mid-import.
+        deadline = time.monotonic() + 60
+        while int(self.run_cli("subscribers", "count").stdout) == 0:
+            self.assertIsNone(process.poll(), "the import ended before any batch was seen")
+            self.assertLess(time.monotonic(), deadline, "no batch was committed")
         process.send_signal(signal.SIGKILL)
         process.communicate()
+        self.assertEqual(process.returncode, -signal.SIGKILL, "the import ended before the kill")
         count = int(self.run_cli("subscribers", "count").stdout)
         print(f"\nkilled import had committed {count} of {rows} rows")
+        self.assertGreater(count, 0)
+        self.assertLess(count, rows, "the import had finished before the kill")
         self.assertEqual(count % 1000, 0, "a batch was half written")
         result = self.run_cli("import", "--list", "press", path)
         imported, updated = (int(x) for x in

@@ -96,8 +96,11 @@ class DeliveryTest(unittest.TestCase):
         paused = self.cli("send", issue, check=False)
         self.assertEqual(paused.returncode, 1)
         self.assertIn(f"resume it first: communique issues resume {issue}", paused.stderr)
+        self.assertIn("status:    paused", self.cli("issues", "show", issue).stdout)
         self.cli("issues", "resume", issue)
+        self.assertIn("status:    scheduled", self.cli("issues", "show", issue).stdout)
         self.cli("issues", "cancel", issue)
+        self.assertIn("status:    cancelled", self.cli("issues", "show", issue).stdout)
         cancelled = self.cli("send", issue, check=False)
         self.assertIn("was cancelled; nothing is sent", cancelled.stderr)
         self.assertFalse(os.path.isdir(self.outbox) and os.listdir(self.outbox))
@@ -158,14 +161,22 @@ class DeliveryTest(unittest.TestCase):
                                  os.path.join(self.outbox, "%M."), f"127.0.0.1:{port}", "1024"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.addCleanup(lambda: (sink.terminate(), sink.wait()))
-        time.sleep(0.3)
-        return port
+        deadline = time.monotonic() + 10
+        while True:  # until the sink accepts connections
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return port
+            except OSError:
+                self.assertLess(time.monotonic(), deadline, "smtp-sink did not start")
+                time.sleep(0.02)
 
     def kill_three_times_and_count(self):
         subscribers = 20000
         issue = self.make_issue(subscribers)
         in_flight = 0
-        rng = random.Random()
+        seed = random.randrange(2**32)
+        print(f"\nkill points seeded with {seed}", end="")
+        rng = random.Random(seed)
         # Three kills at random points of the send: each when the outbox has reached a
         # random number of letters (time alone would often hit start-up instead).
         targets = sorted(rng.sample(range(500, subscribers - 500), 3))
@@ -183,9 +194,13 @@ class DeliveryTest(unittest.TestCase):
             # to any phase of the runner's cycle (claim, compose, write, record).
             time.sleep(rng.uniform(0, 0.005))
             process.send_signal(signal.SIGKILL)
-            process.wait()
+            # The kill landed mid-send: the runner died of it, with work left to do.
+            self.assertEqual(process.wait(), -signal.SIGKILL, "the send ended before the kill")
             line = self.cli("issues", "status", issue).stdout
-            in_flight += int(re.search(r"sending (\d+)", line).group(1))
+            counts = {state: int(n) for n, state in
+                      ((m.group(2), m.group(1)) for m in re.finditer(r"(\w+) (\d+)", line))}
+            self.assertGreater(counts["queued"] + counts["sending"], 0, line)
+            in_flight += counts["sending"]
             print(f"\nkilled at {target}+ letters: {line.strip()}", end="")
         result = self.cli("send", issue)
         self.assertEqual(result.stdout.splitlines()[-1],

@@ -119,7 +119,8 @@ class LetterTest(unittest.TestCase):
 
         # The verifier is not a rubber stamp: a changed subject breaks both signatures.
         tampered = raw.replace(b"Subject: =?utf-8?b?", b"Subject: =?utf-8?b?X", 1)
-        self.assertFalse(dkim.DKIM(tampered).verify(idx=0, dnsfunc=dns))
+        self.assertFalse(dkim.DKIM(tampered).verify(idx=0, dnsfunc=dns), "ed25519 signature")
+        self.assertFalse(dkim.DKIM(tampered).verify(idx=1, dnsfunc=dns), "rsa signature")
 
         report = subprocess.run(
             ["spamassassin", "-L", "-t", "--cf=use_bayes 0", "--cf=bayes_auto_learn 0"],

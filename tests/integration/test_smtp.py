@@ -21,6 +21,19 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_until_listening(port, deadline_seconds=10):
+    """Returns once 127.0.0.1:port accepts a connection; fails after the deadline."""
+    deadline = time.monotonic() + deadline_seconds
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"nothing listens on 127.0.0.1:{port}")
+            time.sleep(0.02)
+
+
 class SmtpTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="communique-smtp-")
@@ -42,10 +55,10 @@ class SmtpTest(unittest.TestCase):
             self.fail(f"{args} exited {result.returncode}: {result.stderr}")
         return result
 
-    def configure(self, port, extra="", host="127.0.0.1", tls="none"):
+    def configure(self, port, extra="", host="127.0.0.1", tls="none", delivery=""):
         with open(self.config, "w") as f:
             f.write('[sender]\nfrom_address = "press@embassy.example.org"\n'
-                    '[delivery]\ntransport = "smtp"\n'
+                    '[delivery]\ntransport = "smtp"\n' + delivery +
                     f'[smtp]\nhost = "{host}"\nport = {port}\ntls = "{tls}"\n'
                     'helo_name = "communique.test"\ntimeout_seconds = 3\n' + extra)
 
@@ -71,8 +84,19 @@ class SmtpTest(unittest.TestCase):
                                     f"127.0.0.1:{port}", "1000"],
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.addCleanup(lambda: (process.terminate(), process.wait(), process.stdout.close()))
-        time.sleep(0.3)
+        wait_until_listening(port)
         return port
+
+    def problems(self, issue):
+        """The reasons `issues show` gives for deferred and failed recipients."""
+        shown = self.cli("issues", "show", issue).stdout.splitlines()
+        return [line for line in shown if line.startswith(("deferred:", "failed:"))]
+
+    def assert_one_problem(self, issue, state, count, pattern):
+        problems = self.problems(issue)
+        self.assertEqual(len(problems), 1, problems)
+        self.assertRegex(problems[0], re.compile(rf"^{state}:\s+{count} × .*{pattern}",
+                                                 re.IGNORECASE))
 
     def test_a_pipelining_relay_receives_every_letter(self):
         port = self.sink()
@@ -97,6 +121,7 @@ class SmtpTest(unittest.TestCase):
         issue = self.make_issue(5)
         result = self.cli("send", issue)
         self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 5, deferred 0")
+        self.assert_one_problem(issue, "failed", 5, "550 5.1.1 User unknown")
 
     def test_a_soft_rejection_defers_the_recipient(self):
         port = self.sink("-r", "RCPT", "-b", "452 4.2.2 Mailbox full")
@@ -107,6 +132,7 @@ class SmtpTest(unittest.TestCase):
         self.assertIn("deferred", result.stderr)
         self.assertEqual(self.cli("issues", "status", issue).stdout,
                          "queued 0, sending 0, sent 0, deferred 5, failed 0\n")
+        self.assert_one_problem(issue, "deferred", 5, "452 4.2.2 Mailbox full")
 
     def test_a_421_closing_reply_defers(self):
         port = self.sink("-Q", "MAIL")  # 421 and hang up at MAIL FROM
@@ -114,19 +140,38 @@ class SmtpTest(unittest.TestCase):
         issue = self.make_issue(3)
         result = self.cli("send", issue)
         self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 3")
+        self.assert_one_problem(issue, "deferred", 3, "421")
 
     def test_a_hang_up_in_data_defers_and_a_later_run_delivers(self):
         port = self.sink("-q", "DATA")
-        self.configure(port)
+        # Retries are due after a second, so the later run needs no long wait.
+        self.configure(port, delivery="first_retry_seconds = 1\n")
         issue = self.make_issue(3)
         result = self.cli("send", issue)
         self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 3")
+        self.assert_one_problem(issue, "deferred", 3, "closed the connection")
+        self.assertEqual(os.listdir(self.received), [])
+        # The relay mends; a later run delivers every deferred letter once they are due.
+        self.doCleanups()
+        self.configure(self.sink(), delivery="first_retry_seconds = 1\n")
+        deadline = time.monotonic() + 20
+        while True:
+            status = self.cli("issues", "status", issue).stdout
+            if status.startswith("queued 0, sending 0, sent 3"):
+                break
+            self.assertLess(time.monotonic(), deadline, status)
+            self.cli("send", issue)
+            time.sleep(0.2)  # retries come due with the clock, not with an event
+        self.assertEqual(status, "queued 0, sending 0, sent 3, deferred 0, failed 0\n")
+        self.assertEqual(len(os.listdir(self.received)), 3)
+        self.assertEqual(self.problems(issue), [])
 
     def test_an_unreachable_relay_defers_with_a_reason(self):
         self.configure(free_port())
         issue = self.make_issue(2)
         result = self.cli("send", issue)
         self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 2")
+        self.assert_one_problem(issue, "deferred", 2, "connection refused")
 
     def test_a_failing_relay_is_backed_off_and_the_others_carry_its_letters(self):
         live = self.sink()
@@ -206,13 +251,28 @@ class SmtpTest(unittest.TestCase):
         result = self.cli("send", issue)
         self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 2")
         self.assertEqual(os.listdir(self.received), [])
+        self.assert_one_problem(issue, "deferred", 2, "certificate verify failed")
 
-    def test_a_stalling_server_times_out_and_defers(self):
-        port = self.sink("-w", "30")  # waits 30 s before its greeting
+    def test_a_server_that_never_greets_times_out_and_defers(self):
+        # A socket that listens but never accepts: the kernel completes the connection and
+        # no greeting ever comes.
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        self.addCleanup(silent.close)
+        self.configure(silent.getsockname()[1])
+        issue = self.make_issue(1)
+        result = self.cli("send", issue)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 1")
+        self.assert_one_problem(issue, "deferred", 1, "greeting.*(timed out|timeout)")
+
+    def test_a_server_that_stalls_after_data_times_out_and_defers(self):
+        port = self.sink("-w", "30")  # waits 30 s before it answers the end of DATA
         self.configure(port)
         issue = self.make_issue(1)
         result = self.cli("send", issue)
         self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 1")
+        self.assert_one_problem(issue, "deferred", 1, "(timed out|timeout)")
 
     def test_a_wrong_password_sends_nothing(self):
         cert, key = self.make_certificate()
@@ -224,6 +284,7 @@ class SmtpTest(unittest.TestCase):
         result = self.cli("send", issue)
         self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 2")
         self.assertEqual(os.listdir(self.received), [])
+        self.assert_one_problem(issue, "deferred", 2, "535")
 
 
 if __name__ == "__main__":

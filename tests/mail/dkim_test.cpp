@@ -45,13 +45,17 @@ TEST(Dkim, KeysRoundTripThroughPem) {
   auto ed = DkimKey::generate(DkimAlgorithm::ed25519_sha256);
   EXPECT_EQ(ed->public_key_base64().size(), 44u);  // 32 raw bytes
   EXPECT_TRUE(ed->dns_record().starts_with("v=DKIM1; k=ed25519; p="));
-  EXPECT_FALSE(DkimKey::from_pem("-----BEGIN PRIVATE KEY-----\nnonsense\n"));
+  auto nonsense = DkimKey::from_pem("-----BEGIN PRIVATE KEY-----\nnonsense\n");
+  ASSERT_FALSE(nonsense);
+  EXPECT_EQ(nonsense.error().message, "not a PEM private key");
 }
 
 TEST(Dkim, RefusesAMessageWithoutABody) {
   auto key = DkimKey::generate(DkimAlgorithm::ed25519_sha256);
-  EXPECT_FALSE(dkim_signature("From: a@example.org\r\n", {"example.org", "s", *key},
-                              Timestamp(std::chrono::seconds(1))));
+  auto signature = dkim_signature("From: a@example.org\r\n", {"example.org", "s", *key},
+                                  Timestamp(std::chrono::seconds(1)));
+  ASSERT_FALSE(signature);
+  EXPECT_EQ(signature.error().message, "the message has no blank line after its headers");
 }
 
 }  // namespace

@@ -18,9 +18,16 @@ TEST(Migrations, OrdersByNumberAndIgnoresOtherFiles) {
 
 TEST(Migrations, RefusesGapsAndRepeats) {
   const EmbeddedFile gap[] = {{"0001_a.sql", "A"}, {"0003_c.sql", "C"}};
-  EXPECT_FALSE(collect_migrations(gap));
+  auto with_gap = collect_migrations(gap);
+  ASSERT_FALSE(with_gap);
+  EXPECT_EQ(with_gap.error().code, ErrorCode::invalid_input);
+  EXPECT_EQ(with_gap.error().message,
+            "migration numbers must run 1, 2, 3... without gaps or repeats; found 0003_c.sql");
   const EmbeddedFile repeat[] = {{"0001_a.sql", "A"}, {"0001_b.sql", "B"}};
-  EXPECT_FALSE(collect_migrations(repeat));
+  auto repeated = collect_migrations(repeat);
+  ASSERT_FALSE(repeated);
+  EXPECT_EQ(repeated.error().message,
+            "migration numbers must run 1, 2, 3... without gaps or repeats; found 0001_b.sql");
 }
 
 }  // namespace

@@ -358,6 +358,48 @@ TEST_P(StoreTest, TheAudienceIsFrozenOnceWithEachRecipientOnce) {
   EXPECT_EQ(counts->total(), 2);
 }
 
+TEST_P(StoreTest, DeliveryProblemsCountEachReplyOfDeferredAndFailedRecipients) {
+  auto list = make_list("press");
+  std::vector<ImportRecord> records;
+  for (int i = 0; i < 6; ++i) {
+    records.push_back(record("p" + std::to_string(i) + "@example.org"));
+  }
+  ASSERT_TRUE(store_->import_batch(list.id, records, {.now = fixed_time()}));
+  Issue issue;
+  issue.subject = "S";
+  issue.lists = {list.id};
+  const auto id = store_->create_issue(issue, fixed_time())->id;
+  ASSERT_TRUE(store_->freeze_audience(id, fixed_time()));
+  auto claimed = store_->claim_recipients(id, 6, fixed_time());
+  ASSERT_TRUE(claimed);
+  ASSERT_EQ(claimed->size(), 6u);
+  const std::string full = "452 4.2.2 Mailbox full";
+  const std::string unknown = "550 5.1.1 User unknown";
+  std::vector<DeliveryResult> results;
+  for (std::size_t i = 0; i < claimed->size(); ++i) {
+    const auto subscriber = (*claimed)[i].subscriber.id;
+    if (i < 3) {
+      results.push_back({subscriber, DeliveryState::deferred, fixed_time(), full});
+    } else if (i < 5) {
+      results.push_back({subscriber, DeliveryState::failed, {}, unknown});
+    } else {
+      results.push_back({subscriber, DeliveryState::sent, {}, "250 2.0.0 Ok"});
+    }
+  }
+  ASSERT_TRUE(store_->record_deliveries(id, results, fixed_time()));
+
+  auto problems = store_->delivery_problems(id, 5);
+  ASSERT_TRUE(problems) << problems.error().message;
+  ASSERT_EQ(problems->size(), 2u);  // the sent recipient's reply is no problem
+  EXPECT_EQ((*problems)[0].state, DeliveryState::deferred);
+  EXPECT_EQ((*problems)[0].reply, full);
+  EXPECT_EQ((*problems)[0].count, 3);
+  EXPECT_EQ((*problems)[1].state, DeliveryState::failed);
+  EXPECT_EQ((*problems)[1].reply, unknown);
+  EXPECT_EQ((*problems)[1].count, 2);
+  EXPECT_EQ(store_->delivery_problems(id, 1)->size(), 1u);
+}
+
 TEST_P(StoreTest, TheLedgerClaimsRecordsRetriesAndRecovers) {
   auto list = make_list("press");
   std::vector<ImportRecord> records;

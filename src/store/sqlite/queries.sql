@@ -188,6 +188,15 @@ WHERE issue_id = ?1 AND subscriber_id = ?2 AND state = 'sending';
 -- name: delivery-counts
 SELECT state, count(*) FROM deliveries WHERE issue_id = ?1 GROUP BY state;
 
+-- name: delivery-problems
+-- Why recipients were deferred or failed, the most common reply first: one row per distinct
+-- state and reply, so even an issue of a million recipients answers in a few rows.
+SELECT state, last_reply, count(*) FROM deliveries
+WHERE issue_id = ?1 AND state IN ('deferred', 'failed') AND last_reply != ''
+GROUP BY state, last_reply
+ORDER BY count(*) DESC, state, last_reply
+LIMIT ?2;
+
 -- name: requeue-in-flight
 -- After a runner died: what it had claimed but not recorded goes back to the queue.
 UPDATE deliveries SET state = 'queued', updated_at = ?2

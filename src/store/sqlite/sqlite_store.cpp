@@ -764,6 +764,21 @@ Result<DeliveryCounts> SqliteStore::delivery_counts(IssueId issue) {
   return read_delivery_counts(**query);
 }
 
+Result<std::vector<DeliveryProblem>> SqliteStore::delivery_problems(IssueId issue,
+                                                                    std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  auto query = bound("delivery-problems", issue, static_cast<std::int64_t>(limit));
+  if (!query) {
+    return std::move(query).error();
+  }
+  return (*query)->collect([](const sqlite::Statement& row) {
+    return DeliveryProblem{
+        .state = parse_delivery_state(row.column_text(0)).value_or(DeliveryState::deferred),
+        .reply = row.column_text(1),
+        .count = row.column_int(2)};
+  });
+}
+
 Result<DeliveryCounts> SqliteStore::delivery_totals() {
   std::lock_guard lock(mutex_);
   auto query = bound("delivery-totals");

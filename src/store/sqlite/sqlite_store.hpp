@@ -69,6 +69,7 @@ class SqliteStore final : public Store {
   Result<void> record_deliveries(IssueId issue, std::span<const DeliveryResult> results,
                                  Timestamp now) override;
   Result<DeliveryCounts> delivery_counts(IssueId issue) override;
+  Result<std::vector<DeliveryProblem>> delivery_problems(IssueId issue, std::size_t limit) override;
   Result<std::int64_t> requeue_in_flight(IssueId issue, Timestamp now) override;
   Result<std::map<std::string, std::string>> saved_settings() override;
   Result<void> change_saved_settings(
