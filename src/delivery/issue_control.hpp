@@ -2,7 +2,8 @@
 // from: one policy for the command line and the API.
 //
 //   pause   sending or scheduled → paused (letters in flight finish; nothing new leaves)
-//   resume  paused → sending (the delivery service goes on where it stopped)
+//   resume  paused → sending (the delivery service goes on where it stopped), or back to
+//           scheduled when its time has not come yet
 //   cancel  draft, scheduled, sending or paused → cancelled (recipients not reached yet
 //           will not get it)
 #pragma once
