@@ -1,4 +1,6 @@
 // communique: the one binary. Everything it does starts from the command line.
+#include <sys/stat.h>
+
 #include "app/cli.hpp"
 
 // jemalloc's settings, read before main (MALLOC_CONF in the environment overrides them):
@@ -10,5 +12,8 @@ const char* malloc_conf = "narenas:1,dirty_decay_ms:50,muzzy_decay_ms:0";
 }
 
 int main(int argc, char** argv) {
+  // Everything Communiqué writes (database, uploads, rejects, outbox) is for its own user
+  // only: the database holds the link-signing secret and any saved SMTP password.
+  umask(077);
   return communique::run_cli(argc, argv);
 }

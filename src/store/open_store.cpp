@@ -18,6 +18,17 @@ Result<std::unique_ptr<Store>> open_store(const StoreSettings& settings,
     return make_error(ErrorCode::io, "cannot create the data directory " + data_dir.string() +
                                          ": " + ec.message());
   }
+  // A data directory and database made by an older version were readable by anyone:
+  // tighten them (the WAL and SHM files are made with the database's mode).
+  namespace fs = std::filesystem;
+  fs::permissions(data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const fs::path file = data_dir / (settings.sqlite_file + suffix);
+    if (fs::exists(file, ec)) {
+      fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write,
+                      fs::perm_options::replace, ec);
+    }
+  }
   auto store = SqliteStore::open(SqliteSettings{
       .path = data_dir / settings.sqlite_file,
       .busy_timeout_ms = settings.busy_timeout_ms,

@@ -173,6 +173,25 @@ class ServerApiTest(CommuniqueTestCase):
         process.send_signal(signal.SIGTERM)
         self.assertEqual(process.wait(timeout=30), 0)
 
+    def test_writes_of_other_processes_are_seen_after_a_health_check(self):
+        self.add_admin()
+        process, address = self.start_server()
+        client = Client(address)
+        status, _, body = client.call("GET", "/health")
+        self.assertEqual(status, 200, body)
+        # Written by other processes while the server runs.
+        self.run_cli("lists", "create", "press")
+        client.token = self.run_cli("tokens", "create", "--user", "alice", "ci").stdout.strip()
+        status, _, body = client.call("GET", "/api/v1/lists")
+        self.assertEqual(status, 200, body)
+        self.assertIn("press", body.decode())
+        status, _, body = client.call("GET", "/health")
+        self.assertEqual(status, 200, body)
+        self.run_cli("lists", "create", "letters")
+        status, _, body = client.call("GET", "/api/v1/lists")
+        self.assertEqual(status, 200, body)
+        self.assertIn("letters", body.decode())
+
     def test_imports_templates_and_settings(self):
         self.add_admin()
         config = self.write("c.toml", '[delivery]\ntransport = "smtp"\n'

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "store/open_store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "test_support.hpp"
 
 namespace communique {
@@ -24,6 +25,14 @@ struct Backend {
 class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override { store_ = reopen(); }
+
+  // No call may leave a transaction open: a read left open would hide other processes'
+  // writes from this connection and make its own writes fail.
+  void TearDown() override {
+    if (auto* sqlite = dynamic_cast<SqliteStore*>(store_.get())) {
+      EXPECT_EQ(sqlite->calls_left_in_transaction(), 0);
+    }
+  }
 
   std::unique_ptr<Store> reopen() {
     auto opened = GetParam().open(dir_.path());
@@ -66,6 +75,16 @@ TEST_P(StoreTest, SavedSettingsAreChangedTogetherAndForgotten) {
   EXPECT_EQ(saved,
             (std::map<std::string, std::string>{{"sender.organisation", "Embassy Press Office"}}));
   EXPECT_EQ(*reopen()->saved_settings(), saved);  // kept in the database
+}
+
+TEST_P(StoreTest, AnotherConnectionsWritesAreSeenAfterReadingTheSchemaVersion) {
+  ASSERT_TRUE(store_->schema_version());
+  auto other = reopen();
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(other->create_list(NewList{.name = "written-elsewhere"}, fixed_time()));
+  EXPECT_TRUE(store_->find_list("written-elsewhere"));
+  auto ours = store_->create_list(NewList{.name = "written-here"}, fixed_time());
+  EXPECT_TRUE(ours) << (ours ? "" : ours.error().message);
 }
 
 TEST_P(StoreTest, AppliesMigrationsOnceAndKeepsData) {

@@ -29,7 +29,7 @@ std::string no_user(UserId id) {
 
 Result<User> SqliteStore::create_user(const std::string& name, Role role,
                                       const std::string& password_hash, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("insert-user", name, to_string(role), password_hash, now);
   if (!query) {
     return std::move(query).error();
@@ -47,7 +47,7 @@ Result<User> SqliteStore::create_user(const std::string& name, Role role,
 }
 
 Result<StoredUser> SqliteStore::find_user(const std::string& name) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("get-user-by-name", name);
   if (!query) {
     return std::move(query).error();
@@ -56,7 +56,7 @@ Result<StoredUser> SqliteStore::find_user(const std::string& name) {
 }
 
 Result<User> SqliteStore::find_user(UserId id) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("get-user", id);
   if (!query) {
     return std::move(query).error();
@@ -65,7 +65,7 @@ Result<User> SqliteStore::find_user(UserId id) {
 }
 
 Result<std::vector<User>> SqliteStore::users() {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("all-users");
   if (!query) {
     return std::move(query).error();
@@ -74,7 +74,7 @@ Result<std::vector<User>> SqliteStore::users() {
 }
 
 Result<void> SqliteStore::set_password(UserId id, const std::string& password_hash, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
   auto changed = execute("set-user-password", id, password_hash, now);
@@ -91,7 +91,7 @@ Result<void> SqliteStore::set_password(UserId id, const std::string& password_ha
 Result<void> SqliteStore::change_user_keeping_an_admin(std::string_view query, UserId id,
                                                        const std::string& role,
                                                        const std::string& refusal, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
   auto changed = role.empty() ? execute(query, id) : execute(query, id, role, now);
@@ -128,7 +128,7 @@ Result<void> SqliteStore::delete_user(UserId id) {
 Result<void> SqliteStore::create_session(UserId user, const std::string& digest,
                                          const std::string& csrf_token, Timestamp now,
                                          Timestamp expires) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   // Sign-ins are rare: a good moment to forget sessions that have ended.
   COMMUNIQUE_TRY(execute("delete-expired-sessions", now));
   auto inserted = execute("insert-session", digest, user, csrf_token, now, expires);
@@ -139,7 +139,7 @@ Result<void> SqliteStore::create_session(UserId user, const std::string& digest,
 }
 
 Result<SessionRecord> SqliteStore::find_session(const std::string& digest, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("get-session", digest, now);
   if (!query) {
     return std::move(query).error();
@@ -153,7 +153,7 @@ Result<SessionRecord> SqliteStore::find_session(const std::string& digest, Times
 }
 
 Result<void> SqliteStore::delete_session(const std::string& digest) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto deleted = execute("delete-session", digest);
   if (!deleted) {
     return std::move(deleted).error();
@@ -163,7 +163,7 @@ Result<void> SqliteStore::delete_session(const std::string& digest) {
 
 Result<ApiToken> SqliteStore::create_api_token(UserId user, const std::string& name,
                                                const std::string& digest, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("insert-api-token", user, name, digest, now);
   if (!query) {
     return std::move(query).error();
@@ -179,7 +179,7 @@ Result<ApiToken> SqliteStore::create_api_token(UserId user, const std::string& n
 }
 
 Result<User> SqliteStore::find_api_token_user(const std::string& digest, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("get-api-token-user", digest);
   if (!query) {
     return std::move(query).error();
@@ -198,7 +198,7 @@ Result<User> SqliteStore::find_api_token_user(const std::string& digest, Timesta
 }
 
 Result<std::vector<ApiToken>> SqliteStore::api_tokens(UserId user) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("api-tokens-of-user", user);
   if (!query) {
     return std::move(query).error();
@@ -214,7 +214,7 @@ Result<std::vector<ApiToken>> SqliteStore::api_tokens(UserId user) {
 }
 
 Result<void> SqliteStore::delete_api_token(UserId user, std::int64_t id) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto deleted = execute("delete-api-token", id, user);
   if (!deleted) {
     return std::move(deleted).error();

@@ -155,4 +155,8 @@ std::int64_t Database::last_insert_rowid() const {
   return sqlite3_last_insert_rowid(db_);
 }
 
+bool Database::in_transaction() const {
+  return sqlite3_txn_state(db_, nullptr) != SQLITE_TXN_NONE;
+}
+
 }  // namespace communique::sqlite

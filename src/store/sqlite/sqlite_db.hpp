@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.hpp"
@@ -86,6 +87,30 @@ class Statement {
   std::string name_;
 };
 
+// One use of a kept statement: resets it when the use ends, however the scope is left. A
+// statement left between rows keeps its read transaction, and with it a snapshot, open on
+// the connection: the connection would then see no other process's writes and could not
+// write itself. Moving hands the use on; the moved-from guard resets nothing.
+class StatementUse {
+ public:
+  explicit StatementUse(Statement& statement) : statement_(&statement) {}
+  StatementUse(StatementUse&& other) noexcept
+      : statement_(std::exchange(other.statement_, nullptr)) {}
+  StatementUse& operator=(StatementUse&&) = delete;
+  StatementUse(const StatementUse&) = delete;
+  ~StatementUse() {
+    if (statement_ != nullptr) {
+      statement_->reset();
+    }
+  }
+
+  Statement& operator*() const { return *statement_; }
+  Statement* operator->() const { return statement_; }
+
+ private:
+  Statement* statement_;
+};
+
 class Database {
  public:
   // Opens (creating when missing) the database file at `path`.
@@ -103,6 +128,9 @@ class Database {
   // Rows changed by the last statement, and the rowid of the last insert.
   std::int64_t changes() const;
   std::int64_t last_insert_rowid() const;
+  // Whether a transaction, read or write, is open on the connection (none is between
+  // calls: each call's statements are reset and its transactions ended before it returns).
+  bool in_transaction() const;
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}

@@ -50,7 +50,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteSettings& set
 }
 
 Result<void> SqliteStore::migrate() {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto migrations = collect_migrations(sqlite_files::embedded_files());
   if (!migrations) {
     return std::move(migrations).error();
@@ -65,11 +65,12 @@ Result<void> SqliteStore::migrate() {
   if (!current_query) {
     return std::move(current_query).error();
   }
-  auto has_row = current_query->step();
-  if (!has_row) {
-    return std::move(has_row).error();
+  auto read = current_query->single(
+      [](const sqlite::Statement& row) { return static_cast<int>(row.column_int(0)); });
+  if (!read) {
+    return std::move(read).error();
   }
-  const int current = static_cast<int>(current_query->column_int(0));
+  const int current = read->value_or(0);
   if (current > static_cast<int>(migrations->size())) {
     return make_error(ErrorCode::conflict,
                       "the database is at schema version " + std::to_string(current) +
@@ -99,10 +100,10 @@ Result<void> SqliteStore::migrate() {
   return ok();
 }
 
-Result<sqlite::Statement*> SqliteStore::statement(std::string_view name) {
+Result<sqlite::StatementUse> SqliteStore::statement(std::string_view name) {
   if (auto found = prepared_.find(name); found != prepared_.end()) {
     found->second->reset();
-    return found->second.get();
+    return sqlite::StatementUse(*found->second);
   }
   auto sql = queries_.get(name);
   if (!sql) {
@@ -115,11 +116,25 @@ Result<sqlite::Statement*> SqliteStore::statement(std::string_view name) {
   auto owned = std::make_unique<sqlite::Statement>(std::move(*prepared));
   auto* raw = owned.get();
   prepared_.emplace(std::string(name), std::move(owned));
-  return raw;
+  return sqlite::StatementUse(*raw);
+}
+
+void SqliteStore::end_stray_transaction() {
+  if (!db_->in_transaction()) {
+    return;
+  }
+  ++calls_left_in_transaction_;
+  logger("store")->error("a store call returned with a transaction open; ending it");
+  for (auto& [name, prepared] : prepared_) {
+    prepared->reset();
+  }
+  if (db_->in_transaction()) {
+    (void)db_->exec("ROLLBACK", "rollback-stray");
+  }
 }
 
 Result<int> SqliteStore::schema_version() {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("schema-version");
   if (!query) {
     return std::move(query).error();
@@ -132,7 +147,7 @@ Result<int> SqliteStore::schema_version() {
 }
 
 Result<MailingList> SqliteStore::create_list(const NewList& list, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("insert-list");
   if (!query) {
     return std::move(query).error();
@@ -162,7 +177,7 @@ Result<MailingList> SqliteStore::create_list(const NewList& list, Timestamp now)
 }
 
 Result<MailingList> SqliteStore::find_list(const std::string& name) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("get-list-by-name");
   if (!query) {
     return std::move(query).error();
@@ -172,7 +187,7 @@ Result<MailingList> SqliteStore::find_list(const std::string& name) {
 }
 
 Result<MailingList> SqliteStore::find_list(ListId id) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("get-list");
   if (!query) {
     return std::move(query).error();
@@ -182,7 +197,7 @@ Result<MailingList> SqliteStore::find_list(ListId id) {
 }
 
 Result<std::vector<ListSummary>> SqliteStore::list_summaries() {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("list-summaries");
   if (!query) {
     return std::move(query).error();
@@ -200,7 +215,7 @@ Result<std::vector<ListSummary>> SqliteStore::list_summaries() {
 
 Result<Topic> SqliteStore::create_topic(ListId list, const std::string& name,
                                         const std::string& description, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("insert-topic");
   if (!query) {
     return std::move(query).error();
@@ -224,7 +239,7 @@ Result<Topic> SqliteStore::create_topic(ListId list, const std::string& name,
 }
 
 Result<std::vector<Topic>> SqliteStore::topics(ListId list) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("topics-of-list");
   if (!query) {
     return std::move(query).error();
@@ -237,7 +252,7 @@ Result<std::vector<Topic>> SqliteStore::topics(ListId list) {
 
 Result<ImportCounts> SqliteStore::import_batch(ListId list, std::span<const ImportRecord> records,
                                                const ImportPolicy& policy) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto insert_query = statement("insert-subscriber-if-new");
   auto update_query = statement("update-subscriber-from-import");
   auto id_query = statement("get-subscriber-id-by-email");
@@ -335,7 +350,7 @@ Result<ImportCounts> SqliteStore::import_batch(ListId list, std::span<const Impo
 
 Result<void> SqliteStore::set_subscription_status(SubscriberId subscriber, ListId list,
                                                   SubscriptionStatus status, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("set-subscription-status");
   if (!query) {
     return std::move(query).error();
@@ -352,7 +367,7 @@ Result<void> SqliteStore::set_subscription_status(SubscriberId subscriber, ListI
 }
 
 Result<Subscriber> SqliteStore::find_subscriber(const EmailAddress& email) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("get-subscriber-by-email");
   if (!query) {
     return std::move(query).error();
@@ -362,7 +377,7 @@ Result<Subscriber> SqliteStore::find_subscriber(const EmailAddress& email) {
 }
 
 Result<std::vector<Subscription>> SqliteStore::subscriptions_of(SubscriberId subscriber) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("subscriptions-of-subscriber");
   if (!query) {
     return std::move(query).error();
@@ -381,7 +396,7 @@ Result<std::vector<Subscription>> SqliteStore::subscriptions_of(SubscriberId sub
 }
 
 Result<std::int64_t> SqliteStore::count_subscribers(std::optional<ListId> list) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement(list ? "count-list-members" : "count-subscribers");
   if (!query) {
     return std::move(query).error();
@@ -399,7 +414,7 @@ Result<std::int64_t> SqliteStore::count_subscribers(std::optional<ListId> list) 
 }
 
 Result<Issue> SqliteStore::create_issue(const Issue& issue, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto insert_query = statement("insert-issue");
   if (!insert_query) {
     return std::move(insert_query).error();
@@ -500,7 +515,7 @@ Result<void> SqliteStore::load_issue_parts(Issue& issue) {
 }
 
 Result<Issue> SqliteStore::find_issue(IssueId id) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("get-issue");
   if (!query) {
     return std::move(query).error();
@@ -515,7 +530,7 @@ Result<Issue> SqliteStore::find_issue(IssueId id) {
 }
 
 Result<std::vector<Issue>> SqliteStore::issues() {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("all-issues");
   if (!query) {
     return std::move(query).error();
@@ -535,7 +550,7 @@ Result<std::vector<Issue>> SqliteStore::issues() {
 }
 
 Result<void> SqliteStore::set_issue_status(IssueId id, IssueStatus status, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("set-issue-status");
   if (!query) {
     return std::move(query).error();
@@ -551,7 +566,7 @@ Result<void> SqliteStore::set_issue_status(IssueId id, IssueStatus status, Times
 }
 
 Result<IssueStatus> SqliteStore::issue_status(IssueId id) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("issue-status");
   if (!query) {
     return std::move(query).error();
@@ -573,7 +588,7 @@ Result<void> SqliteStore::change_issue_status(IssueId id, std::span<const IssueS
     allowed += std::string(to_string(state)) + ",";
   }
   {
-    std::lock_guard lock(mutex_);
+    Call call(*this);
     auto query = statement("change-issue-status");
     if (!query) {
       return std::move(query).error();
@@ -600,7 +615,7 @@ Result<void> SqliteStore::schedule_issue(IssueId id, Timestamp at,
                                          std::optional<std::chrono::seconds> expire_after,
                                          Timestamp now) {
   {
-    std::lock_guard lock(mutex_);
+    Call call(*this);
     auto query = statement("schedule-issue");
     if (!query) {
       return std::move(query).error();
@@ -629,7 +644,7 @@ Result<void> SqliteStore::schedule_issue(IssueId id, Timestamp at,
 }
 
 Result<std::vector<Issue>> SqliteStore::issues_to_run(Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("issues-to-run");
   if (!query) {
     return std::move(query).error();
@@ -650,7 +665,7 @@ Result<std::vector<Issue>> SqliteStore::issues_to_run(Timestamp now) {
 }
 
 Result<std::int64_t> SqliteStore::freeze_audience(IssueId issue, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("freeze-audience");
   if (!query) {
     return std::move(query).error();
@@ -667,7 +682,7 @@ Result<std::int64_t> SqliteStore::freeze_audience(IssueId issue, Timestamp now) 
 
 Result<std::vector<Recipient>> SqliteStore::claim_recipients(IssueId issue, std::size_t limit,
                                                              Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto deferred_query = statement("due-deferred-deliveries");
   auto queued_query = statement("due-queued-deliveries");
   auto mark_query = statement("mark-sending");
@@ -733,7 +748,7 @@ Result<std::vector<Recipient>> SqliteStore::claim_recipients(IssueId issue, std:
 
 Result<void> SqliteStore::record_deliveries(IssueId issue, std::span<const DeliveryResult> results,
                                             Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("record-delivery");
   if (!query) {
     return std::move(query).error();
@@ -756,7 +771,7 @@ Result<void> SqliteStore::record_deliveries(IssueId issue, std::span<const Deliv
 }
 
 Result<DeliveryCounts> SqliteStore::delivery_counts(IssueId issue) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("delivery-counts", issue);
   if (!query) {
     return std::move(query).error();
@@ -766,7 +781,7 @@ Result<DeliveryCounts> SqliteStore::delivery_counts(IssueId issue) {
 
 Result<std::vector<DeliveryProblem>> SqliteStore::delivery_problems(IssueId issue,
                                                                     std::size_t limit) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("delivery-problems", issue, static_cast<std::int64_t>(limit));
   if (!query) {
     return std::move(query).error();
@@ -780,7 +795,7 @@ Result<std::vector<DeliveryProblem>> SqliteStore::delivery_problems(IssueId issu
 }
 
 Result<DeliveryCounts> SqliteStore::delivery_totals() {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("delivery-totals");
   if (!query) {
     return std::move(query).error();
@@ -819,7 +834,7 @@ Result<DeliveryCounts> SqliteStore::read_delivery_counts(sqlite::Statement& quer
 }
 
 Result<std::int64_t> SqliteStore::requeue_in_flight(IssueId issue, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("requeue-in-flight");
   if (!query) {
     return std::move(query).error();
@@ -831,7 +846,7 @@ Result<std::int64_t> SqliteStore::requeue_in_flight(IssueId issue, Timestamp now
 }
 
 Result<std::vector<Issue>> SqliteStore::public_issues(IssueId before, std::size_t limit) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("public-issues");
   if (!query) {
     return std::move(query).error();
@@ -849,7 +864,7 @@ Result<std::vector<Issue>> SqliteStore::public_issues(IssueId before, std::size_
 }
 
 Result<std::map<std::string, std::string>> SqliteStore::saved_settings() {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("saved-settings");
   if (!query) {
     return std::move(query).error();
@@ -865,7 +880,7 @@ Result<std::map<std::string, std::string>> SqliteStore::saved_settings() {
 
 Result<void> SqliteStore::change_saved_settings(
     const std::map<std::string, std::optional<std::string>>& changes, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
   for (const auto& [name, value] : changes) {
@@ -881,7 +896,7 @@ Result<void> SqliteStore::change_saved_settings(
 Result<std::string> SqliteStore::secret(const std::string& name,
                                         const std::function<std::string()>& generate,
                                         Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto get = statement("get-secret");
   if (!get) {
     return std::move(get).error();
@@ -921,7 +936,7 @@ Result<std::string> SqliteStore::secret(const std::string& name,
 
 Result<void> SqliteStore::for_each_member(ListId list,
                                           const std::function<Result<void>(const Member&)>& visit) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = statement("list-members");
   if (!query) {
     return std::move(query).error();

@@ -5,7 +5,10 @@
 // Communiqué; only a power loss may lose the last committed transactions). One
 // connection, guarded by a mutex: SQLite serialises writers anyway, and callers run store
 // work on the blocking pool, never on an I/O thread.
-// Statements are prepared once, by name from queries.sql, and kept.
+// Statements are prepared once, by name from queries.sql, and kept; each use of one is
+// reset when the use ends, and every call checks as it returns that it left no transaction
+// open (a forgotten read would hold a snapshot: other processes' writes unseen, and every
+// write of ours refused as busy).
 #pragma once
 
 #include <filesystem>
@@ -21,6 +24,7 @@ namespace communique {
 namespace sqlite {
 class Database;
 class Statement;
+class StatementUse;
 }  // namespace sqlite
 
 struct SqliteSettings {
@@ -124,18 +128,40 @@ class SqliteStore final : public Store {
   Result<std::vector<ApiToken>> api_tokens(UserId user) override;
   Result<void> delete_api_token(UserId user, std::int64_t id) override;
 
+  // How many calls returned leaving a transaction open on the connection, which was then
+  // ended: zero unless a statement escaped its reset. The storage tests assert it.
+  std::int64_t calls_left_in_transaction() const { return calls_left_in_transaction_; }
+
  private:
+  // One call's hold on the connection: the mutex for the call, and as the call returns the
+  // check that no transaction stays open. A fault is logged, counted, and undone by
+  // resetting every kept statement, so one missed reset cannot freeze the server's view.
+  class Call {
+   public:
+    explicit Call(SqliteStore& store) : store_(store), lock_(store.mutex_) {}
+    Call(const Call&) = delete;
+    Call& operator=(const Call&) = delete;
+    ~Call() { store_.end_stray_transaction(); }
+
+   private:
+    SqliteStore& store_;
+    std::lock_guard<std::mutex> lock_;
+  };
+
   SqliteStore(std::unique_ptr<sqlite::Database> db, QueryCatalog queries);
 
   Result<void> migrate();
+  // Ends a transaction a call left open (see Call); the lock is held.
+  void end_stray_transaction();
   Result<std::vector<ListId>> lists_of_issue(IssueId id);
   // Reads the lists and sections of `issue` (its row already read); the lock is held.
   Result<void> load_issue_parts(Issue& issue);
-  // The prepared statement of query `name`, reset and ready for bindings.
-  Result<sqlite::Statement*> statement(std::string_view name);
+  // The prepared statement of query `name`, reset and ready for bindings, in a use that
+  // resets it again when it ends.
+  Result<sqlite::StatementUse> statement(std::string_view name);
   // The same, with `values` bound to ?1, ?2... (defined in sqlite_support.hpp).
   template <typename... Values>
-  Result<sqlite::Statement*> bound(std::string_view name, const Values&... values);
+  Result<sqlite::StatementUse> bound(std::string_view name, const Values&... values);
   // Runs query `name` with `values`; the number of rows it changed.
   template <typename... Values>
   Result<std::int64_t> execute(std::string_view name, const Values&... values);
@@ -152,6 +178,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite::Database> db_;
   QueryCatalog queries_;
   std::map<std::string, std::unique_ptr<sqlite::Statement>, std::less<>> prepared_;
+  std::int64_t calls_left_in_transaction_ = 0;
 };
 
 }  // namespace communique

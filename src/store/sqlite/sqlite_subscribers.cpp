@@ -30,7 +30,7 @@ TrackedLink read_link(const sqlite::Statement& row) {
 }  // namespace
 
 Result<std::vector<MailingList>> SqliteStore::lists() {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("all-lists");
   if (!query) {
     return std::move(query).error();
@@ -39,7 +39,7 @@ Result<std::vector<MailingList>> SqliteStore::lists() {
 }
 
 Result<std::vector<std::string>> SqliteStore::issue_list_names(IssueId issue) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("issue-list-names", issue);
   if (!query) {
     return std::move(query).error();
@@ -49,7 +49,7 @@ Result<std::vector<std::string>> SqliteStore::issue_list_names(IssueId issue) {
 
 Result<std::vector<bool>> SqliteStore::unsubscribe_many(
     std::span<const std::pair<SubscriberId, IssueId>> pairs, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
   std::vector<bool> done;
@@ -67,7 +67,7 @@ Result<std::vector<bool>> SqliteStore::unsubscribe_many(
 }
 
 Result<Subscriber> SqliteStore::find_subscriber(SubscriberId id) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("get-subscriber-by-id", id);
   if (!query) {
     return std::move(query).error();
@@ -94,7 +94,7 @@ Result<std::vector<Subscriber>> SqliteStore::find_subscribers(const SubscriberQu
   if (filter.email_contains) {
     pattern = contains_pattern(*filter.email_contains);
   }
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("find-subscribers", filter.list, status, pattern, path, filter.attribute_value,
                      filter.after, static_cast<std::int64_t>(filter.limit));
   if (!query) {
@@ -106,7 +106,7 @@ Result<std::vector<Subscriber>> SqliteStore::find_subscribers(const SubscriberQu
 Result<Subscriber> SqliteStore::add_subscriber(const NewSubscriber& subscriber,
                                                std::span<const ListId> lists,
                                                SubscriptionStatus status, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
   auto insert = bound("insert-subscriber", subscriber.email.str(), subscriber.name,
@@ -151,7 +151,7 @@ Result<Subscriber> SqliteStore::update_subscriber(SubscriberId id, const Subscri
     status = std::string(to_string(*change.status));
   }
   {
-    std::lock_guard lock(mutex_);
+    Call call(*this);
     auto changed = execute("update-subscriber", id, change.name, change.language,
                            change.attributes_json, status, now);
     if (!changed) {
@@ -165,7 +165,7 @@ Result<Subscriber> SqliteStore::update_subscriber(SubscriberId id, const Subscri
 }
 
 Result<void> SqliteStore::delete_subscriber(SubscriberId id) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto deleted = execute("delete-subscriber", id);
   if (!deleted) {
     return std::move(deleted).error();
@@ -177,7 +177,7 @@ Result<void> SqliteStore::delete_subscriber(SubscriberId id) {
 }
 
 Result<std::vector<Topic>> SqliteStore::topics_of_subscriber(SubscriberId id) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("topics-of-subscriber", id);
   if (!query) {
     return std::move(query).error();
@@ -189,7 +189,7 @@ Result<std::vector<Topic>> SqliteStore::topics_of_subscriber(SubscriberId id) {
 
 Result<void> SqliteStore::set_subscriber_topics(SubscriberId id, ListId list,
                                                 std::span<const TopicId> topics) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
   COMMUNIQUE_TRY(execute("clear-subscriber-topics-of-list", id, list));
@@ -201,7 +201,7 @@ Result<void> SqliteStore::set_subscriber_topics(SubscriberId id, ListId list,
 
 Result<Issue> SqliteStore::update_issue(const Issue& issue, Timestamp now) {
   {
-    std::lock_guard lock(mutex_);
+    Call call(*this);
     Transaction transaction(*db_);
     COMMUNIQUE_TRY(transaction.begin());
     auto changed = execute("update-issue", issue.id, to_string(issue.kind), issue.subject,
@@ -238,7 +238,7 @@ Result<Issue> SqliteStore::update_issue(const Issue& issue, Timestamp now) {
 
 Result<std::vector<std::int64_t>> SqliteStore::register_links(IssueId issue,
                                                               std::span<const std::string> urls) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
   std::vector<std::int64_t> ids;
@@ -262,7 +262,7 @@ Result<std::vector<std::int64_t>> SqliteStore::register_links(IssueId issue,
 }
 
 Result<std::string> SqliteStore::link_url(std::int64_t link) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("link-url", link);
   if (!query) {
     return std::move(query).error();
@@ -274,7 +274,7 @@ Result<std::string> SqliteStore::link_url(std::int64_t link) {
 Result<void> SqliteStore::add_clicks(std::span<const Counted> clicks,
                                      std::span<const Counted> personal_clicks,
                                      std::span<const Counted> opens) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
   for (const auto& click : clicks) {
@@ -297,7 +297,7 @@ Result<void> SqliteStore::add_clicks(std::span<const Counted> clicks,
 }
 
 Result<SubscriberActivity> SqliteStore::activity_of(SubscriberId subscriber) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   SubscriberActivity activity;
   auto letters = bound("letters-of-subscriber", subscriber);
   if (!letters) {
@@ -337,7 +337,7 @@ Result<SubscriberActivity> SqliteStore::activity_of(SubscriberId subscriber) {
 }
 
 Result<std::pair<std::int64_t, std::int64_t>> SqliteStore::engagement(IssueId issue) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("engagement-of-issue", issue);
   if (!query) {
     return std::move(query).error();
@@ -352,7 +352,7 @@ Result<std::pair<std::int64_t, std::int64_t>> SqliteStore::engagement(IssueId is
 }
 
 Result<std::vector<TrackedLink>> SqliteStore::links_of_issue(IssueId issue) {
-  std::lock_guard lock(mutex_);
+  Call call(*this);
   auto query = bound("links-of-issue", issue);
   if (!query) {
     return std::move(query).error();

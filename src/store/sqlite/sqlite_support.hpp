@@ -174,7 +174,7 @@ void bind_all(sqlite::Statement& query, const Values&... values) {
 namespace communique {
 
 template <typename... Values>
-Result<sqlite::Statement*> SqliteStore::bound(std::string_view name, const Values&... values) {
+Result<sqlite::StatementUse> SqliteStore::bound(std::string_view name, const Values&... values) {
   auto query = statement(name);
   if (query) {
     sqlite_support::bind_all(**query, values...);
