@@ -1,6 +1,5 @@
 #include "app/settings.hpp"
 
-#include <charconv>
 #include <set>
 
 #include <toml++/toml.h>
@@ -56,12 +55,12 @@ class SettingsSource {
     known_.insert(name);
     std::int64_t value = 0;
     if (auto env = overrides_.find(name); env != overrides_.end()) {
-      const auto& text = env->second;
-      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (ec != std::errc() || ptr != text.data() + text.size()) {
+      const auto parsed = parse_integer(env->second);
+      if (!parsed) {
         return make_error(ErrorCode::invalid_input,
-                          name + " must be a whole number, not '" + text + "'");
+                          name + " must be a whole number, not '" + env->second + "'");
       }
+      value = *parsed;
     } else if (auto node = table_.at_path(name); node) {
       auto parsed = node.value<std::int64_t>();
       if (!parsed || !node.is_integer()) {

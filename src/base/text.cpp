@@ -1,6 +1,7 @@
 #include "base/text.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 
 namespace communique {
@@ -82,6 +83,16 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() &&
          equals_ignoring_case(text.substr(0, prefix.size()), prefix);
+}
+
+std::optional<std::int64_t> parse_integer(std::string_view text) {
+  std::int64_t value = 0;
+  const char* last = text.data() + text.size();
+  const auto [end, error] = std::from_chars(text.data(), last, value);
+  if (text.empty() || error != std::errc() || end != last) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::string join_as_list(const std::vector<std::string>& items) {

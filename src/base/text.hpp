@@ -1,7 +1,10 @@
-// Small text helpers shared by every module: UTF-8 validation, ASCII case folding and
-// trimming. They work on bytes and never allocate more than their result.
+// Small text helpers shared by every module: UTF-8 validation, ASCII case folding,
+// trimming and reading numbers. They work on bytes and never allocate more than their
+// result, and they never throw: text from outside is expected to be wrong sometimes.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +26,11 @@ bool equals_ignoring_case(std::string_view a, std::string_view b);
 
 // True when `text` starts with `prefix`, ignoring ASCII case.
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix);
+
+// The whole of `text` as a base-10 integer ("42", "-7"); nothing when it is empty, has
+// anything else (spaces, a '+', a fraction) or does not fit. The one way Communiqué reads
+// a number from text, in place of std::stoll and friends, which throw.
+std::optional<std::int64_t> parse_integer(std::string_view text);
 
 // Items as an English list: "a", "a and b", "a, b and c".
 std::string join_as_list(const std::vector<std::string>& items);

@@ -7,6 +7,28 @@ namespace communique {
 Result<DeliveryCounts> CampaignRunner::run(
     IssueId issue_id, const std::function<void(const DeliveryCounts&)>& on_progress,
     const std::atomic<bool>* stop) {
+  try {
+    return send_issue(issue_id, on_progress, stop);
+  } catch (const std::exception& error) {
+    return stop_after_fault(issue_id, error.what());
+  } catch (...) {
+    return stop_after_fault(issue_id, "an exception of unknown type");
+  }
+}
+
+Error CampaignRunner::stop_after_fault(IssueId issue_id, const std::string& what) {
+  const std::string note = "stopped by an internal error (" + what +
+                           "); once its cause is fixed: communique issues resume " +
+                           std::to_string(issue_id);
+  const IssueStatus running[] = {IssueStatus::sending, IssueStatus::scheduled};
+  (void)store_.change_issue_status(issue_id, running, IssueStatus::paused, note, clock_());
+  logger("delivery")->error("issue {}: {}", issue_id, note);
+  return make_error(ErrorCode::internal, "issue " + std::to_string(issue_id) + " " + note);
+}
+
+Result<DeliveryCounts> CampaignRunner::send_issue(
+    IssueId issue_id, const std::function<void(const DeliveryCounts&)>& on_progress,
+    const std::atomic<bool>* stop) {
   auto log = logger("delivery");
   auto issue = store_.find_issue(issue_id);
   if (!issue) {

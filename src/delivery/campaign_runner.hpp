@@ -13,6 +13,9 @@
 //   server resumes unfinished issues), and the issue is marked sent when none are left.
 // - a pause or cancel (issue status) takes effect between windows; a paused issue is not
 //   started until it is resumed.
+// - an exception from anything the runner calls (a bug, a library's surprise) stops the
+//   issue, not the process: it is paused with the error as its note, so that a server
+//   that restarts does not resume it into the same fault; a person resumes it.
 // Scheduling is the delivery service's (delivery/delivery_service.hpp).
 #pragma once
 
@@ -30,7 +33,7 @@
 namespace communique {
 
 struct RunnerSettings {
-  std::size_t window = 100;  // recipients claimed, composed and sent together
+  std::size_t window = 100;        // recipients claimed, composed and sent together
   std::filesystem::path data_dir;  // where custom templates live
 };
 
@@ -47,12 +50,19 @@ class CampaignRunner {
 
   // Sends `issue` until nothing is due; `on_progress` is called after every window with
   // the ledger's counts. `stop` (when given) is checked between windows. Returns the
-  // final counts. Errors: not_found (no issue), conflict (cancelled, paused, or no lists).
+  // final counts. Errors: not_found (no issue), conflict (cancelled, paused, or no lists),
+  // internal (an exception stopped it; the issue is paused and its note says why).
   Result<DeliveryCounts> run(IssueId issue,
                              const std::function<void(const DeliveryCounts&)>& on_progress,
                              const std::atomic<bool>* stop = nullptr);
 
  private:
+  Result<DeliveryCounts> send_issue(IssueId issue,
+                                    const std::function<void(const DeliveryCounts&)>& on_progress,
+                                    const std::atomic<bool>* stop);
+  // Pauses `issue` with `what` in its note; the error run() returns.
+  Error stop_after_fault(IssueId issue, const std::string& what);
+
   Store& store_;
   const LetterComposer& composer_;
   Transport& transport_;

@@ -21,10 +21,10 @@ Result<int> DeliveryService::run_once(const std::atomic<bool>& stop) {
     if (issue.status == IssueStatus::scheduled && issue.scheduled_at && issue.expire_after &&
         now - *issue.scheduled_at > *issue.expire_after) {
       const auto late = std::chrono::duration_cast<std::chrono::minutes>(now - *issue.scheduled_at);
-      const std::string note =
-          "not sent: due at " + format_iso8601(*issue.scheduled_at) + ", found " +
-          std::to_string(late.count()) + " minutes late, past its expire-after of " +
-          std::to_string(issue.expire_after->count() / 60) + " minutes";
+      const std::string note = "not sent: due at " + format_iso8601(*issue.scheduled_at) +
+                               ", found " + std::to_string(late.count()) +
+                               " minutes late, past its expire-after of " +
+                               std::to_string(issue.expire_after->count() / 60) + " minutes";
       const IssueStatus scheduled[] = {IssueStatus::scheduled};
       if (store_.change_issue_status(issue.id, scheduled, IssueStatus::cancelled, note, now)) {
         log->warn("issue {}: {}", issue.id, note);
@@ -44,8 +44,16 @@ Result<int> DeliveryService::run_once(const std::atomic<bool>& stop) {
 void DeliveryService::run(const std::atomic<bool>& stop) {
   auto log = logger("delivery");
   while (!stop) {
-    if (auto round = run_once(stop); !round) {
-      log->error("delivery round failed: {}", round.error().message);
+    // The runner stops an issue that throws; this catches what is left (the store, say),
+    // so that the delivery thread outlives any fault and tries again at the next poll.
+    try {
+      if (auto round = run_once(stop); !round) {
+        log->error("delivery round failed: {}", round.error().message);
+      }
+    } catch (const std::exception& error) {
+      log->error("delivery round failed: {}", error.what());
+    } catch (...) {
+      log->error("delivery round failed: an exception of unknown type");
     }
     // Sleep in short steps so a stop is noticed quickly.
     const auto wake = std::chrono::steady_clock::now() + poll_;

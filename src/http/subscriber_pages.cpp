@@ -105,14 +105,9 @@ HttpResponse check_inbox(const RouteServices& services) {
 std::vector<ListId> chosen_ids(const std::vector<std::string>& values) {
   std::vector<ListId> ids;
   for (const auto& value : values) {
-    try {
-      std::size_t used = 0;
-      const auto id = std::stoll(value, &used);
-      if (used == value.size() && id > 0) {
-        ids.push_back(id);
-      }
-    } catch (const std::exception&) {
-      // Not a number: not one of ours; ignored like any unknown id.
+    // Not a number: not one of ours; ignored like any unknown id.
+    if (const auto id = parse_integer(value); id && *id > 0) {
+      ids.push_back(*id);
     }
   }
   return ids;

@@ -263,6 +263,22 @@ std::string LetterComposer::new_message_id() const {
 
 namespace letter_parts {
 
+namespace {
+
+// Every string in `value` (an attribute, or a list or object of them) without control
+// characters: a subscriber's data must not carry the marks that tracking makes personal.
+void remove_control_characters(nlohmann::json& value) {
+  if (value.is_string()) {
+    value = without_control_characters(value.get_ref<const std::string&>());
+  } else if (value.is_structured()) {
+    for (auto& item : value) {
+      remove_control_characters(item);
+    }
+  }
+}
+
+}  // namespace
+
 PersonalValues personal_values(const Subscriber& subscriber, const PreparedIssue& issue,
                                const SenderIdentity& identity, const LinkSigner& links,
                                Timestamp now) {
@@ -276,6 +292,7 @@ PersonalValues personal_values(const Subscriber& subscriber, const PreparedIssue
       .email = subscriber.email, .name = subscriber.name, .language = subscriber.language};
   auto attributes = nlohmann::json::parse(subscriber.attributes_json, nullptr, false);
   if (attributes.is_object()) {
+    remove_control_characters(attributes);
     values.attributes = std::move(attributes);
   }
   values.unsubscribe =

@@ -193,10 +193,13 @@ void LetterComposer::plan(PreparedIssue& prepared, Timestamp now) const {
       if (end == std::string_view::npos) {
         return;  // cannot happen: markers are written whole
       }
+      const auto slot = parse_integer(part.substr(start + 1, end - start - 1));
+      if (!slot || *slot < 0 || static_cast<std::size_t>(*slot) >= plan->slots.size()) {
+        return;  // not a marker of ours (a template's own control character): render in full
+      }
       writer.add(part.substr(pos, start - pos));
       writer.soft_break();
-      plan->uses.push_back(
-          {std::stoul(std::string(part.substr(start + 1, end - start - 1))), is_html});
+      plan->uses.push_back({static_cast<std::size_t>(*slot), is_html});
       plan->pieces.emplace_back();
       writer = QuotedPrintableWriter(plan->pieces.back());
       pos = end + 1;

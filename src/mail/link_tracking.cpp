@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 
+#include "base/text.hpp"
 #include "mail/letter.hpp"
 
 namespace communique {
@@ -74,6 +75,8 @@ std::string LetterComposer::personalise_tracking(std::string text, const Prepare
       break;
     }
     const std::string_view inside = std::string_view(text).substr(at + 1, end - at - 1);
+    // A click mark names its link by id; anything else between the marks is not ours.
+    const auto link = inside.starts_with('L') ? parse_integer(inside.substr(1)) : std::nullopt;
     std::string replacement;
     if (inside == "O") {
       replacement = identity_.base_url + "/o/" +
@@ -81,11 +84,11 @@ std::string LetterComposer::personalise_tracking(std::string text, const Prepare
                                  .subscriber = subscriber,
                                  .issue = issue.issue.id,
                                  .issued_day = day});
-    } else if (inside.size() > 1 && inside[0] == 'L') {
+    } else if (link) {
       replacement = identity_.base_url + "/l/" +
                     links_.sign({.purpose = TokenPurpose::click,
                                  .subscriber = subscriber,
-                                 .issue = std::stoll(std::string(inside.substr(1))),
+                                 .issue = *link,
                                  .issued_day = day});
     } else {
       at = end + 1;

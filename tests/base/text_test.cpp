@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace communique {
 namespace {
 
@@ -36,6 +38,19 @@ TEST(Text, LowerTrimPrefix) {
 
 namespace communique {
 namespace {
+
+TEST(Text, ParseIntegerReadsWholeNumbersOnly) {
+  EXPECT_EQ(parse_integer("42"), 42);
+  EXPECT_EQ(parse_integer("-7"), -7);
+  EXPECT_EQ(parse_integer("9223372036854775807"), std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(parse_integer(""), std::nullopt);
+  EXPECT_EQ(parse_integer("x"), std::nullopt);
+  EXPECT_EQ(parse_integer("12x"), std::nullopt);
+  EXPECT_EQ(parse_integer(" 12"), std::nullopt);
+  EXPECT_EQ(parse_integer("+12"), std::nullopt);
+  EXPECT_EQ(parse_integer("1.5"), std::nullopt);
+  EXPECT_EQ(parse_integer("9223372036854775808"), std::nullopt);  // does not fit
+}
 
 TEST(Text, JoinAsListReadsAsEnglish) {
   EXPECT_EQ(join_as_list({}), "");

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "delivery/maildir_transport.hpp"
 #include "store/open_store.hpp"
 #include "test_support.hpp"
@@ -28,10 +30,10 @@ class DeliveryServiceTest : public ::testing::Test {
 
   IssueId new_issue() { return store_->create_issue(issue_template_, fixed_time())->id; }
 
-  int round(Timestamp now) {
+  int round(Timestamp now, Transport* transport = nullptr) {
     CampaignRunner runner(
-        *store_, composer_, *transport_, policy_, [now] { return now; },
-        RunnerSettings{.window = 10, .data_dir = dir_.path()});
+        *store_, composer_, transport != nullptr ? *transport : *transport_, policy_,
+        [now] { return now; }, RunnerSettings{.window = 10, .data_dir = dir_.path()});
     DeliveryService service(
         *store_, runner, [now] { return now; }, std::chrono::seconds(1));
     std::atomic<bool> stop{false};
@@ -79,6 +81,33 @@ TEST_F(DeliveryServiceTest, ResumesSendingIssuesAndLeavesPausedOnesAlone) {
   EXPECT_EQ(store_->issue_status(sending).value(), IssueStatus::sent);
   EXPECT_EQ(store_->issue_status(paused).value(), IssueStatus::paused);
   EXPECT_EQ(store_->delivery_counts(paused)->total(), 0);
+}
+
+// A transport that throws, as a library might: the fault must stop the issue, not the
+// delivery thread, and a restart must not resume the issue into the same fault.
+class ThrowingTransport final : public Transport {
+ public:
+  int calls = 0;
+  std::vector<TransportOutcome> send(std::span<const OutgoingLetter>) override {
+    ++calls;
+    throw std::runtime_error("the relay library broke");
+  }
+  std::string describe() const override { return "throwing"; }
+};
+
+TEST_F(DeliveryServiceTest, AnExceptionPausesTheIssueWithItsCauseAndIsNotRetried) {
+  const auto id = new_issue();
+  ASSERT_TRUE(store_->set_issue_status(id, IssueStatus::sending, fixed_time()));
+  ThrowingTransport throwing;
+  EXPECT_EQ(round(fixed_time(), &throwing), 1);
+  auto issue = store_->find_issue(id);
+  EXPECT_EQ(issue->status, IssueStatus::paused);
+  EXPECT_EQ(issue->status_note,
+            "stopped by an internal error (the relay library broke); once its cause is fixed: "
+            "communique issues resume " +
+                std::to_string(id));
+  EXPECT_EQ(round(fixed_time(60), &throwing), 0);  // a restart leaves it paused
+  EXPECT_EQ(throwing.calls, 1);
 }
 
 TEST_F(DeliveryServiceTest, StatusChangesFollowTheirRules) {

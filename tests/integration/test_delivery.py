@@ -6,6 +6,7 @@ COMMUNIQUE_BIN names the binary; every test works in its own temporary data dire
 """
 
 import collections
+import json
 import os
 import random
 import re
@@ -15,6 +16,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.request
 
 BIN = os.environ.get("COMMUNIQUE_BIN", "../../build/communique")
 
@@ -136,6 +138,84 @@ class DeliveryTest(unittest.TestCase):
             self.assertEqual(server.wait(timeout=30), 0)
             server.stderr.close()
         self.assertEqual(len(self.letters_by_recipient()), 5)
+
+    def api(self, address, token, method, path, body=None):
+        request = urllib.request.Request(
+            f"http://{address}{path}", method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, response.read()
+
+    def start_serve(self, **env):
+        server = subprocess.Popen([BIN, "--data-dir", self.data, "serve", "--listen", "127.0.0.1:0"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                  env=dict(os.environ, COMMUNIQUE_DELIVERY__POLL_SECONDS="1", **env))
+        def stop():
+            if server.poll() is None:
+                server.kill()
+                server.wait()
+            server.stderr.close()
+        self.addCleanup(stop)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            line = server.stderr.readline()
+            if "listening on http://" in line:
+                return server, line.split("http://")[1].split(" ")[0]
+            if not line and server.poll() is not None:
+                break
+        self.fail("the server did not start")
+
+    def test_an_attribute_that_looks_like_a_tracking_mark_does_not_stop_serve(self):
+        # An attribute holding the control characters that mark a tracked link, printed by
+        # the template of an issue that tracks subscribers' clicks.
+        self.cli("lists", "create", "press")
+        people = os.path.join(self.dir, "people.csv")
+        with open(people, "w") as f:
+            f.write('email,attributes\n'
+                    'ann@example.org,"{""code"":""\\u0001Lx\\u0002""}"\n'
+                    'bob@example.org,"{""code"":""plain""}"\n')
+        self.cli("import", "--list", "press", people)
+        templates = os.path.join(self.data, "templates")
+        os.makedirs(templates)
+        with open(os.path.join(templates, "coded.html"), "w") as f:
+            f.write("<p>Code {{subscriber.attributes.code}}</p>"
+                    "{{#content.sections}}{{{html}}}{{/content.sections}}")
+        with open(os.path.join(templates, "coded.txt"), "w") as f:
+            f.write("Code {{subscriber.attributes.code}}\n"
+                    "{{#content.sections}}{{{text}}}{{/content.sections}}")
+        subprocess.run([BIN, "--data-dir", self.data, "users", "add", "alice", "--role", "admin"],
+                       input="correct horse battery\n", capture_output=True, text=True, check=True)
+        token = self.cli("tokens", "create", "--user", "alice", "ci").stdout.strip()
+        server, address = self.start_serve()
+        status, body = self.api(address, token, "POST", "/api/v1/issues", {
+            "subject": "Codes", "lists": [1], "template": "coded",
+            "body": "Read [the news](https://example.org/news).",
+            "track_clicks": True, "track_subscribers": True})
+        self.assertEqual(status, 201, body)
+        issue = str(json.loads(body)["id"])
+        past = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 1))
+        self.cli("issues", "schedule", issue, "--at", past)
+
+        deadline = time.monotonic() + 60
+        status_line = ""
+        while time.monotonic() < deadline and server.poll() is None:
+            status_line = self.cli("issues", "status", issue).stdout
+            if "sent 2" in status_line:
+                break
+            time.sleep(0.2)
+        self.assertIsNone(server.poll(), "the server died while sending")
+        self.assertEqual(status_line, "queued 0, sending 0, sent 2, deferred 0, failed 0\n")
+        self.assertEqual(self.api(address, token, "GET", "/health")[0], 200)
+        self.assertIn("status:    sent", self.cli("issues", "show", issue).stdout)
+        letters = {}
+        for name in os.listdir(self.outbox):
+            with open(os.path.join(self.outbox, name), "rb") as f:
+                message = f.read().decode()
+            letters[re.search(r"^To: (.+)\r$", message, re.M).group(1)] = message
+        ann = next(text for to, text in letters.items() if "ann@example.org" in to)
+        self.assertIn("Code Lx", ann)  # the marks are gone, the words stay
+        self.assertNotIn("\x01", ann)
 
     def test_kill_9_loses_nobody_and_duplicates_only_what_was_in_flight(self):
         self.kill_three_times_and_count()

@@ -241,6 +241,27 @@ TEST_F(LetterTest, TemplatesThatBranchOnPersonalValuesAreRenderedInFull) {
   EXPECT_NE(named.second.find("Dear Ann"), std::string::npos);
 }
 
+TEST_F(LetterTest, ASubscribersAttributesCannotForgeTrackingMarks) {
+  auto prepared = prepare("personal");
+  prepared.personal_tracking = true;  // every letter rendered in full, its marks made personal
+  subscriber_.attributes_json =
+      R"({"city":"\u0001Lx\u0002 \u0001L99999999999999999999\u0002 \u0001O\u0002"})";
+  const auto c = composer();
+  auto parts = c.preview(prepared, subscriber_, fixed_time());
+  ASSERT_TRUE(parts) << parts.error().message;
+  EXPECT_NE(parts->text.find("from Lx L99999999999999999999 O"), std::string::npos) << parts->text;
+  EXPECT_EQ(parts->text.find("/o/"), std::string::npos);
+}
+
+TEST_F(LetterTest, MarksThatNameNoLinkAreLeftAsTheyAre) {
+  auto prepared = prepare();
+  prepared.personal_tracking = true;
+  const std::string text = "a \x01Lx\x02 b \x01L99999999999999999999\x02 c \x01L\x02";
+  EXPECT_EQ(composer().personalise_tracking(text, prepared, 42, fixed_time()), text);
+  EXPECT_NE(composer().personalise_tracking("\x01L5\x02", prepared, 42, fixed_time()).find("/l/"),
+            std::string::npos);
+}
+
 TEST_F(LetterTest, APlanServesOneDayOnly) {
   auto prepared = prepare();
   const auto c = composer();
