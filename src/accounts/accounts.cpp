@@ -13,6 +13,11 @@ Error wrong_credentials() {
   return Error{ErrorCode::unauthenticated, "wrong name or password"};
 }
 
+Error invalid_name() {
+  return Error{ErrorCode::invalid_input,
+               "a user name has 1 to 64 letters, digits, '.', '_', '-' or '@'"};
+}
+
 }  // namespace
 
 Accounts::Accounts(AccountStore& store, AccountSettings settings)
@@ -21,8 +26,7 @@ Accounts::Accounts(AccountStore& store, AccountSettings settings)
 Result<User> Accounts::add_user(const std::string& name, Role role, const std::string& password,
                                 Timestamp now) {
   if (!valid_user_name(name)) {
-    return make_error(ErrorCode::invalid_input,
-                      "a user name has 1 to 64 letters, digits, '.', '_', '-' or '@'");
+    return invalid_name();
   }
   auto hash = hash_password(password);
   if (!hash) {
@@ -41,6 +45,11 @@ Result<void> Accounts::change_password(UserId user, const std::string& password,
 
 Result<NewSession> Accounts::sign_in(const std::string& name, const std::string& password,
                                      const std::string& address, Timestamp now) {
+  // A name no account can have is refused before it is counted: it cannot guess a
+  // password, and the limiter then holds only names that could exist.
+  if (!valid_user_name(name)) {
+    return invalid_name();
+  }
   std::chrono::seconds retry_after{0};
   if (!limiter_.allows(name, address, now, &retry_after)) {
     return make_error(ErrorCode::rate_limited,

@@ -45,6 +45,7 @@ class Accounts {
   // Sets a new password and ends every session of the user.
   Result<void> change_password(UserId user, const std::string& password, Timestamp now);
 
+  // invalid_input for a name no account can have (not counted as a failure),
   // unauthenticated ("wrong name or password") or rate_limited.
   Result<NewSession> sign_in(const std::string& name, const std::string& password,
                              const std::string& address, Timestamp now);
@@ -57,6 +58,8 @@ class Accounts {
 
   // conflict-free: names need not be unique. invalid_input for an empty or long name.
   Result<NewApiToken> create_api_token(UserId user, const std::string& name, Timestamp now);
+
+  const SignInLimiter& limiter() const { return limiter_; }
 
  private:
   AccountStore& store_;

@@ -2,14 +2,20 @@
 // failures in a sliding window.
 //
 // Mechanism only; the limits are policy (AccountSettings). Kept in memory: it limits one
-// process, which is what a single-node installation runs.
+// process, which is what a single-node installation runs. Names and addresses are held
+// as keyed digests (security/keyed_hash.hpp), so an entry costs the same whatever was
+// sent; windows whose failures have expired are forgotten, and each table holds at most
+// `max_tracked` keys (base/sliding_window.hpp says which goes at the cap). Callers check
+// that a name is well formed before counting it (Accounts::sign_in).
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 
 #include "base/sliding_window.hpp"
 #include "core/time.hpp"
+#include "security/keyed_hash.hpp"
 
 namespace communique {
 
@@ -17,12 +23,15 @@ struct SignInLimits {
   int per_account = 5;   // failures per account name in `window`
   int per_address = 20;  // failures per client address in `window`
   std::chrono::seconds window{std::chrono::minutes(15)};
+  std::size_t max_tracked = SlidingWindow::kDefaultMaxKeys;  // names, and addresses, held
 };
 
 class SignInLimiter {
  public:
   explicit SignInLimiter(SignInLimits limits)
-      : limits_(limits), by_account_(limits.window), by_address_(limits.window) {}
+      : limits_(limits),
+        by_account_(limits.window, limits.max_tracked),
+        by_address_(limits.window, limits.max_tracked) {}
 
   // Whether an attempt for `account` from `address` may go ahead at `now`; when not,
   // `retry_after` is how long until it may.
@@ -32,8 +41,14 @@ class SignInLimiter {
   // A successful sign-in forgets the account's failures (not the address's).
   void record_success(const std::string& account);
 
+  // How many names and addresses are held.
+  std::size_t size() const { return by_account_.size() + by_address_.size(); }
+
  private:
+  std::string account_key(const std::string& account) const;
+
   SignInLimits limits_;
+  KeyedHash hash_;
   SlidingWindow by_account_;
   SlidingWindow by_address_;
 };

@@ -31,6 +31,33 @@ TEST(SignInLimiter, LimitsPerAccountAndPerAddressWithinTheWindow) {
   EXPECT_TRUE(limiter.allows("alice", "192.0.2.9", now));
 }
 
+TEST(SignInLimiter, HoldsAtMostItsCapOfNamesAndAddresses) {
+  SignInLimiter limiter(
+      {.per_account = 5, .per_address = 20, .window = std::chrono::minutes(10), .max_tracked = 50});
+  for (int i = 0; i < 500; ++i) {
+    limiter.record_failure("user" + std::to_string(i), "192.0.2." + std::to_string(i % 200),
+                           fixed_time(i));
+  }
+  EXPECT_LE(limiter.size(), 100u);
+  // Whatever was pushed out, the latest failures are still counted.
+  for (int i = 0; i < 4; ++i) {
+    limiter.record_failure("user499", "198.51.100.1", fixed_time(500));
+  }
+  EXPECT_FALSE(limiter.allows("user499", "198.51.100.2", fixed_time(500)));
+}
+
+TEST(SignInLimiter, ForgetsWindowsThatHaveExpired) {
+  SignInLimiter limiter({.window = std::chrono::minutes(1)});
+  for (int i = 0; i < 3000; ++i) {
+    limiter.record_failure("user" + std::to_string(i), "192.0.2.1", fixed_time());
+  }
+  const auto held = limiter.size();
+  for (int i = 0; i < 3000; ++i) {
+    limiter.record_failure("later" + std::to_string(i), "192.0.2.2", fixed_time(3600));
+  }
+  EXPECT_LT(limiter.size(), held + 1500);
+}
+
 class AccountsTest : public ::testing::Test {
  protected:
   void SetUp() override { store_ = std::move(*open_store(StoreSettings{}, dir_.path())); }
@@ -50,6 +77,20 @@ TEST_F(AccountsTest, NamesAndPasswordsAreCheckedBeforeAnythingIsStored) {
   EXPECT_EQ(
       accounts.add_user("ALICE", Role::viewer, "long enough password", fixed_time()).error().code,
       ErrorCode::conflict);
+}
+
+TEST_F(AccountsTest, MalformedNamesAreRefusedWithoutBeingCounted) {
+  Accounts accounts(*store_);
+  ASSERT_TRUE(accounts.add_user("alice", Role::admin, "long enough password", fixed_time()));
+  const std::string huge(100 * 1024, 'x');
+  for (int i = 0; i < 1000; ++i) {
+    auto refused = accounts.sign_in(huge + std::to_string(i), "guess", "192.0.2.1", fixed_time());
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::invalid_input);
+  }
+  EXPECT_EQ(accounts.limiter().size(), 0u);
+  // Nor do they lock the address out.
+  EXPECT_TRUE(accounts.sign_in("alice", "long enough password", "192.0.2.1", fixed_time()));
 }
 
 TEST_F(AccountsTest, SessionsExpireAndEndWithAPasswordChange) {
