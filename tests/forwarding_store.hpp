@@ -136,6 +136,9 @@ class ForwardingStore : public Store {
   Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) override {
     return inner_.set_issue_status(id, status, now);
   }
+  Result<void> set_issue_archive(IssueId id, bool archive) override {
+    return inner_.set_issue_archive(id, archive);
+  }
   Result<IssueStatus> issue_status(IssueId id) override { return inner_.issue_status(id); }
   Result<void> change_issue_status(IssueId id, std::span<const IssueStatus> from,
                                    IssueStatus status, const std::string& note,

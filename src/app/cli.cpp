@@ -230,8 +230,22 @@ int run_cli(int argc, char** argv) {
   issues_create->add_option("--from-address", issue_create.from_address,
                             "Sender address for this issue");
   issues_create->add_option("--reply-to", issue_create.reply_to, "Reply-To for this issue");
+  issues_create->add_flag_callback(
+      "--no-archive", [&] { issue_create.archive = false; },
+      "Keep it out of the public archive (which shows only issues to public lists)");
   issues_create->callback(
       [&] { command = [&] { return run_issues_create(global, issue_create); }; });
+  IssueUpdateOptions issue_update;
+  auto* issues_update =
+      issues->add_subcommand("update", "Change an issue in any state: whether it is archived");
+  issues_update->add_option("ID", issue_update.issue, "The issue's id")->required();
+  issues_update
+      ->add_flag_function(
+          "--archive,!--no-archive", [&](std::int64_t count) { issue_update.archive = count > 0; },
+          "Let the public archive show it (if every list is public), or keep it out")
+      ->required();
+  issues_update->callback(
+      [&] { command = [&] { return run_issues_update(global, issue_update); }; });
   bool issues_json = false;
   auto* issues_ls = issues->add_subcommand("ls", "Show every issue, newest first");
   issues_ls->add_flag("--json", issues_json, "Print JSON");

@@ -59,6 +59,13 @@ struct IssueCreateOptions {
   std::string from_name;
   std::string from_address;
   std::string reply_to;
+  bool archive = true;
+};
+
+// What `issues update` changes: only the fields given.
+struct IssueUpdateOptions {
+  std::int64_t issue = 0;
+  std::optional<bool> archive;
 };
 
 struct RenderOptions {
@@ -95,6 +102,7 @@ int run_import(const GlobalOptions& global, const ImportOptions& options);
 int run_export(const GlobalOptions& global, const ExportOptions& options);
 int run_subscribers_count(const GlobalOptions& global, const std::optional<std::string>& list);
 int run_issues_create(const GlobalOptions& global, const IssueCreateOptions& options);
+int run_issues_update(const GlobalOptions& global, const IssueUpdateOptions& options);
 int run_issues_ls(const GlobalOptions& global, OutputFormat format);
 int run_issues_show(const GlobalOptions& global, std::int64_t issue);
 int run_render(const GlobalOptions& global, const RenderOptions& options);

@@ -1,4 +1,4 @@
-// Commands for issues and letters: issues create|ls|show, render, dkim keygen.
+// Commands for issues and letters: issues create|ls|show|update, render, dkim keygen.
 #include <fmt/format.h>
 #include <sys/stat.h>
 
@@ -60,6 +60,7 @@ int run_issues_create(const GlobalOptions& global, const IssueCreateOptions& opt
   draft.from_name = options.from_name;
   draft.from_address = options.from_address;
   draft.reply_to = options.reply_to;
+  draft.archive = options.archive;
   draft.sections.push_back({.title = "", .format = *format, .body = std::move(*body)});
   auto issue = normalise_issue(std::move(draft));
   if (!issue) {
@@ -85,6 +86,22 @@ int run_issues_create(const GlobalOptions& global, const IssueCreateOptions& opt
     return fail(created.error());
   }
   fmt::print("{}\n", created->id);
+  return 0;
+}
+
+int run_issues_update(const GlobalOptions& global, const IssueUpdateOptions& options) {
+  auto runtime = open_runtime(global, Verbosity::quiet);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  if (options.archive) {
+    if (auto done = runtime->store->set_issue_archive(options.issue, *options.archive); !done) {
+      return fail(done.error());
+    }
+    fmt::print("issue {}: {}\n", options.issue,
+               *options.archive ? "may appear in the public archive (if every list is public)"
+                                : "kept out of the public archive");
+  }
   return 0;
 }
 
@@ -141,6 +158,7 @@ int run_issues_show(const GlobalOptions& global, std::int64_t id) {
   fmt::print("lists:     {}\n", list_names(*runtime->store, issue->lists));
   fmt::print("template:  {}\n", issue->template_name);
   fmt::print("language:  {}\n", issue->language);
+  fmt::print("archive:   {}\n", issue->archive ? "yes" : "no (kept out of the public archive)");
   fmt::print("created:   {}\n", format_iso8601(issue->created_at));
   if (issue->scheduled_at) {
     fmt::print("scheduled: {}{}\n", format_iso8601(*issue->scheduled_at),

@@ -52,6 +52,9 @@ struct Issue {
   bool track_subscribers = false;
   // Letters carry a 1x1 image (/o/{token}) that records who opened them. Off by default.
   bool track_opens = false;
+  // Whether the public archive may show it, once it went out. Even then it appears only
+  // if every list it went to is public: a private list's issues are never published.
+  bool archive = true;
   Timestamp created_at{};
   Timestamp updated_at{};
 };

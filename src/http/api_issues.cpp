@@ -81,9 +81,10 @@ Result<Issue> issue_from_body(const json& body, const RouteServices& services) {
     return make_error(ErrorCode::invalid_input, "kind: must be letter or digest");
   }
   issue.kind = *kind;
-  for (const auto& [field, target] : {std::pair{"track_clicks", &issue.track_clicks},
-                                      std::pair{"track_subscribers", &issue.track_subscribers},
-                                      std::pair{"track_opens", &issue.track_opens}}) {
+  for (const auto& [field, target] :
+       {std::pair{"track_clicks", &issue.track_clicks},
+        std::pair{"track_subscribers", &issue.track_subscribers},
+        std::pair{"track_opens", &issue.track_opens}, std::pair{"archive", &issue.archive}}) {
     if (auto track = body.find(field); track != body.end()) {
       if (!track->is_boolean()) {
         return make_error(ErrorCode::invalid_input, std::string(field) + ": must be true or false");

@@ -104,6 +104,7 @@ json to_json(const Issue& issue) {
           {"track_clicks", issue.track_clicks},
           {"track_subscribers", issue.track_subscribers},
           {"track_opens", issue.track_opens},
+          {"archive", issue.archive},
           {"scheduled_at", time_or_null(issue.scheduled_at)},
           {"expire_after_seconds",
            issue.expire_after ? json(issue.expire_after->count()) : json(nullptr)},

@@ -135,13 +135,16 @@ HttpResponse handle_archive_issue(const HttpRequest& request, Store& store,
   const std::string& slug = request.params.at("slug");
   IssueId id = 0;
   const auto [end, ec] = std::from_chars(slug.data(), slug.data() + slug.size(), id);
-  if (ec != std::errc() || id <= 0) {
+  if (ec != std::errc() || id <= 0 || id == std::numeric_limits<IssueId>::max()) {
     return not_found_page();
   }
-  auto issue = store.find_issue(id);
-  if (!issue || (issue->status != IssueStatus::sending && issue->status != IssueStatus::sent)) {
+  // The index's own query, asked for this one id, so that the page and the index cannot
+  // disagree about what is published.
+  auto found = store.public_issues(id + 1, 1);
+  if (!found || found->empty() || found->front().id != id) {
     return not_found_page();
   }
+  const Issue* issue = &found->front();
   auto prepared = prepare_stored_issue(store, *issue, data_dir);
   if (!prepared || prepared->slug != slug) {
     return not_found_page();

@@ -2,10 +2,12 @@
 // pages by ?before=ID), GET /archive/feed.atom (the newest 20 as Atom 1.0, RFC 4287), and
 // GET /archive/{slug}, the web version of an issue ("View in your browser" in letters).
 //
-// Policy: only issues that are sending or sent are public; drafts, scheduled, paused and
-// cancelled ones are 404, as are slugs that do not match (an id alone does not open an
-// issue). The page carries no subscriber's data, and a Content-Security-Policy that allows
-// no script at all, so markup in an HTML body cannot run in a reader's browser.
+// Policy: only issues that are sending or sent, whose every list is public and whose
+// archive flag is on, are published; the rest (drafts, scheduled, paused and cancelled
+// issues, issues to a private list, issues an editor kept out) are 404, as are slugs that
+// do not match (an id alone does not open an issue). The page carries no subscriber's data, and a
+// Content-Security-Policy that allows no script at all, so markup in an HTML body cannot run in a
+// reader's browser.
 #pragma once
 
 #include <filesystem>

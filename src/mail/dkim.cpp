@@ -314,18 +314,21 @@ Result<std::string> DkimKey::sign(std::string_view data) const {
 Result<std::string> dkim_signature_for(std::string_view header_block, std::string_view body_hash,
                                        const DkimSigner& signer, Timestamp now) {
   const auto fields = split_headers(header_block);
-  // For each name, the last field of that name not yet used (RFC 6376 5.4.2).
-  std::vector<bool> used(fields.size(), false);
+  // Each name is listed once per field of that name, taking them from the bottom up as a
+  // verifier does (RFC 6376 5.4.2); an over-signed name once more, which stands for a
+  // field that is absent and must stay so.
   std::string canonical;
   std::string names;
-  for (const auto header : kSignedHeaders) {
+  for (const auto& header : kSignedHeaders) {
+    const std::string name = ascii_lower(header.name);
     for (std::size_t i = fields.size(); i-- > 0;) {
-      if (!used[i] && ascii_lower(fields[i].name) == ascii_lower(header)) {
-        used[i] = true;
+      if (ascii_lower(fields[i].name) == name) {
         canonical += relaxed_header(fields[i].name, fields[i].value) + "\r\n";
-        names += (names.empty() ? "" : ":") + ascii_lower(header);
-        break;
+        names += (names.empty() ? "" : ":") + name;
       }
+    }
+    if (header.oversign == Oversign::yes) {
+      names += (names.empty() ? "" : ":") + name;
     }
   }
   const bool rsa = signer.key.algorithm() == DkimAlgorithm::rsa_sha256;

@@ -3,9 +3,11 @@
 // know ed25519 use it and the rest fall back to RSA.
 //
 // Policy: the signed headers are named explicitly (kSignedHeaders), including
-// List-Unsubscribe-Post, which one-click unsubscribe requires to be signed; a named header
-// that a message lacks is left out of h=. Keys are PEM files; OpenSSL types stay in
-// dkim.cpp.
+// List-Unsubscribe-Post, which one-click unsubscribe requires to be signed. Every field of
+// a named header is signed; the headers a reader sees or a mail client acts on are also
+// over-signed (RFC 6376 8.15): named in h= once more than they appear, so that a header
+// added to a replayed letter (a Reply-To, a second From) breaks the signature instead of
+// riding on it. Keys are PEM files; OpenSSL types stay in dkim.cpp.
 #pragma once
 
 #include <memory>
@@ -21,18 +23,29 @@ namespace communique {
 
 enum class DkimAlgorithm { rsa_sha256, ed25519_sha256 };
 
-inline constexpr std::string_view kSignedHeaders[] = {"From",
-                                                      "To",
-                                                      "Subject",
-                                                      "Date",
-                                                      "Message-ID",
-                                                      "MIME-Version",
-                                                      "Content-Type",
-                                                      "List-Id",
-                                                      "List-Unsubscribe",
-                                                      "List-Unsubscribe-Post",
-                                                      "Reply-To",
-                                                      "Feedback-ID"};
+// Whether a signed header is named once more in h= than it appears in the message.
+enum class Oversign { no, yes };
+
+struct SignedHeader {
+  std::string_view name;
+  Oversign oversign;
+};
+
+inline constexpr SignedHeader kSignedHeaders[] = {
+    {"From", Oversign::yes},
+    {"To", Oversign::yes},
+    {"Subject", Oversign::yes},
+    {"Date", Oversign::yes},
+    {"Message-ID", Oversign::yes},
+    {"Reply-To", Oversign::yes},
+    {"Cc", Oversign::yes},
+    {"MIME-Version", Oversign::no},
+    {"Content-Type", Oversign::no},
+    {"List-Id", Oversign::yes},
+    {"List-Unsubscribe", Oversign::yes},
+    {"List-Unsubscribe-Post", Oversign::yes},
+    {"Feedback-ID", Oversign::no},
+};
 
 class DkimKey {
  public:

@@ -140,6 +140,12 @@ class Session {
       if (!reply || !reply->positive()) {
         co_return fail("refused STARTTLS: " + (reply ? reply->summary() : "no reply"));
       }
+      // Bytes read past the reply came in the clear, before the handshake: a man in the
+      // middle could have put them there to be read as if they came over TLS (CVE-2011-0411
+      // and its kin). Nothing honest is sent there, so the connection is given up.
+      if (input_.size() != 0) {
+        co_return fail("the server sent data after its STARTTLS reply");
+      }
       if (auto error = co_await handshake()) {
         co_return error;
       }

@@ -205,6 +205,9 @@ class Store : public AccountStore {
   // Replaces a draft's fields, lists and sections, as one transaction; conflict when the
   // issue is no longer a draft.
   virtual Result<Issue> update_issue(const Issue& issue, Timestamp now) = 0;
+  // Lets the public archive show an issue (when its lists are all public) or keeps it out,
+  // in any state; not_found when there is no such issue.
+  virtual Result<void> set_issue_archive(IssueId id, bool archive) = 0;
 
   // Click counting: the ids of `urls` in `issue` (registered on first use, stable after),
   // a link's URL, clicks added to links (one transaction), an issue's links with counts.

@@ -129,6 +129,22 @@ class LetterTest(unittest.TestCase):
         print(f"\nSpamAssassin score of the reference letter: {score}")
         self.assertLess(score, 2.0, report)
 
+    def test_a_header_added_to_a_signed_letter_breaks_both_signatures(self):
+        records = self.add_dkim_keys()
+        raw = self.cli("render", self.create_issue(), "--to", "ann@example.org").stdout
+        dns = lambda name, timeout=5: records.get(name.decode().rstrip("."))
+        self.assertTrue(dkim.DKIM(raw).verify(idx=0, dnsfunc=dns), "ed25519 signature")
+        self.assertTrue(dkim.DKIM(raw).verify(idx=1, dnsfunc=dns), "rsa signature")
+        end = raw.index(b"\r\n\r\n") + 2
+        # A replayed letter that gains a header, above or below the signed one, or one the
+        # letter never had, fails verification under both keys.
+        for added in (b"Reply-To: thief@attacker.example\r\n",
+                      b"Cc: victim@example.org\r\n",
+                      b"From: Bank <ceo@bank.example>\r\n"):
+            for tampered in (raw[:end] + added + raw[end:], added + raw):
+                self.assertFalse(dkim.DKIM(tampered).verify(idx=0, dnsfunc=dns), added)
+                self.assertFalse(dkim.DKIM(tampered).verify(idx=1, dnsfunc=dns), added)
+
     def test_each_subscriber_gets_personal_links(self):
         issue = self.create_issue()
         ann = self.cli("render", issue, "--to", "ann@example.org").stdout

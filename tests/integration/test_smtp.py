@@ -253,6 +253,25 @@ class SmtpTest(unittest.TestCase):
         self.assertEqual(os.listdir(self.received), [])
         self.assert_one_problem(issue, "deferred", 2, "certificate verify failed")
 
+    def test_a_reply_injected_before_the_tls_handshake_stops_the_connection(self):
+        cert, key = self.make_certificate()
+        process = subprocess.Popen(["/usr/bin/python3",
+                                    os.path.join(HERE, "starttls_injecting_server.py"),
+                                    self.received, "--cert", cert, "--key", key],
+                                   stdout=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: (process.terminate(), process.wait(), process.stdout.close()))
+        port = int(re.match(r"PORT (\d+)", process.stdout.readline()).group(1))
+        self.configure(port, f'ca_file = "{cert}"\n', host="localhost", tls="starttls")
+        issue = self.make_issue(2)
+        result = self.cli("send", issue)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 2")
+        self.assert_one_problem(issue, "deferred", 2,
+                                "the server sent data after its STARTTLS reply")
+        # Nothing crossed the TLS connection: not even the EHLO that follows the handshake.
+        commands = os.path.join(self.received, "commands.txt")
+        self.assertFalse(os.path.exists(commands),
+                         open(commands).read() if os.path.exists(commands) else "")
+
     def test_a_server_that_never_greets_times_out_and_defers(self):
         # A socket that listens but never accepts: the kernel completes the connection and
         # no greeting ever comes.

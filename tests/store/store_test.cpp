@@ -90,12 +90,12 @@ TEST_P(StoreTest, AnotherConnectionsWritesAreSeenAfterReadingTheSchemaVersion) {
 TEST_P(StoreTest, AppliesMigrationsOnceAndKeepsData) {
   auto version = store_->schema_version();
   ASSERT_TRUE(version);
-  EXPECT_EQ(*version, 6);
+  EXPECT_EQ(*version, 7);
   make_list("press");
   store_.reset();
   store_ = reopen();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(*store_->schema_version(), 6);
+  EXPECT_EQ(*store_->schema_version(), 7);
   EXPECT_TRUE(store_->find_list("press"));
 }
 

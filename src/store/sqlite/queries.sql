@@ -106,8 +106,8 @@ ORDER BY s.subscriber_id;
 -- name: insert-issue
 INSERT INTO issues (kind, status, subject, from_name, from_address, reply_to, template,
                     language, created_at, updated_at, track_clicks, track_subscribers,
-                    track_opens)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)
+                    track_opens, archive)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13)
 RETURNING id;
 
 -- name: insert-issue-list
@@ -119,13 +119,13 @@ INSERT INTO issue_sections (issue_id, position, title, format, body) VALUES (?1,
 -- name: get-issue
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
        created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks,
-       track_subscribers, track_opens
+       track_subscribers, track_opens, archive
 FROM issues WHERE id = ?1;
 
 -- name: all-issues
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
        created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks,
-       track_subscribers, track_opens
+       track_subscribers, track_opens, archive
 FROM issues ORDER BY id DESC;
 
 -- name: lists-of-issue
@@ -226,12 +226,16 @@ WHERE status = 'sending' OR (status = 'scheduled' AND scheduled_at <= ?1)
 ORDER BY coalesce(scheduled_at, 0), id;
 
 -- name: public-issues
--- Issues that went out, newest first, a page at a time by keyset (id below ?1).
+-- Issues that went out, newest first, a page at a time by keyset (id below ?1): only those
+-- an editor left in the archive and whose every list is public, so that an issue sent to
+-- a private list is never published (NOT EXISTS over the few lists of each issue).
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
        created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks,
-       track_subscribers, track_opens
+       track_subscribers, track_opens, archive
 FROM issues
-WHERE (status = 'sent' OR status = 'sending') AND id < ?1
+WHERE (status = 'sent' OR status = 'sending') AND id < ?1 AND archive = 1
+  AND NOT EXISTS (SELECT 1 FROM issue_lists il JOIN lists l ON l.id = il.list_id
+                  WHERE il.issue_id = issues.id AND l.visibility != 'public')
 ORDER BY id DESC
 LIMIT ?2;
 
@@ -366,8 +370,13 @@ SELECT state, count(*) FROM deliveries GROUP BY state;
 -- Edits a draft; any other state is left alone (the caller learns it from changes()).
 UPDATE issues SET kind = ?2, subject = ?3, from_name = ?4, from_address = ?5, reply_to = ?6,
                   template = ?7, language = ?8, updated_at = ?9, track_clicks = ?10,
-                  track_subscribers = ?11, track_opens = ?12
+                  track_subscribers = ?11, track_opens = ?12, archive = ?13
 WHERE id = ?1 AND status = 'draft';
+
+-- name: set-issue-archive
+-- Whether an issue may be published; in any state, since an editor may take a sent issue
+-- out of the archive (or put it back). The date the archive shows stays as it was.
+UPDATE issues SET archive = ?2 WHERE id = ?1;
 
 -- name: delete-issue-lists
 DELETE FROM issue_lists WHERE issue_id = ?1;

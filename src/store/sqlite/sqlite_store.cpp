@@ -434,6 +434,7 @@ Result<Issue> SqliteStore::create_issue(const Issue& issue, Timestamp now) {
   insert.bind(10, std::int64_t{issue.track_clicks ? 1 : 0});
   insert.bind(11, std::int64_t{issue.track_subscribers ? 1 : 0});
   insert.bind(12, std::int64_t{issue.track_opens ? 1 : 0});
+  insert.bind(13, std::int64_t{issue.archive ? 1 : 0});
   auto row = insert.step();
   if (!row) {
     return std::move(row).error();
@@ -560,6 +561,18 @@ Result<void> SqliteStore::set_issue_status(IssueId id, IssueStatus status, Times
   (*query)->bind(3, to_unix(now));
   COMMUNIQUE_TRY((*query)->run());
   if (db_->changes() == 0) {
+    return make_error(ErrorCode::not_found, "there is no issue " + std::to_string(id));
+  }
+  return ok();
+}
+
+Result<void> SqliteStore::set_issue_archive(IssueId id, bool archive) {
+  std::lock_guard lock(mutex_);
+  auto changed = execute("set-issue-archive", id, std::int64_t{archive ? 1 : 0});
+  if (!changed) {
+    return std::move(changed).error();
+  }
+  if (*changed == 0) {
     return make_error(ErrorCode::not_found, "there is no issue " + std::to_string(id));
   }
   return ok();

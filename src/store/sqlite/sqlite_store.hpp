@@ -59,6 +59,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Issue>> issues() override;
   Result<std::vector<Issue>> public_issues(IssueId before, std::size_t limit) override;
   Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) override;
+  Result<void> set_issue_archive(IssueId id, bool archive) override;
   Result<IssueStatus> issue_status(IssueId id) override;
   Result<void> change_issue_status(IssueId id, std::span<const IssueStatus> from,
                                    IssueStatus status, const std::string& note,

@@ -204,11 +204,11 @@ Result<Issue> SqliteStore::update_issue(const Issue& issue, Timestamp now) {
     Call call(*this);
     Transaction transaction(*db_);
     COMMUNIQUE_TRY(transaction.begin());
-    auto changed = execute("update-issue", issue.id, to_string(issue.kind), issue.subject,
-                           issue.from_name, issue.from_address, issue.reply_to, issue.template_name,
-                           issue.language, now, std::int64_t{issue.track_clicks ? 1 : 0},
-                           std::int64_t{issue.track_subscribers ? 1 : 0},
-                           std::int64_t{issue.track_opens ? 1 : 0});
+    auto changed = execute(
+        "update-issue", issue.id, to_string(issue.kind), issue.subject, issue.from_name,
+        issue.from_address, issue.reply_to, issue.template_name, issue.language, now,
+        std::int64_t{issue.track_clicks ? 1 : 0}, std::int64_t{issue.track_subscribers ? 1 : 0},
+        std::int64_t{issue.track_opens ? 1 : 0}, std::int64_t{issue.archive ? 1 : 0});
     if (!changed) {
       return std::move(changed).error();
     }

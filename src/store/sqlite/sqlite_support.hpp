@@ -129,6 +129,7 @@ inline Issue read_issue(const sqlite::Statement& row) {
   issue.track_clicks = row.column_int(14) != 0;
   issue.track_subscribers = row.column_int(15) != 0;
   issue.track_opens = row.column_int(16) != 0;
+  issue.archive = row.column_int(17) != 0;
   return issue;
 }
 
