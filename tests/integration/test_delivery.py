@@ -230,6 +230,8 @@ class DeliveryTest(unittest.TestCase):
         self.kill_three_times_and_count()
 
     def start_sink(self):
+        # Outside the data directory, which Communiqué keeps private to its owner.
+        self.outbox = os.path.join(self.dir, "sink", "new")
         os.makedirs(self.outbox)
         os.chmod(self.dir, 0o755)
         os.chmod(os.path.dirname(self.outbox), 0o755)
