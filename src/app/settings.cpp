@@ -400,7 +400,13 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
   const Result<void> reads[] = {
       source.read("server", "listen", settings.server.listen),
       source.read("server", "max_header_bytes", settings.server.max_header_bytes),
+      source.read("server", "max_form_bytes", settings.server.max_form_bytes),
+      source.read("server", "max_json_bytes", settings.server.max_json_bytes),
       source.read("server", "max_body_bytes", settings.server.max_body_bytes),
+      source.read("server", "max_connections", settings.server.max_connections),
+      source.read("server", "max_connections_per_address",
+                  settings.server.max_connections_per_address),
+      source.read("server", "max_pending_requests", settings.server.max_pending_requests),
       source.read("server", "trusted_proxy", settings.server.trusted_proxy),
       source.read("server", "read_timeout_seconds", settings.server.read_timeout),
       source.read("server", "idle_timeout_seconds", settings.server.idle_timeout),
@@ -478,6 +484,18 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
   }
   if (settings.server.max_header_bytes < 1024) {
     return make_error(ErrorCode::invalid_input, "server.max_header_bytes must be at least 1024");
+  }
+  if (settings.server.max_form_bytes < 1024 || settings.server.max_json_bytes < 1024 ||
+      settings.server.max_body_bytes < 1024) {
+    return make_error(ErrorCode::invalid_input,
+                      "server.max_form_bytes, max_json_bytes and max_body_bytes must each be at "
+                      "least 1024");
+  }
+  if (settings.server.max_connections == 0 || settings.server.max_connections_per_address == 0 ||
+      settings.server.max_pending_requests == 0) {
+    return make_error(ErrorCode::invalid_input,
+                      "server.max_connections, max_connections_per_address and "
+                      "max_pending_requests must each be at least 1");
   }
   if (settings.server.read_timeout.count() == 0 || settings.server.idle_timeout.count() == 0) {
     return make_error(ErrorCode::invalid_input, "server timeouts must be at least 1 second");

@@ -5,8 +5,10 @@
 // Each subsystem receives only its own struct. Unknown sections or keys are errors, so a
 // typo ("lisen") is caught at start instead of silently using a default.
 //
-//   [server]  listen, max_header_bytes, max_body_bytes, read_timeout_seconds,
-//             idle_timeout_seconds, shutdown_grace_seconds, blocking_threads
+//   [server]  listen, max_header_bytes, max_form_bytes, max_json_bytes, max_body_bytes,
+//             max_connections, max_connections_per_address, max_pending_requests,
+//             read_timeout_seconds, idle_timeout_seconds, shutdown_grace_seconds,
+//             blocking_threads, trusted_proxy
 //   [store]   backend ("sqlite"), sqlite_file, busy_timeout_ms, sqlite_cache_mb
 //   [import]  batch_size
 //   [log]     level (trace, debug, info, warn, error, off)

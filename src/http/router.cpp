@@ -54,6 +54,13 @@ bool match_segments(const std::vector<std::string>& wanted,
 
 }  // namespace
 
+BodySize body_size(const Route& route) {
+  if (route.body) {
+    return *route.body;
+  }
+  return route.access == Access::public_route ? BodySize::form : BodySize::json;
+}
+
 Router::Router(std::vector<Route> routes, Gate gate)
     : routes_(std::move(routes)), gate_(std::move(gate)) {
   patterns_.reserve(routes_.size());
@@ -79,6 +86,24 @@ std::optional<Router::Match> Router::match(std::string_view method, std::string_
     }
   }
   return std::nullopt;
+}
+
+const Route* Router::find(std::string_view method, std::string_view path) const {
+  auto found = match(method, path);
+  if (!found && method == "HEAD") {
+    found = match("GET", path);
+  }
+  return found ? found->route : nullptr;
+}
+
+std::optional<HttpResponse> Router::admit(HttpRequest& request, const Route& route) const {
+  if (route.access == Access::public_route) {
+    return std::nullopt;
+  }
+  if (!gate_) {
+    return error_response(401, "unauthenticated", "sign in first");
+  }
+  return gate_(request, route.access);
 }
 
 std::vector<std::string> Router::allowed_methods(std::string_view path) const {
@@ -167,13 +192,8 @@ HttpResponse Router::dispatch(HttpRequest request, std::string* route) const {
   }
   request.params = std::move(found->params);
   try {
-    if (found->route->access != Access::public_route) {
-      if (!gate_) {
-        return error_response(401, "unauthenticated", "sign in first");
-      }
-      if (auto refusal = gate_(request, found->route->access)) {
-        return std::move(*refusal);
-      }
+    if (auto refusal = admit(request, *found->route)) {
+      return std::move(*refusal);
     }
     if (!found->route->handler && found->route->batch) {
       return found->route->batch(std::span(&request, 1)).at(0);  // a batch of one

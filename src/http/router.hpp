@@ -36,6 +36,14 @@ using QuickHandler = std::function<std::optional<HttpResponse>(const HttpRequest
 // while the previous batch was away, so a burst costs one transaction per batch.
 using BatchHandler = std::function<std::vector<HttpResponse>(std::span<const HttpRequest>)>;
 
+// How large a body a route reads: the server sets the bytes of each (ServerSettings) and
+// refuses a larger one before reading it.
+enum class BodySize {
+  form,    // public routes: a form or a one-click POST
+  json,    // signed-in routes: a JSON document
+  upload,  // a file, such as an import
+};
+
 struct Route {
   std::string method;
   std::string pattern;
@@ -43,7 +51,11 @@ struct Route {
   Handler handler;
   QuickHandler quick = {};  // public routes only
   BatchHandler batch = {};  // public routes only, instead of `handler`
+  // Unset: `form` for public routes, `json` for the others.
+  std::optional<BodySize> body = std::nullopt;
 };
+
+BodySize body_size(const Route& route);
 
 class Router {
  public:
@@ -56,6 +68,11 @@ class Router {
   };
 
   std::optional<Match> match(std::string_view method, std::string_view path) const;
+  // The route a request goes to (HEAD falls back to GET), or nullptr.
+  const Route* find(std::string_view method, std::string_view path) const;
+  // Runs the access gate of `route` on `request` (its head is enough, so a server can ask
+  // before it reads a body): the refusal to send, or nothing when the request may go on.
+  std::optional<HttpResponse> admit(HttpRequest& request, const Route& route) const;
   // The methods allowed on `path` (empty when no route matches it at all).
   std::vector<std::string> allowed_methods(std::string_view path) const;
 

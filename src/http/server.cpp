@@ -16,10 +16,15 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <atomic>
 #include <charconv>
 #include <csignal>
+#include <limits>
+#include <map>
+#include <optional>
 #include <set>
+#include <type_traits>
 
 #include "async/blocking_pool.hpp"
 #include "base/log.hpp"
@@ -46,7 +51,11 @@ struct ServerState {
   Batches batches;
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
-  std::set<Connection*> connections;  // open ones; touched on the I/O thread only
+  // Touched on the I/O thread only:
+  std::set<Connection*> connections;               // open ones
+  std::size_t open = 0;                            // connections accepted and not closed
+  std::map<std::string, std::size_t> per_address;  // the same by client address
+  std::size_t pending = 0;                         // requests on the blocking pool
 };
 
 Result<tcp::endpoint> parse_listen(const std::string& listen) {
@@ -80,7 +89,8 @@ Result<tcp::endpoint> parse_listen(const std::string& listen) {
   return tcp::endpoint(address, static_cast<unsigned short>(port));
 }
 
-HttpRequest to_request(bhttp::request<bhttp::string_body>& in, const std::string& remote,
+// The request's head; its body is moved in once read.
+HttpRequest to_request(const bhttp::request<bhttp::string_body>& in, const std::string& remote,
                        const std::string& trusted_proxy) {
   HttpRequest request;
   request.method = std::string(in.method_string());
@@ -94,7 +104,6 @@ HttpRequest to_request(bhttp::request<bhttp::string_body>& in, const std::string
     const auto name = field.name_string();
     request.headers[ascii_lower({name.data(), name.size()})] = std::string(field.value());
   }
-  request.body = std::move(in.body());
   request.remote_address =
       trusted_proxy.empty()
           ? remote
@@ -145,11 +154,83 @@ asio::awaitable<void> reject(tcp::socket& stream, int status, std::string_view c
                              asio::redirect_error(asio::use_awaitable, ec));
 }
 
-asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
+// Answers a request whose body is left unread, then closes the connection gently: stops
+// sending, then reads and drops what the client still sends (up to a bound, for a few
+// seconds), so that the client reads the answer instead of a reset.
+asio::awaitable<void> refuse(Connection& connection, const HttpResponse& response,
+                             unsigned version) {
+  const auto out = to_wire(response, version, false, false);
+  beast::error_code ec;
+  co_await asio::async_write(connection.socket, asio::buffer(out),
+                             asio::redirect_error(asio::use_awaitable, ec));
+  connection.socket.shutdown(tcp::socket::shutdown_send, ec);
+  connection.expires_after(std::chrono::seconds(5));
+  std::array<char, 16 * 1024> dropped;
+  std::size_t total = 0;
+  while (!ec && total < 64 * 1024 * 1024) {
+    total += co_await connection.socket.async_read_some(
+        asio::buffer(dropped), asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+std::size_t body_limit(const ServerSettings& settings, const Route* route) {
+  switch (route != nullptr ? body_size(*route) : BodySize::form) {
+    case BodySize::form:
+      return settings.max_form_bytes;
+    case BodySize::json:
+      return settings.max_json_bytes;
+    case BodySize::upload:
+      return settings.max_body_bytes;
+  }
+  return settings.max_form_bytes;
+}
+
+HttpResponse busy() {
+  auto response = error_response(503, "busy", "the server is busy; try again in a moment");
+  response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
+
+// Runs `work` on the blocking pool, or nothing at once when max_pending_requests are
+// already there (the caller answers busy()).
+template <typename Work>
+asio::awaitable<std::optional<std::invoke_result_t<Work>>> on_pool(ServerState& state, Work work) {
+  if (state.pending >= state.settings.max_pending_requests) {
+    co_return std::nullopt;
+  }
+  ++state.pending;
+  std::optional<std::invoke_result_t<Work>> result;
+  try {
+    result.emplace(co_await run_blocking(state.pool, std::move(work)));
+  } catch (...) {
+    --state.pending;
+    throw;
+  }
+  --state.pending;
+  co_return result;
+}
+
+// Whether a signed-in route admits the request, asked from its head before its body is
+// read: the refusal to send (a 500 when the gate itself failed), or nothing.
+asio::awaitable<std::optional<HttpResponse>> admit_before_body(ServerState& state,
+                                                               HttpRequest& request,
+                                                               const Route& route) {
+  auto refusal = co_await on_pool(state, [&state, &request, &route] {
+    try {
+      return state.router.admit(request, route);
+    } catch (const std::exception& error) {
+      logger("http")->error("{} {} admission threw: {}", request.method, route.pattern,
+                            error.what());
+    }
+    return std::optional<HttpResponse>(
+        error_response(500, "internal", "an internal error occurred; it has been logged"));
+  });
+  co_return refusal ? std::move(*refusal) : std::optional<HttpResponse>(busy());
+}
+
+asio::awaitable<void> session(tcp::socket socket, std::string remote, ServerState& state) {
   auto log = logger("http");
   beast::error_code ec;
-  const auto remote_endpoint = socket.remote_endpoint(ec);
-  const std::string remote = ec ? "unknown" : remote_endpoint.address().to_string();
   // Answers are written whole: no reason to hold a segment back waiting for an ACK.
   socket.set_option(tcp::no_delay(true), ec);
   auto connection = std::make_shared<Connection>(std::move(socket));
@@ -162,41 +243,85 @@ asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(state.settings.max_header_bytes));
-    parser.body_limit(state.settings.max_body_bytes);
+    // No limit on the head's Content-Length yet (boost::none would refuse every body in
+    // Boost 1.74): the route's limit is applied once the head is read.
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     // A keep-alive connection may wait idle for the next request; once bytes arrive the
     // whole request must come within the read timeout. Beast applies one deadline to
     // the read, so the first request uses the read timeout and later ones the idle one.
     connection->expires_after(first ? state.settings.read_timeout : state.settings.idle_timeout);
     first = false;
     connection->idle = true;
-    co_await bhttp::async_read(stream, buffer, parser,
-                               asio::redirect_error(asio::use_awaitable, ec));
+    // The head first: the route it names decides how much body may follow, and whether
+    // the sender may send one at all.
+    co_await bhttp::async_read_header(stream, buffer, parser,
+                                      asio::redirect_error(asio::use_awaitable, ec));
     connection->idle = false;
     if (ec == bhttp::error::end_of_stream || connection->timed_out ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
       break;
     }
-    if (ec && ec != bhttp::error::end_of_stream) {
-      log->warn("unreadable request from {}: {}", remote, ec.message());
-    }
-    if (ec == bhttp::error::body_limit) {
-      co_await reject(stream, 413, "payload_too_large",
-                      "the request body is larger than the server accepts");
-      break;
-    }
-    if (ec == bhttp::error::header_limit) {
-      co_await reject(stream, 431, "headers_too_large",
-                      "the request headers are larger than the server accepts");
-      break;
-    }
     if (ec) {
-      co_await reject(stream, 400, "bad_request", "the request is not valid HTTP/1.1");
+      log->warn("unreadable request from {}: {}", remote, ec.message());
+      if (ec == bhttp::error::header_limit) {
+        co_await reject(stream, 431, "headers_too_large",
+                        "the request headers are larger than the server accepts");
+      } else {
+        co_await reject(stream, 400, "bad_request", "the request is not valid HTTP/1.1");
+      }
       break;
     }
-    ++state.in_flight;
     const auto started = std::chrono::steady_clock::now();
     auto& in = parser.get();
     HttpRequest request = to_request(in, remote, state.settings.trusted_proxy);
+    const Route* target = state.router.find(request.method, request.path);
+    const auto limit = body_limit(state.settings, target);
+    const auto too_large = "the request body is larger than " + std::to_string(limit) +
+                           " bytes, the most this endpoint accepts";
+    if (const auto declared = parser.content_length(); declared && *declared > limit) {
+      log->warn("{} {} from {}: body of {} bytes refused", request.method,
+                target != nullptr ? target->pattern : "-", remote, *declared);
+      co_await refuse(*connection, error_response(413, "payload_too_large", too_large),
+                      in.version());
+      break;
+    }
+    parser.body_limit(limit);
+    if (!parser.is_done()) {
+      const auto declared = parser.content_length();
+      if (target != nullptr && target->access != Access::public_route &&
+          (parser.chunked() || (declared && *declared > state.settings.max_form_bytes))) {
+        if (auto refusal = co_await admit_before_body(state, request, *target)) {
+          // The body stays unread: the connection cannot carry another request.
+          co_await refuse(*connection, *refusal, in.version());
+          log->info("{} {} {} before its body", request.method, target->pattern, refusal->status);
+          break;
+        }
+      }
+      if (ascii_lower(std::string(in[bhttp::field::expect])) == "100-continue") {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+      }
+      connection->expires_after(state.settings.read_timeout);
+      co_await bhttp::async_read(stream, buffer, parser,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+      if (connection->timed_out || ec == asio::error::connection_reset ||
+          ec == asio::error::operation_aborted) {
+        break;
+      }
+      if (ec) {
+        log->warn("unreadable request body from {}: {}", remote, ec.message());
+        if (ec == bhttp::error::body_limit) {
+          co_await refuse(*connection, error_response(413, "payload_too_large", too_large),
+                          in.version());
+        } else {
+          co_await reject(stream, 400, "bad_request", "the request is not valid HTTP/1.1");
+        }
+        break;
+      }
+      request.body = std::move(in.body());
+    }
+    ++state.in_flight;
     const bool head = request.method == "HEAD";
     const bool keep_alive = in.keep_alive() && !state.stopping;
     const std::string method = request.method;
@@ -214,9 +339,10 @@ asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
       response = co_await state.batches.answer(*batch, std::move(request));
       state.router.record(response.status);
     } else {
-      response = co_await run_blocking(state.pool, [&state, &request, &route] {
+      auto answer = co_await on_pool(state, [&state, &request, &route] {
         return state.router.handle(std::move(request), &route);
       });
+      response = answer ? std::move(*answer) : busy();
     }
     const int status = response.status;
     const auto out = to_wire(response, in.version(), keep_alive, head);
@@ -235,6 +361,38 @@ asio::awaitable<void> session(tcp::socket socket, ServerState& state) {
   connection->open = false;
   connection->timer.cancel();
   state.connections.erase(connection.get());
+  --state.open;
+  if (auto count = state.per_address.find(remote); count != state.per_address.end()) {
+    if (--count->second == 0) {
+      state.per_address.erase(count);
+    }
+  }
+}
+
+// Why a new connection from `remote` is not served, or nothing when it may be.
+std::optional<std::string> over_capacity(const ServerState& state, const std::string& remote) {
+  const auto& settings = state.settings;
+  if (state.open >= settings.max_connections) {
+    return std::to_string(settings.max_connections) +
+           " connections are open (server.max_connections)";
+  }
+  const auto count = state.per_address.find(remote);
+  if (remote != settings.trusted_proxy && count != state.per_address.end() &&
+      count->second >= settings.max_connections_per_address) {
+    return std::to_string(count->second) + " connections are open from " + remote +
+           " (server.max_connections_per_address)";
+  }
+  return std::nullopt;
+}
+
+// Answers a connection over capacity with 503 at once, without reading from it.
+asio::awaitable<void> turn_away(tcp::socket socket) {
+  const auto out = to_wire(busy(), 11, false, false);
+  beast::error_code ec;
+  co_await asio::async_write(socket, asio::buffer(out),
+                             asio::redirect_error(asio::use_awaitable, ec));
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  socket.close(ec);
 }
 
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ServerState& state) {
@@ -253,7 +411,16 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ServerState& state) {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    asio::co_spawn(executor, session(std::move(socket), state), asio::detached);
+    const auto peer = socket.remote_endpoint(ec);
+    std::string remote = ec ? "unknown" : peer.address().to_string();
+    if (auto why = over_capacity(state, remote)) {
+      logger("http")->warn("turned a connection from {} away: {}", remote, *why);
+      asio::co_spawn(executor, turn_away(std::move(socket)), asio::detached);
+      continue;
+    }
+    ++state.open;
+    ++state.per_address[remote];
+    asio::co_spawn(executor, session(std::move(socket), std::move(remote), state), asio::detached);
   }
 }
 

@@ -3,9 +3,13 @@
 // that need no blocking work (Router::try_quick), given on the I/O thread, and batched
 // routes (Route::batch), answered a batch at a time (http/batches.hpp).
 //
-// Policy: limits on header and body size (431, 413), a read timeout for a request that
-// has started and an idle timeout between keep-alive requests (the stream's own
-// deadlines), an access-log line per request (method, route, status, milliseconds).
+// Policy: a limit on header size (431) and on body size by route (BodySize: 413 before the
+// body is read, from its Content-Length); a route for signed-in users admits a request by
+// its head before a large or chunked body is read (so an anonymous upload costs nothing);
+// caps on open connections, in all and per client address (503 and close); a cap on
+// requests waiting for blocking work (503 with Retry-After); a read timeout for a request
+// that has started and an idle timeout between keep-alive requests; an access-log line per
+// request (method, route, status, milliseconds).
 // On SIGINT or SIGTERM it stops accepting, lets the requests in flight finish (up to
 // `shutdown_grace`), and returns. It does not do TLS: put a reverse proxy in front.
 #pragma once
@@ -27,7 +31,12 @@ class BlockingPool;
 struct ServerSettings {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free port
   std::size_t max_header_bytes = 16 * 1024;
-  std::size_t max_body_bytes = 8 * 1024 * 1024;
+  std::size_t max_form_bytes = 64 * 1024;         // BodySize::form
+  std::size_t max_json_bytes = 1024 * 1024;       // BodySize::json
+  std::size_t max_body_bytes = 8 * 1024 * 1024;   // BodySize::upload
+  std::size_t max_connections = 1000;             // open at once, in all
+  std::size_t max_connections_per_address = 128;  // from one client (not the trusted proxy)
+  std::size_t max_pending_requests = 512;         // handed to blocking work, not answered yet
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{75};
   std::chrono::seconds shutdown_grace{10};
