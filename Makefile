@@ -8,7 +8,7 @@ DATA_DIR ?= communique-data
 # Warnings are errors in CI.
 WERROR := $(if $(filter true,$(CI)),ON,OFF)
 
-.PHONY: all setup configure build run test bench format clean
+.PHONY: all setup configure build binary run test bench format clean
 
 all: build
 
@@ -23,7 +23,12 @@ build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 	@echo "built $(BUILD_DIR)/communique"
 
-run: build
+# Only the program, without the tests: what `make run` needs.
+binary: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target communique
+	@echo "built $(BUILD_DIR)/communique"
+
+run: binary
 	$(BUILD_DIR)/communique --data-dir $(DATA_DIR) serve
 
 test: build

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -185,6 +186,35 @@ int run_issues_show(const GlobalOptions& global, std::int64_t id) {
   return 0;
 }
 
+namespace {
+
+// Why `subscriber` is outside the issue's audience (confirmed on one of its lists and not
+// blocklisted, as the send freezes it), or nothing when they are in it.
+std::optional<std::string> not_in_audience(Store& store, const Issue& issue,
+                                           const Subscriber& subscriber) {
+  if (subscriber.status != SubscriberStatus::enabled) {
+    return std::string("the address is blocklisted");
+  }
+  auto subscriptions = store.subscriptions_of(subscriber.id);
+  if (!subscriptions) {
+    return std::nullopt;
+  }
+  std::vector<std::string> states;
+  for (const auto& subscription : *subscriptions) {
+    if (std::find(issue.lists.begin(), issue.lists.end(), subscription.list_id) ==
+        issue.lists.end()) {
+      continue;
+    }
+    if (subscription.status == SubscriptionStatus::confirmed) {
+      return std::nullopt;
+    }
+    states.push_back(std::string(to_string(subscription.status)) + " on " + subscription.list_name);
+  }
+  return states.empty() ? std::string("they are on none of its lists") : join_as_list(states);
+}
+
+}  // namespace
+
 int run_render(const GlobalOptions& global, const RenderOptions& options) {
   auto address = EmailAddress::parse(options.to);
   if (!address) {
@@ -203,6 +233,10 @@ int run_render(const GlobalOptions& global, const RenderOptions& options) {
   if (!subscriber) {
     return fail(subscriber.error().message +
                 "; import or add them first (communique import --list NAME FILE.csv)");
+  }
+  if (auto why = not_in_audience(store, *issue, *subscriber)) {
+    fmt::print(stderr, "note: {} would not receive issue {}: {}; printed as it would look\n",
+               options.to, issue->id, *why);
   }
   auto prepared = prepare_stored_issue(store, *issue, global.data_dir);
   if (!prepared) {

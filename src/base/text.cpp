@@ -103,4 +103,14 @@ std::string join_as_list(const std::vector<std::string>& items) {
   return joined;
 }
 
+std::string end_sentence(std::string text) {
+  static constexpr std::string_view kEllipsis = "\u2026";
+  const bool ended = !text.empty() && (text.back() == '.' || text.back() == '!' ||
+                                       text.back() == '?' || text.ends_with(kEllipsis));
+  if (!ended) {
+    text += '.';
+  }
+  return text;
+}
+
 }  // namespace communique

@@ -35,4 +35,7 @@ std::optional<std::int64_t> parse_integer(std::string_view text);
 // Items as an English list: "a", "a and b", "a, b and c".
 std::string join_as_list(const std::vector<std::string>& items);
 
+// `text` with a full stop, unless it ends a sentence already ("…to the U.S.", "Why?").
+std::string end_sentence(std::string text);
+
 }  // namespace communique

@@ -63,9 +63,14 @@ HttpResponse public_page(int status, const std::string& title, const std::string
                                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
   response.headers.emplace_back("Referrer-Policy", "no-referrer");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  response.body = render(
-      "layout.html",
-      {{"title", title}, {"body", body_html}, {"organisation", organisation}, {"language", "en"}});
+  // "Subscribe · Example Embassy"; a page titled with the organisation's name says it once.
+  const auto page_title =
+      organisation.empty() || title == organisation ? title : title + " · " + organisation;
+  response.body = render("layout.html", {{"title", title},
+                                         {"page_title", page_title},
+                                         {"body", body_html},
+                                         {"organisation", organisation},
+                                         {"language", "en"}});
   return response;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "base/log.hpp"
@@ -32,6 +33,22 @@ std::optional<Target> resolve(const HttpRequest& request, Store& store, const Li
   return Target{*claims, std::move(*names)};
 }
 
+// Whether the subscriber left every list the issue went to already.
+bool already_unsubscribed(Store& store, const Target& target) {
+  auto subscriptions = store.subscriptions_of(target.claims.subscriber);
+  if (!subscriptions) {
+    return false;  // the page offers the button; the POST says what happened
+  }
+  for (const auto& list : target.lists) {
+    const auto found = std::find_if(subscriptions->begin(), subscriptions->end(),
+                                    [&](const Subscription& s) { return s.list_name == list; });
+    if (found == subscriptions->end() || found->status != SubscriptionStatus::unsubscribed) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // Whether a POST came from the page's button (a person, shown a page) rather than from a
 // mail provider's one-click request (a machine, which is answered in plain text).
 bool wants_page(const HttpRequest& request) {
@@ -60,6 +77,14 @@ HttpResponse handle_unsubscribe_page(const HttpRequest& request, Store& store,
   if (!target) {
     return not_found_page();
   }
+  if (already_unsubscribed(store, *target)) {
+    return public_page(200, "You are unsubscribed",
+                       fmt::format("<p>{}</p>\n<p>Changed your mind? "
+                                   "<a href=\"/subscribe\">Subscribe again</a>.</p>",
+                                   end_sentence(fmt::format(
+                                       "You already left {}: you no longer receive it from {}",
+                                       list_names(target->lists), escape_html(organisation)))));
+  }
   return public_page(
       200, "Unsubscribe",
       fmt::format("<p>Stop receiving {} from {}?</p>\n"
@@ -81,9 +106,10 @@ HttpResponse UnsubscribedPages::answer(IssueId issue, const std::vector<std::str
     }
     HttpResponse text{.status = 200,
                       .content_type = "text/plain; charset=utf-8",
-                      .body = fmt::format("You are unsubscribed: you will no longer receive {} "
-                                          "from {}.\n",
-                                          join_as_list(lists), organisation_)};
+                      .body = end_sentence(fmt::format("You are unsubscribed: you will no "
+                                                       "longer receive {} from {}",
+                                                       join_as_list(lists), organisation_)) +
+                              "\n"};
     found = made_
                 .insert_or_assign(
                     issue, Made{lists, unsubscribed_page(lists, organisation_), std::move(text)})
@@ -141,8 +167,10 @@ std::vector<HttpResponse> unsubscribe_batch(std::span<const HttpRequest> request
 HttpResponse unsubscribed_page(const std::vector<std::string>& lists,
                                const std::string& organisation) {
   return public_page(200, "You are unsubscribed",
-                     fmt::format("<p>You will no longer receive {} from {}.</p>", list_names(lists),
-                                 escape_html(organisation)));
+                     "<p>" +
+                         end_sentence(fmt::format("You will no longer receive {} from {}",
+                                                  list_names(lists), escape_html(organisation))) +
+                         "</p>");
 }
 
 HttpResponse unsubscribe_failed_page() {

@@ -59,5 +59,13 @@ TEST(Text, JoinAsListReadsAsEnglish) {
   EXPECT_EQ(join_as_list({"A", "B", "C"}), "A, B and C");
 }
 
+TEST(Text, EndSentenceAddsOneFullStop) {
+  EXPECT_EQ(end_sentence("News from the Embassy"), "News from the Embassy.");
+  EXPECT_EQ(end_sentence("News from the Embassy to the U.S."), "News from the Embassy to the U.S.");
+  EXPECT_EQ(end_sentence("Really?"), "Really?");
+  EXPECT_EQ(end_sentence("And so\u2026"), "And so\u2026");
+  EXPECT_EQ(end_sentence(""), ".");
+}
+
 }  // namespace
 }  // namespace communique

@@ -110,7 +110,10 @@ TEST_F(PagesTest, TheLandingPageAndFormOfferOnlyPublicLists) {
   EXPECT_EQ(landing.status, 200);
   EXPECT_NE(landing.body.find("href=\"/subscribe\""), std::string::npos);
   EXPECT_NE(landing.body.find("Embassy &lt;Press&gt;"), std::string::npos);
+  // The landing page is titled with the organisation's name, once.
+  EXPECT_NE(landing.body.find("<title>Embassy &lt;Press&gt;</title>"), std::string::npos);
   auto form = call("GET", "/subscribe");
+  EXPECT_NE(form.body.find(" · Embassy &lt;Press&gt;</title>"), std::string::npos);
   EXPECT_NE(form.body.find("Weekly"), std::string::npos);
   EXPECT_EQ(form.body.find("Staff only"), std::string::npos);
   EXPECT_NE(form.body.find("name=\"website\""), std::string::npos);

@@ -71,6 +71,22 @@ TEST_F(UnsubscribeTest, OneClickUnsubscribesAtOnceWithoutARedirect) {
   EXPECT_EQ(call("POST", token()).status, 200);  // again: harmless
 }
 
+TEST_F(UnsubscribeTest, TheLinkOfSomeoneWhoLeftSaysSoAndOffersAWayBack) {
+  ASSERT_EQ(call("POST", token()).status, 200);
+  auto response = call("GET", token());
+  EXPECT_EQ(response.status, 200);
+  EXPECT_NE(response.body.find("You already left <strong>Press &lt;releases&gt;</strong>"),
+            std::string::npos);
+  EXPECT_NE(response.body.find("<a href=\"/subscribe\">Subscribe again</a>"), std::string::npos);
+  EXPECT_EQ(response.body.find("<form"), std::string::npos);
+}
+
+TEST_F(UnsubscribeTest, AnOrganisationEndingInAFullStopEndsTheSentence) {
+  const auto page = unsubscribed_page({"press"}, "Embassy to the U.S.");
+  EXPECT_NE(page.body.find("from Embassy to the U.S.</p>"), std::string::npos);
+  EXPECT_EQ(page.body.find("U.S.."), std::string::npos);
+}
+
 TEST_F(UnsubscribeTest, TamperedOrForeignTokensGetAPlain404) {
   std::string tampered = token();
   tampered[5] = tampered[5] == 'A' ? 'B' : 'A';

@@ -152,6 +152,18 @@ class LetterTest(unittest.TestCase):
         link = re.compile(rb"/unsubscribe/([A-Za-z0-9_-]{43})")
         self.assertNotEqual(link.search(ann).group(1), link.search(bob).group(1))
 
+    def test_render_says_when_the_subscriber_would_not_receive_the_issue(self):
+        issue = self.create_issue()
+        self.assertNotIn(b"would not receive", self.cli("render", issue, "--to",
+                                                        "ann@example.org").stderr)
+        self.cli("lists", "create", "Staff")
+        staff = self.cli("issues", "create", "--list", "Staff", "--subject", "Internal",
+                         "--body", REFERENCE).stdout.decode().strip()
+        result = self.cli("render", staff, "--to", "ann@example.org")
+        self.assertIn(b"Subject: Internal", result.stdout)
+        self.assertIn(f"note: ann@example.org would not receive issue {staff}: they are on "
+                      "none of its lists; printed as it would look".encode(), result.stderr)
+
     def test_one_click_unsubscribe_from_the_letter_header(self):
         issue = self.create_issue()
         raw = self.cli("render", issue, "--to", "ann@example.org").stdout
