@@ -40,6 +40,7 @@ TEST(HtmlSanitizer, KeepsTheMarkupOfAWrittenBody) {
        "<a href=\"https://example.org/?a=1&amp;b=2\" title=\"T\">ok</a> <a href=\"/archive\">r</a> "
        "<a href=\"mailto:a@example.org\">m</a> <a href=\"#top\">h</a>"},
       {"<p>Ünïcödé — &copy; &nbsp;x</p>", "<p>Ünïcödé — © \xC2\xA0x</p>"},
+      {"<A HREF=\"https://example.org/\">upper</A>", "<a href=\"https://example.org/\">upper</a>"},
   });
 }
 
@@ -77,6 +78,7 @@ TEST(HtmlSanitizer, DropsLinksThatRunCodeHoweverTheyAreSpelt) {
       {"<a href=\" &#x0A;javascript:alert(1)\">x</a>", "<a>x</a>"},
       {"<a href=\"&#106;&#x61;vascript&#58;alert(1)\">x</a>", "<a>x</a>"},
       {"<a href=\"vbscript:msgbox(1)\">x</a>", "<a>x</a>"},
+      {"<a href=\"java&#0;script:alert(1)\">x</a>", "<a href=\"java\">x</a>"},
       {"<a href=\"data:text/html;base64,PHNjcmlwdD4=\">x</a>", "<a>x</a>"},
       {"<a href=\"DATA:text/html,<script>alert(1)</script>\">x</a>", "<a>x</a>"},
       // An entity the parser does not know stays text, and its '&' is escaped: a browser
