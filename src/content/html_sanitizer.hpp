@@ -37,8 +37,10 @@
 
 namespace communique {
 
+// How deep kept elements may nest; far deeper than any written body goes.
 inline constexpr std::size_t kMaxHtmlDepth = 100;
 
+// `html` (UTF-8, a fragment or a whole document) with only what the policy above keeps.
 std::string sanitise_html(std::string_view html);
 
 // Every HTML section's body sanitised in place; Markdown sections are left as written
