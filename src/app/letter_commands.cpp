@@ -11,6 +11,7 @@
 #include "app/commands.hpp"
 #include "app/runtime.hpp"
 #include "base/text.hpp"
+#include "content/html_sanitizer.hpp"
 #include "mail/letter.hpp"
 
 namespace communique {
@@ -67,6 +68,7 @@ int run_issues_create(const GlobalOptions& global, const IssueCreateOptions& opt
   if (!issue) {
     return fail(issue.error());
   }
+  sanitise_html_sections(issue->sections);
   auto runtime = open_runtime(global, Verbosity::quiet);
   if (!runtime) {
     return fail(runtime.error());

@@ -1,4 +1,5 @@
 // /api/v1/issues: drafts, previews, test sends, and the moves of an issue going out.
+#include "content/html_sanitizer.hpp"
 #include "delivery/issue_control.hpp"
 #include "http/api.hpp"
 #include "http/api_json.hpp"
@@ -111,6 +112,7 @@ Result<Issue> issue_from_body(const json& body, const RouteServices& services) {
   if (!normalised) {
     return normalised;
   }
+  sanitise_html_sections(normalised->sections);
   // A broken template is reported now, not when the letters go out.
   if (auto templates = load_letter_templates(normalised->template_name, services.data_dir);
       !templates) {

@@ -5,9 +5,11 @@
 // Policy: only issues that are sending or sent, whose every list is public and whose
 // archive flag is on, are published; the rest (drafts, scheduled, paused and cancelled
 // issues, issues to a private list, issues an editor kept out) are 404, as are slugs that
-// do not match (an id alone does not open an issue). The page carries no subscriber's data, and a
-// Content-Security-Policy that allows no script at all, so markup in an HTML body cannot run in a
-// reader's browser.
+// do not match (an id alone does not open an issue). The page carries no subscriber's data.
+// HTML bodies are sanitised (content/html_sanitizer.hpp) when stored and again when shown,
+// and the page's Content-Security-Policy allows no script, form, base URL or framing and
+// sandboxes it, so markup in a body cannot act in a reader's browser. The index is styled
+// by the public stylesheet only (no inline style), as the public pages' policy requires.
 #pragma once
 
 #include <filesystem>

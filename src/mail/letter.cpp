@@ -11,6 +11,7 @@
 
 #include "base/embedded_file.hpp"
 #include "base/text.hpp"
+#include "content/html_sanitizer.hpp"
 #include "content/html_text.hpp"
 #include "content/markdown.hpp"
 #include "mail/letter_parts.hpp"
@@ -201,8 +202,9 @@ Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
       rendered.html = std::move(*html);
       rendered.text = std::move(*text);
     } else {
-      rendered.html = body;
-      rendered.text = html_to_text(body);
+      // Stored bodies were sanitised when written; rows older than the sanitiser were not.
+      rendered.html = sanitise_html(body);
+      rendered.text = html_to_text(rendered.html);
     }
     sections.push_back(std::move(rendered));
   }

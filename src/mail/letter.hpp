@@ -1,8 +1,8 @@
 // Letters: an issue made into the exact bytes one subscriber receives.
 //
-// Work that is the same for every subscriber (Markdown rendered to HTML and text,
-// templates compiled) is done once in prepare_issue; compose() then only fills the
-// templates with the subscriber's context, writes MIME and signs. The template context is
+// Work that is the same for every subscriber (Markdown rendered to HTML and text, HTML
+// bodies sanitised, templates compiled) is done once in prepare_issue; compose() then only fills
+// the templates with the subscriber's context, writes MIME and signs. The template context is
 // documented in docs/templates.md and holds nothing else: no settings, no environment.
 //
 // Every letter carries List-Id (RFC 2919), List-Unsubscribe with an HTTPS link and a

@@ -278,6 +278,32 @@ TEST_F(ApiTest, IssuesAreDraftedEditedAndMovedThroughTheirStates) {
   EXPECT_EQ(status["deliveries"]["total"], 0);
 }
 
+TEST_F(ApiTest, HtmlSectionsAreStoredSanitisedMarkdownAsWritten) {
+  ASSERT_EQ(as(admin_token_, "POST", "/api/v1/lists", R"({"name":"press"})").status, 201);
+  const json hostile = {{"subject", "Feed item"},
+                        {"lists", {1}},
+                        {"format", "html"},
+                        {"body",
+                         "<p onclick=\"x()\">Hi <a href=\"jav&#x09;ascript:x()\">there</a></p>"
+                         "<script>x()</script>"}};
+  auto created = as(admin_token_, "POST", "/api/v1/issues", hostile.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto id = json::parse(created.body)["id"].get<IssueId>();
+  EXPECT_EQ(store_->find_issue(id)->sections[0].body, "<p>Hi <a>there</a></p>");
+  const json edited = {
+      {"subject", "Feed item"},
+      {"lists", {1}},
+      {"sections",
+       {{{"title", "A"}, {"format", "html"}, {"body", "<img src=x onerror=x()>kept"}},
+        {{"title", "B"}, {"format", "markdown"}, {"body", "<b>shown as text</b>"}}}}};
+  auto updated = as(admin_token_, "PUT", "/api/v1/issues/" + std::to_string(id), edited.dump());
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  const auto stored = store_->find_issue(id)->sections;
+  EXPECT_EQ(stored[0].body, "kept");
+  EXPECT_EQ(stored[1].body, "<b>shown as text</b>");
+  EXPECT_EQ(json::parse(updated.body)["sections"][0]["body"], "kept");
+}
+
 TEST_F(ApiTest, TokensAreListedWithoutSecretsAndRevoked) {
   auto made = json::parse(as(viewer_token_, "POST", "/api/v1/tokens", R"({"name":"cron"})").body);
   const std::string secret = made["secret"];

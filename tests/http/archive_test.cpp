@@ -93,6 +93,36 @@ TEST_F(ArchiveTest, TheIndexListsPublishedIssuesNewestFirstInPages) {
   EXPECT_EQ(get("/archive", "before=x'; DROP TABLE issues;--").status, 200);  // only data
 }
 
+TEST_F(ArchiveTest, AnHtmlBodyStoredBeforeSanitisingIsSanitisedWhenShown) {
+  ASSERT_TRUE(store_->set_issue_status(id_, IssueStatus::sent, fixed_time()));
+  auto page = get("/archive/" + std::to_string(id_) + "-weekly-digest");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<p>raw</p>"), std::string::npos) << page.body;
+  EXPECT_EQ(page.body.find("onclick"), std::string::npos);
+  EXPECT_EQ(page.body.find("x()"), std::string::npos);
+  std::string policy;
+  for (const auto& [name, value] : page.headers) {
+    if (name == "Content-Security-Policy") {
+      policy = value;
+    }
+  }
+  for (std::string_view directive : {"default-src 'none'", "sandbox", "form-action 'none'",
+                                     "base-uri 'none'", "frame-ancestors 'none'"}) {
+    EXPECT_NE(policy.find(directive), std::string::npos) << directive << " in " << policy;
+  }
+}
+
+TEST_F(ArchiveTest, TheIndexHasNoInlineStyleItsPolicyWouldBlock) {
+  publish("Styled by the stylesheet");
+  auto index = get("/archive");
+  ASSERT_EQ(index.status, 200);
+  EXPECT_NE(index.body.find("<ul class=\"issues\">"), std::string::npos) << index.body;
+  EXPECT_EQ(index.body.find("style="), std::string::npos) << index.body;
+  EXPECT_EQ(index.body.find("<style"), std::string::npos);
+  auto stylesheet = get("/assets/public.css");
+  EXPECT_NE(stylesheet.body.find("ul.issues{list-style:none;padding:0}"), std::string::npos);
+}
+
 TEST_F(ArchiveTest, TheFeedIsAtomWithEscapedEntries) {
   publish("Q&A <briefing>");
   publish("Travel notes");

