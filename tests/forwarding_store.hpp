@@ -17,8 +17,9 @@ class ForwardingStore : public Store {
   Result<StoredUser> find_user(const std::string& name) override { return inner_.find_user(name); }
   Result<User> find_user(UserId id) override { return inner_.find_user(id); }
   Result<std::vector<User>> users() override { return inner_.users(); }
-  Result<void> set_password(UserId id, const std::string& password_hash, Timestamp now) override {
-    return inner_.set_password(id, password_hash, now);
+  Result<std::int64_t> set_password(UserId id, const std::string& password_hash,
+                                    ExistingTokens tokens, Timestamp now) override {
+    return inner_.set_password(id, password_hash, tokens, now);
   }
   Result<void> set_role(UserId id, Role role, Timestamp now) override {
     return inner_.set_role(id, role, now);

@@ -13,6 +13,12 @@ Error wrong_credentials() {
   return Error{ErrorCode::unauthenticated, "wrong name or password"};
 }
 
+Error too_many_failures(std::chrono::seconds retry_after) {
+  return Error{ErrorCode::rate_limited,
+               fmt::format("too many failed sign-ins; try again in {} minute(s)",
+                           (retry_after.count() + 59) / 60)};
+}
+
 Error invalid_name() {
   return Error{ErrorCode::invalid_input,
                "a user name has 1 to 64 letters, digits, '.', '_', '-' or '@'"};
@@ -35,12 +41,32 @@ Result<User> Accounts::add_user(const std::string& name, Role role, const std::s
   return store_.create_user(name, role, *hash, now);
 }
 
-Result<void> Accounts::change_password(UserId user, const std::string& password, Timestamp now) {
+Result<std::int64_t> Accounts::change_password(UserId user, const std::string& password,
+                                               ExistingTokens tokens, Timestamp now) {
   auto hash = hash_password(password);
   if (!hash) {
     return std::move(hash).error();
   }
-  return store_.set_password(user, *hash, now);
+  return store_.set_password(user, *hash, tokens, now);
+}
+
+Result<void> Accounts::confirm_password(const User& user, const std::string& password,
+                                        const std::string& address, Timestamp now) {
+  std::chrono::seconds retry_after{0};
+  if (!limiter_.allows(user.name, address, now, &retry_after)) {
+    return too_many_failures(retry_after);
+  }
+  auto stored = store_.find_user(user.name);
+  if (!stored) {
+    return std::move(stored).error();
+  }
+  if (!verify_password(stored->password_hash, password)) {
+    limiter_.record_failure(user.name, address, now);
+    logger("accounts")->warn("wrong password given again by user {} from {}", user.id, address);
+    return make_error(ErrorCode::forbidden, "that is not the password of " + user.name);
+  }
+  limiter_.record_success(user.name);
+  return ok();
 }
 
 Result<NewSession> Accounts::sign_in(const std::string& name, const std::string& password,
@@ -52,9 +78,7 @@ Result<NewSession> Accounts::sign_in(const std::string& name, const std::string&
   }
   std::chrono::seconds retry_after{0};
   if (!limiter_.allows(name, address, now, &retry_after)) {
-    return make_error(ErrorCode::rate_limited,
-                      fmt::format("too many failed sign-ins; try again in {} minute(s)",
-                                  (retry_after.count() + 59) / 60));
+    return too_many_failures(retry_after);
   }
   auto found = store_.find_user(name);
   if (!found && found.error().code != ErrorCode::not_found) {

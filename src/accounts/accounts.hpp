@@ -4,7 +4,11 @@
 // thread, which must be a blocking-pool thread. A failed sign-in takes as long, and says
 // the same, whether the name exists or not. Sign-in failures are limited per account and
 // per client address (SignInLimiter). A session is a random secret in a cookie with its
-// own CSRF token; a password change ends every session of the user.
+// own CSRF token; a password change ends every session of the user and, unless the caller
+// keeps them, revokes their API tokens. The API makes a token, or changes one's own
+// password, only after the password is given again (confirm_password), so that a stolen
+// cookie cannot turn itself into a lasting credential; those checks count as sign-in
+// failures.
 #pragma once
 
 #include <chrono>
@@ -42,8 +46,16 @@ class Accounts {
   // invalid_input for a bad name, role or password; conflict when the name is taken.
   Result<User> add_user(const std::string& name, Role role, const std::string& password,
                         Timestamp now);
-  // Sets a new password and ends every session of the user.
-  Result<void> change_password(UserId user, const std::string& password, Timestamp now);
+  // Sets a new password, ends every session of the user and, with ExistingTokens::revoke,
+  // revokes their API tokens. Returns how many tokens were revoked.
+  Result<std::int64_t> change_password(UserId user, const std::string& password,
+                                       ExistingTokens tokens, Timestamp now);
+
+  // Whether `password` is `user`'s, asked again before something that outlasts a session.
+  // forbidden when it is not (counted by the limiter like a failed sign-in), rate_limited
+  // after too many failures.
+  Result<void> confirm_password(const User& user, const std::string& password,
+                                const std::string& address, Timestamp now);
 
   // invalid_input for a name no account can have (not counted as a failure),
   // unauthenticated ("wrong name or password") or rate_limited.

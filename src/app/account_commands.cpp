@@ -1,5 +1,5 @@
-// users add | passwd | ls, tokens create: accounts from the command line, for the first
-// admin and for scripts.
+// users add | passwd | ls, tokens create | ls | revoke: accounts from the command line, for the
+// first admin and for scripts.
 #include <fmt/format.h>
 #include <termios.h>
 #include <unistd.h>
@@ -66,7 +66,7 @@ int run_users_add(const GlobalOptions& global, const std::string& name, const st
   return 0;
 }
 
-int run_users_passwd(const GlobalOptions& global, const std::string& name) {
+int run_users_passwd(const GlobalOptions& global, const std::string& name, ExistingTokens tokens) {
   auto runtime = open_runtime(global, Verbosity::quiet);
   if (!runtime) {
     return fail(runtime.error());
@@ -80,10 +80,17 @@ int run_users_passwd(const GlobalOptions& global, const std::string& name) {
     return fail(password.error());
   }
   Accounts accounts(*runtime->store);
-  if (auto done = accounts.change_password(user->user.id, *password, system_clock_now()); !done) {
-    return fail(done.error());
+  auto revoked = accounts.change_password(user->user.id, *password, tokens, system_clock_now());
+  if (!revoked) {
+    return fail(revoked.error());
   }
   fmt::print("password of {} changed; every session of theirs has ended\n", user->user.name);
+  if (tokens == ExistingTokens::keep) {
+    fmt::print("their API tokens were kept (--keep-tokens)\n");
+  } else {
+    fmt::print("revoked {} API token{} of {}\n", *revoked, *revoked == 1 ? "" : "s",
+               user->user.name);
+  }
   return 0;
 }
 

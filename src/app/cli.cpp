@@ -65,9 +65,19 @@ int run_cli(int argc, char** argv) {
   users_add->callback(
       [&] { command = [&] { return run_users_add(global, user_name, user_role); }; });
   auto* users_passwd = users->add_subcommand(
-      "passwd", "Set a user's password from standard input; ends all their sessions");
+      "passwd",
+      "Set a user's password from standard input; ends all their sessions and revokes their "
+      "API tokens");
   users_passwd->add_option("NAME", user_name, "The user")->required();
-  users_passwd->callback([&] { command = [&] { return run_users_passwd(global, user_name); }; });
+  bool keep_tokens = false;
+  users_passwd->add_flag("--keep-tokens", keep_tokens,
+                         "Keep the user's API tokens (only if none can have leaked)");
+  users_passwd->callback([&] {
+    command = [&] {
+      return run_users_passwd(global, user_name,
+                              keep_tokens ? ExistingTokens::keep : ExistingTokens::revoke);
+    };
+  });
   users->add_subcommand("ls", "List users and their roles")->callback([&] {
     command = [&] { return run_users_ls(global); };
   });

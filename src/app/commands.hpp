@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "store/account_store.hpp"
+
 namespace communique {
 
 struct GlobalOptions {
@@ -86,7 +88,8 @@ int run_lists_ls(const GlobalOptions& global, OutputFormat format);
 
 // Accounts (account_commands.cpp). Passwords are read from standard input.
 int run_users_add(const GlobalOptions& global, const std::string& name, const std::string& role);
-int run_users_passwd(const GlobalOptions& global, const std::string& name);
+// Ends the user's sessions and, unless `tokens` is keep, revokes their API tokens.
+int run_users_passwd(const GlobalOptions& global, const std::string& name, ExistingTokens tokens);
 int run_users_ls(const GlobalOptions& global);
 int run_tokens_create(const GlobalOptions& global, const std::string& user,
                       const std::string& name);

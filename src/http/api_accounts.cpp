@@ -1,8 +1,9 @@
 // /api/v1/session, /api/v1/users and /api/v1/tokens.
+#include <fmt/format.h>
+
 #include "http/access.hpp"
 #include "http/api.hpp"
 #include "http/api_json.hpp"
-#include "security/password.hpp"
 
 namespace communique::api {
 
@@ -50,6 +51,42 @@ Result<Role> role_field(const json& body) {
     return make_error(ErrorCode::invalid_input, "role: must be admin, editor or viewer");
   }
   return *role;
+}
+
+// The caller's password, given again in `field` before something that outlasts their
+// session: a stolen cookie alone must not make one. forbidden when it is missing or wrong.
+Result<void> password_given_again(const HttpRequest& request, const RouteServices& services,
+                                  Accounts& accounts, const json& body, const char* field,
+                                  std::string_view what) {
+  auto given = optional_string(body, field);
+  if (!given) {
+    return std::move(given).error();
+  }
+  if (!*given || (*given)->empty()) {
+    return make_error(ErrorCode::forbidden, fmt::format("{} asks for your password again: send it "
+                                                        "as \"{}\"",
+                                                        what, field));
+  }
+  auto confirmed = accounts.confirm_password(request.principal->user, **given,
+                                             request.remote_address, services.clock());
+  if (!confirmed && confirmed.error().code == ErrorCode::forbidden) {
+    return make_error(ErrorCode::forbidden,
+                      fmt::format("{}: is not your password; {} asks for it again", field, what));
+  }
+  return confirmed;
+}
+
+// The optional `keep_tokens` of a password change: the user's API tokens are revoked
+// unless it is true.
+Result<ExistingTokens> existing_tokens_field(const json& body) {
+  auto keep = body.find("keep_tokens");
+  if (keep == body.end()) {
+    return ExistingTokens::revoke;
+  }
+  if (!keep->is_boolean()) {
+    return make_error(ErrorCode::invalid_input, "keep_tokens: must be true or false");
+  }
+  return keep->get<bool>() ? ExistingTokens::keep : ExistingTokens::revoke;
 }
 
 }  // namespace
@@ -150,7 +187,8 @@ HttpResponse delete_user(const HttpRequest& request, const RouteServices& servic
 }
 
 // A user changes their own password by giving the current one; an admin sets anyone's.
-// Either way every session of that user ends (the caller signs in again).
+// Either way every session of that user ends (the caller signs in again) and their API
+// tokens are revoked unless `keep_tokens` is true; the answer says how many were.
 HttpResponse change_password(const HttpRequest& request, const RouteServices& services) {
   auto accounts = accounts_of(services);
   auto id = path_id(request);
@@ -164,31 +202,35 @@ HttpResponse change_password(const HttpRequest& request, const RouteServices& se
     return fail({ErrorCode::forbidden, "only an admin may change another user's password"});
   }
   auto password = required_string(*body, "password");
-  if (!password) {
-    return fail(password.error());
+  auto tokens = existing_tokens_field(*body);
+  if (auto error = first_error(password, tokens)) {
+    return fail(*error);
   }
   if (own) {
-    auto current = required_string(*body, "current_password");
-    if (!current) {
-      return fail(current.error());
-    }
-    auto stored = services.store.find_user(principal.user.name);
-    if (!stored || !verify_password(stored->password_hash, *current)) {
-      return fail({ErrorCode::forbidden, "current_password: is not the current password"});
+    auto confirmed = password_given_again(request, services, **accounts, *body, "current_password",
+                                          "changing your own password");
+    if (!confirmed) {
+      return fail(confirmed.error());
     }
   }
-  auto done = (*accounts)->change_password(*id, *password, services.clock());
-  return done ? no_content() : fail(done.error());
+  auto revoked = (*accounts)->change_password(*id, *password, *tokens, services.clock());
+  return revoked ? answer({{"revoked_tokens", *revoked}}) : fail(revoked.error());
 }
 
 HttpResponse list_tokens(const HttpRequest& request, const RouteServices& services) {
   return answer_list("tokens", services.store.api_tokens(request.principal->user.id));
 }
 
+// A token outlasts the session that asks for it, so the caller's password is asked again.
 HttpResponse create_token(const HttpRequest& request, const RouteServices& services) {
   auto given = account_request(request, services, false);
   if (!given) {
     return fail(given.error());
+  }
+  auto confirmed = password_given_again(request, services, *given->accounts, given->body,
+                                        "password", "creating an API token");
+  if (!confirmed) {
+    return fail(confirmed.error());
   }
   auto created =
       given->accounts->create_api_token(request.principal->user.id, given->name, services.clock());

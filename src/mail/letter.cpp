@@ -281,14 +281,23 @@ void remove_control_characters(nlohmann::json& value) {
 
 }  // namespace
 
+std::string sign_link(const LinkSigner& signer, const TokenClaims& claims, PersonalLinks links) {
+  if (links == PersonalLinks::live) {
+    return signer.sign(claims);
+  }
+  return signer.sign({.purpose = TokenPurpose::preview, .issued_day = claims.issued_day});
+}
+
 PersonalValues personal_values(const Subscriber& subscriber, const PreparedIssue& issue,
-                               const SenderIdentity& identity, const LinkSigner& links,
-                               Timestamp now) {
+                               const SenderIdentity& identity, const LinkSigner& signer,
+                               Timestamp now, PersonalLinks links) {
   const auto day = static_cast<std::uint32_t>(
       std::chrono::floor<std::chrono::days>(now).time_since_epoch().count());
   const auto token = [&](TokenPurpose purpose, std::int64_t issue_id) {
-    return links.sign(
-        {.purpose = purpose, .subscriber = subscriber.id, .issue = issue_id, .issued_day = day});
+    return sign_link(
+        signer,
+        {.purpose = purpose, .subscriber = subscriber.id, .issue = issue_id, .issued_day = day},
+        links);
   };
   PersonalValues values{
       .email = subscriber.email, .name = subscriber.name, .language = subscriber.language};
@@ -395,7 +404,9 @@ Result<std::string> render_web_version(const PreparedIssue& prepared,
 nlohmann::json LetterComposer::context(const PreparedIssue& prepared, const Subscriber& subscriber,
                                        Timestamp now) const {
   return letter_parts::template_context(
-      prepared, letter_parts::personal_values(subscriber, prepared, identity_, links_, now),
+      prepared,
+      letter_parts::personal_values(subscriber, prepared, identity_, links_, now,
+                                    PersonalLinks::live),
       identity_, now);
 }
 
@@ -411,7 +422,14 @@ Result<std::string> LetterComposer::compose(const PreparedIssue& prepared,
 
 Result<LetterPreview> LetterComposer::preview(const PreparedIssue& prepared,
                                               const Subscriber& subscriber, Timestamp now) const {
-  const auto personal = letter_parts::personal_values(subscriber, prepared, identity_, links_, now);
+  return render_parts(prepared, subscriber, now, PersonalLinks::inert);
+}
+
+Result<LetterPreview> LetterComposer::render_parts(const PreparedIssue& prepared,
+                                                   const Subscriber& subscriber, Timestamp now,
+                                                   PersonalLinks links) const {
+  const auto personal =
+      letter_parts::personal_values(subscriber, prepared, identity_, links_, now, links);
   const auto data = letter_parts::template_context(prepared, personal, identity_, now);
   auto html = prepared.templates.html.render(data);
   if (!html) {
@@ -421,18 +439,20 @@ Result<LetterPreview> LetterComposer::preview(const PreparedIssue& prepared,
   if (!text) {
     return std::move(text).error();
   }
-  return LetterPreview{personalise_tracking(std::move(*html), prepared, subscriber.id, now),
-                       personalise_tracking(std::move(*text), prepared, subscriber.id, now)};
+  return LetterPreview{personalise_tracking(std::move(*html), prepared, subscriber.id, now, links),
+                       personalise_tracking(std::move(*text), prepared, subscriber.id, now, links)};
 }
 
 Result<std::string> LetterComposer::compose_in_full(const PreparedIssue& prepared,
                                                     const Subscriber& subscriber, Timestamp now,
                                                     const std::string& message_id) const {
-  auto parts = preview(prepared, subscriber, now);
+  // A letter sent: its links are live (a preview's are not).
+  auto parts = render_parts(prepared, subscriber, now, PersonalLinks::live);
   if (!parts) {
     return std::move(parts).error();
   }
-  const auto personal = letter_parts::personal_values(subscriber, prepared, identity_, links_, now);
+  const auto personal = letter_parts::personal_values(subscriber, prepared, identity_, links_, now,
+                                                      PersonalLinks::live);
   const auto headers = letter_parts::letter_headers(prepared, personal, identity_, now, message_id);
   // "=_" never occurs in quoted-printable output, so this boundary cannot clash.
   unsigned char digest[SHA256_DIGEST_LENGTH];

@@ -88,7 +88,13 @@ Result<std::string> render_web_version(const PreparedIssue& issue, const SenderI
 Result<PreparedIssue> prepare_stored_issue(Store& store, const Issue& issue,
                                            const std::filesystem::path& data_dir);
 
-// An issue as one subscriber would read it: for previews, not for sending.
+// Whether a letter's personal links (unsubscribe, preferences, tracked clicks, the open
+// pixel) open what they name, as in letters sent, or nothing, as in previews: whoever may
+// read a preview (a viewer) must not get a subscriber's pages from it.
+enum class PersonalLinks { live, inert };
+
+// An issue as one subscriber would read it, its two parts unsigned: what previews show
+// (with inert links), and what a letter rendered in full is made of.
 struct LetterPreview {
   std::string html;
   std::string text;
@@ -118,11 +124,14 @@ class LetterComposer {
   // issue that tracks nothing.
   Result<void> track_links(Store& store, PreparedIssue& issue, Timestamp now) const;
 
-  // `text` with the tracking placeholders of `issue` made personal for `subscriber`.
+  // `text` with the tracking placeholders of `issue` made personal for `subscriber`
+  // (with inert links, placeholders become links that open nothing).
   std::string personalise_tracking(std::string text, const PreparedIssue& issue,
-                                   SubscriberId subscriber, Timestamp now) const;
+                                   SubscriberId subscriber, Timestamp now,
+                                   PersonalLinks links) const;
 
-  // The HTML and text parts `subscriber` would receive (rendered in full, unsigned).
+  // The HTML and text parts `subscriber` would receive (rendered in full, unsigned), with
+  // every personal link inert: a preview shows what a letter looks like, never a way in.
   Result<LetterPreview> preview(const PreparedIssue& issue, const Subscriber& subscriber,
                                 Timestamp now) const;
 
@@ -131,7 +140,7 @@ class LetterComposer {
   Result<std::string> compose_notice(const Mailbox& to, const std::string& subject,
                                      const std::string& text, Timestamp now) const;
 
-  // What the templates see for `subscriber` (also used for previews).
+  // What the templates see for `subscriber` in a letter sent (live links).
   nlohmann::json context(const PreparedIssue& issue, const Subscriber& subscriber,
                          Timestamp now) const;
 
@@ -142,6 +151,9 @@ class LetterComposer {
   std::string new_message_id() const;
 
  private:
+  // The HTML and text parts rendered in full with `links` (letters and previews share it).
+  Result<LetterPreview> render_parts(const PreparedIssue& issue, const Subscriber& subscriber,
+                                     Timestamp now, PersonalLinks links) const;
   Result<std::string> compose_in_full(const PreparedIssue& issue, const Subscriber& subscriber,
                                       Timestamp now, const std::string& message_id) const;
   Result<std::string> compose_planned(const PreparedIssue& issue, const Subscriber& subscriber,

@@ -23,9 +23,13 @@ struct PersonalValues {
   std::string preferences;  // URL
 };
 
+// The token of a personal link: `claims` signed as they are when `links` is live; when
+// inert, a preview token naming no subscriber and no issue, which no page accepts.
+std::string sign_link(const LinkSigner& signer, const TokenClaims& claims, PersonalLinks links);
+
 PersonalValues personal_values(const Subscriber& subscriber, const PreparedIssue& issue,
-                               const SenderIdentity& identity, const LinkSigner& links,
-                               Timestamp now);
+                               const SenderIdentity& identity, const LinkSigner& signer,
+                               Timestamp now, PersonalLinks links);
 
 nlohmann::json template_context(const PreparedIssue& issue, const PersonalValues& personal,
                                 const SenderIdentity& identity, Timestamp now);

@@ -227,7 +227,8 @@ Result<std::string> LetterComposer::compose_planned(const PreparedIssue& prepare
   if (plan == nullptr || plan->day != day) {
     return make_error(ErrorCode::unavailable, "no plan for this day");
   }
-  const auto personal = letter_parts::personal_values(subscriber, prepared, identity_, links_, now);
+  const auto personal = letter_parts::personal_values(subscriber, prepared, identity_, links_, now,
+                                                      PersonalLinks::live);
   std::vector<std::string> values;
   values.reserve(plan->slots.size());
   for (const auto& slot : plan->slots) {

@@ -4,6 +4,7 @@
 
 #include "base/text.hpp"
 #include "mail/letter.hpp"
+#include "mail/letter_parts.hpp"
 
 namespace communique {
 
@@ -60,7 +61,8 @@ void for_each_href(const std::string& html, Each each) {
 }  // namespace
 
 std::string LetterComposer::personalise_tracking(std::string text, const PreparedIssue& issue,
-                                                 SubscriberId subscriber, Timestamp now) const {
+                                                 SubscriberId subscriber, Timestamp now,
+                                                 PersonalLinks links) const {
   if (!issue.personal_tracking) {
     return text;
   }
@@ -80,16 +82,20 @@ std::string LetterComposer::personalise_tracking(std::string text, const Prepare
     std::string replacement;
     if (inside == "O") {
       replacement = identity_.base_url + "/o/" +
-                    links_.sign({.purpose = TokenPurpose::open,
-                                 .subscriber = subscriber,
-                                 .issue = issue.issue.id,
-                                 .issued_day = day});
+                    letter_parts::sign_link(links_,
+                                            {.purpose = TokenPurpose::open,
+                                             .subscriber = subscriber,
+                                             .issue = issue.issue.id,
+                                             .issued_day = day},
+                                            links);
     } else if (link) {
       replacement = identity_.base_url + "/l/" +
-                    links_.sign({.purpose = TokenPurpose::click,
-                                 .subscriber = subscriber,
-                                 .issue = *link,
-                                 .issued_day = day});
+                    letter_parts::sign_link(links_,
+                                            {.purpose = TokenPurpose::click,
+                                             .subscriber = subscriber,
+                                             .issue = *link,
+                                             .issued_day = day},
+                                            links);
     } else {
       at = end + 1;
       continue;

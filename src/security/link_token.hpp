@@ -26,6 +26,9 @@ enum class TokenPurpose : std::uint8_t {
   privacy = 5,
   click = 6,
   open = 7,  // the open pixel of an issue that tracks opens
+  // Every personal link of a preview: it looks like a letter's link but no page accepts
+  // this purpose, so whoever may read a preview gets no way into a subscriber's pages.
+  preview = 8,
 };
 
 struct TokenClaims {

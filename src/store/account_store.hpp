@@ -2,7 +2,8 @@
 //
 // Secrets never reach the store: sessions and tokens are looked up by the digest of their
 // secret (security/password.hpp), passwords are argon2id strings made by the caller.
-// Changing a password and revoking every session of the user is one transaction.
+// Changing a password, ending every session of the user and (unless told to keep them)
+// revoking their API tokens is one transaction.
 #pragma once
 
 #include <vector>
@@ -16,6 +17,10 @@ struct StoredUser {
   User user;
   std::string password_hash;
 };
+
+// What a password change does to the user's API tokens: a token made by whoever knew the
+// old password must not outlive it, unless the caller says the tokens are trusted.
+enum class ExistingTokens { revoke, keep };
 
 struct SessionRecord {
   User user;
@@ -32,8 +37,11 @@ class AccountStore {
   virtual Result<StoredUser> find_user(const std::string& name) = 0;
   virtual Result<User> find_user(UserId id) = 0;
   virtual Result<std::vector<User>> users() = 0;
-  // Sets the password hash and deletes every session of the user, as one transaction.
-  virtual Result<void> set_password(UserId id, const std::string& password_hash, Timestamp now) = 0;
+  // Sets the password hash, deletes every session of the user and, with
+  // ExistingTokens::revoke, their API tokens, as one transaction. Returns how many tokens
+  // were revoked; not_found for an unknown user.
+  virtual Result<std::int64_t> set_password(UserId id, const std::string& password_hash,
+                                            ExistingTokens tokens, Timestamp now) = 0;
   // conflict when the change would leave no admin.
   virtual Result<void> set_role(UserId id, Role role, Timestamp now) = 0;
   // Deletes the user with their sessions and tokens; conflict when it is the last admin.

@@ -105,7 +105,8 @@ TEST_F(AccountsTest, SessionsExpireAndEndWithAPasswordChange) {
   EXPECT_EQ(principal->csrf_token, session->csrf_token);
   EXPECT_FALSE(accounts.from_session(session->secret, fixed_time(3600)));
   auto second = accounts.sign_in("alice", "long enough password", "192.0.2.1", fixed_time());
-  ASSERT_TRUE(accounts.change_password(alice.id, "a different password", fixed_time(10)));
+  ASSERT_TRUE(accounts.change_password(alice.id, "a different password", ExistingTokens::revoke,
+                                       fixed_time(10)));
   EXPECT_EQ(accounts.from_session(second->secret, fixed_time(20)).error().code,
             ErrorCode::unauthenticated);
   EXPECT_FALSE(accounts.sign_in("alice", "long enough password", "192.0.2.1", fixed_time(30)));
@@ -125,6 +126,49 @@ TEST_F(AccountsTest, ApiTokensActAsTheirUserUntilDeleted) {
   ASSERT_TRUE(store_->delete_api_token(alice.id, token->token.id));
   EXPECT_EQ(accounts.from_api_token(token->secret, fixed_time()).error().code,
             ErrorCode::unauthenticated);
+}
+
+TEST_F(AccountsTest, APasswordChangeRevokesTheUsersTokensUnlessTheyAreKept) {
+  Accounts accounts(*store_);
+  auto alice = *accounts.add_user("alice", Role::editor, "long enough password", fixed_time());
+  auto bob = *accounts.add_user("bob", Role::editor, "bob's long password", fixed_time());
+  auto first = *accounts.create_api_token(alice.id, "cron", fixed_time());
+  auto second = *accounts.create_api_token(alice.id, "ci", fixed_time());
+  auto others = *accounts.create_api_token(bob.id, "cron", fixed_time());
+  auto kept =
+      accounts.change_password(alice.id, "a second password", ExistingTokens::keep, fixed_time(10));
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(*kept, 0);
+  EXPECT_TRUE(accounts.from_api_token(first.secret, fixed_time(20)));
+  auto revoked = accounts.change_password(alice.id, "a third password", ExistingTokens::revoke,
+                                          fixed_time(30));
+  ASSERT_TRUE(revoked);
+  EXPECT_EQ(*revoked, 2);
+  EXPECT_FALSE(accounts.from_api_token(first.secret, fixed_time(40)));
+  EXPECT_FALSE(accounts.from_api_token(second.secret, fixed_time(40)));
+  EXPECT_TRUE(accounts.from_api_token(others.secret, fixed_time(40)));
+  EXPECT_EQ(
+      accounts.change_password(9999, "a third password", ExistingTokens::revoke, fixed_time(50))
+          .error()
+          .code,
+      ErrorCode::not_found);
+}
+
+TEST_F(AccountsTest, APasswordGivenAgainIsCheckedAndLimitedLikeASignIn) {
+  Accounts accounts(*store_, AccountSettings{.limits = {.per_account = 2}});
+  auto alice = *accounts.add_user("alice", Role::editor, "long enough password", fixed_time());
+  EXPECT_TRUE(accounts.confirm_password(alice, "long enough password", "192.0.2.1", fixed_time()));
+  auto wrong = accounts.confirm_password(alice, "a guess", "192.0.2.1", fixed_time());
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, ErrorCode::forbidden);
+  EXPECT_FALSE(accounts.confirm_password(alice, "a guess", "192.0.2.1", fixed_time()));
+  EXPECT_EQ(accounts.confirm_password(alice, "long enough password", "192.0.2.1", fixed_time())
+                .error()
+                .code,
+            ErrorCode::rate_limited);
+  EXPECT_EQ(
+      accounts.sign_in("alice", "long enough password", "192.0.2.9", fixed_time()).error().code,
+      ErrorCode::rate_limited);
 }
 
 }  // namespace

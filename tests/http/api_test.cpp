@@ -148,18 +148,20 @@ TEST_F(ApiTest, ACookieWriteWithoutTheCsrfTokenIsRefused) {
             201);
 }
 
-TEST_F(ApiTest, SessionsDieWhenThePasswordChanges) {
+TEST_F(ApiTest, SessionsAndTokensDieWhenThePasswordChanges) {
   const auto [cookie, csrf] = sign_in("alice", "correct horse battery");
   const auto [other_cookie, other_csrf] = sign_in("alice", "correct horse battery");
   auto changed =
       call("PUT", "/api/v1/users/" + std::to_string(admin_.id) + "/password",
            R"({"password":"a new long password","current_password":"correct horse battery"})",
            {{"cookie", cookie}, {"x-csrf-token", csrf}});
-  EXPECT_EQ(changed.status, 204) << changed.body;
+  EXPECT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(json::parse(changed.body)["revoked_tokens"], 1);
   EXPECT_EQ(call("GET", "/api/v1/session", "", {{"cookie", cookie}}).status, 401);
   EXPECT_EQ(call("GET", "/api/v1/session", "", {{"cookie", other_cookie}}).status, 401);
-  // API tokens are not sessions: they stay until revoked.
-  EXPECT_EQ(as(admin_token_, "GET", "/api/v1/session").status, 200);
+  // A token made by whoever knew the old password does not outlive it.
+  EXPECT_EQ(as(admin_token_, "GET", "/api/v1/session").status, 401);
+  EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/session").status, 200);
   EXPECT_EQ(
       call("POST", "/api/v1/session", R"({"name":"alice","password":"correct horse battery"})")
           .status,
@@ -167,13 +169,62 @@ TEST_F(ApiTest, SessionsDieWhenThePasswordChanges) {
   sign_in("alice", "a new long password");
 }
 
+TEST_F(ApiTest, APasswordChangeKeepsTokensOnlyWhenAsked) {
+  auto kept = as(admin_token_, "PUT", "/api/v1/users/" + std::to_string(viewer_.id) + "/password",
+                 R"({"password":"a new viewer password","keep_tokens":true})");
+  EXPECT_EQ(kept.status, 200) << kept.body;
+  EXPECT_EQ(json::parse(kept.body)["revoked_tokens"], 0);
+  EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/session").status, 200);
+  auto bad = as(admin_token_, "PUT", "/api/v1/users/" + std::to_string(viewer_.id) + "/password",
+                R"({"password":"a new viewer password","keep_tokens":"yes"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/session").status, 200);
+}
+
 TEST_F(ApiTest, OwnPasswordNeedsTheCurrentOneAndOthersNeedAdmin) {
   auto wrong = as(viewer_token_, "PUT", "/api/v1/users/" + std::to_string(viewer_.id) + "/password",
                   R"({"password":"another password","current_password":"guess"})");
   EXPECT_EQ(wrong.status, 403);
+  EXPECT_NE(json::parse(wrong.body)["error"]["message"].get<std::string>().find(
+                "current_password: is not your password"),
+            std::string::npos)
+      << wrong.body;
+  auto missing =
+      as(viewer_token_, "PUT", "/api/v1/users/" + std::to_string(viewer_.id) + "/password",
+         R"({"password":"another password"})");
+  EXPECT_EQ(missing.status, 403);
   auto other = as(viewer_token_, "PUT", "/api/v1/users/" + std::to_string(admin_.id) + "/password",
                   R"({"password":"another password"})");
   EXPECT_EQ(other.status, 403);
+}
+
+TEST_F(ApiTest, ASessionMakesATokenOnlyWithThePasswordGivenAgain) {
+  const auto [cookie, csrf] = sign_in("victor", "viewer password 1");
+  const std::map<std::string, std::string> session{{"cookie", cookie}, {"x-csrf-token", csrf}};
+  auto without = call("POST", "/api/v1/tokens", R"({"name":"stolen"})", session);
+  EXPECT_EQ(without.status, 403) << without.body;
+  EXPECT_NE(without.body.find("asks for your password again"), std::string::npos) << without.body;
+  auto wrong = call("POST", "/api/v1/tokens", R"({"name":"stolen","password":"guess"})", session);
+  EXPECT_EQ(wrong.status, 403) << wrong.body;
+  EXPECT_NE(wrong.body.find("password: is not your password"), std::string::npos) << wrong.body;
+  EXPECT_EQ(json::parse(as(viewer_token_, "GET", "/api/v1/tokens").body)["tokens"].size(), 1u);
+  // Guessing is limited like signing in.
+  for (int i = 0; i < 4; ++i) {
+    call("POST", "/api/v1/tokens", R"({"name":"stolen","password":"guess"})", session);
+  }
+  auto limited =
+      call("POST", "/api/v1/tokens", R"({"name":"cron","password":"viewer password 1"})", session);
+  EXPECT_EQ(limited.status, 429) << limited.body;
+}
+
+TEST_F(ApiTest, ATokenIsMadeWithTheRightPassword) {
+  const auto [cookie, csrf] = sign_in("victor", "viewer password 1");
+  auto made = call("POST", "/api/v1/tokens", R"({"name":"cron","password":"viewer password 1"})",
+                   {{"cookie", cookie}, {"x-csrf-token", csrf}});
+  EXPECT_EQ(made.status, 201) << made.body;
+  EXPECT_EQ(
+      as(json::parse(made.body)["secret"].get<std::string>(), "GET", "/api/v1/session").status,
+      200);
 }
 
 TEST_F(ApiTest, SignInIsRateLimitedPerAccountAndSaysNothingAboutNames) {
@@ -305,7 +356,9 @@ TEST_F(ApiTest, HtmlSectionsAreStoredSanitisedMarkdownAsWritten) {
 }
 
 TEST_F(ApiTest, TokensAreListedWithoutSecretsAndRevoked) {
-  auto made = json::parse(as(viewer_token_, "POST", "/api/v1/tokens", R"({"name":"cron"})").body);
+  auto made = json::parse(as(viewer_token_, "POST", "/api/v1/tokens",
+                             R"({"name":"cron","password":"viewer password 1"})")
+                              .body);
   const std::string secret = made["secret"];
   EXPECT_EQ(as(secret, "GET", "/api/v1/session").status, 200);
   auto listed = as(viewer_token_, "GET", "/api/v1/tokens");

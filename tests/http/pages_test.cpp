@@ -339,16 +339,29 @@ TEST_F(PagesTest, PersonalTrackingIsOnlyWhereTheIssueAsksAndCountsWhoClickedAndO
   EXPECT_TRUE(prepared->personal_tracking);
   composer_.plan(*prepared, now_);
   EXPECT_FALSE(prepared->plan);  // every letter has its own links
-  auto letter = composer_.preview(*prepared, ann, now_);
-  ASSERT_TRUE(letter);
-  EXPECT_EQ(letter->html.find('\x01'), std::string::npos);
+  // A preview shows the tracked links, but they count nothing and lead nowhere.
+  auto preview = composer_.preview(*prepared, ann, now_);
+  ASSERT_TRUE(preview);
+  EXPECT_EQ(preview->html.find('\x01'), std::string::npos);
   std::smatch click;
   std::smatch open;
-  ASSERT_TRUE(std::regex_search(letter->html, click,
+  ASSERT_TRUE(std::regex_search(preview->html, click,
                                 std::regex("https://news.example.org(/l/[A-Za-z0-9_-]+)")));
-  ASSERT_TRUE(std::regex_search(letter->html, open,
+  ASSERT_TRUE(std::regex_search(preview->html, open,
                                 std::regex("https://news.example.org(/o/[A-Za-z0-9_-]+)")));
-  EXPECT_NE(letter->text.find(click[0].str()), std::string::npos);
+  EXPECT_EQ(call("GET", click[1].str()).status, 404);
+  EXPECT_EQ(call("GET", open[1].str()).status, 404);
+  // The letter sent has live ones (quoted-printable: undo soft breaks before matching).
+  auto letter = composer_.compose(*prepared, ann, now_, composer_.new_message_id());
+  ASSERT_TRUE(letter);
+  const std::string message = std::regex_replace(*letter, std::regex("=\r\n"), "");
+  EXPECT_EQ(message.find('\x01'), std::string::npos);
+  ASSERT_TRUE(
+      std::regex_search(message, click, std::regex("https://news.example.org(/l/[A-Za-z0-9_-]+)")));
+  ASSERT_TRUE(
+      std::regex_search(message, open, std::regex("https://news.example.org(/o/[A-Za-z0-9_-]+)")));
+  EXPECT_NE(message.find(click[0].str(), click.position(0) + 1), std::string::npos)
+      << "the text part has the link too";
   EXPECT_EQ(call("GET", click[1].str()).status, 302);
   auto pixel = call("GET", open[1].str());
   EXPECT_EQ(pixel.status, 200);

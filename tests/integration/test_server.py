@@ -51,7 +51,9 @@ class Client:
             return error.code, error.headers, error.read()
 
 
-class ServerApiTest(CommuniqueTestCase):
+class ServerTestCase(CommuniqueTestCase):
+    """Accounts from the command line and sign-in through the API, for tests of `serve`."""
+
     def add_admin(self):
         short = self.run_cli("users", "add", "alice", "--role", "admin", check=False,
                              input_text="short\n")
@@ -69,9 +71,9 @@ class ServerApiTest(CommuniqueTestCase):
             self.fail(f"{args} exited {result.returncode}: {result.stderr}")
         return result
 
-    def sign_in(self, client, password="correct horse battery"):
+    def sign_in(self, client, password="correct horse battery", name="alice"):
         status, headers, body = client.call("POST", "/api/v1/session",
-                                            {"name": "alice", "password": password})
+                                            {"name": name, "password": password})
         self.assertEqual(status, 200, body)
         cookie = headers["Set-Cookie"]
         self.assertIn("HttpOnly", cookie)
@@ -79,6 +81,8 @@ class ServerApiTest(CommuniqueTestCase):
         client.cookie = cookie.split(";")[0]
         client.csrf = json.loads(body)["csrf_token"]
 
+
+class ServerApiTest(ServerTestCase):
     def test_subscribe_confirm_and_manage_through_the_api(self):
         self.add_admin()
         process, address = self.start_server()

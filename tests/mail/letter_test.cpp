@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include "test_support.hpp"
@@ -257,9 +259,66 @@ TEST_F(LetterTest, MarksThatNameNoLinkAreLeftAsTheyAre) {
   auto prepared = prepare();
   prepared.personal_tracking = true;
   const std::string text = "a \x01Lx\x02 b \x01L99999999999999999999\x02 c \x01L\x02";
-  EXPECT_EQ(composer().personalise_tracking(text, prepared, 42, fixed_time()), text);
-  EXPECT_NE(composer().personalise_tracking("\x01L5\x02", prepared, 42, fixed_time()).find("/l/"),
+  EXPECT_EQ(composer().personalise_tracking(text, prepared, 42, fixed_time(), PersonalLinks::live),
+            text);
+  EXPECT_NE(composer()
+                .personalise_tracking("\x01L5\x02", prepared, 42, fixed_time(), PersonalLinks::live)
+                .find("/l/"),
             std::string::npos);
+}
+
+// What a letter's link of `kind` (its path's first segment) is signed for.
+TokenPurpose purpose_of(const std::string& kind) {
+  return kind == "unsubscribe"   ? TokenPurpose::unsubscribe
+         : kind == "preferences" ? TokenPurpose::preferences
+         : kind == "l"           ? TokenPurpose::click
+                                 : TokenPurpose::open;
+}
+
+TEST_F(LetterTest, APreviewsPersonalLinksOpenNothingWhileTheLettersDo) {
+  auto prepared = prepare();
+  prepared.personal_tracking = true;  // as track_links leaves an issue tracking subscribers
+  prepared.sections.back().html += "<a href=\"\x01L5\x02\">more</a><img src=\"\x01O\x02\">";
+  const auto c = composer();
+  const auto signer = *LinkSigner::create(std::string(64, 'k'));
+  const std::regex link(
+      "https://news\\.embassy\\.example\\.org/(unsubscribe|preferences|l|o)/([A-Za-z0-9_-]{43})");
+  const auto links_in = [&](const std::string& text) {
+    std::vector<std::pair<std::string, std::string>> found;  // kind, token
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), link);
+         it != std::sregex_iterator(); ++it) {
+      found.emplace_back((*it)[1].str(), (*it)[2].str());
+    }
+    return found;
+  };
+
+  auto preview = c.preview(prepared, subscriber_, fixed_time());
+  ASSERT_TRUE(preview) << preview.error().message;
+  std::set<std::string> kinds;
+  for (const auto& [kind, token] : links_in(preview->html + preview->text)) {
+    kinds.insert(kind);
+    for (auto purpose : {TokenPurpose::unsubscribe, TokenPurpose::preferences,
+                         TokenPurpose::confirm, TokenPurpose::view_online, TokenPurpose::privacy,
+                         TokenPurpose::click, TokenPurpose::open}) {
+      EXPECT_FALSE(signer.verify(token, purpose)) << kind << " " << token;
+    }
+    auto claims = signer.verify(token, TokenPurpose::preview);
+    ASSERT_TRUE(claims) << kind;
+    EXPECT_EQ(claims->subscriber, 0);
+  }
+  EXPECT_EQ(kinds, (std::set<std::string>{"unsubscribe", "preferences", "l", "o"}));
+
+  // The letter sent, rendered in full by the same code, keeps live links.
+  const auto [text, html] =
+      decoded_parts(*c.compose(prepared, subscriber_, fixed_time(), "<p@x.org>"));
+  kinds.clear();
+  for (const auto& [kind, token] : links_in(text + html)) {
+    kinds.insert(kind);
+    auto claims = signer.verify(token, purpose_of(kind));
+    ASSERT_TRUE(claims) << kind;
+    EXPECT_EQ(claims->subscriber, 42);
+  }
+  EXPECT_EQ(kinds, (std::set<std::string>{"unsubscribe", "preferences", "l", "o"}));
 }
 
 TEST_F(LetterTest, APlanServesOneDayOnly) {

@@ -304,6 +304,11 @@ WHERE user_id = ?1 ORDER BY id;
 -- name: delete-api-token
 DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2;
 
+-- name: delete-api-tokens-of-user
+-- A password change revokes every token of the user (in its transaction): a token made by
+-- whoever knew the old password must not outlive it. The count is what the caller reports.
+DELETE FROM api_tokens WHERE user_id = ?1;
+
 -- name: find-subscribers
 -- One query for every filter: a NULL parameter leaves its filter out. Keyset pages by id.
 --   ?1 list, ?2 subscription status on that list, ?3 address contains (LIKE pattern),

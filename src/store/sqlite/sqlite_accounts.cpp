@@ -73,7 +73,8 @@ Result<std::vector<User>> SqliteStore::users() {
   return (*query)->collect(read_user);
 }
 
-Result<void> SqliteStore::set_password(UserId id, const std::string& password_hash, Timestamp now) {
+Result<std::int64_t> SqliteStore::set_password(UserId id, const std::string& password_hash,
+                                               ExistingTokens tokens, Timestamp now) {
   Call call(*this);
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
@@ -85,7 +86,16 @@ Result<void> SqliteStore::set_password(UserId id, const std::string& password_ha
     return make_error(ErrorCode::not_found, no_user(id));
   }
   COMMUNIQUE_TRY(execute("delete-sessions-of-user", id));
-  return transaction.commit();
+  std::int64_t revoked = 0;
+  if (tokens == ExistingTokens::revoke) {
+    auto deleted = execute("delete-api-tokens-of-user", id);
+    if (!deleted) {
+      return std::move(deleted).error();
+    }
+    revoked = *deleted;
+  }
+  COMMUNIQUE_TRY(transaction.commit());
+  return revoked;
 }
 
 Result<void> SqliteStore::change_user_keeping_an_admin(std::string_view query, UserId id,

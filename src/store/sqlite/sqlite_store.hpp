@@ -116,7 +116,8 @@ class SqliteStore final : public Store {
   Result<StoredUser> find_user(const std::string& name) override;
   Result<User> find_user(UserId id) override;
   Result<std::vector<User>> users() override;
-  Result<void> set_password(UserId id, const std::string& password_hash, Timestamp now) override;
+  Result<std::int64_t> set_password(UserId id, const std::string& password_hash,
+                                    ExistingTokens tokens, Timestamp now) override;
   Result<void> set_role(UserId id, Role role, Timestamp now) override;
   Result<void> delete_user(UserId id) override;
   Result<void> create_session(UserId user, const std::string& digest, const std::string& csrf_token,
