@@ -192,6 +192,28 @@ class ForwardingStore : public Store {
     return inner_.for_each_member(list, visit);
   }
 
+  Result<std::optional<ConfirmationId>> record_subscribe_request(
+      const EmailAddress& email, const std::string& name, Timestamp since,
+      const std::function<SubscribeWrites(const SubscribeFacts&)>& decide, Timestamp now) override {
+    return inner_.record_subscribe_request(email, name, since, decide, now);
+  }
+  Result<Confirmation> find_confirmation(ConfirmationId id, SubscriberId subscriber) override {
+    return inner_.find_confirmation(id, subscriber);
+  }
+  Result<Confirmation> use_confirmation(ConfirmationId id, SubscriberId subscriber,
+                                        Timestamp now) override {
+    return inner_.use_confirmation(id, subscriber, now);
+  }
+  Result<std::vector<ConfirmationLetter>> due_confirmation_letters(Timestamp now,
+                                                                   std::size_t limit) override {
+    return inner_.due_confirmation_letters(now, limit);
+  }
+  Result<void> record_confirmation_letter(ConfirmationId id, LetterOutcome outcome,
+                                          const std::string& reply, Timestamp retry_at,
+                                          Timestamp now) override {
+    return inner_.record_confirmation_letter(id, outcome, reply, retry_at, now);
+  }
+
  protected:
   Store& inner_;
 };

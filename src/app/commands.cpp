@@ -16,6 +16,7 @@
 #include "delivery/delivery_service.hpp"
 #include "http/access.hpp"
 #include "http/click_counter.hpp"
+#include "http/confirmation_sender.hpp"
 #include "http/metrics.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
@@ -89,6 +90,10 @@ int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& a
     return fail(notice_transport.error());
   }
   Mailer mailer(**notice_transport);
+  // Confirmation letters are queued by the form and sent here, off the request path.
+  ConfirmationSender confirmations(*runtime->store, *links, *composer, mailer,
+                                   runtime->settings.sender, system_clock_now);
+  std::optional<std::thread> confirmation_thread;
   Accounts accounts(*runtime->store);
   ServerStopper stopper;
   Metrics metrics;
@@ -130,12 +135,16 @@ int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& a
         // Only a server that could listen sends: a second one started by mistake on the same
         // data directory stops at its port, before it touches any issue.
         delivery_thread.emplace([&] { delivery.run(stop_delivery); });
+        confirmation_thread.emplace([&] { confirmations.run(stop_delivery); });
       },
       &stopper);
   pool.join();
   stop_delivery = true;
   if (delivery_thread) {
     delivery_thread->join();
+  }
+  if (confirmation_thread) {
+    confirmation_thread->join();
   }
   if (!served) {
     return fail(served.error());

@@ -11,6 +11,7 @@
 #include "core/sender_identity.hpp"
 #include "delivery/mailer.hpp"
 #include "http/http_types.hpp"
+#include "http/subscribe_policy.hpp"
 #include "mail/letter.hpp"
 #include "security/link_token.hpp"
 #include "store/store.hpp"
@@ -35,8 +36,8 @@ struct RouteServices {
   std::filesystem::path data_dir;  // where custom templates live
   Clock clock = system_clock_now;
   Accounts* accounts = nullptr;                // sign-in and API tokens; null: public pages only
-  const LetterComposer* composer = nullptr;    // previews, test sends, confirmation letters
-  Mailer* mailer = nullptr;                    // transactional letters; null: none are sent
+  const LetterComposer* composer = nullptr;    // previews and test sends
+  Mailer* mailer = nullptr;                    // test sends; null: none are sent
   Metrics* metrics = nullptr;                  // for /metrics; null: not served
   ClickCounter* clicks = nullptr;              // tracked links; null: /l/ answers 404
   ImportJobs* imports = nullptr;               // CSV imports through the API; null: none
@@ -44,6 +45,7 @@ struct RouteServices {
   ChangeSettings change_settings;              // PATCH /api/v1/settings; empty: not offered
   SlidingWindow* subscribe_limiter = nullptr;  // form posts per client address; null: none
   int subscribe_limit = 10;                    // posts per address in the limiter's window
+  SubscribePolicy subscribe_policy;            // what a form post writes and which letters
   // Whether the site is served over HTTPS (cookies are then Secure).
   bool secure() const { return identity.base_url.rfind("https://", 0) == 0; }
 };

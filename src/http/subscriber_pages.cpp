@@ -113,38 +113,6 @@ std::vector<ListId> chosen_ids(const std::vector<std::string>& values) {
   return ids;
 }
 
-// Sends the request to confirm `lists` to `subscriber`; failures are logged, never shown
-// (the answer must not differ with the address).
-void send_confirmation(const RouteServices& services, const Subscriber& subscriber,
-                       const std::vector<std::string>& lists) {
-  if (services.composer == nullptr || services.mailer == nullptr) {
-    logger("http")->warn("no transport for confirmation letters; subscriber {} was not asked",
-                         subscriber.id);
-    return;
-  }
-  const std::string names = join_as_list(lists);
-  const std::string url = services.identity.base_url + "/confirm/" +
-                          sign(services, TokenPurpose::confirm, subscriber.id);
-  const std::string text =
-      render_public_text("confirm_letter.txt", {{"name", subscriber.name},
-                                                {"lists", names},
-                                                {"organisation", organisation(services)},
-                                                {"confirm_url", url}});
-  const auto now = services.clock();
-  auto message = services.composer->compose_notice({subscriber.name, subscriber.email},
-                                                   "Please confirm your subscription", text, now);
-  if (!message) {
-    logger("http")->error("confirmation letter: {}", message.error().message);
-    return;
-  }
-  auto sent = services.mailer->send(
-      {subscriber.id, services.identity.from_address, subscriber.email, std::move(*message)});
-  if (!sent) {
-    logger("http")->warn("confirmation letter to subscriber {}: {}", subscriber.id,
-                         sent.error().message);
-  }
-}
-
 }  // namespace
 
 HttpResponse landing(const HttpRequest&, const RouteServices& services) {
@@ -201,36 +169,15 @@ HttpResponse subscribe(const HttpRequest& request, const RouteServices& services
   if (lists.empty()) {
     return form_page(400, services, "Choose at least one list.", email_text, name_text, chosen);
   }
-  auto subscriber = services.store.find_subscriber(*email);
-  if (!subscriber && subscriber.error().code == ErrorCode::not_found) {
-    subscriber = services.store.add_subscriber(NewSubscriber{*email, *name, "", "{}"}, {},
-                                               SubscriptionStatus::unconfirmed, now);
-  }
-  if (!subscriber) {
+  // One transaction decides and writes; the letter, if any, is sent later by the
+  // confirmation sender. The answer is the same page whatever was decided.
+  const SubscribePolicy& policy = services.subscribe_policy;
+  auto recorded = services.store.record_subscribe_request(
+      *email, *name, policy.letters_since(now),
+      [&](const SubscribeFacts& facts) { return policy.decide(facts, lists, now); }, now);
+  if (!recorded) {
+    logger("http")->warn("subscription form: {}", recorded.error().message);
     return busy(services);
-  }
-  auto current = services.store.subscriptions_of(subscriber->id);
-  if (!current) {
-    return busy(services);
-  }
-  std::vector<std::string> to_confirm;
-  for (const auto& list : lists) {
-    auto held = std::find_if(current->begin(), current->end(),
-                             [&](const Subscription& s) { return s.list_id == list.id; });
-    if (held != current->end() && held->status == SubscriptionStatus::confirmed) {
-      continue;  // already receiving it; said nowhere, so nothing is revealed
-    }
-    const auto status = list.opt_in == OptIn::double_opt_in ? SubscriptionStatus::unconfirmed
-                                                            : SubscriptionStatus::confirmed;
-    if (!services.store.set_subscription_status(subscriber->id, list.id, status, now)) {
-      return busy(services);
-    }
-    if (status == SubscriptionStatus::unconfirmed) {
-      to_confirm.push_back(list.name);
-    }
-  }
-  if (!to_confirm.empty()) {
-    send_confirmation(services, *subscriber, to_confirm);
   }
   return check_inbox(services);
 }
@@ -247,37 +194,91 @@ HttpResponse subscribe_snippet(const HttpRequest&, const RouteServices& services
   return response;
 }
 
-HttpResponse confirm(const HttpRequest& request, const RouteServices& services) {
-  auto subscriber = token_subscriber(request, services, TokenPurpose::confirm, kConfirmDays);
+namespace {
+
+// The confirmation a confirm token names, if the token is valid, not older than
+// kConfirmDays, and names a confirmation of its subscriber (the confirmation's id rides
+// in the token's issue field).
+std::optional<Confirmation> token_confirmation(std::string_view token,
+                                               const RouteServices& services) {
+  auto claims = services.links.verify(token, TokenPurpose::confirm);
+  if (!claims || claims->issued_day + kConfirmDays < day_of(services.clock())) {
+    return std::nullopt;
+  }
+  auto confirmation = services.store.find_confirmation(claims->issue, claims->subscriber);
+  if (!confirmation) {
+    return std::nullopt;
+  }
+  return std::move(*confirmation);
+}
+
+// The lists of `confirmation` that its subscriber now receives, as "A, B and C".
+std::string receiving(const RouteServices& services, const Confirmation& confirmation) {
+  std::vector<std::string> names;
+  if (auto current = services.store.subscriptions_of(confirmation.subscriber)) {
+    for (const auto& subscription : *current) {
+      const auto& asked = confirmation.list_names;
+      if (subscription.status == SubscriptionStatus::confirmed &&
+          std::find(asked.begin(), asked.end(), subscription.list_name) != asked.end()) {
+        names.push_back(subscription.list_name);
+      }
+    }
+  }
+  return names.empty() ? std::string("nothing yet") : join_as_list(names);
+}
+
+HttpResponse already_used(const RouteServices& services, const Confirmation& confirmation) {
+  return message_page(200, "This link was already used",
+                      {"This link was already used; you are subscribed to " +
+                           receiving(services, confirmation) + ".",
+                       "Every letter has a link to change your choices or to leave."},
+                      organisation(services));
+}
+
+}  // namespace
+
+HttpResponse confirm_page(const HttpRequest& request, const RouteServices& services) {
+  const auto token = request.params.find("token");
+  auto confirmation =
+      token == request.params.end() ? std::nullopt : token_confirmation(token->second, services);
+  if (!confirmation) {
+    return not_found_page();
+  }
+  if (confirmation->used_at) {
+    return already_used(services, *confirmation);
+  }
+  auto subscriber = services.store.find_subscriber(confirmation->subscriber);
   if (!subscriber) {
     return not_found_page();
   }
-  auto current = services.store.subscriptions_of(subscriber->id);
-  if (!current) {
-    return busy(services);
+  return render_public_page(200, "Confirm your subscription", "confirm",
+                            {{"lists", join_as_list(confirmation->list_names)},
+                             {"email", subscriber->email},
+                             {"token", token->second}},
+                            organisation(services));
+}
+
+HttpResponse confirm(const HttpRequest& request, const RouteServices& services) {
+  auto fields = parse_form(request.body);
+  const std::string token = fields ? form_value(*fields, "token").value_or("") : "";
+  auto confirmation = token_confirmation(token, services);
+  if (!confirmation) {
+    return not_found_page();
   }
-  std::vector<std::string> confirmed;
-  for (const auto& subscription : *current) {
-    if (subscription.status == SubscriptionStatus::unconfirmed) {
-      if (!services.store.set_subscription_status(subscriber->id, subscription.list_id,
-                                                  SubscriptionStatus::confirmed,
-                                                  services.clock())) {
-        return busy(services);
-      }
-      confirmed.push_back(subscription.list_name);
-    } else if (subscription.status == SubscriptionStatus::confirmed) {
-      confirmed.push_back(subscription.list_name);
+  auto used =
+      services.store.use_confirmation(confirmation->id, confirmation->subscriber, services.clock());
+  if (!used) {
+    if (used.error().code == ErrorCode::conflict) {
+      return already_used(services, *confirmation);
     }
+    return used.error().code == ErrorCode::not_found ? not_found_page() : busy(services);
   }
-  std::string names;
-  for (std::size_t i = 0; i < confirmed.size(); ++i) {
-    names += (i == 0 ? "" : ", ") + confirmed[i];
-  }
-  return message_page(200, "You are subscribed",
-                      {"Thank you for confirming. You will receive: " +
-                           (names.empty() ? std::string("nothing yet") : names) + ".",
-                       "Every letter has a link to change your choices or to leave."},
-                      organisation(services));
+  logger("http")->info("subscriber {} confirmed confirmation {}", used->subscriber, used->id);
+  return message_page(
+      200, "You are subscribed",
+      {"Thank you for confirming. You will receive: " + receiving(services, *used) + ".",
+       "Every letter has a link to change your choices or to leave."},
+      organisation(services));
 }
 
 namespace {

@@ -3,13 +3,17 @@
 //
 //   GET  /                       the landing page (subscribe, archive)
 //   GET  /subscribe              the form: address, name, public lists
-//   POST /subscribe              answers the same page whatever the address (no
-//                                enumeration); a filled honeypot field is dropped quietly;
-//                                limited per client address; double opt-in lists get a
-//                                confirmation letter, single opt-in ones are joined at once
+//   POST /subscribe              records the request and answers the same page, after the
+//                                same work, whatever the address (no enumeration); a filled
+//                                honeypot field is dropped quietly; limited per client
+//                                address; what is written and whether a confirmation letter
+//                                is queued is SubscribePolicy's; the letter is sent later
+//                                by the ConfirmationSender, never on the request path
 //   GET  /subscribe/snippet      the same form as HTML to paste into another site
-//   GET  /confirm/{token}        confirms the subscriber's unconfirmed subscriptions
-//                                (tokens last 7 days)
+//   GET  /confirm/{token}        a page with a button; changes nothing, so that link
+//                                scanners (and HEAD) confirm no one (tokens last 7 days)
+//   POST /confirm                the button (the token in the body): confirms exactly the
+//                                lists the letter asked about, once; a used link says so
 //   GET  /preferences/{token}    lists, topics, language, name; POST saves them
 //   GET  /privacy/{token}        what is held, a JSON download, and erasure (POST); tokens
 //                                are made by the preference page and last 2 days
@@ -31,6 +35,8 @@ HttpResponse subscribe_form(const HttpRequest& request, const RouteServices& ser
 HttpResponse subscribe(const HttpRequest& request, const RouteServices& services);
 // GET /subscribe/snippet: the form's HTML to paste into another site (as text, to copy).
 HttpResponse subscribe_snippet(const HttpRequest& request, const RouteServices& services);
+// GET /confirm/{token}: the page with the button; POST /confirm: the button.
+HttpResponse confirm_page(const HttpRequest& request, const RouteServices& services);
 HttpResponse confirm(const HttpRequest& request, const RouteServices& services);
 HttpResponse preferences(const HttpRequest& request, const RouteServices& services);
 HttpResponse save_preferences(const HttpRequest& request, const RouteServices& services);

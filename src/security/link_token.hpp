@@ -34,7 +34,8 @@ enum class TokenPurpose : std::uint8_t {
 struct TokenClaims {
   TokenPurpose purpose = TokenPurpose::unsubscribe;
   std::int64_t subscriber = 0;   // below 2^48
-  std::int64_t issue = 0;        // below 2^40; 0 when no issue is involved
+  std::int64_t issue = 0;        // below 2^40; 0 when no issue is involved; for confirm
+                                 // tokens, the confirmation the letter asks about
   std::uint32_t issued_day = 0;  // days since 1970-01-01
 };
 

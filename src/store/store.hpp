@@ -26,6 +26,7 @@
 #include "core/mailing_list.hpp"
 #include "core/subscriber.hpp"
 #include "store/account_store.hpp"
+#include "store/confirmation_store.hpp"
 
 namespace communique {
 
@@ -133,7 +134,7 @@ struct Member {
   SubscriptionStatus status = SubscriptionStatus::unconfirmed;
 };
 
-class Store : public AccountStore {
+class Store : public AccountStore, public ConfirmationStore {
  public:
   // The number of the newest migration applied.
   virtual Result<int> schema_version() = 0;

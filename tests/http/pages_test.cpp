@@ -9,6 +9,7 @@
 
 #include "http/access.hpp"
 #include "http/click_counter.hpp"
+#include "http/confirmation_sender.hpp"
 #include "http/routes.hpp"
 #include "store/open_store.hpp"
 #include "test_support.hpp"
@@ -55,6 +56,29 @@ class PagesTest : public ::testing::Test {
                       .clicks = clicks_.get(),
                       .subscribe_limiter = &limiter_,
                       .subscribe_limit = 3}));
+    sender_ = std::make_unique<ConfirmationSender>(
+        *store_, links_, composer_, mailer_,
+        SenderIdentity{.from_address = "press@example.org", .base_url = "https://news.example.org"},
+        [this] { return now_; });
+  }
+
+  // Sends the queued confirmation letters; the path of the link in the last one sent.
+  std::string confirm_link() {
+    EXPECT_TRUE(sender_->run_once());
+    if (transport_.kept.empty()) {
+      ADD_FAILURE() << "no letter was sent";
+      return "";
+    }
+    // The link is quoted-printable in the letter: undo soft breaks and =3D before matching.
+    std::string text = std::regex_replace(transport_.kept.back().message, std::regex("=\r\n"), "");
+    text = std::regex_replace(text, std::regex("=3D"), "=");
+    std::smatch link;
+    if (!std::regex_search(text, link,
+                           std::regex("https://news.example.org(/confirm/[A-Za-z0-9_-]+)"))) {
+      ADD_FAILURE() << "no confirm link in " << text;
+      return "";
+    }
+    return link[1].str();
   }
 
   HttpResponse call(const std::string& method, const std::string& path,
@@ -101,6 +125,7 @@ class PagesTest : public ::testing::Test {
   std::unique_ptr<ClickCounter> clicks_;
   Timestamp now_ = fixed_time();
   std::unique_ptr<Router> router_;
+  std::unique_ptr<ConfirmationSender> sender_;
   MailingList weekly_, alerts_, staff_;
   Topic topic_;
 };
@@ -131,7 +156,7 @@ TEST_F(PagesTest, TheSnippetPostsToThisSiteWithTheHoneypot) {
   EXPECT_EQ(snippet.body.find("Staff only"), std::string::npos);
 }
 
-TEST_F(PagesTest, DoubleOptInSendsAConfirmationWhoseLinkConfirms) {
+TEST_F(PagesTest, DoubleOptInQueuesAConfirmationWhoseButtonConfirms) {
   const std::string body = "email=ann%40example.org&name=Ann&list=" + std::to_string(weekly_.id) +
                            "&list=" + std::to_string(alerts_.id);
   auto answer = call("POST", "/subscribe", body);
@@ -139,18 +164,19 @@ TEST_F(PagesTest, DoubleOptInSendsAConfirmationWhoseLinkConfirms) {
   const auto ann = subscriber("ann@example.org");
   EXPECT_EQ(status_on(ann.id, weekly_.id), SubscriptionStatus::unconfirmed);
   EXPECT_EQ(status_on(ann.id, alerts_.id), SubscriptionStatus::confirmed);
+  // Nothing is sent on the request path: the letter waits for the sender.
+  EXPECT_TRUE(transport_.kept.empty());
+  const auto path = confirm_link();
   ASSERT_EQ(transport_.kept.size(), 1u);
-  const auto& letter = transport_.kept[0];
-  EXPECT_EQ(letter.recipient, "ann@example.org");
-  // The link is quoted-printable in the letter: undo soft breaks and =3D before matching.
-  std::string text = std::regex_replace(letter.message, std::regex("=\r\n"), "");
-  text = std::regex_replace(text, std::regex("=3D"), "=");
-  std::smatch link;
-  ASSERT_TRUE(std::regex_search(text, link,
-                                std::regex("https://news.example.org(/confirm/[A-Za-z0-9_-]+)")));
-  auto confirmed = call("GET", link[1].str());
+  EXPECT_EQ(transport_.kept[0].recipient, "ann@example.org");
+  EXPECT_EQ(call("GET", path).status, 200);
+  EXPECT_EQ(call("HEAD", path).status, 200);
+  EXPECT_EQ(status_on(ann.id, weekly_.id), SubscriptionStatus::unconfirmed);
+  auto confirmed = call("POST", "/confirm", "token=" + path.substr(path.rfind('/') + 1));
   EXPECT_EQ(confirmed.status, 200);
   EXPECT_EQ(status_on(ann.id, weekly_.id), SubscriptionStatus::confirmed);
+  // The sender has nothing more to send.
+  EXPECT_EQ(*sender_->run_once(), 0);
 }
 
 TEST_F(PagesTest, TheAnswerIsTheSameForKnownAndUnknownAddresses) {
@@ -194,9 +220,15 @@ TEST_F(PagesTest, TamperedOrExpiredTokensGetThePlain404Page) {
     EXPECT_EQ(response.status, 404) << path;
     EXPECT_NE(response.body.find("This link is not valid"), std::string::npos);
   }
-  auto confirm = token(TokenPurpose::confirm, ann.id);
+  call("POST", "/subscribe", "email=ann%40example.org&list=" + std::to_string(weekly_.id));
+  const auto confirm = confirm_link();
+  EXPECT_EQ(call("GET", confirm).status, 200);
+  // A confirm token names a confirmation: one made by hand names none.
+  EXPECT_EQ(call("GET", "/confirm/" + token(TokenPurpose::confirm, ann.id)).status, 404);
   now_ = fixed_time(8 * 86400);
-  EXPECT_EQ(call("GET", "/confirm/" + confirm).status, 404);
+  EXPECT_EQ(call("GET", confirm).status, 404);
+  EXPECT_EQ(call("POST", "/confirm", "token=" + confirm.substr(confirm.rfind('/') + 1)).status,
+            404);
 }
 
 TEST_F(PagesTest, PreferencesChangeListsTopicsNameAndLanguage) {

@@ -127,6 +127,12 @@ class ServerApiTest(ServerTestCase):
         self.assertEqual(json.loads(body)["subscribers"], [])
         status, _, page = visitor.call("GET", link.group(1))
         self.assertEqual(status, 200)
+        self.assertIn(b"Confirm my subscription", page)
+        status, _, body = admin.call("GET", f"/api/v1/subscribers?list={list_id}&status=confirmed")
+        self.assertEqual(json.loads(body)["subscribers"], [])
+        token = link.group(1).rsplit("/", 1)[1]
+        status, _, page = visitor.call("POST", "/confirm", form=f"token={token}")
+        self.assertEqual(status, 200)
         self.assertIn(b"You are subscribed", page)
         status, _, body = admin.call("GET", f"/api/v1/subscribers?list={list_id}&status=confirmed")
         self.assertEqual([s["email"] for s in json.loads(body)["subscribers"]],

@@ -90,12 +90,12 @@ TEST_P(StoreTest, AnotherConnectionsWritesAreSeenAfterReadingTheSchemaVersion) {
 TEST_P(StoreTest, AppliesMigrationsOnceAndKeepsData) {
   auto version = store_->schema_version();
   ASSERT_TRUE(version);
-  EXPECT_EQ(*version, 7);
+  EXPECT_EQ(*version, 8);
   make_list("press");
   store_.reset();
   store_ = reopen();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(*store_->schema_version(), 7);
+  EXPECT_EQ(*store_->schema_version(), 8);
   EXPECT_TRUE(store_->find_list("press"));
 }
 
@@ -472,6 +472,66 @@ TEST_P(StoreTest, UnknownSubscriberIsNotFound) {
   auto missing = store_->find_subscriber(*EmailAddress::parse("ghost@example.org"));
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::not_found);
+}
+
+TEST_P(StoreTest, AConfirmationConfirmsTheListsItAskedAboutOnce) {
+  const auto weekly = make_list("weekly");
+  const auto monthly = make_list("monthly");
+  const auto ann = *EmailAddress::parse("ann@example.org");
+  auto asked = store_->record_subscribe_request(
+      ann, "Ann", fixed_time(-86400),
+      [&](const SubscribeFacts& facts) {
+        EXPECT_FALSE(facts.subscriber);
+        return SubscribeWrites{.pending = {weekly.id}, .ask = {weekly.id}};
+      },
+      fixed_time());
+  ASSERT_TRUE(asked && *asked) << (asked ? "no confirmation" : asked.error().message);
+  const auto id = subscriber("ann@example.org").id;
+  // A later request sees the letter, and keeps a list pending without asking.
+  auto later = store_->record_subscribe_request(
+      ann, "", fixed_time(-86400),
+      [&](const SubscribeFacts& facts) {
+        EXPECT_EQ(facts.recent_letters, std::vector<Timestamp>{fixed_time()});
+        EXPECT_EQ(facts.subscriptions.size(), 1u);
+        return SubscribeWrites{.pending = {monthly.id}};
+      },
+      fixed_time(60));
+  ASSERT_TRUE(later);
+  EXPECT_FALSE(*later);
+
+  auto due = store_->due_confirmation_letters(fixed_time(60), 10);
+  ASSERT_TRUE(due);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].subscriber.email, "ann@example.org");
+  EXPECT_EQ((*due)[0].confirmation.list_names, std::vector<std::string>{"weekly"});
+  ASSERT_TRUE(store_->record_confirmation_letter(**asked, LetterOutcome::sent, "", fixed_time(60),
+                                                 fixed_time(60)));
+  EXPECT_TRUE(store_->due_confirmation_letters(fixed_time(3600), 10)->empty());
+
+  EXPECT_FALSE(store_->find_confirmation(**asked, id + 1));  // it names its subscriber
+  auto used = store_->use_confirmation(**asked, id, fixed_time(120));
+  ASSERT_TRUE(used) << used.error().message;
+  const auto subscriptions = store_->subscriptions_of(id);
+  ASSERT_TRUE(subscriptions);
+  ASSERT_EQ(subscriptions->size(), 2u);
+  for (const auto& subscription : *subscriptions) {
+    EXPECT_EQ(subscription.status, subscription.list_id == weekly.id
+                                       ? SubscriptionStatus::confirmed
+                                       : SubscriptionStatus::unconfirmed);
+  }
+  auto again = store_->use_confirmation(**asked, id, fixed_time(180));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::conflict);
+  EXPECT_TRUE(store_->find_confirmation(**asked, id)->used_at);
+}
+
+TEST_P(StoreTest, ARequestThatWritesNothingAddsNoSubscriber) {
+  auto asked = store_->record_subscribe_request(
+      *EmailAddress::parse("bot@example.org"), "", fixed_time(-86400),
+      [](const SubscribeFacts&) { return SubscribeWrites{}; }, fixed_time());
+  ASSERT_TRUE(asked);
+  EXPECT_FALSE(*asked);
+  EXPECT_FALSE(store_->find_subscriber(*EmailAddress::parse("bot@example.org")));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,

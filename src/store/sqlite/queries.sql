@@ -436,3 +436,58 @@ ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.u
 
 -- name: forget-setting
 DELETE FROM saved_settings WHERE name = ?1;
+
+-- name: confirmation-letters-since
+-- The per-address cooldown counts a subscriber's letters (confirmations_of_subscriber).
+SELECT created_at FROM confirmations WHERE subscriber_id = ?1 AND created_at >= ?2
+ORDER BY created_at;
+
+-- name: insert-confirmation
+-- Queued at once: the sender picks it up at its next look (next_attempt_at = now).
+INSERT INTO confirmations (subscriber_id, created_at, next_attempt_at) VALUES (?1, ?2, ?2)
+RETURNING id;
+
+-- name: insert-confirmation-list
+INSERT INTO confirmation_lists (confirmation_id, list_id) VALUES (?1, ?2);
+
+-- name: set-subscription-pending
+-- A new subscription waits for its confirmation; an existing one is left as it is, so an
+-- unsubscribed member stays unsubscribed until they use the letter's link.
+INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at)
+VALUES (?1, ?2, 'unconfirmed', ?3, ?3)
+ON CONFLICT (list_id, subscriber_id) DO NOTHING;
+
+-- name: get-confirmation
+-- By id and subscriber both: a link names the two, and must name them together.
+SELECT id, subscriber_id, created_at, used_at FROM confirmations
+WHERE id = ?1 AND subscriber_id = ?2;
+
+-- name: confirmation-list-names
+SELECT l.name FROM confirmation_lists c JOIN lists l ON l.id = c.list_id
+WHERE c.confirmation_id = ?1 ORDER BY l.name;
+
+-- name: use-confirmation
+-- Changes no row when the link was used already: the caller then says so.
+UPDATE confirmations SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL;
+
+-- name: confirm-asked-lists
+-- Confirms exactly the lists the letter asked about; lists joined after it are untouched.
+INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at)
+SELECT list_id, ?2, 'confirmed', ?3, ?3 FROM confirmation_lists WHERE confirmation_id = ?1
+ON CONFLICT (list_id, subscriber_id) DO UPDATE
+SET status = 'confirmed', updated_at = excluded.updated_at
+WHERE subscriptions.status <> 'confirmed';
+
+-- name: due-confirmation-letters
+-- Walks the partial index of queued letters only (confirmation_letters_due).
+SELECT b.id, b.email, b.name, b.attributes, b.language, b.status, b.created_at, b.updated_at,
+       c.id, c.created_at, c.used_at, c.attempts
+FROM confirmations c JOIN subscribers b ON b.id = c.subscriber_id
+WHERE c.letter_state = 'queued' AND c.next_attempt_at <= ?1
+ORDER BY c.next_attempt_at, c.id
+LIMIT ?2;
+
+-- name: record-confirmation-letter
+UPDATE confirmations
+SET letter_state = ?2, attempts = attempts + 1, next_attempt_at = ?3, last_reply = ?4
+WHERE id = ?1;

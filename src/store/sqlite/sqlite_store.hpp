@@ -110,6 +110,19 @@ class SqliteStore final : public Store {
   Result<std::vector<TrackedLink>> links_of_issue(IssueId issue) override;
   Result<DeliveryCounts> delivery_totals() override;
 
+  // Subscribe requests and confirmation letters (sqlite_confirmations.cpp).
+  Result<std::optional<ConfirmationId>> record_subscribe_request(
+      const EmailAddress& email, const std::string& name, Timestamp since,
+      const std::function<SubscribeWrites(const SubscribeFacts&)>& decide, Timestamp now) override;
+  Result<Confirmation> find_confirmation(ConfirmationId id, SubscriberId subscriber) override;
+  Result<Confirmation> use_confirmation(ConfirmationId id, SubscriberId subscriber,
+                                        Timestamp now) override;
+  Result<std::vector<ConfirmationLetter>> due_confirmation_letters(Timestamp now,
+                                                                   std::size_t limit) override;
+  Result<void> record_confirmation_letter(ConfirmationId id, LetterOutcome outcome,
+                                          const std::string& reply, Timestamp retry_at,
+                                          Timestamp now) override;
+
   // Accounts (sqlite_accounts.cpp).
   Result<User> create_user(const std::string& name, Role role, const std::string& password_hash,
                            Timestamp now) override;

@@ -1,0 +1,225 @@
+// SqliteStore's subscribe requests and confirmation letters (store/confirmation_store.hpp).
+#include "store/sqlite/sqlite_support.hpp"
+
+namespace communique {
+
+using namespace sqlite_support;  // NOLINT(google-build-using-namespace): the backend's own helpers
+
+namespace {
+
+Subscription read_subscription(const sqlite::Statement& row) {
+  Subscription subscription;
+  subscription.list_id = row.column_int(0);
+  subscription.list_name = row.column_text(1);
+  subscription.status =
+      parse_subscription_status(row.column_text(2)).value_or(SubscriptionStatus::unconfirmed);
+  subscription.created_at = from_unix(row.column_int(3));
+  subscription.updated_at = from_unix(row.column_int(4));
+  return subscription;
+}
+
+Confirmation read_confirmation(const sqlite::Statement& row) {
+  Confirmation confirmation;
+  confirmation.id = row.column_int(0);
+  confirmation.subscriber = row.column_int(1);
+  confirmation.created_at = from_unix(row.column_int(2));
+  if (!row.column_is_null(3)) {
+    confirmation.used_at = from_unix(row.column_int(3));
+  }
+  return confirmation;
+}
+
+std::string_view letter_state(LetterOutcome outcome) {
+  switch (outcome) {
+    case LetterOutcome::sent:
+      return "sent";
+    case LetterOutcome::retry:
+      return "queued";
+    case LetterOutcome::failed:
+      break;
+  }
+  return "failed";
+}
+
+const std::string kNoConfirmation = "there is no such confirmation";
+
+}  // namespace
+
+Result<std::optional<ConfirmationId>> SqliteStore::record_subscribe_request(
+    const EmailAddress& email, const std::string& name, Timestamp since,
+    const std::function<SubscribeWrites(const SubscribeFacts&)>& decide, Timestamp now) {
+  Call call(*this);
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  SubscribeFacts facts;
+  {
+    auto query = bound("get-subscriber-by-email", email.str());
+    if (!query) {
+      return std::move(query).error();
+    }
+    auto found = (*query)->single(read_subscriber);
+    if (!found) {
+      return std::move(found).error();
+    }
+    facts.subscriber = std::move(*found);
+  }
+  if (facts.subscriber) {
+    auto subscriptions = bound("subscriptions-of-subscriber", facts.subscriber->id);
+    if (!subscriptions) {
+      return std::move(subscriptions).error();
+    }
+    auto read = (*subscriptions)->collect(read_subscription);
+    if (!read) {
+      return std::move(read).error();
+    }
+    facts.subscriptions = std::move(*read);
+    auto letters = bound("confirmation-letters-since", facts.subscriber->id, since);
+    if (!letters) {
+      return std::move(letters).error();
+    }
+    auto times = (*letters)->collect(
+        [](const sqlite::Statement& row) { return from_unix(row.column_int(0)); });
+    if (!times) {
+      return std::move(times).error();
+    }
+    facts.recent_letters = std::move(*times);
+  }
+  const SubscribeWrites writes = decide(facts);
+  if (writes.empty()) {
+    return std::optional<ConfirmationId>();  // the transaction rolls back: nothing was written
+  }
+  SubscriberId id = 0;
+  if (facts.subscriber) {
+    id = facts.subscriber->id;
+  } else {
+    auto insert = bound("insert-subscriber", email.str(), name, "{}", "", now);
+    if (!insert) {
+      return std::move(insert).error();
+    }
+    auto added = (*insert)->single([](const sqlite::Statement& row) { return row.column_int(0); });
+    if (!added) {
+      return std::move(added).error();
+    }
+    id = added->value_or(0);
+  }
+  for (ListId list : writes.join) {
+    COMMUNIQUE_TRY(execute("set-subscription-status", list, id, "confirmed", now));
+  }
+  for (ListId list : writes.pending) {
+    COMMUNIQUE_TRY(execute("set-subscription-pending", list, id, now));
+  }
+  std::optional<ConfirmationId> queued;
+  if (!writes.ask.empty()) {
+    auto insert = bound("insert-confirmation", id, now);
+    if (!insert) {
+      return std::move(insert).error();
+    }
+    auto made = (*insert)->single([](const sqlite::Statement& row) { return row.column_int(0); });
+    if (!made) {
+      return std::move(made).error();
+    }
+    queued = made->value_or(0);
+    for (ListId list : writes.ask) {
+      COMMUNIQUE_TRY(execute("insert-confirmation-list", *queued, list));
+    }
+  }
+  COMMUNIQUE_TRY(transaction.commit());
+  return queued;
+}
+
+Result<Confirmation> SqliteStore::find_confirmation(ConfirmationId id, SubscriberId subscriber) {
+  Call call(*this);
+  auto query = bound("get-confirmation", id, subscriber);
+  if (!query) {
+    return std::move(query).error();
+  }
+  auto found = find_one(**query, read_confirmation, kNoConfirmation);
+  if (!found) {
+    return found;
+  }
+  auto names = bound("confirmation-list-names", id);
+  if (!names) {
+    return std::move(names).error();
+  }
+  auto read = (*names)->collect([](const sqlite::Statement& row) { return row.column_text(0); });
+  if (!read) {
+    return std::move(read).error();
+  }
+  found->list_names = std::move(*read);
+  return found;
+}
+
+Result<Confirmation> SqliteStore::use_confirmation(ConfirmationId id, SubscriberId subscriber,
+                                                   Timestamp now) {
+  auto found = find_confirmation(id, subscriber);
+  if (!found) {
+    return found;
+  }
+  Call call(*this);
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
+  auto used = execute("use-confirmation", id, now);
+  if (!used) {
+    return std::move(used).error();
+  }
+  if (*used == 0) {
+    return make_error(ErrorCode::conflict, "this confirmation was used already");
+  }
+  COMMUNIQUE_TRY(execute("confirm-asked-lists", id, subscriber, now));
+  COMMUNIQUE_TRY(transaction.commit());
+  found->used_at = now;
+  return found;
+}
+
+Result<std::vector<ConfirmationLetter>> SqliteStore::due_confirmation_letters(Timestamp now,
+                                                                              std::size_t limit) {
+  Call call(*this);
+  auto query = bound("due-confirmation-letters", now, static_cast<std::int64_t>(limit));
+  if (!query) {
+    return std::move(query).error();
+  }
+  auto letters = (*query)->collect([](const sqlite::Statement& row) {
+    ConfirmationLetter letter;
+    letter.subscriber = read_subscriber(row);
+    letter.confirmation.subscriber = letter.subscriber.id;
+    letter.confirmation.id = row.column_int(8);
+    letter.confirmation.created_at = from_unix(row.column_int(9));
+    if (!row.column_is_null(10)) {
+      letter.confirmation.used_at = from_unix(row.column_int(10));
+    }
+    letter.attempts = static_cast<int>(row.column_int(11));
+    return letter;
+  });
+  if (!letters) {
+    return letters;
+  }
+  for (auto& letter : *letters) {
+    auto names = bound("confirmation-list-names", letter.confirmation.id);
+    if (!names) {
+      return std::move(names).error();
+    }
+    auto read = (*names)->collect([](const sqlite::Statement& row) { return row.column_text(0); });
+    if (!read) {
+      return std::move(read).error();
+    }
+    letter.confirmation.list_names = std::move(*read);
+  }
+  return letters;
+}
+
+Result<void> SqliteStore::record_confirmation_letter(ConfirmationId id, LetterOutcome outcome,
+                                                     const std::string& reply, Timestamp retry_at,
+                                                     Timestamp now) {
+  Call call(*this);
+  const Timestamp next = outcome == LetterOutcome::retry ? retry_at : now;
+  auto changed = execute("record-confirmation-letter", id, letter_state(outcome), next, reply);
+  if (!changed) {
+    return std::move(changed).error();
+  }
+  if (*changed == 0) {
+    return make_error(ErrorCode::not_found, kNoConfirmation);
+  }
+  return {};
+}
+
+}  // namespace communique
