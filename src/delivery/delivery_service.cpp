@@ -32,7 +32,8 @@ Result<int> DeliveryService::run_once(const std::atomic<bool>& stop) {
       ++worked;
       continue;
     }
-    auto lease = IssueLease::take(store_, issue.id, now, lease_);
+    // The time now, not the round's: an issue sent before this one may have taken long.
+    auto lease = IssueLease::take(store_, issue.id, clock_(), lease_);
     if (!lease) {
       log->error("issue {}: {}", issue.id, lease.error().message);
       continue;
