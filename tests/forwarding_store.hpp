@@ -173,8 +173,17 @@ class ForwardingStore : public Store {
                                                          std::size_t limit) override {
     return inner_.delivery_problems(issue, limit);
   }
-  Result<std::int64_t> requeue_in_flight(IssueId issue, Timestamp now) override {
-    return inner_.requeue_in_flight(issue, now);
+  Result<LeaseTake> take_issue_lease(IssueId issue, const std::string& owner,
+                                     const std::string& replacing, Timestamp now,
+                                     Timestamp until) override {
+    return inner_.take_issue_lease(issue, owner, replacing, now, until);
+  }
+  Result<bool> renew_issue_lease(IssueId issue, const std::string& owner,
+                                 Timestamp until) override {
+    return inner_.renew_issue_lease(issue, owner, until);
+  }
+  Result<void> release_issue_lease(IssueId issue, const std::string& owner) override {
+    return inner_.release_issue_lease(issue, owner);
   }
   Result<std::map<std::string, std::string>> saved_settings() override {
     return inner_.saved_settings();

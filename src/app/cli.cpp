@@ -308,13 +308,17 @@ int run_cli(int argc, char** argv) {
   });
 
   std::int64_t send_issue = 0;
+  bool send_wait = false;
   auto* send_cmd = app.add_subcommand(
       "send",
       "Send an issue to every confirmed subscriber of its lists (into the outbox Maildir under "
       "the data directory). Resumable: run it again after a stop or crash. Prints 'sent S, "
-      "failed F, deferred D'.");
+      "failed F, deferred D'. One runner per issue: while another sends it, exits 1 saying "
+      "which.");
   send_cmd->add_option("ISSUE", send_issue, "The issue's id")->required();
-  send_cmd->callback([&] { command = [&] { return run_send(global, send_issue); }; });
+  send_cmd->add_flag("--wait", send_wait,
+                     "If another runner is sending the issue, wait for it to finish, then go on");
+  send_cmd->callback([&] { command = [&] { return run_send(global, send_issue, send_wait); }; });
 
   RenderOptions render;
   auto* render_cmd = app.add_subcommand(

@@ -74,7 +74,7 @@ int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& a
       *runtime->store, *composer, **transport, policy, system_clock_now,
       RunnerSettings{.window = runtime->settings.delivery.window, .data_dir = global.data_dir});
   DeliveryService delivery(*runtime->store, runner, system_clock_now,
-                           runtime->settings.delivery.poll);
+                           runtime->settings.delivery.poll, runtime->settings.delivery.lease);
   std::atomic<bool> stop_delivery{false};
   std::optional<std::thread> delivery_thread;
 

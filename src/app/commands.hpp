@@ -109,7 +109,7 @@ int run_issues_update(const GlobalOptions& global, const IssueUpdateOptions& opt
 int run_issues_ls(const GlobalOptions& global, OutputFormat format);
 int run_issues_show(const GlobalOptions& global, std::int64_t issue);
 int run_render(const GlobalOptions& global, const RenderOptions& options);
-int run_send(const GlobalOptions& global, std::int64_t issue);
+int run_send(const GlobalOptions& global, std::int64_t issue, bool wait);
 int run_issues_status(const GlobalOptions& global, std::int64_t issue);
 enum class IssueControl { pause, resume, cancel, schedule };
 int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueControl control,

@@ -2,13 +2,16 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
+#include <thread>
 
 #include "app/commands.hpp"
 #include "app/progress_bar.hpp"
 #include "app/runtime.hpp"
 #include "delivery/campaign_runner.hpp"
 #include "delivery/issue_control.hpp"
+#include "delivery/issue_lease.hpp"
 
 namespace communique {
 
@@ -20,9 +23,38 @@ extern "C" void request_stop(int) {
   stop_requested = true;
 }
 
+// The lease of `issue` for this command: taken at once or refused, or with `wait` taken
+// once its holder ends (or its lease runs out), showing meanwhile what the holder has
+// sent. A lease not held comes back when refused, or when Ctrl-C stopped the wait.
+Result<IssueLease> take_lease(Store& store, std::int64_t issue, LeaseSettings settings, bool wait) {
+  ProgressBar bar(stderr, "waiting");
+  std::string announced;
+  for (;;) {
+    auto lease = IssueLease::take(store, issue, system_clock_now(), settings);
+    if (!lease || lease->held() || !wait || stop_requested) {
+      return lease;
+    }
+    if (lease->holder().owner != announced) {
+      announced = lease->holder().owner;
+      bar.finish();
+      fmt::print(stderr, "{}; waiting for it to finish (Ctrl-C stops waiting)\n",
+                 lease->describe_holder());
+    }
+    if (auto c = store.delivery_counts(issue)) {
+      bar.update(static_cast<std::uint64_t>(c->sent + c->failed + c->deferred),
+                 static_cast<std::uint64_t>(c->total()),
+                 fmt::format("{} sent by the other runner", c->sent));
+    }
+    // Poll every second, in short steps so that Ctrl-C is noticed at once.
+    for (int step = 0; step < 10 && !stop_requested; ++step) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+}
+
 }  // namespace
 
-int run_send(const GlobalOptions& global, std::int64_t issue) {
+int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
   auto runtime = open_runtime(global, Verbosity::quiet);
   if (!runtime) {
     return fail(runtime.error());
@@ -40,12 +72,25 @@ int run_send(const GlobalOptions& global, std::int64_t issue) {
   CampaignRunner runner(*runtime->store, *composer, **transport, policy, system_clock_now,
                         RunnerSettings{.window = delivery.window, .data_dir = global.data_dir});
 
-  // Ctrl-C stops between windows: the ledger stays exact and `send` resumes.
+  // Ctrl-C stops waiting, or stops between windows: the ledger stays exact and `send`
+  // resumes.
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
+  auto lease = take_lease(*runtime->store, issue, delivery.lease, wait);
+  if (!lease) {
+    return fail(lease.error());
+  }
+  if (!lease->held()) {
+    if (stop_requested) {
+      return fail("stopped waiting; issue " + std::to_string(issue) + " is still being sent by " +
+                  lease->holder().owner);
+    }
+    return fail(lease->describe_holder() + "; wait for it, or run: communique send " +
+                std::to_string(issue) + " --wait");
+  }
   ProgressBar bar(stderr, "sending");
   auto counts = runner.run(
-      issue,
+      *lease,
       [&](const DeliveryCounts& c) {
         bar.update(static_cast<std::uint64_t>(c.sent + c.failed + c.deferred),
                    static_cast<std::uint64_t>(c.total()),
@@ -53,6 +98,7 @@ int run_send(const GlobalOptions& global, std::int64_t issue) {
       },
       &stop_requested);
   bar.finish();
+  lease->release();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (!counts) {

@@ -434,6 +434,7 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
       source.read("delivery", "max_retry_interval_seconds",
                   settings.delivery.retry.max_retry_interval),
       source.read("delivery", "max_age_hours", max_age_hours),
+      source.read("delivery", "lease_seconds", settings.delivery.lease.ttl),
       source.read("limits", "messages_per_second", limit_rate),
       source.read("limits", "messages_per_hour", settings.limits.messages_per_hour),
       source.read("limits", "domain_max_connections",
@@ -463,6 +464,11 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
   settings.limits.default_domain.messages_per_second = static_cast<double>(domain_rate);
   if (settings.delivery.window == 0 || settings.delivery.window > 10000) {
     return make_error(ErrorCode::invalid_input, "delivery.window must be 1 to 10000");
+  }
+  if (settings.delivery.lease.ttl < std::chrono::seconds(4)) {
+    return make_error(ErrorCode::invalid_input,
+                      "delivery.lease_seconds must be at least 4 (the lease is renewed every "
+                      "quarter of it)");
   }
   if (settings.delivery.retry.first_retry.count() == 0) {
     return make_error(ErrorCode::invalid_input, "delivery.first_retry_seconds must be at least 1");

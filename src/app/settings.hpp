@@ -15,7 +15,7 @@
 //   [sender]  organisation, from_name, from_address, reply_to, postal_address, copyright,
 //             base_url, social = [{ name = "...", url = "..." }, ...]
 //   [delivery] transport ("maildir" | "smtp"), outbox, window, poll_seconds, first_retry_seconds,
-//             max_retry_interval_seconds, max_age_hours
+//             max_retry_interval_seconds, max_age_hours, lease_seconds
 //   [smtp]    host, port, tls (none|starttls|tls), verify_certificate, ca_file, username,
 //             password, helo_name, max_connections, max_messages_per_connection,
 //             messages_per_second, timeout_seconds (caps every command's RFC 5321 timeout);
@@ -35,6 +35,7 @@
 
 #include "base/result.hpp"
 #include "core/sender_identity.hpp"
+#include "delivery/issue_lease.hpp"
 #include "delivery/reply_policy.hpp"
 #include "http/server.hpp"
 #include "smtp/smtp_transport.hpp"
@@ -56,6 +57,7 @@ struct DeliverySettings {
   std::string outbox = "outbox";      // the Maildir, relative to the data directory
   std::size_t window = 1000;  // recipients claimed and sent together (at most resent after a crash)
   std::chrono::seconds poll{5};  // how often `serve` looks for issues to send
+  LeaseSettings lease;           // lease_seconds: how long a silent runner keeps its issue
   ReplyPolicySettings retry;
 };
 

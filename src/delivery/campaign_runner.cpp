@@ -5,10 +5,14 @@
 namespace communique {
 
 Result<DeliveryCounts> CampaignRunner::run(
-    IssueId issue_id, const std::function<void(const DeliveryCounts&)>& on_progress,
+    const IssueLease& lease, const std::function<void(const DeliveryCounts&)>& on_progress,
     const std::atomic<bool>* stop) {
+  const IssueId issue_id = lease.issue();
+  if (!lease.held()) {
+    return make_error(ErrorCode::conflict, lease.describe_holder());
+  }
   try {
-    return send_issue(issue_id, on_progress, stop);
+    return send_issue(lease, on_progress, stop);
   } catch (const std::exception& error) {
     return stop_after_fault(issue_id, error.what());
   } catch (...) {
@@ -27,9 +31,13 @@ Error CampaignRunner::stop_after_fault(IssueId issue_id, const std::string& what
 }
 
 Result<DeliveryCounts> CampaignRunner::send_issue(
-    IssueId issue_id, const std::function<void(const DeliveryCounts&)>& on_progress,
+    const IssueLease& lease, const std::function<void(const DeliveryCounts&)>& on_progress,
     const std::atomic<bool>* stop) {
   auto log = logger("delivery");
+  const IssueId issue_id = lease.issue();
+  // Renewed on a thread of its own as well, so that a window longer than the lease's
+  // ttl (a stalled relay, an hourly quota) does not let it run out under us.
+  LeaseHeartbeat heartbeat(lease, clock_);
   auto issue = store_.find_issue(issue_id);
   if (!issue) {
     return std::move(issue).error();
@@ -53,15 +61,12 @@ Result<DeliveryCounts> CampaignRunner::send_issue(
     return std::move(tracked).error();
   }
 
-  // Recovery first: what a stopped runner held goes back to the queue.
+  // Recovery happened as the lease was taken: what a stopped runner held went back to
+  // the queue then, and only then.
   const Timestamp started = clock_();
-  auto requeued = store_.requeue_in_flight(issue_id, started);
-  if (!requeued) {
-    return std::move(requeued).error();
-  }
-  if (*requeued > 0) {
+  if (lease.requeued() > 0) {
     log->warn("issue {}: {} recipient(s) were in flight when a run stopped; sending to them again",
-              issue_id, *requeued);
+              issue_id, lease.requeued());
   }
   auto frozen = store_.freeze_audience(issue_id, started);
   if (!frozen) {
@@ -96,6 +101,18 @@ Result<DeliveryCounts> CampaignRunner::send_issue(
       break;
     }
     const Timestamp now = clock_();
+    // Claim only while the lease is ours: a runner that stalled past its ttl may have been
+    // taken over, and the new holder has put this one's window back in the queue.
+    auto kept = lease.renew(now);
+    if (!kept) {
+      return std::move(kept).error();
+    }
+    if (!*kept || heartbeat.lost()) {
+      return make_error(ErrorCode::conflict,
+                        "issue " + std::to_string(issue_id) +
+                            ": another runner took its lease over after it ran out; this one "
+                            "stopped and leaves the issue to it");
+    }
     const auto day = std::chrono::floor<std::chrono::days>(now).time_since_epoch().count();
     if (day != planned_day) {
       composer_.plan(*prepared, now);  // once per issue and day

@@ -8,6 +8,9 @@
 //   their letters are made, and recorded sent/deferred/failed right after the transport
 //   answers: a crash loses nobody, and can send twice only the letters of the window in
 //   flight at that moment (recovery puts them back in the queue);
+// - one runner per issue: run() needs the issue's lease (delivery/issue_lease.hpp), whose
+//   taking is the only recovery of letters in flight; it renews the lease while it works
+//   and stops claiming if the lease is found taken over;
 // - memory holds one window of letters, whatever the size of the list;
 // - a run ends when nothing is due now; deferred recipients wait for a later run (the
 //   server resumes unfinished issues), and the issue is marked sent when none are left.
@@ -25,6 +28,7 @@
 
 #include "base/result.hpp"
 #include "core/delivery.hpp"
+#include "delivery/issue_lease.hpp"
 #include "delivery/reply_policy.hpp"
 #include "delivery/transport.hpp"
 #include "mail/letter.hpp"
@@ -48,16 +52,17 @@ class CampaignRunner {
         clock_(std::move(clock)),
         settings_(std::move(settings)) {}
 
-  // Sends `issue` until nothing is due; `on_progress` is called after every window with
-  // the ledger's counts. `stop` (when given) is checked between windows. Returns the
-  // final counts. Errors: not_found (no issue), conflict (cancelled, paused, or no lists),
-  // internal (an exception stopped it; the issue is paused and its note says why).
-  Result<DeliveryCounts> run(IssueId issue,
+  // Sends the issue of `lease` until nothing is due; `on_progress` is called after every
+  // window with the ledger's counts. `stop` (when given) is checked between windows.
+  // Returns the final counts. Errors: not_found (no issue), conflict (cancelled, paused,
+  // no lists, the lease not held or taken over), internal (an exception stopped it; the
+  // issue is paused and its note says why).
+  Result<DeliveryCounts> run(const IssueLease& lease,
                              const std::function<void(const DeliveryCounts&)>& on_progress,
                              const std::atomic<bool>* stop = nullptr);
 
  private:
-  Result<DeliveryCounts> send_issue(IssueId issue,
+  Result<DeliveryCounts> send_issue(const IssueLease& lease,
                                     const std::function<void(const DeliveryCounts&)>& on_progress,
                                     const std::atomic<bool>* stop);
   // Pauses `issue` with `what` in its note; the error run() returns.

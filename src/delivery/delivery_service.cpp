@@ -32,7 +32,22 @@ Result<int> DeliveryService::run_once(const std::atomic<bool>& stop) {
       ++worked;
       continue;
     }
-    auto counts = runner_.run(issue.id, nullptr, &stop);
+    // The time now, not the round's: an issue sent before this one may have taken long.
+    auto lease = IssueLease::take(store_, issue.id, clock_(), lease_);
+    if (!lease) {
+      log->error("issue {}: {}", issue.id, lease.error().message);
+      continue;
+    }
+    if (!lease->held()) {
+      auto [logged, first] = left_to_others_.try_emplace(issue.id, lease->holder().owner);
+      if (first || logged->second != lease->holder().owner) {
+        logged->second = lease->holder().owner;
+        log->info("{}; leaving it to that runner", lease->describe_holder());
+      }
+      continue;
+    }
+    left_to_others_.erase(issue.id);
+    auto counts = runner_.run(*lease, nullptr, &stop);
     if (!counts) {
       log->error("issue {}: {}", issue.id, counts.error().message);
     }

@@ -5,12 +5,14 @@
 // Policy: a scheduled issue found later than its `expire_after` (the server was down when
 // it was due) is not sent: it is cancelled with a note that says when it was due and how
 // late it was found, because news sent days late does more harm than good.
-// One service per database: with SQLite there is one node, and the runner's recovery of
-// in-flight recipients assumes no other runner works on the same issue.
+// An issue whose lease another runner holds (a `send` from the command line, another
+// server) is left to it: skipped quietly, logged once, tried again at the next poll.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <string>
 
 #include "delivery/campaign_runner.hpp"
 
@@ -18,8 +20,9 @@ namespace communique {
 
 class DeliveryService {
  public:
-  DeliveryService(Store& store, CampaignRunner& runner, Clock clock, std::chrono::seconds poll)
-      : store_(store), runner_(runner), clock_(std::move(clock)), poll_(poll) {}
+  DeliveryService(Store& store, CampaignRunner& runner, Clock clock, std::chrono::seconds poll,
+                  LeaseSettings lease = {})
+      : store_(store), runner_(runner), clock_(std::move(clock)), poll_(poll), lease_(lease) {}
 
   // One round; returns how many issues it sent or cancelled. `stop` interrupts a send
   // between windows.
@@ -33,6 +36,9 @@ class DeliveryService {
   CampaignRunner& runner_;
   Clock clock_;
   std::chrono::seconds poll_;
+  LeaseSettings lease_;
+  // Issues left to another runner, and that runner, logged once each.
+  std::map<IssueId, std::string> left_to_others_;
 };
 
 }  // namespace communique

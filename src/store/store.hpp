@@ -128,6 +128,20 @@ struct TrackedLink {
   std::int64_t clicks = 0;
 };
 
+// Who holds an issue's lease (one runner per issue), and until when unless renewed.
+struct LeaseHolder {
+  std::string owner;  // host:pid:random
+  Timestamp expires_at{};
+};
+
+// What Store::take_issue_lease did: granted (to the caller, `holder`), or refused because
+// `holder` holds it and its lease has not run out.
+struct LeaseTake {
+  bool granted = false;
+  LeaseHolder holder;
+  std::int64_t requeued = 0;  // when granted: recipients a stopped runner left in flight
+};
+
 // A subscriber as a member of one list, as export sees it.
 struct Member {
   Subscriber subscriber;
@@ -257,9 +271,23 @@ class Store : public AccountStore, public ConfirmationStore {
                                                                  std::size_t limit) = 0;
   // The ledger's states summed over every issue (for /metrics).
   virtual Result<DeliveryCounts> delivery_totals() = 0;
-  // Puts recipients left `sending` by a runner that stopped back in the queue; returns
-  // how many (each may have been sent already: the only duplicates the ledger allows).
-  virtual Result<std::int64_t> requeue_in_flight(IssueId issue, Timestamp now) = 0;
+
+  // Issue leases: one runner per issue. Takes the lease of `issue` for `owner` until
+  // `until`, as one transaction, when nobody holds it, when its holder's lease ran out by
+  // `now`, or when its holder is `replacing` (a runner known to be gone; empty for none).
+  // Only then, in the same transaction, are the recipients a stopped runner left
+  // `sending` put back in the queue (each may have been sent already: the only duplicates
+  // the ledger allows); a live runner's letters in flight are never touched. Otherwise
+  // nothing changes and the answer names the holder.
+  virtual Result<LeaseTake> take_issue_lease(IssueId issue, const std::string& owner,
+                                             const std::string& replacing, Timestamp now,
+                                             Timestamp until) = 0;
+  // The heartbeat: extends `owner`'s lease to `until`. false when it is no longer theirs
+  // (it ran out and another runner took it over).
+  virtual Result<bool> renew_issue_lease(IssueId issue, const std::string& owner,
+                                         Timestamp until) = 0;
+  // Ends `owner`'s lease; nothing when it is no longer theirs.
+  virtual Result<void> release_issue_lease(IssueId issue, const std::string& owner) = 0;
 
   // The installation's secret named `name`, created from `generate()` on first use. Every
   // caller (and every node sharing the database) gets the same value.

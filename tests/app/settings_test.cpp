@@ -84,6 +84,17 @@ TEST_F(SettingsTest, TyposAndBadValuesAreErrors) {
   ASSERT_FALSE(zero);
 }
 
+TEST_F(SettingsTest, TheIssueLeaseLastsAMinuteUnlessSetAndAtLeastFourSeconds) {
+  EXPECT_EQ(load_settings(std::nullopt, {})->delivery.lease.ttl, std::chrono::seconds(60));
+  auto set = load_settings(std::nullopt, {{"COMMUNIQUE_DELIVERY__LEASE_SECONDS", "20"}});
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->delivery.lease.ttl, std::chrono::seconds(20));
+  auto short_lease = load_settings(write("[delivery]\nlease_seconds = 2\n"), {});
+  ASSERT_FALSE(short_lease);
+  EXPECT_EQ(short_lease.error().message,
+            "delivery.lease_seconds must be at least 4 (the lease is renewed every quarter of it)");
+}
+
 TEST_F(SettingsTest, RateLimitsAndDomainLines) {
   auto file = write(
       "[limits]\nmessages_per_second = 40\nmessages_per_hour = 50000\n"

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <array>
 #include <map>
 #include <set>
 
@@ -58,9 +61,14 @@ class CampaignRunnerTest : public ::testing::Test {
 
   Result<DeliveryCounts> run(Transport& transport, Timestamp now = fixed_time(),
                              const std::atomic<bool>* stop = nullptr) {
-    CampaignRunner runner(*store_, composer_, transport, policy_, [now] { return now; },
-                          RunnerSettings{.window = 10, .data_dir = dir_.path()});
-    return runner.run(issue_, nullptr, stop);
+    CampaignRunner runner(
+        *store_, composer_, transport, policy_, [now] { return now; },
+        RunnerSettings{.window = 10, .data_dir = dir_.path()});
+    auto lease = IssueLease::take(*store_, issue_, now, {});
+    if (!lease) {
+      return std::move(lease).error();
+    }
+    return runner.run(*lease, nullptr, stop);
   }
 
   TempDir dir_;
@@ -77,7 +85,8 @@ TEST_F(CampaignRunnerTest, SendsToEveryoneOnceAndMarksTheIssueSent) {
   ASSERT_TRUE(counts) << counts.error().message;
   EXPECT_EQ(counts->sent, 25);
   EXPECT_EQ(transport.received.size(), 25u);
-  EXPECT_EQ(std::set<std::string>(transport.received.begin(), transport.received.end()).size(), 25u);
+  EXPECT_EQ(std::set<std::string>(transport.received.begin(), transport.received.end()).size(),
+            25u);
   EXPECT_EQ(transport.calls, 3);  // windows of 10
   EXPECT_EQ(store_->find_issue(issue_)->status, IssueStatus::sent);
   // Running again sends nothing more.
@@ -143,6 +152,82 @@ TEST_F(CampaignRunnerTest, LettersInFlightAtACrashAreSentAgainNotLost) {
   auto counts = run(transport);
   EXPECT_EQ(counts->sent, 25);
   EXPECT_EQ(transport.received.size(), 25u);  // the ten in flight included
+}
+
+TEST_F(CampaignRunnerTest, ALiveRunnersLettersInFlightAreNeitherPutBackNorSentAgain) {
+  // Another runner holds the lease and has a window in flight.
+  ASSERT_TRUE(store_->freeze_audience(issue_, fixed_time()));
+  ASSERT_TRUE(store_->take_issue_lease(issue_, "elsewhere:7:abc", "", fixed_time(), fixed_time(60))
+                  ->granted);
+  ASSERT_EQ(store_->claim_recipients(issue_, 10, fixed_time())->size(), 10u);
+
+  auto lease = IssueLease::take(*store_, issue_, fixed_time(30), {});
+  ASSERT_TRUE(lease);
+  EXPECT_FALSE(lease->held());
+  EXPECT_EQ(lease->describe_holder(),
+            "issue " + std::to_string(issue_) +
+                " is being sent by elsewhere:7:abc (on another host, lease until "
+                "2026-11-29T07:06:47Z; should that runner have stopped, the issue is free once "
+                "its lease runs out)");
+  ScriptedTransport transport;
+  CampaignRunner runner(
+      *store_, composer_, transport, policy_, [] { return fixed_time(30); },
+      RunnerSettings{.window = 10, .data_dir = dir_.path()});
+  auto refused = runner.run(*lease, nullptr);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::conflict);
+  EXPECT_TRUE(transport.received.empty());
+  EXPECT_EQ(store_->delivery_counts(issue_)->sending, 10);
+
+  // Once that lease has run out, the next runner takes over and sends the rest, in-flight
+  // letters included.
+  ScriptedTransport after;
+  EXPECT_EQ(run(after, fixed_time(60))->sent, 25);
+  EXPECT_EQ(after.received.size(), 25u);
+}
+
+TEST_F(CampaignRunnerTest, ARunnerOfThisHostWhoseProcessIsGoneIsTakenOverAtOnce) {
+  std::array<char, 256> host{};
+  ASSERT_EQ(gethostname(host.data(), host.size() - 1), 0);
+  const std::string dead = std::string(host.data()) + ":2147483647:0123456789abcdef";
+  ASSERT_TRUE(store_->freeze_audience(issue_, fixed_time()));
+  ASSERT_TRUE(store_->take_issue_lease(issue_, dead, "", fixed_time(), fixed_time(60))->granted);
+  ASSERT_EQ(store_->claim_recipients(issue_, 10, fixed_time())->size(), 10u);
+
+  auto lease = IssueLease::take(*store_, issue_, fixed_time(1), {});
+  ASSERT_TRUE(lease);
+  EXPECT_TRUE(lease->held());
+  EXPECT_EQ(lease->requeued(), 10);
+}
+
+TEST_F(CampaignRunnerTest, ARunnerWhoseLeaseWasTakenOverStopsClaiming) {
+  auto lease = IssueLease::take(*store_, issue_, fixed_time(), {});
+  ASSERT_TRUE(lease && lease->held());
+  // The runner stalls past its lease during its first window, and another takes it over.
+  class StallingTransport final : public Transport {
+   public:
+    StallingTransport(Store& store, IssueId issue) : store_(store), issue_(issue) {}
+    int calls = 0;
+    std::vector<TransportOutcome> send(std::span<const OutgoingLetter> letters) override {
+      ++calls;
+      (void)store_.take_issue_lease(issue_, "other:1:x", "", fixed_time(61), fixed_time(121));
+      return std::vector<TransportOutcome>(letters.size(), {Kind::accepted, "250"});
+    }
+    std::string describe() const override { return "stalling"; }
+
+   private:
+    Store& store_;
+    IssueId issue_;
+  } stalling(*store_, issue_);
+  CampaignRunner runner(
+      *store_, composer_, stalling, policy_, [] { return fixed_time(); },
+      RunnerSettings{.window = 10, .data_dir = dir_.path()});
+  auto stopped = runner.run(*lease, nullptr);
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().code, ErrorCode::conflict);
+  EXPECT_EQ(stalling.calls, 1);
+  // Its window went back to the queue with the takeover: the new holder owns it now.
+  EXPECT_EQ(store_->delivery_counts(issue_)->queued, 25);
 }
 
 TEST_F(CampaignRunnerTest, ACancelledIssueIsNotSent) {

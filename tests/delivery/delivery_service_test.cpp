@@ -83,6 +83,21 @@ TEST_F(DeliveryServiceTest, ResumesSendingIssuesAndLeavesPausedOnesAlone) {
   EXPECT_EQ(store_->delivery_counts(paused)->total(), 0);
 }
 
+TEST_F(DeliveryServiceTest, AnIssueAnotherRunnerHoldsIsLeftToIt) {
+  const auto id = new_issue();
+  ASSERT_TRUE(store_->set_issue_status(id, IssueStatus::sending, fixed_time()));
+  ASSERT_TRUE(
+      store_->take_issue_lease(id, "elsewhere:7:abc", "", fixed_time(), fixed_time(60))->granted);
+  EXPECT_EQ(round(fixed_time(10)), 0);
+  EXPECT_EQ(round(fixed_time(20)), 0);
+  EXPECT_EQ(store_->delivery_counts(id)->total(), 0);
+  EXPECT_EQ(store_->issue_status(id).value(), IssueStatus::sending);
+  // Its holder ends it: the next round sends the issue.
+  ASSERT_TRUE(store_->release_issue_lease(id, "elsewhere:7:abc"));
+  EXPECT_EQ(round(fixed_time(30)), 1);
+  EXPECT_EQ(store_->issue_status(id).value(), IssueStatus::sent);
+}
+
 // A transport that throws, as a library might: the fault must stop the issue, not the
 // delivery thread, and a restart must not resume the issue into the same fault.
 class ThrowingTransport final : public Transport {

@@ -28,9 +28,8 @@ class DeliveryTest(unittest.TestCase):
         self.data = os.path.join(self.dir, "data")
         self.outbox = os.path.join(self.data, "outbox", "new")
         self.config = os.path.join(self.dir, "communique.toml")
-
-    def tearDown(self):
-        self.tmp.cleanup()
+        # A cleanup, not tearDown: it runs after the others, once servers have stopped.
+        self.addCleanup(self.tmp.cleanup)
 
     def cli(self, *args, check=True):
         config = ["--config", self.config] if os.path.exists(self.config) else []
@@ -148,7 +147,9 @@ class DeliveryTest(unittest.TestCase):
             return response.status, response.read()
 
     def start_serve(self, **env):
-        server = subprocess.Popen([BIN, "--data-dir", self.data, "serve", "--listen", "127.0.0.1:0"],
+        config = ["--config", self.config] if os.path.exists(self.config) else []
+        server = subprocess.Popen([BIN, "--data-dir", self.data, *config,
+                                   "serve", "--listen", "127.0.0.1:0"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                   env=dict(os.environ, COMMUNIQUE_DELIVERY__POLL_SECONDS="1", **env))
         def stop():
@@ -222,12 +223,92 @@ class DeliveryTest(unittest.TestCase):
 
     def test_kill_9_through_a_capturing_smtp_server(self):
         # The same promise through SMTP: smtp-sink dumps one file per letter it accepted.
+        self.use_sink()
+        self.kill_three_times_and_count()
+
+    def use_sink(self):
         port = self.start_sink()
         with open(self.config, "w") as f:
             f.write('[delivery]\ntransport = "smtp"\n'
                     f'[smtp]\nhost = "127.0.0.1"\nport = {port}\ntls = "none"\n'
                     'max_connections = 10\n')
-        self.kill_three_times_and_count()
+
+    def start_send(self, issue, *flags):
+        process = subprocess.Popen([BIN, "--data-dir", self.data, "--config", self.config,
+                                    "send", issue, *flags],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: process.poll() is None and (process.kill(), process.wait()))
+        return process
+
+    def finish(self, process):
+        out, err = process.communicate(timeout=300)
+        return process.returncode, out, err
+
+    def wait_for_letters(self, count, process):
+        deadline = time.monotonic() + 60
+        while sum(1 for _ in os.scandir(self.outbox)) < count:
+            self.assertIsNone(process.poll(), "the runner ended before the letters came")
+            self.assertLess(time.monotonic(), deadline, "no letters came")
+            time.sleep(0.01)
+
+    def assert_everyone_once(self, issue, subscribers):
+        self.assertEqual(self.cli("issues", "status", issue).stdout,
+                         f"queued 0, sending 0, sent {subscribers}, deferred 0, failed 0\n")
+        received = self.letters_by_recipient()
+        self.assertEqual(len(received), subscribers)
+        duplicates = sum(received.values()) - len(received)
+        self.assertEqual(duplicates, 0, f"{duplicates} recipients got the letter twice")
+
+    def refusal(self, issue):
+        return (rf"communique: issue {issue} is being sent by [^ ]+:\d+:[0-9a-f]{{16}} "
+                rf"\(process \d+ on this host, lease until \S+Z\); wait for it, or run: "
+                rf"communique send {issue} --wait\n")
+
+    def test_two_sends_at_once_reach_every_recipient_exactly_once(self):
+        self.use_sink()
+        issue = self.make_issue(5000)
+        runs = [self.finish(p) for p in [self.start_send(issue), self.start_send(issue)]]
+        self.assert_everyone_once(issue, 5000)
+        # One runner per issue: the one that took the issue's lease sends it, the other
+        # says who holds it and exits 1.
+        self.assertEqual(sorted(code for code, _, _ in runs), [0, 1], runs)
+        for code, out, err in runs:
+            if code == 0:
+                self.assertEqual(out, "sent 5000, failed 0, deferred 0\n")
+            else:
+                self.assertRegex(err, self.refusal(issue))
+
+    def test_send_while_serve_sends_the_issue_is_refused_or_waits_and_nobody_gets_two(self):
+        self.use_sink()
+        issue = self.make_issue(3000)
+        past = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 1))
+        self.cli("issues", "schedule", issue, "--at", past)
+        server, _ = self.start_serve()
+        self.wait_for_letters(1, server)
+        refused, waiting = self.start_send(issue), self.start_send(issue, "--wait")
+        refused = self.finish(refused)
+        waited = self.finish(waiting)
+        self.assert_everyone_once(issue, 3000)
+        self.assertEqual(refused[0], 1, refused)
+        self.assertRegex(refused[2], self.refusal(issue))
+        # --wait waits for serve to end its run, then finds nothing left to send.
+        self.assertEqual(waited[0], 0, waited)
+        self.assertRegex(waited[2], rf"issue {issue} is being sent by .*; waiting for it to finish")
+        self.assertEqual(waited[1], "sent 3000, failed 0, deferred 0\n")
+
+    def test_serve_leaves_an_issue_that_send_holds_to_it(self):
+        self.use_sink()
+        issue = self.make_issue(3000)
+        sending = self.start_send(issue)
+        self.wait_for_letters(1, sending)
+        server, _ = self.start_serve()  # it finds the issue sending, and leased
+        self.assertEqual(self.finish(sending)[0], 0)
+        server.send_signal(signal.SIGTERM)
+        self.assertEqual(server.wait(timeout=30), 0)
+        log = server.stderr.read()
+        self.assertIn(f"issue {issue} is being sent by", log)
+        self.assertEqual(log.count("leaving it to that runner"), 1, log)
+        self.assert_everyone_once(issue, 3000)
 
     def start_sink(self):
         # Outside the data directory, which Communiqué keeps private to its owner.

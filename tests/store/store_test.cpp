@@ -90,12 +90,12 @@ TEST_P(StoreTest, AnotherConnectionsWritesAreSeenAfterReadingTheSchemaVersion) {
 TEST_P(StoreTest, AppliesMigrationsOnceAndKeepsData) {
   auto version = store_->schema_version();
   ASSERT_TRUE(version);
-  EXPECT_EQ(*version, 8);
+  EXPECT_EQ(*version, 9);
   make_list("press");
   store_.reset();
   store_ = reopen();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(*store_->schema_version(), 8);
+  EXPECT_EQ(*store_->schema_version(), 9);
   EXPECT_TRUE(store_->find_list("press"));
 }
 
@@ -455,17 +455,80 @@ TEST_P(StoreTest, TheLedgerClaimsRecordsRetriesAndRecovers) {
   EXPECT_EQ((*later)[0].subscriber.email, "r1@example.org");
   EXPECT_EQ((*later)[0].attempts, 2);
 
-  // A runner dies holding three: they go back to the queue, nothing is lost.
+  // A runner dies holding three: the next runner to take the issue's lease puts them back
+  // in the queue, nothing is lost.
   auto counts = *store_->delivery_counts(id);
   EXPECT_EQ(counts.sending, 3);
   EXPECT_EQ(counts.sent, 1);
   EXPECT_EQ(counts.failed, 1);
-  EXPECT_EQ(*store_->requeue_in_flight(id, fixed_time(700)), 3);
+  auto taken = store_->take_issue_lease(id, "next", "", fixed_time(700), fixed_time(760));
+  ASSERT_TRUE(taken) << taken.error().message;
+  EXPECT_TRUE(taken->granted);
+  EXPECT_EQ(taken->requeued, 3);
   counts = *store_->delivery_counts(id);
   EXPECT_EQ(counts.queued, 3);
   EXPECT_EQ(counts.sending, 0);
   EXPECT_FALSE(counts.finished());
   EXPECT_EQ(store_->claim_recipients(id, 10, fixed_time(700))->size(), 3u);
+}
+
+TEST_P(StoreTest, AnIssueLeaseIsTakenRenewedAndTakenOverOnlyOnceItRunsOut) {
+  auto list = make_list("press");
+  const ImportRecord records[] = {record("a@example.org"), record("b@example.org")};
+  ASSERT_TRUE(store_->import_batch(list.id, records, {.now = fixed_time()}));
+  Issue issue;
+  issue.subject = "S";
+  issue.lists = {list.id};
+  const auto id = store_->create_issue(issue, fixed_time())->id;
+
+  // Runner A takes the free lease and claims both recipients.
+  auto a = store_->take_issue_lease(id, "host:1:a", "", fixed_time(), fixed_time(60));
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_TRUE(a->granted);
+  EXPECT_EQ(a->holder.owner, "host:1:a");
+  ASSERT_TRUE(store_->freeze_audience(id, fixed_time()));
+  ASSERT_EQ(store_->claim_recipients(id, 10, fixed_time())->size(), 2u);
+
+  // B is refused while A's lease runs, and A's letters in flight stay A's.
+  auto b = store_->take_issue_lease(id, "host:2:b", "", fixed_time(30), fixed_time(90));
+  ASSERT_TRUE(b);
+  EXPECT_FALSE(b->granted);
+  EXPECT_EQ(b->holder.owner, "host:1:a");
+  EXPECT_EQ(b->holder.expires_at, fixed_time(60));
+  EXPECT_EQ(store_->delivery_counts(id)->sending, 2);
+
+  // A's heartbeat pushes the end back: B is still refused after the first end.
+  EXPECT_TRUE(*store_->renew_issue_lease(id, "host:1:a", fixed_time(100)));
+  EXPECT_FALSE(
+      store_->take_issue_lease(id, "host:2:b", "", fixed_time(70), fixed_time(130))->granted);
+  EXPECT_EQ(store_->delivery_counts(id)->sending, 2);
+
+  // Once A's lease has run out, B takes it over and puts A's letters back in the queue.
+  b = store_->take_issue_lease(id, "host:2:b", "", fixed_time(100), fixed_time(160));
+  ASSERT_TRUE(b);
+  EXPECT_TRUE(b->granted);
+  EXPECT_EQ(b->requeued, 2);
+  EXPECT_EQ(store_->delivery_counts(id)->queued, 2);
+
+  // A, late, finds its lease gone and cannot end B's.
+  EXPECT_FALSE(*store_->renew_issue_lease(id, "host:1:a", fixed_time(200)));
+  ASSERT_TRUE(store_->release_issue_lease(id, "host:1:a"));
+  auto c = store_->take_issue_lease(id, "host:3:c", "", fixed_time(110), fixed_time(170));
+  EXPECT_FALSE(c->granted);
+  EXPECT_EQ(c->holder.owner, "host:2:b");
+  EXPECT_EQ(c->holder.expires_at, fixed_time(160));
+
+  // A holder known to be gone is taken over at once; a released lease is free.
+  c = store_->take_issue_lease(id, "host:3:c", "host:2:b", fixed_time(110), fixed_time(170));
+  EXPECT_TRUE(c->granted);
+  ASSERT_TRUE(store_->release_issue_lease(id, "host:3:c"));
+  auto d = store_->take_issue_lease(id, "host:4:d", "", fixed_time(111), fixed_time(171));
+  EXPECT_TRUE(d->granted);
+  EXPECT_EQ(d->requeued, 0);
+
+  // Leases are per issue.
+  EXPECT_TRUE(
+      store_->take_issue_lease(id + 1, "host:1:a", "", fixed_time(111), fixed_time(171))->granted);
 }
 
 TEST_P(StoreTest, UnknownSubscriberIsNotFound) {

@@ -198,9 +198,30 @@ ORDER BY count(*) DESC, state, last_reply
 LIMIT ?2;
 
 -- name: requeue-in-flight
--- After a runner died: what it had claimed but not recorded goes back to the queue.
+-- After a runner died: what it had claimed but not recorded goes back to the queue. Run
+-- only inside take-issue-lease's transaction, by the runner that took the lease over: a
+-- live runner's letters in flight are never put back.
 UPDATE deliveries SET state = 'queued', updated_at = ?2
 WHERE issue_id = ?1 AND state = 'sending';
+
+-- name: issue-lease
+-- Who holds an issue's lease, read inside the transaction that may take it over.
+SELECT owner, expires_at FROM issue_leases WHERE issue_id = ?1;
+
+-- name: put-issue-lease
+-- Gives the lease to ?2; the caller has checked, in the same transaction, that it is free,
+-- ran out, or belongs to a runner that is gone.
+INSERT INTO issue_leases (issue_id, owner, taken_at, expires_at) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (issue_id) DO UPDATE SET owner = excluded.owner, taken_at = excluded.taken_at,
+                                     expires_at = excluded.expires_at;
+
+-- name: renew-issue-lease
+-- The heartbeat: extends the lease only while ?2 still holds it (a lease that ran out and
+-- was taken over is not taken back). One row changed means it is still ours.
+UPDATE issue_leases SET expires_at = ?3 WHERE issue_id = ?1 AND owner = ?2;
+
+-- name: release-issue-lease
+DELETE FROM issue_leases WHERE issue_id = ?1 AND owner = ?2;
 
 -- name: set-issue-status
 UPDATE issues SET status = ?2, updated_at = ?3 WHERE id = ?1;

@@ -846,18 +846,6 @@ Result<DeliveryCounts> SqliteStore::read_delivery_counts(sqlite::Statement& quer
   return counts;
 }
 
-Result<std::int64_t> SqliteStore::requeue_in_flight(IssueId issue, Timestamp now) {
-  Call call(*this);
-  auto query = statement("requeue-in-flight");
-  if (!query) {
-    return std::move(query).error();
-  }
-  (*query)->bind(1, issue);
-  (*query)->bind(2, to_unix(now));
-  COMMUNIQUE_TRY((*query)->run());
-  return db_->changes();
-}
-
 Result<std::vector<Issue>> SqliteStore::public_issues(IssueId before, std::size_t limit) {
   Call call(*this);
   auto query = statement("public-issues");

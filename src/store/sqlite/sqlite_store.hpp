@@ -75,7 +75,6 @@ class SqliteStore final : public Store {
                                  Timestamp now) override;
   Result<DeliveryCounts> delivery_counts(IssueId issue) override;
   Result<std::vector<DeliveryProblem>> delivery_problems(IssueId issue, std::size_t limit) override;
-  Result<std::int64_t> requeue_in_flight(IssueId issue, Timestamp now) override;
   Result<std::map<std::string, std::string>> saved_settings() override;
   Result<void> change_saved_settings(
       const std::map<std::string, std::optional<std::string>>& changes, Timestamp now) override;
@@ -122,6 +121,12 @@ class SqliteStore final : public Store {
   Result<void> record_confirmation_letter(ConfirmationId id, LetterOutcome outcome,
                                           const std::string& reply, Timestamp retry_at,
                                           Timestamp now) override;
+  // Issue leases (sqlite_leases.cpp).
+  Result<LeaseTake> take_issue_lease(IssueId issue, const std::string& owner,
+                                     const std::string& replacing, Timestamp now,
+                                     Timestamp until) override;
+  Result<bool> renew_issue_lease(IssueId issue, const std::string& owner, Timestamp until) override;
+  Result<void> release_issue_lease(IssueId issue, const std::string& owner) override;
 
   // Accounts (sqlite_accounts.cpp).
   Result<User> create_user(const std::string& name, Role role, const std::string& password_hash,

@@ -1,0 +1,101 @@
+// IssueLease: one runner per issue, across processes. A runner holds the issue's lease in
+// the store while it sends, renews it on a heartbeat, and ends it when it stops; a second
+// runner (a `send` while `serve` resumes the issue, or two `send` at once) is refused.
+//
+// Policy:
+// - the owner is host:pid:random, new for every lease, so that a process that gets the
+//   pid of one that died is not mistaken for it;
+// - a lease is taken when nobody holds it or when its holder's lease ran out (`ttl`,
+//   renewed every ttl/4 while the runner lives, however long a window takes);
+// - a holder on this host whose process no longer exists (kill -9, a crash) is taken over
+//   at once; a holder on another host only once its lease has run out;
+// - only a runner that took the lease (free, run out, or from a dead holder) puts the
+//   letters a stopped runner left in flight back in the queue, in the same transaction
+//   (Store::take_issue_lease): a live runner's window is never sent twice;
+// - a runner whose lease was taken over (it stalled past its ttl) stops claiming.
+// It does not wait: callers decide (`send` refuses, or waits with --wait; `serve` leaves
+// the issue to its holder).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "base/result.hpp"
+#include "core/time.hpp"
+#include "store/store.hpp"
+
+namespace communique {
+
+struct LeaseSettings {
+  std::chrono::seconds ttl{60};  // a lease not renewed for this long may be taken over
+};
+
+class IssueLease {
+ public:
+  // Tries to take the lease of `issue` at `now`: the answer is held(), or names its
+  // holder (describe_holder()). Errors are the store's.
+  static Result<IssueLease> take(Store& store, IssueId issue, Timestamp now,
+                                 LeaseSettings settings);
+
+  IssueLease(IssueLease&& other) noexcept;
+  IssueLease& operator=(IssueLease&&) = delete;
+  IssueLease(const IssueLease&) = delete;
+  ~IssueLease() { release(); }
+
+  bool held() const { return held_; }
+  IssueId issue() const { return issue_; }
+  // Ours when held; otherwise the runner that holds it.
+  const LeaseHolder& holder() const { return holder_; }
+  // When held: how many letters a stopped runner left in flight were put back in the queue.
+  std::int64_t requeued() const { return requeued_; }
+  // For a lease not held, who holds it and what happens next: "issue 7 is being sent by
+  // H (process 42 on this host, lease until T)".
+  std::string describe_holder() const;
+
+  // Extends a held lease to now + ttl; false when it was taken over (thread-safe).
+  Result<bool> renew(Timestamp now) const;
+  std::chrono::seconds renew_every() const { return settings_.ttl / 4; }
+  // Ends a held lease (the destructor does it too).
+  void release();
+
+ private:
+  IssueLease(Store& store, IssueId issue, LeaseSettings settings)
+      : store_(&store), issue_(issue), settings_(settings) {}
+
+  Store* store_;
+  IssueId issue_;
+  LeaseSettings settings_;
+  bool held_ = false;
+  LeaseHolder holder_;
+  std::int64_t requeued_ = 0;
+};
+
+// Renews a held lease every renew_every() on a thread of its own while it lives, so that a
+// slow window (a stalled relay, an hourly quota) does not let the lease run out under a
+// live runner. lost() turns true once the lease is found taken over.
+class LeaseHeartbeat {
+ public:
+  LeaseHeartbeat(const IssueLease& lease, Clock clock);
+  LeaseHeartbeat(const LeaseHeartbeat&) = delete;
+  LeaseHeartbeat& operator=(const LeaseHeartbeat&) = delete;
+  ~LeaseHeartbeat();
+
+  bool lost() const { return lost_; }
+
+ private:
+  void beat();
+
+  const IssueLease& lease_;
+  Clock clock_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::atomic<bool> lost_{false};
+  std::thread thread_;
+};
+
+}  // namespace communique
