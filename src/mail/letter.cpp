@@ -15,6 +15,7 @@
 #include "content/markdown.hpp"
 #include "mail/letter_parts.hpp"
 #include "mail/mime.hpp"
+#include "security/link_binding.hpp"
 
 namespace communique::letter_templates {
 std::span<const communique::EmbeddedFile> embedded_files();
@@ -286,7 +287,8 @@ PersonalValues personal_values(const Subscriber& subscriber, const PreparedIssue
       std::chrono::floor<std::chrono::days>(now).time_since_epoch().count());
   const auto token = [&](TokenPurpose purpose, std::int64_t issue_id) {
     return links.sign(
-        {.purpose = purpose, .subscriber = subscriber.id, .issue = issue_id, .issued_day = day});
+        {.purpose = purpose, .subscriber = subscriber.id, .issue = issue_id, .issued_day = day},
+        token_key(purpose, subscriber.link_key));
   };
   PersonalValues values{
       .email = subscriber.email, .name = subscriber.name, .language = subscriber.language};
