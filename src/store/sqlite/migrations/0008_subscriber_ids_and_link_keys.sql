@@ -18,7 +18,9 @@
 -- this transaction (so dropping the old table deletes nothing through ON DELETE CASCADE)
 -- and checks them before committing. The other tables name `subscribers` in their
 -- REFERENCES clauses and so refer to the new table once it has the name. The ids are
--- copied as they are; sqlite_sequence starts at the largest of them.
+-- copied as they are; sqlite_sequence starts at the largest of them. An id freed before
+-- this migration (the newest subscriber deleted) may still be given once more, but the
+-- newcomer's key is not the empty one the old links were signed with: they stay dead.
 
 CREATE TABLE subscribers_new (
   id          INTEGER PRIMARY KEY AUTOINCREMENT,
