@@ -1,6 +1,6 @@
 // Prints the one-click unsubscribe token of subscribers FIRST..LAST for an issue, one per
-// line, signed with the installation's secret: bench/http_bench.py posts them, so that
-// each request unsubscribes somebody new, as a burst after a large send would.
+// line, signed with the installation's secret and each subscriber's key: bench/http_bench.py posts
+// them, so that each request unsubscribes somebody new, as a burst after a large send would.
 //
 // Usage: link_tokens DATA_DIR CONFIG ISSUE FIRST LAST
 #include <cstdlib>
@@ -9,6 +9,7 @@
 
 #include "app/runtime.hpp"
 #include "core/time.hpp"
+#include "security/link_binding.hpp"
 
 using namespace communique;
 
@@ -29,7 +30,11 @@ int main(int argc, char** argv) {
       std::chrono::floor<std::chrono::days>(system_clock_now()).time_since_epoch().count());
   std::string out;
   for (std::int64_t id = std::atoll(argv[4]), last = std::atoll(argv[5]); id <= last; ++id) {
-    out += links->sign({TokenPurpose::unsubscribe, id, issue, today});
+    // Bound to the subscriber's key, as their letter's link is (none for an unknown id).
+    auto subscriber = runtime->store->find_subscriber(id);
+    out +=
+        links->sign({TokenPurpose::unsubscribe, id, issue, today},
+                    token_key(TokenPurpose::unsubscribe, subscriber ? subscriber->link_key : ""));
     out += '\n';
   }
   std::cout << out;

@@ -33,6 +33,10 @@ struct Subscriber {
   SubscriberStatus status = SubscriberStatus::enabled;
   Timestamp created_at{};
   Timestamp updated_at{};
+  // Random bytes of this subscriber's own, mixed into the signature of their link tokens so
+  // that the links die with them (empty for subscribers from before keys existed). Set by
+  // the store when the subscriber is added, never changed, never shown.
+  std::string link_key;
 };
 
 // A subscriber's membership of one list, with the list's name for display.

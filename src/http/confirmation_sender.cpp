@@ -5,6 +5,7 @@
 #include "base/log.hpp"
 #include "base/text.hpp"
 #include "http/public_page.hpp"
+#include "security/link_binding.hpp"
 
 namespace communique {
 
@@ -17,11 +18,13 @@ std::uint32_t day_of(Timestamp time) {
 
 }  // namespace
 
-std::string confirm_path(const LinkSigner& links, const Confirmation& confirmation) {
+std::string confirm_path(const LinkSigner& links, const Confirmation& confirmation,
+                         std::string_view subscriber_key) {
   return "/confirm/" + links.sign({.purpose = TokenPurpose::confirm,
                                    .subscriber = confirmation.subscriber,
                                    .issue = confirmation.id,
-                                   .issued_day = day_of(confirmation.created_at)});
+                                   .issued_day = day_of(confirmation.created_at)},
+                                  token_key(TokenPurpose::confirm, subscriber_key));
 }
 
 Result<bool> ConfirmationSender::send(const ConfirmationLetter& letter, Timestamp now) {
@@ -39,7 +42,7 @@ Result<bool> ConfirmationSender::send(const ConfirmationLetter& letter, Timestam
       {{"name", subscriber.name},
        {"lists", join_as_list(letter.confirmation.list_names)},
        {"organisation", identity_.organisation},
-       {"confirm_url", identity_.base_url + confirm_path(links_, letter.confirmation)}});
+       {"confirm_url", identity_.base_url + confirm_path(links_, letter.confirmation, subscriber.link_key)}});
   auto message = composer_.compose_notice({subscriber.name, subscriber.email},
                                           "Please confirm your subscription", text, now);
   Result<void> sent = message ? mailer_.send({subscriber.id, identity_.from_address,

@@ -32,7 +32,8 @@ struct ConfirmationSenderSettings {
 };
 
 // The path of the link that confirms `confirmation` ("/confirm/TOKEN").
-std::string confirm_path(const LinkSigner& links, const Confirmation& confirmation);
+std::string confirm_path(const LinkSigner& links, const Confirmation& confirmation,
+                         std::string_view subscriber_key);
 
 class ConfirmationSender {
  public:

@@ -39,8 +39,10 @@ HttpResponse public_stylesheet();
 // The plain page for an unknown page or an invalid link (404).
 HttpResponse not_found_page();
 
-// The claims of the request's `{token}` path parameter for `purpose`; nothing when it is
-// missing, tampered with or made for another purpose (the caller answers not_found_page()).
+// The claims of the request's `{token}` path parameter for `purpose`, for tokens bound to
+// no subscriber's key (clicks and opens: security/link_binding.hpp; personal links are
+// checked by http/personal_links.hpp); nothing when it is missing, tampered with or made
+// for another purpose (the caller answers not_found_page()).
 std::optional<TokenClaims> path_token(const HttpRequest& request, const LinkSigner& links,
                                       TokenPurpose purpose);
 

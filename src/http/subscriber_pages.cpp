@@ -9,7 +9,9 @@
 #include "base/text.hpp"
 #include "http/click_counter.hpp"
 #include "http/form.hpp"
+#include "http/personal_links.hpp"
 #include "http/public_page.hpp"
+#include "security/link_binding.hpp"
 
 namespace communique::pages {
 
@@ -25,28 +27,28 @@ std::uint32_t day_of(Timestamp time) {
       std::chrono::floor<std::chrono::days>(time).time_since_epoch().count());
 }
 
-// The subscriber a token of `purpose` names, if it is valid, not older than `max_days`
-// (0: no limit) and the subscriber still exists.
+// The subscriber a token of `purpose` names, if it is valid (checked with the subscriber's
+// key: personal_links.hpp) and not older than `max_days` (0: no limit).
 std::optional<Subscriber> token_subscriber(const HttpRequest& request,
                                            const RouteServices& services, TokenPurpose purpose,
                                            std::uint32_t max_days) {
-  auto claims = path_token(request, services.links, purpose);
-  if (!claims) {
+  auto link = personal_link(request, purpose, services.links, services.store);
+  if (!link) {
     return std::nullopt;
   }
-  if (max_days > 0 && claims->issued_day + max_days < day_of(services.clock())) {
+  if (max_days > 0 && link->claims.issued_day + max_days < day_of(services.clock())) {
     return std::nullopt;
   }
-  auto subscriber = services.store.find_subscriber(claims->subscriber);
-  if (!subscriber) {
-    return std::nullopt;
-  }
-  return std::move(*subscriber);
+  return std::move(link->subscriber);
 }
 
-std::string sign(const RouteServices& services, TokenPurpose purpose, SubscriberId id) {
-  return services.links.sign(
-      {.purpose = purpose, .subscriber = id, .issue = 0, .issued_day = day_of(services.clock())});
+std::string sign(const RouteServices& services, TokenPurpose purpose,
+                 const Subscriber& subscriber) {
+  return services.links.sign({.purpose = purpose,
+                              .subscriber = subscriber.id,
+                              .issue = 0,
+                              .issued_day = day_of(services.clock())},
+                             token_key(purpose, subscriber.link_key));
 }
 
 const std::string& organisation(const RouteServices& services) {
@@ -201,11 +203,11 @@ namespace {
 // in the token's issue field).
 std::optional<Confirmation> token_confirmation(std::string_view token,
                                                const RouteServices& services) {
-  auto claims = services.links.verify(token, TokenPurpose::confirm);
-  if (!claims || claims->issued_day + kConfirmDays < day_of(services.clock())) {
+  auto link = open_personal_link(token, TokenPurpose::confirm, services.links, services.store);
+  if (!link || link->claims.issued_day + kConfirmDays < day_of(services.clock())) {
     return std::nullopt;
   }
-  auto confirmation = services.store.find_confirmation(claims->issue, claims->subscriber);
+  auto confirmation = services.store.find_confirmation(link->claims.issue, link->subscriber.id);
   if (!confirmation) {
     return std::nullopt;
   }
@@ -320,8 +322,7 @@ HttpResponse preferences_page(const RouteServices& services, const Subscriber& s
       add_list(list);
     }
   }
-  const std::string privacy_url =
-      "/privacy/" + sign(services, TokenPurpose::privacy, subscriber.id);
+  const std::string privacy_url = "/privacy/" + sign(services, TokenPurpose::privacy, subscriber);
   return render_public_page(status, "Your choices", "preferences",
                             {{"email", subscriber.email},
                              {"name", subscriber.name},

@@ -9,6 +9,7 @@
 #include "base/text.hpp"
 #include "content/markdown.hpp"
 #include "http/form.hpp"
+#include "http/personal_links.hpp"
 #include "http/public_page.hpp"
 
 namespace communique {
@@ -22,15 +23,15 @@ struct Target {
 
 // The subscriber and lists a token names, or nothing for a token that is not valid.
 std::optional<Target> resolve(const HttpRequest& request, Store& store, const LinkSigner& links) {
-  auto claims = path_token(request, links, TokenPurpose::unsubscribe);
-  if (!claims) {
+  auto link = personal_link(request, TokenPurpose::unsubscribe, links, store);
+  if (!link) {
     return std::nullopt;
   }
-  auto names = store.issue_list_names(claims->issue);
+  auto names = store.issue_list_names(link->claims.issue);
   if (!names || names->empty()) {
     return std::nullopt;
   }
-  return Target{*claims, std::move(*names)};
+  return Target{link->claims, std::move(*names)};
 }
 
 // Whether the subscriber left every list the issue went to already.
@@ -125,9 +126,9 @@ std::vector<HttpResponse> unsubscribe_batch(std::span<const HttpRequest> request
   std::vector<std::optional<std::size_t>> pair_of(requests.size());
   std::vector<std::pair<SubscriberId, IssueId>> pairs;
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    if (auto claims = path_token(requests[i], links, TokenPurpose::unsubscribe)) {
+    if (auto link = personal_link(requests[i], TokenPurpose::unsubscribe, links, store)) {
       pair_of[i] = pairs.size();
-      pairs.emplace_back(claims->subscriber, claims->issue);
+      pairs.emplace_back(link->claims.subscriber, link->claims.issue);
     }
   }
   auto done = pairs.empty() ? Result<std::vector<bool>>(std::vector<bool>{})

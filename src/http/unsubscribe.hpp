@@ -9,7 +9,8 @@
 // Policy: the token is the only authority (it names the subscriber and the issue; the
 // issue names the lists), so no sign-in and no CSRF token are needed, and nothing else
 // can be changed with it. Repeating the POST is harmless. A tampered, truncated or foreign
-// token gets a plain 404 page that says nothing about why.
+// token, or one made for a subscriber who is gone (personal_links.hpp), gets a plain 404
+// page that says nothing about why.
 #pragma once
 
 #include <map>

@@ -16,6 +16,7 @@
 #include "content/markdown.hpp"
 #include "mail/letter_parts.hpp"
 #include "mail/mime.hpp"
+#include "security/link_binding.hpp"
 
 namespace communique::letter_templates {
 std::span<const communique::EmbeddedFile> embedded_files();
@@ -281,9 +282,10 @@ void remove_control_characters(nlohmann::json& value) {
 
 }  // namespace
 
-std::string sign_link(const LinkSigner& signer, const TokenClaims& claims, PersonalLinks links) {
+std::string sign_link(const LinkSigner& signer, const TokenClaims& claims, PersonalLinks links,
+                      std::string_view subscriber_key) {
   if (links == PersonalLinks::live) {
-    return signer.sign(claims);
+    return signer.sign(claims, subscriber_key);
   }
   return signer.sign({.purpose = TokenPurpose::preview, .issued_day = claims.issued_day});
 }
@@ -297,7 +299,7 @@ PersonalValues personal_values(const Subscriber& subscriber, const PreparedIssue
     return sign_link(
         signer,
         {.purpose = purpose, .subscriber = subscriber.id, .issue = issue_id, .issued_day = day},
-        links);
+        links, token_key(purpose, subscriber.link_key));
   };
   PersonalValues values{
       .email = subscriber.email, .name = subscriber.name, .language = subscriber.language};

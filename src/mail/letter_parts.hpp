@@ -25,7 +25,8 @@ struct PersonalValues {
 
 // The token of a personal link: `claims` signed as they are when `links` is live; when
 // inert, a preview token naming no subscriber and no issue, which no page accepts.
-std::string sign_link(const LinkSigner& signer, const TokenClaims& claims, PersonalLinks links);
+std::string sign_link(const LinkSigner& signer, const TokenClaims& claims, PersonalLinks links,
+                      std::string_view subscriber_key = {});
 
 PersonalValues personal_values(const Subscriber& subscriber, const PreparedIssue& issue,
                                const SenderIdentity& identity, const LinkSigner& signer,

@@ -80,6 +80,7 @@ std::string LetterComposer::personalise_tracking(std::string text, const Prepare
     // A click mark names its link by id; anything else between the marks is not ours.
     const auto link = inside.starts_with('L') ? parse_integer(inside.substr(1)) : std::nullopt;
     std::string replacement;
+    // Click and open tokens are bound to no subscriber key (security/link_binding.hpp).
     if (inside == "O") {
       replacement = identity_.base_url + "/o/" +
                     letter_parts::sign_link(links_,

@@ -87,12 +87,18 @@ ThreadContexts* contexts_for(std::uint64_t id, const EVP_CIPHER* cipher,
   return &contexts;
 }
 
-// HMAC-SHA256 of `data` with the keys' MAC key (re-initialised, keeping its key).
-bool authenticate(ThreadContexts& contexts, const unsigned char* data, std::size_t size,
-                  std::array<unsigned char, 32>& out) {
+// HMAC-SHA256 of the block followed by `subscriber_key` with the keys' MAC key
+// (re-initialised, keeping its key). The block has a fixed size, so what follows it can
+// only be the key; an empty key gives the MAC of the block alone.
+bool authenticate(ThreadContexts& contexts, const std::array<unsigned char, 16>& block,
+                  std::string_view subscriber_key, std::array<unsigned char, 32>& out) {
   std::size_t written = 0;
   return EVP_MAC_init(contexts.mac, nullptr, 0, nullptr) == 1 &&
-         EVP_MAC_update(contexts.mac, data, size) == 1 &&
+         EVP_MAC_update(contexts.mac, block.data(), block.size()) == 1 &&
+         (subscriber_key.empty() ||
+          EVP_MAC_update(contexts.mac,
+                         reinterpret_cast<const unsigned char*>(subscriber_key.data()),
+                         subscriber_key.size()) == 1) &&
          EVP_MAC_final(contexts.mac, out.data(), &written, out.size()) == 1 && written == 32;
 }
 
@@ -212,7 +218,7 @@ Result<LinkSigner> LinkSigner::create(std::string_view secret) {
   return LinkSigner(std::move(keys));
 }
 
-std::string LinkSigner::sign(const TokenClaims& claims) const {
+std::string LinkSigner::sign(const TokenClaims& claims, std::string_view subscriber_key) const {
   Block plain{};
   plain[0] = static_cast<unsigned char>(claims.purpose);
   put(plain, 1, static_cast<std::uint64_t>(claims.subscriber), 6);
@@ -224,7 +230,7 @@ std::string LinkSigner::sign(const TokenClaims& claims) const {
   auto* contexts =
       contexts_for(keys_->id, keys_->cipher, keys_->cipher_key.data(), keys_->keyed_mac);
   if (contexts == nullptr || !aes_block(contexts->encrypt, plain, sealed) ||
-      !authenticate(*contexts, plain.data(), plain.size(), mac)) {
+      !authenticate(*contexts, plain, subscriber_key, mac)) {
     // OpenSSL failing on a keyed context is out of memory; a token that opens nothing.
     return std::string(43, 'A');
   }
@@ -233,25 +239,41 @@ std::string LinkSigner::sign(const TokenClaims& claims) const {
   return base64url(token.data(), token.size());
 }
 
-Result<TokenClaims> LinkSigner::verify(std::string_view token, TokenPurpose purpose) const {
+std::int64_t UnverifiedToken::subscriber() const {
+  return static_cast<std::int64_t>(get(plain_, 1, 6));
+}
+
+Result<UnverifiedToken> LinkSigner::open(std::string_view token) const {
   const auto invalid = make_error(ErrorCode::not_found, "invalid or expired link");
   std::array<unsigned char, 32> raw{};
   if (!decode_base64url(token, raw)) {
     return invalid;
   }
   Block sealed{};
-  Block plain{};
   std::memcpy(sealed.data(), raw.data(), 16);
+  UnverifiedToken opened;
+  std::memcpy(opened.mac_.data(), raw.data() + 16, 16);
+  auto* contexts =
+      contexts_for(keys_->id, keys_->cipher, keys_->cipher_key.data(), keys_->keyed_mac);
+  if (contexts == nullptr || !aes_block(contexts->decrypt, sealed, opened.plain_)) {
+    return invalid;
+  }
+  return opened;
+}
+
+Result<TokenClaims> LinkSigner::verify(const UnverifiedToken& token, TokenPurpose purpose,
+                                       std::string_view subscriber_key) const {
+  const auto invalid = make_error(ErrorCode::not_found, "invalid or expired link");
   std::array<unsigned char, 32> mac{};
   auto* contexts =
       contexts_for(keys_->id, keys_->cipher, keys_->cipher_key.data(), keys_->keyed_mac);
-  if (contexts == nullptr || !aes_block(contexts->decrypt, sealed, plain) ||
-      !authenticate(*contexts, plain.data(), plain.size(), mac)) {
+  if (contexts == nullptr || !authenticate(*contexts, token.plain_, subscriber_key, mac)) {
     return invalid;
   }
-  if (CRYPTO_memcmp(mac.data(), raw.data() + 16, 16) != 0) {
+  if (CRYPTO_memcmp(mac.data(), token.mac_.data(), 16) != 0) {
     return invalid;
   }
+  const Block& plain = token.plain_;
   if (plain[0] != static_cast<unsigned char>(purpose)) {
     return invalid;
   }
@@ -261,6 +283,15 @@ Result<TokenClaims> LinkSigner::verify(std::string_view token, TokenPurpose purp
   claims.issue = static_cast<std::int64_t>(get(plain, 7, 5));
   claims.issued_day = static_cast<std::uint32_t>(get(plain, 12, 4));
   return claims;
+}
+
+Result<TokenClaims> LinkSigner::verify(std::string_view token, TokenPurpose purpose,
+                                       std::string_view subscriber_key) const {
+  auto opened = open(token);
+  if (!opened) {
+    return std::move(opened).error();
+  }
+  return verify(*opened, purpose, subscriber_key);
 }
 
 std::string generate_secret() {

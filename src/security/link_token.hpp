@@ -4,11 +4,17 @@
 // A token is 43 characters of base64url for 32 bytes: one 16-byte block holding the
 // purpose, the subscriber, the issue and the day it was made, encrypted with AES-128 so
 // that no sequential id shows in a URL, followed by the first 16 bytes of its HMAC-SHA256.
-// Both keys derive from the installation's secret. Verification recomputes the HMAC and
-// compares in constant time, then checks the purpose: a token made for one purpose opens
-// nothing else. Expiry is the caller's policy (issued_day is in the claims).
+// Both keys derive from the installation's secret. A token may also be bound to a
+// subscriber's own key (their link_key), which is then hashed after the block: it verifies
+// only with that same key, so that it dies with the subscriber. Verification decrypts the
+// block (open), lets the caller look up the key of the subscriber it names, recomputes the
+// HMAC and compares in constant time, then checks the purpose: a token made for one
+// purpose opens nothing else. A token signed with no subscriber key has the MAC tokens
+// always had. Which key a token is bound to, and expiry, are the callers' policy
+// (http/personal_links.hpp; issued_day is in the claims): this is the mechanism only.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -39,15 +45,38 @@ struct TokenClaims {
   std::uint32_t issued_day = 0;  // days since 1970-01-01
 };
 
+// A token whose block is decrypted but whose MAC is not checked yet: it tells only which
+// subscriber it names, so that the caller can find the key to verify it with. Its claims
+// are read only through LinkSigner::verify.
+class UnverifiedToken {
+ public:
+  std::int64_t subscriber() const;
+
+ private:
+  friend class LinkSigner;
+  std::array<unsigned char, 16> plain_{};
+  std::array<unsigned char, 16> mac_{};
+};
+
 class LinkSigner {
  public:
   // `secret` is the installation's secret (at least 32 bytes of entropy, any encoding).
   static Result<LinkSigner> create(std::string_view secret);
 
-  std::string sign(const TokenClaims& claims) const;
-  // not_found for anything that is not a valid token of `purpose` (tampered, truncated,
-  // another purpose): callers answer a plain 404 and learn nothing more.
-  Result<TokenClaims> verify(std::string_view token, TokenPurpose purpose) const;
+  // A token for `claims`, bound to `subscriber_key` when it is not empty.
+  std::string sign(const TokenClaims& claims, std::string_view subscriber_key = {}) const;
+
+  // The decrypted block of `token`, not yet verified; not_found for anything that is not
+  // a token's shape.
+  Result<UnverifiedToken> open(std::string_view token) const;
+  // The claims of `token` when its MAC matches with `subscriber_key` (the key it was signed
+  // with) and it was made for `purpose`. not_found otherwise (tampered, truncated, another
+  // purpose, another key): callers answer a plain 404 and learn nothing more.
+  Result<TokenClaims> verify(const UnverifiedToken& token, TokenPurpose purpose,
+                             std::string_view subscriber_key) const;
+  // open() and verify() at once, for a caller that knows the key without the claims.
+  Result<TokenClaims> verify(std::string_view token, TokenPurpose purpose,
+                             std::string_view subscriber_key = {}) const;
 
  private:
   struct Keys;

@@ -7,10 +7,12 @@
 #include <regex>
 #include <sstream>
 
+#include "forwarding_store.hpp"
 #include "http/access.hpp"
 #include "http/click_counter.hpp"
 #include "http/confirmation_sender.hpp"
 #include "http/routes.hpp"
+#include "security/link_binding.hpp"
 #include "store/open_store.hpp"
 #include "test_support.hpp"
 
@@ -91,10 +93,18 @@ class PagesTest : public ::testing::Test {
     return router_->handle(request);
   }
 
+  // A token as letters carry it: bound to the subscriber's key when its purpose is (none
+  // for a subscriber who does not exist).
   std::string token(TokenPurpose purpose, SubscriberId id, std::int64_t issue = 0) {
+    const auto found = store_->find_subscriber(id);
+    return token_with_key(purpose, id, token_key(purpose, found ? found->link_key : ""), issue);
+  }
+
+  std::string token_with_key(TokenPurpose purpose, SubscriberId id, std::string_view key,
+                             std::int64_t issue = 0) {
     const auto day = static_cast<std::uint32_t>(
         std::chrono::floor<std::chrono::days>(now_).time_since_epoch().count());
-    return links_.sign({purpose, id, issue, day});
+    return links_.sign({purpose, id, issue, day}, key);
   }
 
   Subscriber subscriber(const std::string& email) {
@@ -270,6 +280,74 @@ TEST_F(PagesTest, PrivacyDownloadsEverythingAndErases) {
   EXPECT_EQ(call("POST", path, "erase=yes").status, 200);
   EXPECT_FALSE(store_->find_subscriber(ann.id));
   EXPECT_EQ(call("GET", path).status, 404);
+}
+
+TEST_F(PagesTest, TheLinksOfAnErasedSubscriberOpenNothingForWhoeverSubscribesNext) {
+  call("POST", "/subscribe", "email=ann%40example.org&list=" + std::to_string(alerts_.id));
+  const auto ann = subscriber("ann@example.org");
+  const std::vector<std::string> paths{"/preferences/" + token(TokenPurpose::preferences, ann.id),
+                                       "/privacy/" + token(TokenPurpose::privacy, ann.id),
+                                       "/privacy/" + token(TokenPurpose::privacy, ann.id) + "/data",
+                                       "/confirm/" + token(TokenPurpose::confirm, ann.id)};
+  for (const auto& path : paths) {
+    EXPECT_EQ(call("GET", path).status, 200) << path;
+  }
+  ASSERT_EQ(call("POST", paths[1], "erase=yes").status, 200);
+  call("POST", "/subscribe", "email=bob%40example.org&list=" + std::to_string(alerts_.id));
+  const auto bob = subscriber("bob@example.org");
+  EXPECT_NE(bob.id, ann.id);
+  for (const auto& path : paths) {
+    auto response = call("GET", path);
+    EXPECT_EQ(response.status, 404) << path;
+    EXPECT_EQ(response.body.find("bob@example.org"), std::string::npos);
+  }
+  EXPECT_EQ(call("POST", paths[0], "name=Mallory").status, 404);
+  EXPECT_EQ(call("POST", paths[1], "erase=yes").status, 404);
+  EXPECT_EQ(subscriber("bob@example.org").name, "");
+  EXPECT_EQ(status_on(bob.id, alerts_.id), SubscriptionStatus::confirmed);
+}
+
+TEST_F(PagesTest, ATokenMadeForAnotherHolderOfTheIdOpensNothing) {
+  // As after a restored backup gave an erased subscriber's id to someone new: the token
+  // names the id, but it was made with the key of the person who held it before.
+  call("POST", "/subscribe", "email=ann%40example.org&list=" + std::to_string(alerts_.id));
+  const auto ann = subscriber("ann@example.org");
+  const std::string before_her(16, 'k');
+  ASSERT_NE(ann.link_key, before_her);
+  EXPECT_EQ(
+      call("GET", "/preferences/" + token_with_key(TokenPurpose::preferences, ann.id, before_her))
+          .status,
+      404);
+  EXPECT_EQ(
+      call("GET", "/preferences/" + token_with_key(TokenPurpose::preferences, ann.id, "")).status,
+      404);
+  EXPECT_EQ(call("GET", "/preferences/" + token(TokenPurpose::preferences, ann.id)).status, 200);
+}
+
+TEST_F(PagesTest, ASubscriberFromBeforeLinkKeysStillOpensTheirPagesWithTheirOldLinks) {
+  call("POST", "/subscribe", "email=ann%40example.org&list=" + std::to_string(alerts_.id));
+  const auto ann = subscriber("ann@example.org");
+  // The store as a database migrated from before keys has them: an empty key.
+  struct MigratedStore final : communique::testing::ForwardingStore {
+    using ForwardingStore::ForwardingStore;
+    Result<Subscriber> find_subscriber(SubscriberId id) override {
+      auto found = ForwardingStore::find_subscriber(id);
+      if (found) {
+        found->link_key.clear();
+      }
+      return found;
+    }
+  } migrated(*store_);
+  Router router(make_routes(RouteServices{.store = migrated,
+                                          .links = links_,
+                                          .identity = SenderIdentity{.organisation = "Embassy"},
+                                          .clock = [this] { return now_; }}));
+  HttpRequest request;
+  request.method = "GET";
+  request.path = "/preferences/" + token_with_key(TokenPurpose::preferences, ann.id, "");
+  EXPECT_EQ(router.handle(request).status, 200);
+  request.path = "/preferences/" + token_with_key(TokenPurpose::preferences, ann.id, ann.link_key);
+  EXPECT_EQ(router.handle(request).status, 404);
 }
 
 TEST_F(PagesTest, ClicksAreCountedPerLinkAndRedirect) {

@@ -39,7 +39,15 @@ class UnsubscribeTest : public ::testing::Test {
     return router.handle(request);
   }
 
-  std::string token() { return links_.sign({TokenPurpose::unsubscribe, ann_.id, issue_, 20000}); }
+  std::string token() {
+    return links_.sign({TokenPurpose::unsubscribe, ann_.id, issue_, 20000}, ann_.link_key);
+  }
+
+  // The one-click token of subscriber `id` (with no key when there is no such subscriber).
+  std::string token_of(SubscriberId id, IssueId issue) {
+    auto found = store_->find_subscriber(id);
+    return links_.sign({TokenPurpose::unsubscribe, id, issue, 20000}, found ? found->link_key : "");
+  }
 
   SubscriptionStatus status() { return (*store_->subscriptions_of(ann_.id))[0].status; }
 
@@ -90,13 +98,30 @@ TEST_F(UnsubscribeTest, AnOrganisationEndingInAFullStopEndsTheSentence) {
 TEST_F(UnsubscribeTest, TamperedOrForeignTokensGetAPlain404) {
   std::string tampered = token();
   tampered[5] = tampered[5] == 'A' ? 'B' : 'A';
-  const std::string foreign = links_.sign({TokenPurpose::preferences, ann_.id, issue_, 20000});
+  const std::string foreign =
+      links_.sign({TokenPurpose::preferences, ann_.id, issue_, 20000}, ann_.link_key);
   for (const auto& bad : {tampered, foreign, std::string("nonsense")}) {
     auto response = call("POST", bad);
     EXPECT_EQ(response.status, 404);
     EXPECT_NE(response.body.find("This link is not valid"), std::string::npos);
   }
   EXPECT_EQ(status(), SubscriptionStatus::confirmed);
+}
+
+TEST_F(UnsubscribeTest, TheLinkOfADeletedSubscriberUnsubscribesNobodyElse) {
+  const std::string anns = token();
+  ASSERT_TRUE(store_->delete_subscriber(ann_.id));
+  std::vector<ImportRecord> records{{.email = *EmailAddress::parse("bob@example.org")}};
+  ASSERT_TRUE(store_->import_batch(list_.id, records, {.now = fixed_time()}));
+  const auto bob = *store_->find_subscriber(*EmailAddress::parse("bob@example.org"));
+  EXPECT_NE(bob.id, ann_.id);
+  EXPECT_EQ(call("GET", anns).status, 404);
+  EXPECT_EQ(call("POST", anns).status, 404);
+  // Nor does one made with another key for the id Bob holds now (a restored backup).
+  const auto not_his =
+      links_.sign({TokenPurpose::unsubscribe, bob.id, issue_, 20000}, ann_.link_key);
+  EXPECT_EQ(call("POST", not_his).status, 404);
+  EXPECT_EQ((*store_->subscriptions_of(bob.id))[0].status, SubscriptionStatus::confirmed);
 }
 
 TEST_F(UnsubscribeTest, ABatchIsStoredAtOnceAndAnsweredInOrder) {
@@ -113,10 +138,10 @@ TEST_F(UnsubscribeTest, ABatchIsStoredAtOnceAndAnsweredInOrder) {
   };
   std::vector<HttpRequest> batch;
   for (SubscriberId subscriber = 1; subscriber <= 22; ++subscriber) {  // 22 does not exist
-    batch.push_back(post(links_.sign({TokenPurpose::unsubscribe, subscriber, issue_, 20000})));
+    batch.push_back(post(token_of(subscriber, issue_)));
   }
   batch.push_back(post("tampered"));
-  batch.push_back(post(links_.sign({TokenPurpose::unsubscribe, 1, issue_ + 100, 20000})));
+  batch.push_back(post(token_of(1, issue_ + 100)));
   batch.push_back(HttpRequest{});                       // no token at all
   batch[1].body = "List-Unsubscribe=One-Click&page=1";  // the page's button: a page
 

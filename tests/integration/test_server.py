@@ -183,6 +183,65 @@ class ServerApiTest(ServerTestCase):
         process.send_signal(signal.SIGTERM)
         self.assertEqual(process.wait(timeout=30), 0)
 
+    def test_links_of_an_erased_subscriber_open_nothing_for_the_next_one(self):
+        """Ids were given again: erase the newest subscriber, and the next to subscribe got
+        their id, and with it every link sent to the person who left."""
+        self.run_cli("lists", "create", "weekly")
+        self.run_cli("import", "--list", "weekly", self.write("a.csv", "email,name\nann@example.org,Ann\n"))
+        issue = self.run_cli("issues", "create", "--list", "weekly", "--subject", "Hello",
+                             "--body", self.write("hello.md", "Hello, reader.\n")).stdout.strip()
+        letter = email.message_from_string(self.run_cli("render", issue, "--to",
+                                                        "ann@example.org").stdout,
+                                           policy=email.policy.default)
+        unsubscribe = re.search(r"<https?://[^/>]+(/unsubscribe/[A-Za-z0-9_-]{43})>",
+                                letter["List-Unsubscribe"]).group(1)
+        text = next(p for p in letter.walk()
+                    if p.get_content_type() == "text/plain").get_content()
+        preferences = re.search(r"https?://[^/\s]+(/preferences/[A-Za-z0-9_-]{43})", text).group(1)
+
+        process, address = self.start_server()
+        visitor = Client(address)
+        status, _, page = visitor.call("GET", preferences)
+        self.assertEqual(status, 200)
+        self.assertIn(b"ann@example.org", page)
+        privacy = re.search(rb'href="(/privacy/[A-Za-z0-9_-]{43})"', page).group(1).decode()
+        self.assertEqual(visitor.call("GET", privacy)[0], 200)
+        self.assertEqual(visitor.call("GET", unsubscribe)[0], 200)
+
+        status, _, page = visitor.call("POST", privacy, form="erase=yes")
+        self.assertEqual(status, 200, page)
+        self.assertIn(b"Your data is erased", page)
+        status, _, page = visitor.call("POST", "/subscribe", form="email=bob%40example.org&name=Bob")
+        self.assertEqual(status, 200, page)
+
+        for method, path, form in [("GET", preferences, None),
+                                   ("POST", preferences, "name=Mallory&language=en"),
+                                   ("GET", privacy, None),
+                                   ("GET", privacy + "/data", None),
+                                   ("GET", unsubscribe, None),
+                                   ("POST", unsubscribe, "List-Unsubscribe=One-Click"),
+                                   ("POST", privacy, "erase=yes")]:
+            status, _, page = visitor.call(method, path, form=form)
+            self.assertEqual(status, 404, f"{method} {path}: {page[:300]}")
+            self.assertNotIn(b"bob@example.org", page)
+
+        bob = json.loads(self.run_cli("subscribers", "show", "bob@example.org", "--json").stdout)
+        self.assertEqual(bob["name"], "Bob")
+        self.assertEqual([(s["list"], s["status"]) for s in bob["lists"]],
+                         [("weekly", "confirmed")])
+        # Bob's own links work.
+        letter = email.message_from_string(self.run_cli("render", issue, "--to",
+                                                        "bob@example.org").stdout,
+                                           policy=email.policy.default)
+        text = next(p for p in letter.walk()
+                    if p.get_content_type() == "text/plain").get_content()
+        his = re.search(r"https?://[^/\s]+(/preferences/[A-Za-z0-9_-]{43})", text).group(1)
+        status, _, page = visitor.call("GET", his)
+        self.assertEqual(status, 200)
+        self.assertIn(b"bob@example.org", page)
+        process.send_signal(signal.SIGTERM)
+        self.assertEqual(process.wait(timeout=30), 0)
+
     def test_writes_of_other_processes_are_seen_after_a_health_check(self):
         self.add_admin()
         process, address = self.start_server()

@@ -68,6 +68,52 @@ TEST(LinkToken, RefusesOtherPurposesSecretsAndShapes) {
   EXPECT_FALSE(LinkSigner::create("short"));
 }
 
+// Made outside this code (Python: AES-128-ECB of the block, then HMAC-SHA256 of the block
+// alone), as tokens were made before subscribers had keys: letters already sent carry them.
+constexpr std::string_view kTokenWithoutKey = "2oMaATyV6qPnaw3jJ5U07e1eRbexNNTIXJbhErzylhA";
+// The same claims, the MAC over the block followed by the key 00 01 02 ... 0f.
+constexpr std::string_view kTokenWithKey = "2oMaATyV6qPnaw3jJ5U07fIE8m9Oh6ZUIgPzvLNsFw4";
+
+std::string sixteen_bytes() {
+  std::string key;
+  for (char byte = 0; byte < 16; ++byte) {
+    key += byte;
+  }
+  return key;
+}
+
+TEST(LinkToken, TokensMadeBeforeSubscriberKeysStillVerifyWithAnEmptyKey) {
+  const TokenClaims claims{TokenPurpose::preferences, 1234, 0, 20'000};
+  EXPECT_EQ(signer().sign(claims), kTokenWithoutKey);
+  EXPECT_EQ(signer().sign(claims, ""), kTokenWithoutKey);
+  auto verified = signer().verify(kTokenWithoutKey, TokenPurpose::preferences, "");
+  ASSERT_TRUE(verified);
+  EXPECT_EQ(verified->subscriber, 1234);
+  EXPECT_FALSE(signer().verify(kTokenWithoutKey, TokenPurpose::preferences, sixteen_bytes()));
+}
+
+TEST(LinkToken, ATokenBoundToASubscriberKeyVerifiesWithThatKeyOnly) {
+  const TokenClaims claims{TokenPurpose::preferences, 1234, 0, 20'000};
+  const std::string key = sixteen_bytes();
+  EXPECT_EQ(signer().sign(claims, key), kTokenWithKey);
+  auto opened = signer().open(kTokenWithKey);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ(opened->subscriber(), 1234);  // whose key to look up
+  auto verified = signer().verify(*opened, TokenPurpose::preferences, key);
+  ASSERT_TRUE(verified);
+  EXPECT_EQ(verified->subscriber, 1234);
+  // The next person to hold the id has another key; no key at all is another key too.
+  std::string other = key;
+  other[15] = 'x';
+  EXPECT_FALSE(signer().verify(*opened, TokenPurpose::preferences, other));
+  EXPECT_FALSE(signer().verify(*opened, TokenPurpose::preferences, ""));
+  EXPECT_FALSE(signer().verify(*opened, TokenPurpose::privacy, key));
+  auto refused = signer().verify(kTokenWithKey, TokenPurpose::preferences, key.substr(0, 15));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::not_found);
+  EXPECT_FALSE(signer().open(kTokenWithKey.substr(0, 42)));
+}
+
 TEST(LinkToken, GeneratedSecretsDiffer) {
   std::set<std::string> secrets;
   for (int i = 0; i < 20; ++i) {

@@ -90,13 +90,55 @@ TEST_P(StoreTest, AnotherConnectionsWritesAreSeenAfterReadingTheSchemaVersion) {
 TEST_P(StoreTest, AppliesMigrationsOnceAndKeepsData) {
   auto version = store_->schema_version();
   ASSERT_TRUE(version);
-  EXPECT_EQ(*version, 9);
+  EXPECT_EQ(*version, 10);
   make_list("press");
   store_.reset();
   store_ = reopen();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(*store_->schema_version(), 9);
+  EXPECT_EQ(*store_->schema_version(), 10);
   EXPECT_TRUE(store_->find_list("press"));
+}
+
+TEST_P(StoreTest, SubscriberIdsAreNeverGivenTwiceEvenAfterTheNewestIsDeleted) {
+  auto ann = store_->add_subscriber(NewSubscriber{*EmailAddress::parse("ann@example.org")}, {},
+                                    SubscriptionStatus::confirmed, fixed_time());
+  auto bob = store_->add_subscriber(NewSubscriber{*EmailAddress::parse("bob@example.org")}, {},
+                                    SubscriptionStatus::confirmed, fixed_time());
+  ASSERT_TRUE(ann && bob);
+  ASSERT_TRUE(store_->delete_subscriber(bob->id));
+  auto cleo = store_->add_subscriber(NewSubscriber{*EmailAddress::parse("cleo@example.org")}, {},
+                                     SubscriptionStatus::confirmed, fixed_time());
+  ASSERT_TRUE(cleo);
+  EXPECT_GT(cleo->id, bob->id);
+  // Imports too, and after a reopen.
+  ASSERT_TRUE(store_->delete_subscriber(cleo->id));
+  store_ = reopen();
+  const auto list = make_list("press");
+  const ImportRecord dan[] = {record("dan@example.org")};
+  ASSERT_TRUE(store_->import_batch(list.id, dan, {.now = fixed_time()}));
+  EXPECT_GT(subscriber("dan@example.org").id, cleo->id);
+}
+
+TEST_P(StoreTest, EachNewSubscriberHasARandomLinkKeyOfTheirOwn) {
+  auto ann = store_->add_subscriber(NewSubscriber{*EmailAddress::parse("ann@example.org")}, {},
+                                    SubscriptionStatus::confirmed, fixed_time());
+  ASSERT_TRUE(ann);
+  EXPECT_EQ(ann->link_key.size(), 16u);
+  EXPECT_EQ(subscriber("ann@example.org").link_key, ann->link_key);
+  EXPECT_EQ(store_->find_subscriber(ann->id)->link_key, ann->link_key);
+  const auto list = make_list("press");
+  const ImportRecord bob[] = {record("bob@example.org")};
+  ASSERT_TRUE(store_->import_batch(list.id, bob, {.now = fixed_time()}));
+  const auto imported = subscriber("bob@example.org");
+  EXPECT_EQ(imported.link_key.size(), 16u);
+  EXPECT_NE(imported.link_key, ann->link_key);
+  // An import that updates a known subscriber keeps their key, and their links with it.
+  const ImportRecord again[] = {record("bob@example.org", "Bob")};
+  ASSERT_TRUE(store_->import_batch(list.id, again, {.now = fixed_time(60)}));
+  EXPECT_EQ(subscriber("bob@example.org").link_key, imported.link_key);
+  auto updated = store_->update_subscriber(ann->id, SubscriberChange{.name = "Ann"}, fixed_time());
+  ASSERT_TRUE(updated);
+  EXPECT_EQ(updated->link_key, ann->link_key);
 }
 
 TEST_P(StoreTest, ListNamesAreUniqueIgnoringCase) {

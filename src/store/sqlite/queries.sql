@@ -79,7 +79,7 @@ ON CONFLICT (list_id, subscriber_id) DO UPDATE
 SET status = excluded.status, updated_at = excluded.updated_at;
 
 -- name: get-subscriber-by-email
-SELECT id, email, name, attributes, language, status, created_at, updated_at
+SELECT id, email, name, attributes, language, status, created_at, updated_at, link_key
 FROM subscribers WHERE email = ?1;
 
 -- name: subscriptions-of-subscriber
@@ -98,7 +98,7 @@ SELECT count(*) FROM subscriptions WHERE list_id = ?1 AND status <> 'unsubscribe
 -- Streams a list's members in the order they were added: the primary key's order, so
 -- SQLite reads rows as it goes and never sorts the whole list.
 SELECT b.id, b.email, b.name, b.attributes, b.language, b.status, b.created_at, b.updated_at,
-       s.status
+       b.link_key, s.status
 FROM subscriptions s JOIN subscribers b ON b.id = s.subscriber_id
 WHERE s.list_id = ?1
 ORDER BY s.subscriber_id;
@@ -177,7 +177,7 @@ UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ?
 WHERE issue_id = ?1 AND subscriber_id = ?2;
 
 -- name: get-subscriber-by-id
-SELECT id, email, name, attributes, language, status, created_at, updated_at
+SELECT id, email, name, attributes, language, status, created_at, updated_at, link_key
 FROM subscribers WHERE id = ?1;
 
 -- name: record-delivery
@@ -334,7 +334,8 @@ DELETE FROM api_tokens WHERE user_id = ?1;
 -- One query for every filter: a NULL parameter leaves its filter out. Keyset pages by id.
 --   ?1 list, ?2 subscription status on that list, ?3 address contains (LIKE pattern),
 --   ?4 attribute JSON path, ?5 attribute value, ?6 ids after, ?7 limit.
-SELECT b.id, b.email, b.name, b.attributes, b.language, b.status, b.created_at, b.updated_at
+SELECT b.id, b.email, b.name, b.attributes, b.language, b.status, b.created_at, b.updated_at,
+       b.link_key
 FROM subscribers b
 WHERE b.id > ?6
   AND (?1 IS NULL OR EXISTS (SELECT 1 FROM subscriptions s
@@ -346,9 +347,10 @@ ORDER BY b.id
 LIMIT ?7;
 
 -- name: insert-subscriber
+-- The link key comes from the column's default (random bytes).
 INSERT INTO subscribers (email, name, attributes, language, created_at, updated_at)
 VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-RETURNING id;
+RETURNING id, link_key;
 
 -- name: update-subscriber
 UPDATE subscribers
@@ -502,7 +504,7 @@ WHERE subscriptions.status <> 'confirmed';
 -- name: due-confirmation-letters
 -- Walks the partial index of queued letters only (confirmation_letters_due).
 SELECT b.id, b.email, b.name, b.attributes, b.language, b.status, b.created_at, b.updated_at,
-       c.id, c.created_at, c.used_at, c.attempts
+       b.link_key, c.id, c.created_at, c.used_at, c.attempts
 FROM confirmations c JOIN subscribers b ON b.id = c.subscriber_id
 WHERE c.letter_state = 'queued' AND c.next_attempt_at <= ?1
 ORDER BY c.next_attempt_at, c.id

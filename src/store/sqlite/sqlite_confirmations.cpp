@@ -182,12 +182,12 @@ Result<std::vector<ConfirmationLetter>> SqliteStore::due_confirmation_letters(Ti
     ConfirmationLetter letter;
     letter.subscriber = read_subscriber(row);
     letter.confirmation.subscriber = letter.subscriber.id;
-    letter.confirmation.id = row.column_int(8);
-    letter.confirmation.created_at = from_unix(row.column_int(9));
-    if (!row.column_is_null(10)) {
-      letter.confirmation.used_at = from_unix(row.column_int(10));
+    letter.confirmation.id = row.column_int(9);
+    letter.confirmation.created_at = from_unix(row.column_int(10));
+    if (!row.column_is_null(11)) {
+      letter.confirmation.used_at = from_unix(row.column_int(11));
     }
-    letter.attempts = static_cast<int>(row.column_int(11));
+    letter.attempts = static_cast<int>(row.column_int(12));
     return letter;
   });
   if (!letters) {

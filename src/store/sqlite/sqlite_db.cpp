@@ -101,6 +101,14 @@ std::string Statement::column_text(int index) const {
                      static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
 }
 
+std::string Statement::column_blob(int index) const {
+  const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_, index));
+  if (bytes == nullptr) {
+    return {};
+  }
+  return std::string(bytes, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
+}
+
 bool Statement::column_is_null(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
 }

@@ -77,6 +77,7 @@ class Statement {
 
   std::int64_t column_int(int index) const;
   std::string column_text(int index) const;
+  std::string column_blob(int index) const;  // the bytes as they are (empty for NULL)
   bool column_is_null(int index) const;
 
   const std::string& name() const { return name_; }

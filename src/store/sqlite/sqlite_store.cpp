@@ -49,6 +49,28 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteSettings& set
   return store;
 }
 
+namespace {
+
+// conflict when a row of the database names a parent that does not exist: a migration
+// that left one must not commit.
+Result<void> check_foreign_keys(sqlite::Database& db, std::string_view migration) {
+  auto check = db.prepare("PRAGMA foreign_key_check", "foreign-key-check");
+  if (!check) {
+    return std::move(check).error();
+  }
+  auto broken = check->single([](const sqlite::Statement& row) { return row.column_text(0); });
+  if (!broken) {
+    return std::move(broken).error();
+  }
+  if (*broken) {
+    return make_error(ErrorCode::conflict, std::string(migration) + " left rows of " + **broken +
+                                               " without their parent; nothing was changed");
+  }
+  return ok();
+}
+
+}  // namespace
+
 Result<void> SqliteStore::migrate() {
   Call call(*this);
   auto migrations = collect_migrations(sqlite_files::embedded_files());
@@ -81,9 +103,14 @@ Result<void> SqliteStore::migrate() {
     if (migration.version <= current) {
       continue;
     }
+    // Foreign keys are off while a migration runs, as SQLite asks for a table rebuild (a
+    // dropped table would otherwise take its children with it through ON DELETE CASCADE),
+    // and checked before it commits. The pragma is a no-op inside a transaction.
+    ForeignKeysOff foreign_keys_off(*db_);
     Transaction transaction(*db_);
     COMMUNIQUE_TRY(transaction.begin());
     COMMUNIQUE_TRY(db_->exec(migration.sql, migration.name));
+    COMMUNIQUE_TRY(check_foreign_keys(*db_, migration.name));
     auto record = db_->prepare(
         "INSERT INTO schema_migrations (version, name, applied_at) "
         "VALUES (?1, ?2, CAST(strftime('%s', 'now') AS INTEGER))",
@@ -955,7 +982,7 @@ Result<void> SqliteStore::for_each_member(ListId list,
     }
     Member member;
     member.subscriber = read_subscriber(**query);
-    member.status = parse_subscription_status((*query)->column_text(8))
+    member.status = parse_subscription_status((*query)->column_text(9))
                         .value_or(SubscriptionStatus::unconfirmed);
     if (auto visited = visit(member); !visited) {
       outcome = std::move(visited).error();

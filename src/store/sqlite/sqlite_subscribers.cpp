@@ -114,17 +114,23 @@ Result<Subscriber> SqliteStore::add_subscriber(const NewSubscriber& subscriber,
   if (!insert) {
     return std::move(insert).error();
   }
-  auto id = (*insert)->single([](const sqlite::Statement& row) { return row.column_int(0); });
-  if (!id) {
-    if (id.error().code == ErrorCode::conflict) {
+  auto inserted = (*insert)->single([](const sqlite::Statement& row) {
+    return std::pair{row.column_int(0), row.column_blob(1)};
+  });
+  if (!inserted) {
+    if (inserted.error().code == ErrorCode::conflict) {
       return make_error(ErrorCode::conflict,
                         "a subscriber with the address " + subscriber.email.str() + " exists");
     }
-    return std::move(id).error();
+    return std::move(inserted).error();
   }
+  if (!*inserted) {
+    return make_error(ErrorCode::internal,
+                      "adding subscriber " + subscriber.email.str() + " returned no id");
+  }
+  auto [added_id, link_key] = std::move(**inserted);
   for (ListId list : lists) {
-    auto subscribed =
-        execute("set-subscription-status", list, id->value_or(0), to_string(status), now);
+    auto subscribed = execute("set-subscription-status", list, added_id, to_string(status), now);
     if (!subscribed) {
       if (subscribed.error().code == ErrorCode::conflict) {
         return make_error(ErrorCode::not_found, "there is no list " + std::to_string(list));
@@ -134,7 +140,8 @@ Result<Subscriber> SqliteStore::add_subscriber(const NewSubscriber& subscriber,
   }
   COMMUNIQUE_TRY(transaction.commit());
   Subscriber added;
-  added.id = id->value_or(0);
+  added.id = added_id;
+  added.link_key = link_key;
   added.email = subscriber.email.str();
   added.name = subscriber.name;
   added.language = subscriber.language;

@@ -54,8 +54,9 @@ class Transaction {
   bool open_ = false;
 };
 
-// Turns foreign-key enforcement off for one import batch and back on after it, commit or
-// not. The pragma is a no-op inside a transaction, so this wraps the transaction.
+// Turns foreign-key enforcement off for one import batch or one migration and back on
+// after it, commit or not. The pragma is a no-op inside a transaction, so this wraps the
+// transaction.
 class ForeignKeysOff {
  public:
   explicit ForeignKeysOff(sqlite::Database& db) : db_(db) {
@@ -89,6 +90,7 @@ inline Subscriber read_subscriber(const sqlite::Statement& row) {
       parse_subscriber_status(row.column_text(5)).value_or(SubscriberStatus::enabled);
   subscriber.created_at = from_unix(row.column_int(6));
   subscriber.updated_at = from_unix(row.column_int(7));
+  subscriber.link_key = row.column_blob(8);
   return subscriber;
 }
 
