@@ -33,6 +33,7 @@ constexpr std::string_view token_key(TokenPurpose purpose, std::string_view link
       return link_key;
     case TokenPurpose::click:
     case TokenPurpose::open:
+    case TokenPurpose::preview:  // names no subscriber, and no page accepts it
       return {};
   }
   return link_key;  // an unknown purpose: bound, so that it opens nothing by mistake
