@@ -73,6 +73,10 @@ class ForwardingStore : public Store {
   Result<Subscriber> find_subscriber(SubscriberId id) override {
     return inner_.find_subscriber(id);
   }
+  Result<std::vector<std::optional<std::string>>> link_keys(
+      std::span<const SubscriberId> ids) override {
+    return inner_.link_keys(ids);
+  }
   Result<std::vector<Subscriber>> find_subscribers(const SubscriberQuery& query) override {
     return inner_.find_subscribers(query);
   }

@@ -311,10 +311,12 @@ int run_cli(int argc, char** argv) {
   bool send_wait = false;
   auto* send_cmd = app.add_subcommand(
       "send",
-      "Send an issue to every confirmed subscriber of its lists (into the outbox Maildir under "
-      "the data directory). Resumable: run it again after a stop or crash. Prints 'sent S, "
-      "failed F, deferred D'. One runner per issue: while another sends it, exits 1 saying "
-      "which.");
+      "Send an issue to every confirmed subscriber of its lists, through the configured "
+      "transport: the outbox Maildir under the data directory unless [delivery] transport = "
+      "\"smtp\" names the relays of [smtp] (the run ends saying which). Resumable: run it "
+      "again after a stop or crash. Prints what this run did as 'sent S, failed F, deferred "
+      "D'. Exits 1 on an error (or while another runner sends the issue, saying which), 3 "
+      "when nothing could be sent and letters wait to be retried.");
   send_cmd->add_option("ISSUE", send_issue, "The issue's id")->required();
   send_cmd->add_flag("--wait", send_wait,
                      "If another runner is sending the issue, wait for it to finish, then go on");

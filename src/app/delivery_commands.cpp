@@ -88,6 +88,11 @@ int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
     return fail(lease->describe_holder() + "; wait for it, or run: communique send " +
                 std::to_string(issue) + " --wait");
   }
+  // What was sent before this run, so that the summary says what this run did.
+  DeliveryCounts before;
+  if (auto counted = runtime->store->delivery_counts(issue)) {
+    before = *counted;
+  }
   ProgressBar bar(stderr, "sending");
   auto counts = runner.run(
       *lease,
@@ -104,8 +109,13 @@ int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
   if (!counts) {
     return fail(counts.error());
   }
+  const auto sent = counts->sent - before.sent;
+  const auto failed = counts->failed - before.failed;
   if (stop_requested) {
     fmt::print(stderr, "stopped; run the same command again to go on\n");
+  } else if (sent == 0 && failed == 0 && counts->deferred == 0 && before.sent + before.failed > 0) {
+    fmt::print(stderr, "nothing was left to send: issue {} reached {} recipient(s) before\n", issue,
+               before.sent);
   } else if (counts->deferred > 0) {
     fmt::print(stderr,
                "{} recipient(s) deferred; `communique serve` or another `send` retries "
@@ -113,8 +123,12 @@ int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
                counts->deferred);
   }
   fmt::print(stderr, "through {}\n", (*transport)->describe());
-  fmt::print("sent {}, failed {}, deferred {}\n", counts->sent, counts->failed, counts->deferred);
-  return stop_requested ? 1 : 0;
+  fmt::print("sent {}, failed {}, deferred {}\n", sent, failed, counts->deferred);
+  if (stop_requested) {
+    return 1;
+  }
+  // Nothing went out and letters wait for a retry (a relay down, say): scripts can tell.
+  return sent == 0 && failed == 0 && counts->deferred > 0 ? 3 : 0;
 }
 
 int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueControl control,

@@ -123,12 +123,19 @@ std::vector<HttpResponse> unsubscribe_batch(std::span<const HttpRequest> request
                                             const LinkSigner& links, UnsubscribedPages& pages,
                                             Timestamp now) {
   // What each request's token stands for, when it is good.
+  std::vector<std::string_view> tokens;
+  tokens.reserve(requests.size());
+  for (const auto& request : requests) {
+    const auto token = request.params.find("token");
+    tokens.push_back(token == request.params.end() ? std::string_view() : token->second);
+  }
+  const auto claims = open_personal_links(tokens, TokenPurpose::unsubscribe, links, store);
   std::vector<std::optional<std::size_t>> pair_of(requests.size());
   std::vector<std::pair<SubscriberId, IssueId>> pairs;
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    if (auto link = personal_link(requests[i], TokenPurpose::unsubscribe, links, store)) {
+    if (claims[i]) {
       pair_of[i] = pairs.size();
-      pairs.emplace_back(link->claims.subscriber, link->claims.issue);
+      pairs.emplace_back(claims[i]->subscriber, claims[i]->issue);
     }
   }
   auto done = pairs.empty() ? Result<std::vector<bool>>(std::vector<bool>{})

@@ -187,6 +187,10 @@ class Store : public AccountStore, public ConfirmationStore {
   // Subscribers.
   virtual Result<Subscriber> find_subscriber(const EmailAddress& email) = 0;
   virtual Result<Subscriber> find_subscriber(SubscriberId id) = 0;
+  // The link key of each subscriber in `ids` (nothing for one that does not exist), read
+  // in one call: what checking a burst of personal links needs, and no more.
+  virtual Result<std::vector<std::optional<std::string>>> link_keys(
+      std::span<const SubscriberId> ids) = 0;
   virtual Result<std::vector<Subscriber>> find_subscribers(const SubscriberQuery& query) = 0;
   // Adds a subscriber on `lists` with `status`, as one transaction; conflict when the
   // address is known, not_found when a list is not.

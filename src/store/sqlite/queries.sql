@@ -176,6 +176,9 @@ LIMIT ?3;
 UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ?3
 WHERE issue_id = ?1 AND subscriber_id = ?2;
 
+-- name: link-key-of-subscriber
+SELECT link_key FROM subscribers WHERE id = ?1;
+
 -- name: get-subscriber-by-id
 SELECT id, email, name, attributes, language, status, created_at, updated_at, link_key
 FROM subscribers WHERE id = ?1;

@@ -89,6 +89,8 @@ class SqliteStore final : public Store {
       std::span<const std::pair<SubscriberId, IssueId>> pairs, Timestamp now) override;
   Result<std::vector<MailingList>> lists() override;
   Result<Subscriber> find_subscriber(SubscriberId id) override;
+  Result<std::vector<std::optional<std::string>>> link_keys(
+      std::span<const SubscriberId> ids) override;
   Result<std::vector<Subscriber>> find_subscribers(const SubscriberQuery& query) override;
   Result<Subscriber> add_subscriber(const NewSubscriber& subscriber, std::span<const ListId> lists,
                                     SubscriptionStatus status, Timestamp now) override;

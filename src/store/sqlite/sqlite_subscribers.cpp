@@ -75,6 +75,25 @@ Result<Subscriber> SqliteStore::find_subscriber(SubscriberId id) {
   return find_one(**query, read_subscriber, no_subscriber(id));
 }
 
+Result<std::vector<std::optional<std::string>>> SqliteStore::link_keys(
+    std::span<const SubscriberId> ids) {
+  Call call(*this);
+  std::vector<std::optional<std::string>> keys;
+  keys.reserve(ids.size());
+  for (SubscriberId id : ids) {
+    auto query = bound("link-key-of-subscriber", id);
+    if (!query) {
+      return std::move(query).error();
+    }
+    auto key = (*query)->single([](const sqlite::Statement& row) { return row.column_blob(0); });
+    if (!key) {
+      return std::move(key).error();
+    }
+    keys.push_back(std::move(*key));
+  }
+  return keys;
+}
+
 Result<std::vector<Subscriber>> SqliteStore::find_subscribers(const SubscriberQuery& filter) {
   std::optional<std::string> path;
   if (filter.attribute_name) {
