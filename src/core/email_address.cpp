@@ -87,6 +87,31 @@ Result<void> check_quoted_string(std::string_view local) {
   return ok();
 }
 
+// The one spelling of a checked quoted local part (RFC 5321 4.1.2): its value, unquoted when
+// that is a dot-atom ("d"@, "\d"@ and d@ are one mailbox), else quoted with only '"' and
+// '\' escaped.
+std::string canonical_quoted(std::string_view local) {
+  const std::string_view inner = local.substr(1, local.size() - 2);
+  std::string value;
+  for (std::size_t i = 0; i < inner.size(); ++i) {
+    if (inner[i] == '\\') {
+      ++i;  // checked: a backslash is followed by the character it escapes
+    }
+    value += inner[i];
+  }
+  if (!value.empty() && check_dot_atom(value)) {
+    return value;
+  }
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') {
+      quoted += '\\';
+    }
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
 bool is_ascii(std::string_view text) {
   for (char c : text) {
     if (static_cast<unsigned char>(c) >= 0x80) {
@@ -180,7 +205,7 @@ Result<EmailAddress> EmailAddress::parse(std::string_view input) {
   if (at == std::string_view::npos) {
     return invalid("the address has no '@'");
   }
-  const std::string_view local = text.substr(0, at);
+  std::string_view local = text.substr(0, at);
   const std::string_view domain = text.substr(at + 1);
   if (local.empty()) {
     return invalid("the address has nothing before '@'");
@@ -191,10 +216,13 @@ Result<EmailAddress> EmailAddress::parse(std::string_view input) {
   if (local.size() > kMaxLocalPart) {
     return invalid("the part before '@' is longer than 64 characters");
   }
+  std::string canonical_local;
   if (local.front() == '"') {
     if (auto checked = check_quoted_string(local); !checked) {
       return std::move(checked).error();
     }
+    canonical_local = canonical_quoted(local);
+    local = canonical_local;
   } else {
     if (local.find('@') != std::string_view::npos) {
       return invalid("the address has more than one '@'");

@@ -110,8 +110,8 @@ Result<DeliveryCounts> CampaignRunner::send_issue(
     if (!*kept || heartbeat.lost()) {
       return make_error(ErrorCode::conflict,
                         "issue " + std::to_string(issue_id) +
-                            ": another runner took its lease over after it ran out; this one "
-                            "stopped and leaves the issue to it");
+                            ": another runner took its lease over (this one had not renewed it in "
+                            "time); this one stopped and leaves the issue to it");
     }
     const auto day = std::chrono::floor<std::chrono::days>(now).time_since_epoch().count();
     if (day != planned_day) {

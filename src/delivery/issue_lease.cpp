@@ -7,6 +7,7 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <fstream>
 #include <optional>
 #include <random>
 
@@ -16,12 +17,37 @@ namespace communique {
 
 namespace {
 
-std::string this_host() {
+// The first line of a file, or "" when it cannot be read.
+std::string first_line(const char* path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+}  // namespace
+
+std::string this_pid_space() {
   std::array<char, 256> name{};
-  if (gethostname(name.data(), name.size() - 1) != 0 || name[0] == '\0') {
-    return "localhost";
-  }
-  return name.data();
+  std::string host =
+      gethostname(name.data(), name.size() - 1) != 0 || name[0] == '\0' ? "localhost" : name.data();
+  // Containers may share a host name, and every kernel's first PID namespace has the same
+  // number: the boot (one per kernel) and the namespace together say whose pids these are.
+  const std::string boot = first_line("/proc/sys/kernel/random/boot_id").substr(0, 8);
+  std::array<char, 64> link{};
+  const auto length = ::readlink("/proc/self/ns/pid", link.data(), link.size() - 1);
+  std::string space(link.data(), length > 0 ? static_cast<std::size_t>(length) : 0);
+  const auto open = space.find('[');
+  const auto close = space.find(']');
+  space = open != std::string::npos && close > open ? space.substr(open + 1, close - open - 1) : "";
+  return host + (boot.empty() ? "" : "~" + boot) + (space.empty() ? "" : "~" + space);
+}
+
+namespace {
+
+std::string this_host() {
+  static const std::string host = this_pid_space();
+  return host;
 }
 
 // host:pid:random, new for every lease.
@@ -57,10 +83,8 @@ std::optional<OwnerParts> parse_owner(const std::string& owner) {
   return parts;
 }
 
-// Whether `owner` is a process of this host that no longer runs: its lease can be taken
-// over at once instead of after it runs out. A pid that another process got since is
-// taken for alive (the lease then runs out), and so is ours: a new owner with our pid is
-// an earlier incarnation only if it is not this lease's (the random part differs).
+}  // namespace
+
 bool holder_is_gone(const std::string& owner) {
   const auto parts = parse_owner(owner);
   if (!parts || parts->host != this_host()) {
@@ -71,8 +95,6 @@ bool holder_is_gone(const std::string& owner) {
   }
   return ::kill(parts->pid, 0) != 0 && errno == ESRCH;
 }
-
-}  // namespace
 
 Result<IssueLease> IssueLease::take(Store& store, IssueId issue, Timestamp now,
                                     LeaseSettings settings) {

@@ -3,12 +3,14 @@
 // runner (a `send` while `serve` resumes the issue, or two `send` at once) is refused.
 //
 // Policy:
-// - the owner is host:pid:random, new for every lease, so that a process that gets the
-//   pid of one that died is not mistaken for it;
+// - the owner is space:pid:random, new for every lease, so that a process that gets the
+//   pid of one that died is not mistaken for it; the space names whose pids these are (host
+//   name, boot and PID namespace), so that containers sharing a host name or a data
+//   volume never judge each other's pids;
 // - a lease is taken when nobody holds it or when its holder's lease ran out (`ttl`,
 //   renewed every ttl/4 while the runner lives, however long a window takes);
-// - a holder on this host whose process no longer exists (kill -9, a crash) is taken over
-//   at once; a holder on another host only once its lease has run out;
+// - a holder in this pid space whose process no longer exists (kill -9, a crash) is taken
+//   over at once; any other holder only once its lease has run out;
 // - only a runner that took the lease (free, run out, or from a dead holder) puts the
 //   letters a stopped runner left in flight back in the queue, in the same transaction
 //   (Store::take_issue_lease): a live runner's window is never sent twice;
@@ -29,6 +31,15 @@
 #include "store/store.hpp"
 
 namespace communique {
+
+// This process's pid space: "host~boot~namespace" (the parts that can be read).
+std::string this_pid_space();
+
+// Whether the lease `owner` is a process of this pid space that no longer runs, so that
+// its lease may be taken over at once instead of after it runs out. A pid another process
+// got since is taken for alive (the lease then runs out); an owner with our own pid is an
+// earlier incarnation (owners are new per lease).
+bool holder_is_gone(const std::string& owner);
 
 struct LeaseSettings {
   std::chrono::seconds ttl{60};  // a lease not renewed for this long may be taken over

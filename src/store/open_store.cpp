@@ -2,6 +2,7 @@
 
 #include <system_error>
 
+#include "base/log.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace communique {
@@ -18,10 +19,24 @@ Result<std::unique_ptr<Store>> open_store(const StoreSettings& settings,
     return make_error(ErrorCode::io, "cannot create the data directory " + data_dir.string() +
                                          ": " + ec.message());
   }
-  // A data directory and database made by an older version were readable by anyone:
-  // tighten them (the WAL and SHM files are made with the database's mode).
   namespace fs = std::filesystem;
-  fs::permissions(data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  const auto mode = fs::status(data_dir, ec).permissions();
+  if (!ec && (mode & fs::perms::sticky_bit) != fs::perms::none) {
+    return make_error(ErrorCode::invalid_input,
+                      "the data directory " + data_dir.string() +
+                          " is a shared folder (sticky, like /tmp): give Communiqué a folder of "
+                          "its own, such as --data-dir " +
+                          (data_dir / "communique").string());
+  }
+  // A data directory and database made by an older version were readable by anyone:
+  // take group and other access away (the WAL and SHM files are made with the database's
+  // mode), and leave the other bits of the folder's mode as they are.
+  fs::permissions(data_dir, fs::perms::group_all | fs::perms::others_all, fs::perm_options::remove,
+                  ec);
+  if (ec) {
+    logger("store")->warn("cannot make the data directory {} private: {}", data_dir.string(),
+                          ec.message());
+  }
   for (const char* suffix : {"", "-wal", "-shm"}) {
     const fs::path file = data_dir / (settings.sqlite_file + suffix);
     if (fs::exists(file, ec)) {

@@ -40,6 +40,18 @@ TEST(EmailAddress, AcceptsQuotedLocalParts) {
   EXPECT_EQ(normalised("\"..\"@example.org"), "\"..\"@example.org");
 }
 
+TEST(EmailAddress, SpellsAQuotedMailboxOneWay) {
+  // Quotes and backslashes are not part of the mailbox (RFC 5322 3.2.4): these are d@, so
+  // a cooldown or a blocklist keyed by the address meets every spelling of it.
+  EXPECT_EQ(normalised("\"d\"@example.org"), "d@example.org");
+  EXPECT_EQ(normalised("\"\\d\"@example.org"), "d@example.org");
+  EXPECT_EQ(normalised("\"vic\\tim\"@example.org"), "victim@example.org");
+  EXPECT_EQ(normalised("\"john.smith\"@example.org"), "john.smith@example.org");
+  // Escapes that are not needed go; those that are stay.
+  EXPECT_EQ(normalised("\"jo\\hn doe\"@example.org"), "\"john doe\"@example.org");
+  EXPECT_EQ(normalised("\"a\\\\b c\"@example.org"), "\"a\\\\b c\"@example.org");
+}
+
 TEST(EmailAddress, RejectsBrokenQuotedLocalParts) {
   EXPECT_EQ(rejection("\"unclosed@example.org"), "the quoted part before '@' is not closed");
   EXPECT_EQ(rejection("\"a\"b\"@example.org"),

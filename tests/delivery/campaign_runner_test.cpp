@@ -187,9 +187,7 @@ TEST_F(CampaignRunnerTest, ALiveRunnersLettersInFlightAreNeitherPutBackNorSentAg
 }
 
 TEST_F(CampaignRunnerTest, ARunnerOfThisHostWhoseProcessIsGoneIsTakenOverAtOnce) {
-  std::array<char, 256> host{};
-  ASSERT_EQ(gethostname(host.data(), host.size() - 1), 0);
-  const std::string dead = std::string(host.data()) + ":2147483647:0123456789abcdef";
+  const std::string dead = this_pid_space() + ":2147483647:0123456789abcdef";
   ASSERT_TRUE(store_->freeze_audience(issue_, fixed_time()));
   ASSERT_TRUE(store_->take_issue_lease(issue_, dead, "", fixed_time(), fixed_time(60))->granted);
   ASSERT_EQ(store_->claim_recipients(issue_, 10, fixed_time())->size(), 10u);
@@ -198,6 +196,25 @@ TEST_F(CampaignRunnerTest, ARunnerOfThisHostWhoseProcessIsGoneIsTakenOverAtOnce)
   ASSERT_TRUE(lease);
   EXPECT_TRUE(lease->held());
   EXPECT_EQ(lease->requeued(), 10);
+}
+
+TEST(IssueLeaseOwner, OnlyAProcessOfThisPidSpaceIsJudgedByItsPid) {
+  std::array<char, 256> host{};
+  ASSERT_EQ(gethostname(host.data(), host.size() - 1), 0);
+  const std::string space = this_pid_space();
+  EXPECT_EQ(space.rfind(host.data(), 0), 0u) << space;  // it begins with the host name
+  const std::string ours = std::to_string(::getpid());
+  // A pid that no process has here, and our own pid (an earlier process of ours): gone.
+  EXPECT_TRUE(holder_is_gone(space + ":2147483647:0123456789abcdef"));
+  EXPECT_TRUE(holder_is_gone(space + ":" + ours + ":0123456789abcdef"));
+  // The same pids of a runner in another PID namespace or boot (a container with the same
+  // host name, say), or on another host: alive until its lease runs out.
+  for (const auto& other : {std::string(host.data()), std::string(host.data()) + "~0~1",
+                            space + "0", std::string("elsewhere")}) {
+    EXPECT_FALSE(holder_is_gone(other + ":2147483647:0123456789abcdef")) << other;
+    EXPECT_FALSE(holder_is_gone(other + ":" + ours + ":0123456789abcdef")) << other;
+  }
+  EXPECT_FALSE(holder_is_gone("not an owner"));
 }
 
 TEST_F(CampaignRunnerTest, ARunnerWhoseLeaseWasTakenOverStopsClaiming) {
