@@ -233,7 +233,16 @@ Result<PreparedIssue> prepare_stored_issue(Store& store, const Issue& issue,
   if (!templates) {
     return make_error(templates.error().code, "template: " + templates.error().message);
   }
-  return prepare_issue(issue, *list, std::move(*templates));
+  bool published = issue.archive;
+  for (ListId id : issue.lists) {
+    auto each = store.find_list(id);
+    published = published && each && each->visibility == ListVisibility::public_list;
+  }
+  auto prepared = prepare_issue(issue, *list, std::move(*templates));
+  if (prepared) {
+    prepared->published = published;
+  }
+  return prepared;
 }
 
 std::string LetterComposer::envelope_from(const PreparedIssue& prepared) const {
@@ -340,7 +349,9 @@ nlohmann::json template_context(const PreparedIssue& prepared, const PersonalVal
         {"date", human_date(now)},
         {"language", issue.language.empty() ? "en" : issue.language},
         {"preheader", prepared.preheader},
-        {"web_url", base + "/archive/" + prepared.slug}}},
+        {"published", prepared.published},
+        {"web_version", !personal.personal},
+        {"web_url", prepared.published ? base + "/archive/" + prepared.slug : ""}}},
       {"sender",
        {{"organisation", identity.organisation},
         {"postal_address", identity.postal_address},
@@ -349,9 +360,10 @@ nlohmann::json template_context(const PreparedIssue& prepared, const PersonalVal
         {"has_social", !identity.social.empty()},
         {"base_url", base}}},
       {"links",
-       {{"unsubscribe", personal.unsubscribe},
+       {{"subscribe", base + "/subscribe"},
+        {"unsubscribe", personal.unsubscribe},
         {"preferences", personal.preferences},
-        {"view_online", base + "/archive/" + prepared.slug}}},
+        {"view_online", prepared.published ? base + "/archive/" + prepared.slug : ""}}},
       {"content", {{"sections", std::move(sections)}}},
   };
 }
@@ -396,11 +408,12 @@ std::vector<MimeHeader> letter_headers(const PreparedIssue& prepared,
 
 Result<std::string> render_web_version(const PreparedIssue& prepared,
                                        const SenderIdentity& identity, Timestamp date) {
+  // The page itself: no "view in your browser", and a subscribe link for personal ones.
   letter_parts::PersonalValues nobody;
-  nobody.unsubscribe = identity.base_url + "/";
-  nobody.preferences = identity.base_url + "/";
-  return prepared.templates.html.render(
-      letter_parts::template_context(prepared, nobody, identity, date));
+  nobody.personal = false;
+  PreparedIssue page = prepared;
+  page.published = false;
+  return page.templates.html.render(letter_parts::template_context(page, nobody, identity, date));
 }
 
 nlohmann::json LetterComposer::context(const PreparedIssue& prepared, const Subscriber& subscriber,

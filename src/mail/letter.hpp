@@ -68,6 +68,9 @@ struct PreparedIssue {
   // Set by track_links when links or the open pixel name the subscriber: each letter is
   // then rendered in full (no plan), as its links differ from everyone else's.
   bool personal_tracking = false;
+  // Whether the archive shows the issue once it went out (its `archive` flag, and every
+  // list public): only then do letters link to their web version.
+  bool published = true;
 };
 
 // The archive name of an issue: "12-weekly-digest" (id, then the subject's words).

@@ -21,6 +21,7 @@ struct PersonalValues {
   nlohmann::json attributes = nlohmann::json::object();
   std::string unsubscribe;  // URL
   std::string preferences;  // URL
+  bool personal = true;     // false on the web version: nobody's links, a subscribe link
 };
 
 // The token of a personal link: `claims` signed as they are when `links` is live; when

@@ -100,8 +100,15 @@ class ArchiveTest(CommuniqueTestCase):
         raw = self.run_cli("render", issue, "--to", "ann@example.org").stdout
         message = email.message_from_string(raw, policy=email.policy.default)
         text = next(p for p in message.walk() if p.get_content_type() == "text/plain")
-        path = re.search(r"View in your browser: https?://[^/]+(/archive/\S+)",
-                         text.get_content()).group(1)
+        path = f"/archive/{issue}-" + "-".join(subject.lower().split())
+        link = re.search(r"View in your browser: https?://[^/]+(/archive/\S+)",
+                         text.get_content())
+        # Only a letter whose issue the archive shows links to its web version.
+        if "--no-archive" in extra or "Members" in lists:
+            self.assertIsNone(link, text.get_content())
+            self.assertNotIn("/archive/", text.get_content())
+        else:
+            self.assertEqual(link.group(1), path)
         self.run_cli("send", issue)
         return issue, path
 
@@ -142,6 +149,11 @@ class ArchiveTest(CommuniqueTestCase):
         status, _, page = self.get(address, public_path)
         self.assertEqual(status, 200)
         self.assertIn("Open letter", page)
+        # The web version is nobody's letter: a subscribe link, no personal links, and no
+        # link to itself.
+        self.assertNotIn("View in your browser", page)
+        self.assertNotIn("unsubscribe", page)
+        self.assertRegex(page, r'<a href="[^"]*/subscribe"[^>]*>Subscribe</a>')
 
         # An editor puts one back and takes another out, after they went out.
         self.assertIn("may appear", self.run_cli("issues", "update", kept, "--archive").stdout)
