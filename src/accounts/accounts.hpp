@@ -5,10 +5,10 @@
 // the same, whether the name exists or not. Sign-in failures are limited per account and
 // per client address (SignInLimiter). A session is a random secret in a cookie with its
 // own CSRF token; a password change ends every session of the user and, unless the caller
-// keeps them, revokes their API tokens. The API makes a token, or changes one's own
-// password, only after the password is given again (confirm_password), so that a stolen
-// cookie cannot turn itself into a lasting credential; those checks count as sign-in
-// failures.
+// keeps them, revokes their API tokens. The API makes a token or a user, or sets a
+// password, only after the caller's password is given again (confirm_password), so that a
+// stolen cookie cannot turn itself into a lasting credential; those checks count as
+// sign-in failures.
 #pragma once
 
 #include <chrono>

@@ -144,6 +144,8 @@ HttpResponse list_users(const HttpRequest&, const RouteServices& services) {
   return answer_list("users", services.store.users());
 }
 
+// A new user is a lasting credential of whoever set its password, so the caller's own
+// password is asked again as `current_password` (`password` is the new user's).
 HttpResponse create_user(const HttpRequest& request, const RouteServices& services) {
   auto given = account_request(request, services, true);
   if (!given) {
@@ -152,6 +154,11 @@ HttpResponse create_user(const HttpRequest& request, const RouteServices& servic
   auto role = role_field(given->body);
   if (!role) {
     return fail(role.error());
+  }
+  auto confirmed = password_given_again(request, services, *given->accounts, given->body,
+                                        "current_password", "creating a user");
+  if (!confirmed) {
+    return fail(confirmed.error());
   }
   auto user = given->accounts->add_user(given->name, *role, given->password, services.clock());
   if (!user) {
@@ -186,9 +193,10 @@ HttpResponse delete_user(const HttpRequest& request, const RouteServices& servic
   return done ? no_content() : fail(done.error());
 }
 
-// A user changes their own password by giving the current one; an admin sets anyone's.
-// Either way every session of that user ends (the caller signs in again) and their API
-// tokens are revoked unless `keep_tokens` is true; the answer says how many were.
+// A user changes their own password, or an admin sets anyone's, only after giving their
+// own as `current_password`: a stolen session cannot take over an account. Either way
+// every session of that user ends (the caller signs in again) and their API tokens are
+// revoked unless `keep_tokens` is true; the answer says how many were.
 HttpResponse change_password(const HttpRequest& request, const RouteServices& services) {
   auto accounts = accounts_of(services);
   auto id = path_id(request);
@@ -206,12 +214,11 @@ HttpResponse change_password(const HttpRequest& request, const RouteServices& se
   if (auto error = first_error(password, tokens)) {
     return fail(*error);
   }
-  if (own) {
-    auto confirmed = password_given_again(request, services, **accounts, *body, "current_password",
-                                          "changing your own password");
-    if (!confirmed) {
-      return fail(confirmed.error());
-    }
+  auto confirmed =
+      password_given_again(request, services, **accounts, *body, "current_password",
+                           own ? "changing your own password" : "setting another user's password");
+  if (!confirmed) {
+    return fail(confirmed.error());
   }
   auto revoked = (*accounts)->change_password(*id, *password, *tokens, services.clock());
   return revoked ? answer({{"revoked_tokens", *revoked}}) : fail(revoked.error());

@@ -171,12 +171,14 @@ TEST_F(ApiTest, SessionsAndTokensDieWhenThePasswordChanges) {
 
 TEST_F(ApiTest, APasswordChangeKeepsTokensOnlyWhenAsked) {
   auto kept = as(admin_token_, "PUT", "/api/v1/users/" + std::to_string(viewer_.id) + "/password",
-                 R"({"password":"a new viewer password","keep_tokens":true})");
+                 R"({"password":"a new viewer password","keep_tokens":true,)"
+                 R"("current_password":"correct horse battery"})");
   EXPECT_EQ(kept.status, 200) << kept.body;
   EXPECT_EQ(json::parse(kept.body)["revoked_tokens"], 0);
   EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/session").status, 200);
   auto bad = as(admin_token_, "PUT", "/api/v1/users/" + std::to_string(viewer_.id) + "/password",
-                R"({"password":"a new viewer password","keep_tokens":"yes"})");
+                R"({"password":"a new viewer password","keep_tokens":"yes",)"
+                R"("current_password":"correct horse battery"})");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/session").status, 200);
 }
@@ -196,6 +198,60 @@ TEST_F(ApiTest, OwnPasswordNeedsTheCurrentOneAndOthersNeedAdmin) {
   auto other = as(viewer_token_, "PUT", "/api/v1/users/" + std::to_string(admin_.id) + "/password",
                   R"({"password":"another password"})");
   EXPECT_EQ(other.status, 403);
+}
+
+TEST_F(ApiTest, ASessionAddsAUserOnlyWithThePasswordGivenAgain) {
+  const auto [cookie, csrf] = sign_in("alice", "correct horse battery");
+  const std::map<std::string, std::string> session{{"cookie", cookie}, {"x-csrf-token", csrf}};
+  const std::string mallory = R"("name":"mallory","role":"admin","password":"mallory password 1")";
+  auto without = call("POST", "/api/v1/users", "{" + mallory + "}", session);
+  EXPECT_EQ(without.status, 403) << without.body;
+  EXPECT_NE(without.body.find("creating a user asks for your password again: send it as "
+                              "\\\"current_password\\\""),
+            std::string::npos)
+      << without.body;
+  auto wrong =
+      call("POST", "/api/v1/users", "{" + mallory + R"(,"current_password":"guess"})", session);
+  EXPECT_EQ(wrong.status, 403) << wrong.body;
+  EXPECT_NE(wrong.body.find("current_password: is not your password; creating a user asks"),
+            std::string::npos)
+      << wrong.body;
+  EXPECT_FALSE(store_->find_user("mallory"));
+  EXPECT_EQ(call("POST", "/api/v1/session", R"({"name":"mallory","password":"mallory password 1"})")
+                .status,
+            401);
+  auto made = call("POST", "/api/v1/users",
+                   "{" + mallory + R"(,"current_password":"correct horse battery"})", session);
+  EXPECT_EQ(made.status, 201) << made.body;
+  sign_in("mallory", "mallory password 1");
+}
+
+TEST_F(ApiTest, ASessionSetsAnotherUsersPasswordOnlyWithThePasswordGivenAgain) {
+  const auto [cookie, csrf] = sign_in("alice", "correct horse battery");
+  const std::map<std::string, std::string> session{{"cookie", cookie}, {"x-csrf-token", csrf}};
+  const auto target = "/api/v1/users/" + std::to_string(viewer_.id) + "/password";
+  auto without = call("PUT", target, R"({"password":"taken over password"})", session);
+  EXPECT_EQ(without.status, 403) << without.body;
+  EXPECT_NE(without.body.find("setting another user's password asks for your password again"),
+            std::string::npos)
+      << without.body;
+  auto wrong = call("PUT", target,
+                    R"({"password":"taken over password","current_password":"guess"})", session);
+  EXPECT_EQ(wrong.status, 403) << wrong.body;
+  EXPECT_NE(wrong.body.find("current_password: is not your password"), std::string::npos)
+      << wrong.body;
+  // Nothing changed: the old password and the user's token still work.
+  sign_in("victor", "viewer password 1");
+  EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/session").status, 200);
+  auto set = call("PUT", target,
+                  R"({"password":"a new viewer password",)"
+                  R"("current_password":"correct horse battery"})",
+                  session);
+  EXPECT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(
+      call("POST", "/api/v1/session", R"({"name":"victor","password":"viewer password 1"})").status,
+      401);
+  sign_in("victor", "a new viewer password");
 }
 
 TEST_F(ApiTest, ASessionMakesATokenOnlyWithThePasswordGivenAgain) {
