@@ -448,16 +448,25 @@ http {{ access_log off;
         wait_for_port(port, "nginx")
         return port
 
-    def subscribe(self, port, source, n, forged=None):
-        """POST /subscribe from the client address `source`; the answer's status."""
+    def post(self, port, source, path, body, content_type, forged=None):
+        """POST from the client address `source`: the answer's status and body."""
         with socket.create_connection(("127.0.0.1", port), timeout=20,
                                       source_address=(source, 0)) as sock:
-            form = f"email=reader{n}%40example.org&list=1".encode()
             extra = f"X-Forwarded-For: {forged}\r\n".encode() if forged else b""
-            sock.sendall(b"POST /subscribe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + extra +
-                         b"Content-Type: application/x-www-form-urlencoded\r\n"
-                         b"Content-Length: " + str(len(form)).encode() + b"\r\n\r\n" + form)
-            return int(read_answer(sock).split(b" ", 2)[1])
+            sock.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                         f"Content-Type: {content_type}\r\n"
+                         f"Content-Length: {len(body)}\r\n".encode() + extra + b"\r\n" + body)
+            head, _, rest = read_answer(sock).partition(b"\r\n\r\n")
+            return int(head.split(b" ", 2)[1]), rest
+
+    def subscribe(self, port, source, n, forged=None):
+        form = f"email=reader{n}%40example.org&list=1".encode()
+        return self.post(port, source, "/subscribe", form,
+                         "application/x-www-form-urlencoded", forged)[0]
+
+    def sign_in(self, port, source, name, forged=None):
+        body = json.dumps({"name": name, "password": "not the password"}).encode()
+        return self.post(port, source, "/api/v1/session", body, "application/json", forged)
 
     def test_behind_nginx_each_forwarded_client_is_limited_apart(self):
         self.run_cli("lists", "create", "press")
@@ -471,6 +480,20 @@ http {{ access_log off;
         # Another client through the same proxy has its own count.
         self.assertEqual(self.subscribe(port, "127.0.0.3", 11), 200)
         self.assertIn("press", self.run_cli("subscribers", "show", "reader11@example.org").stdout)
+
+    def test_behind_nginx_failed_sign_ins_are_counted_per_forwarded_client(self):
+        config = self.write("c.toml", '[server]\ntrusted_proxy = "127.0.0.1"\n')
+        _, address = self.start_server("--config", config)
+        port = self.start_nginx(address)
+        # 20 failures an address (4 each for 5 names, under the 5 an account may have).
+        for n in range(20):
+            status, body = self.sign_in(port, "127.0.0.2", f"user{n % 5}", forged=f"10.0.0.{n}")
+            self.assertEqual(status, 401, body)
+        status, body = self.sign_in(port, "127.0.0.2", "user9", forged="10.0.0.99")
+        self.assertEqual(status, 429, body)
+        self.assertIn("too many failed sign-ins", json.loads(body)["error"]["message"])
+        status, body = self.sign_in(port, "127.0.0.3", "user9")
+        self.assertEqual(status, 401, body)
 
     def test_without_trusted_proxy_a_forged_header_is_ignored(self):
         self.run_cli("lists", "create", "press")
