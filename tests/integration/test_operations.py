@@ -310,7 +310,7 @@ class StopDuringSendTest(OperationsTestCase):
         self.addCleanup(lambda: (sink.terminate(), sink.wait()))
         wait_for_port(port, "smtp-sink")
         return self.write("communique.toml",
-                          '[delivery]\ntransport = "smtp"\n'
+                          '[delivery]\ntransport = "smtp"\npoll_seconds = 1\n'
                           f'[smtp]\nhost = "127.0.0.1"\nport = {port}\ntls = "none"\n'
                           'max_connections = 4\n')
 
@@ -365,6 +365,37 @@ class StopDuringSendTest(OperationsTestCase):
         self.assertEqual(self.received(), sent)
         self.assertEqual(self.run_cli("issues", "status", issue).stdout,
                          f"queued {queued}, sending 0, sent {sent}, deferred 0, failed 0\n")
+
+    def test_pause_through_the_api_stops_serve_sending(self):
+        config = self.start_sink()
+        self.people(self.SUBSCRIBERS)
+        issue = self.make_issue()
+        token = self.add_user("eve", "editor")
+        server, address = self.start_server("--config", config)
+        program = self.client(address, token)
+        status, _, body = program.call("POST", f"/api/v1/issues/{issue}/send", {})
+        self.assertEqual(status, 202, body)
+        deadline = time.monotonic() + 60
+        while self.received() == 0:
+            self.assertLess(time.monotonic(), deadline, "no letters came")
+            time.sleep(0.01)
+        status, _, body = program.call("POST", f"/api/v1/issues/{issue}/pause", {})
+        self.assertEqual(status, 200, body)
+        # The runner of `serve` says when it has stopped.
+        while True:
+            line = server.stderr.readline()
+            self.assertTrue(line, "the server ended")
+            if f"issue {issue}: paused; stopping" in line:
+                break
+        _, _, body = program.call("GET", f"/api/v1/issues/{issue}/status")
+        answer = json.loads(body)
+        deliveries = answer["deliveries"]
+        self.assertEqual(answer["status"], "paused")
+        self.assertEqual(deliveries["sending"], 0, deliveries)
+        self.assertGreater(deliveries["queued"], 0, deliveries)
+        self.assertEqual(deliveries["queued"] + deliveries["sent"], self.SUBSCRIBERS)
+        self.assertEqual(self.received(), deliveries["sent"])
+        self.assertEqual(self.shown_status(issue), "paused")
 
 
 class StopSignalTest(OperationsTestCase):
