@@ -323,7 +323,6 @@ asio::awaitable<void> session(tcp::socket socket, std::string remote, ServerStat
     }
     ++state.in_flight;
     const bool head = request.method == "HEAD";
-    const bool keep_alive = in.keep_alive() && !state.stopping;
     const std::string method = request.method;
     std::string route;
     // The lambda captures by reference only: GCC 12 miscompiles init-captures of
@@ -345,6 +344,8 @@ asio::awaitable<void> session(tcp::socket socket, std::string remote, ServerStat
       response = answer ? std::move(*answer) : busy();
     }
     const int status = response.status;
+    // Read once answered: a stop that came while the request ran closes its connection.
+    const bool keep_alive = in.keep_alive() && !state.stopping;
     const auto out = to_wire(response, in.version(), keep_alive, head);
     connection->expires_after(state.settings.read_timeout);
     co_await asio::async_write(stream, asio::buffer(out),
