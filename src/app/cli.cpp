@@ -249,13 +249,18 @@ int run_cli(int argc, char** argv) {
   auto* issues_update =
       issues->add_subcommand("update", "Change an issue in any state: whether it is archived");
   issues_update->add_option("ID", issue_update.issue, "The issue's id")->required();
-  issues_update
-      ->add_flag_function(
-          "--archive,!--no-archive", [&](std::int64_t count) { issue_update.archive = count > 0; },
-          "Let the public archive show it (if every list is public), or keep it out")
-      ->required();
-  issues_update->callback(
-      [&] { command = [&] { return run_issues_update(global, issue_update); }; });
+  auto* archive_flag = issues_update->add_flag_callback(
+      "--archive", [&] { issue_update.archive = true; },
+      "Let the public archive show it (if every list is public)");
+  auto* no_archive_flag = issues_update->add_flag_callback(
+      "--no-archive", [&] { issue_update.archive = false; }, "Keep it out of the public archive");
+  archive_flag->excludes(no_archive_flag);
+  issues_update->callback([&, archive_flag, no_archive_flag] {
+    if (archive_flag->count() + no_archive_flag->count() == 0) {
+      throw CLI::RequiredError("--archive or --no-archive");
+    }
+    command = [&] { return run_issues_update(global, issue_update); };
+  });
   bool issues_json = false;
   auto* issues_ls = issues->add_subcommand("ls", "Show every issue, newest first");
   issues_ls->add_flag("--json", issues_json, "Print JSON");

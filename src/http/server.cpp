@@ -56,6 +56,8 @@ struct ServerState {
   std::size_t open = 0;                            // connections accepted and not closed
   std::map<std::string, std::size_t> per_address;  // the same by client address
   std::size_t pending = 0;                         // requests on the blocking pool
+  std::size_t turned_away = 0;  // connections over capacity since the last log line
+  std::chrono::steady_clock::time_point last_turned_away_log{};
 };
 
 Result<tcp::endpoint> parse_listen(const std::string& listen) {
@@ -271,7 +273,6 @@ asio::awaitable<void> session(tcp::socket socket, std::string remote, ServerStat
       }
       break;
     }
-    const auto started = std::chrono::steady_clock::now();
     auto& in = parser.get();
     HttpRequest request = to_request(in, remote, state.settings.trusted_proxy);
     const Route* target = state.router.find(request.method, request.path);
@@ -322,6 +323,7 @@ asio::awaitable<void> session(tcp::socket socket, std::string remote, ServerStat
       request.body = std::move(in.body());
     }
     ++state.in_flight;
+    const auto started = std::chrono::steady_clock::now();  // the answer's time, not the upload's
     const bool head = request.method == "HEAD";
     const std::string method = request.method;
     std::string route;
@@ -415,7 +417,14 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ServerState& state) {
     const auto peer = socket.remote_endpoint(ec);
     std::string remote = ec ? "unknown" : peer.address().to_string();
     if (auto why = over_capacity(state, remote)) {
-      logger("http")->warn("turned a connection from {} away: {}", remote, *why);
+      // One line a second at most, however many come.
+      ++state.turned_away;
+      const auto now = std::chrono::steady_clock::now();
+      if (now - state.last_turned_away_log >= std::chrono::seconds(1)) {
+        logger("http")->warn("turned {} connection(s) away, the last from {}: {}",
+                             std::exchange(state.turned_away, 0), remote, *why);
+        state.last_turned_away_log = now;
+      }
       asio::co_spawn(executor, turn_away(std::move(socket)), asio::detached);
       continue;
     }

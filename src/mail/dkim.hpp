@@ -39,8 +39,11 @@ inline constexpr SignedHeader kSignedHeaders[] = {
     {"Message-ID", Oversign::yes},
     {"Reply-To", Oversign::yes},
     {"Cc", Oversign::yes},
-    {"MIME-Version", Oversign::no},
-    {"Content-Type", Oversign::no},
+    {"Sender", Oversign::yes},
+    // A second Content-Type or MIME-Version would change how a reader's client shows the
+    // body the signature covers.
+    {"MIME-Version", Oversign::yes},
+    {"Content-Type", Oversign::yes},
     {"List-Id", Oversign::yes},
     {"List-Unsubscribe", Oversign::yes},
     {"List-Unsubscribe-Post", Oversign::yes},

@@ -10,7 +10,7 @@ KeyedHash::KeyedHash() {
   // sodium_init() is idempotent and makes randombytes_buf safe to call from any thread;
   // randombytes_buf works (reading the system's generator) even if it could not.
   if (sodium_init() < 0) {
-    key_.fill(0);
+    // Nothing to undo: randombytes_buf below still reads the system's generator.
   }
   randombytes_buf(key_.data(), key_.size());
 }

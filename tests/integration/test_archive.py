@@ -165,6 +165,9 @@ class ArchiveTest(CommuniqueTestCase):
         self.assertEqual(self.get(address, public_path)[0], 404)
         # Neither flag is a usage error; an unknown issue is an error.
         self.assertEqual(self.run_cli("issues", "update", kept, check=False).returncode, 2)
+        both = self.run_cli("issues", "update", kept, "--archive", "--no-archive", check=False)
+        self.assertEqual(both.returncode, 2)
+        self.assertIn("excludes", both.stderr)
         missing = self.run_cli("issues", "update", "999", "--archive", check=False)
         self.assertEqual(missing.returncode, 1)
         self.assertIn("there is no issue 999", missing.stderr)

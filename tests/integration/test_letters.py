@@ -139,6 +139,9 @@ class LetterTest(unittest.TestCase):
         # A replayed letter that gains a header, above or below the signed one, or one the
         # letter never had, fails verification under both keys.
         for added in (b"Reply-To: thief@attacker.example\r\n",
+                      b"Content-Type: text/plain\r\n",
+                      b"MIME-Version: 1.0\r\n",
+                      b"Sender: thief@attacker.example\r\n",
                       b"Cc: victim@example.org\r\n",
                       b"From: Bank <ceo@bank.example>\r\n"):
             for tampered in (raw[:end] + added + raw[end:], added + raw):

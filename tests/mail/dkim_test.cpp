@@ -34,7 +34,8 @@ TEST(Dkim, SignsTheListedHeadersAndOversignsThoseAReaderSees) {
   ASSERT_TRUE(header) << header.error().message;
   EXPECT_TRUE(header->starts_with("DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed;"));
   EXPECT_NE(unfolded(*header).find("h=from:from:to:to:subject:subject:date:message-id:reply-to:"
-                                   "cc:list-id:list-unsubscribe:list-unsubscribe-post:"
+                                   "cc:sender:mime-version:content-type:list-id:"
+                                   "list-unsubscribe:list-unsubscribe-post:"
                                    "list-unsubscribe-post;"),
             std::string::npos)
       << *header;
