@@ -217,9 +217,9 @@ class ForwardingStore : public Store {
                                         Timestamp now) override {
     return inner_.use_confirmation(id, subscriber, now);
   }
-  Result<std::vector<ConfirmationLetter>> due_confirmation_letters(Timestamp now,
-                                                                   std::size_t limit) override {
-    return inner_.due_confirmation_letters(now, limit);
+  Result<std::vector<ConfirmationLetter>> claim_confirmation_letters(
+      Timestamp now, std::size_t limit, Timestamp claimed_until) override {
+    return inner_.claim_confirmation_letters(now, limit, claimed_until);
   }
   Result<void> record_confirmation_letter(ConfirmationId id, LetterOutcome outcome,
                                           const std::string& reply, Timestamp retry_at,

@@ -42,7 +42,8 @@ Result<bool> ConfirmationSender::send(const ConfirmationLetter& letter, Timestam
       {{"name", subscriber.name},
        {"lists", join_as_list(letter.confirmation.list_names)},
        {"organisation", identity_.organisation},
-       {"confirm_url", identity_.base_url + confirm_path(links_, letter.confirmation, subscriber.link_key)}});
+       {"confirm_url",
+        identity_.base_url + confirm_path(links_, letter.confirmation, subscriber.link_key)}});
   auto message = composer_.compose_notice({subscriber.name, subscriber.email},
                                           "Please confirm your subscription", text, now);
   Result<void> sent = message ? mailer_.send({subscriber.id, identity_.from_address,
@@ -63,7 +64,7 @@ Result<bool> ConfirmationSender::send(const ConfirmationLetter& letter, Timestam
 
 Result<int> ConfirmationSender::run_once() {
   const Timestamp now = clock_();
-  auto due = store_.due_confirmation_letters(now, settings_.batch);
+  auto due = store_.claim_confirmation_letters(now, settings_.batch, now + settings_.claim_for);
   if (!due) {
     return std::move(due).error();
   }

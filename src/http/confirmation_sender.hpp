@@ -3,6 +3,9 @@
 // and a letter never waits behind a campaign.
 //
 // Policy:
+//   - a letter is claimed before it is sent, for `claim_for`: two `serve` processes on one
+//     database never both send it, and a sender that dies mid-round leaves its letters to
+//     be claimed again when the claim runs out (a letter may then go twice, never none);
 //   - a letter whose subscriber is blocklisted by the time it is due is not sent (failed);
 //   - a relay that refuses for now, or cannot be reached, is tried again `retry_after`
 //     later, `max_attempts` times in all; a refusal for good fails the letter at once;
@@ -28,7 +31,10 @@ struct ConfirmationSenderSettings {
   std::chrono::milliseconds poll{1000};  // how often the queue is looked at
   std::chrono::seconds retry_after{300};
   int max_attempts = 5;
-  std::size_t batch = 50;  // letters read at a time
+  std::size_t batch = 50;  // letters claimed at a time
+  // How long a claimed letter is kept from other senders; a round of `batch` letters must
+  // end well within it.
+  std::chrono::seconds claim_for{600};
 };
 
 // The path of the link that confirms `confirmation` ("/confirm/TOKEN").
@@ -48,7 +54,7 @@ class ConfirmationSender {
         clock_(std::move(clock)),
         settings_(settings) {}
 
-  // Sends the letters due now; returns how many were accepted by the relay.
+  // Claims the letters due now and sends them; returns how many the relay accepted.
   Result<int> run_once();
 
   // Rounds until `stop` is set. Blocking: give it a thread of its own.

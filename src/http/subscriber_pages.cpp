@@ -455,6 +455,17 @@ HttpResponse privacy_data(const HttpRequest& request, const RouteServices& servi
   for (const auto& open : activity->opens) {
     out["opens"].push_back({{"issue", open.issue}, {"opens", open.opens}});
   }
+  out["confirmations"] = json::array();
+  const auto time_or_null = [](const std::optional<Timestamp>& time) {
+    return time ? json(format_iso8601(*time)) : json(nullptr);
+  };
+  for (const auto& confirmation : activity->confirmations) {
+    out["confirmations"].push_back({{"asked_at", format_iso8601(confirmation.asked_at)},
+                                    {"lists", confirmation.lists},
+                                    {"letter", confirmation.letter_state},
+                                    {"sent_at", time_or_null(confirmation.sent_at)},
+                                    {"used_at", time_or_null(confirmation.used_at)}});
+  }
   HttpResponse response;
   response.content_type = "application/json";
   response.body = out.dump(2, ' ', false, json::error_handler_t::replace);

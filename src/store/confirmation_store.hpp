@@ -72,11 +72,14 @@ class ConfirmationStore {
   virtual Result<Confirmation> use_confirmation(ConfirmationId id, SubscriberId subscriber,
                                                 Timestamp now) = 0;
 
-  // Queued letters due by `now`, oldest first, at most `limit`.
-  virtual Result<std::vector<ConfirmationLetter>> due_confirmation_letters(Timestamp now,
-                                                                           std::size_t limit) = 0;
-  // Records an attempt at letter `id`: sent, failed, or queued again for `retry_at`, with
-  // the peer's words.
+  // Claims the queued letters due by `now`, oldest first, at most `limit`, and returns
+  // them: in one transaction each is made due again only at `claimed_until`, so a second
+  // sender on the same store never gets a letter claimed here, and a claimer that dies
+  // before recording an outcome leaves its letters to be claimed again after that time.
+  virtual Result<std::vector<ConfirmationLetter>> claim_confirmation_letters(
+      Timestamp now, std::size_t limit, Timestamp claimed_until) = 0;
+  // Records an attempt at a claimed letter `id`: sent, failed, or queued again for
+  // `retry_at`, with the peer's words.
   virtual Result<void> record_confirmation_letter(ConfirmationId id, LetterOutcome outcome,
                                                   const std::string& reply, Timestamp retry_at,
                                                   Timestamp now) = 0;

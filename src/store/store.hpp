@@ -115,9 +115,18 @@ struct SubscriberActivity {
     IssueId issue = 0;
     std::int64_t opens = 0;
   };
+  // A confirmation letter that asked them about some lists.
+  struct Confirmation {
+    Timestamp asked_at{};
+    std::vector<std::string> lists;  // in name order
+    std::string letter_state;        // queued, sent or failed
+    std::optional<Timestamp> sent_at;
+    std::optional<Timestamp> used_at;  // when its link confirmed the lists
+  };
   std::vector<Letter> letters;
   std::vector<Click> clicks;
   std::vector<Open> opens;
+  std::vector<Confirmation> confirmations;  // oldest first
 };
 
 // A link of an issue whose clicks are counted.

@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
+#include <utility>
 
+#include "core/time.hpp"
 #include "forwarding_store.hpp"
 #include "http/access.hpp"
 #include "http/click_counter.hpp"
@@ -21,10 +24,14 @@ namespace {
 
 using communique::testing::fixed_time;
 
-// Transport that keeps what it is given, to read the confirmation letters.
+// Transport that keeps what it is given, to read the confirmation letters; `while_sending`,
+// when set, runs (once) as a letter is handed over, as another process could meanwhile.
 class KeepingTransport final : public Transport {
  public:
   std::vector<TransportOutcome> send(std::span<const OutgoingLetter> letters) override {
+    if (auto meanwhile = std::exchange(while_sending, nullptr)) {
+      meanwhile();
+    }
     for (const auto& letter : letters) {
       kept.push_back(letter);
     }
@@ -32,6 +39,7 @@ class KeepingTransport final : public Transport {
   }
   std::string describe() const override { return "kept in memory"; }
   std::vector<OutgoingLetter> kept;
+  std::function<void()> while_sending;
 };
 
 class PagesTest : public ::testing::Test {
@@ -187,6 +195,44 @@ TEST_F(PagesTest, DoubleOptInQueuesAConfirmationWhoseButtonConfirms) {
   EXPECT_EQ(status_on(ann.id, weekly_.id), SubscriptionStatus::confirmed);
   // The sender has nothing more to send.
   EXPECT_EQ(*sender_->run_once(), 0);
+}
+
+TEST_F(PagesTest, TwoSendersOnOneStoreSendEachConfirmationLetterOnce) {
+  call("POST", "/subscribe", "email=ann%40example.org&list=" + std::to_string(weekly_.id));
+  // A second sender (another `serve` on the same database) looks while the first is
+  // handing the letter to the relay.
+  Mailer other_mailer{transport_};
+  ConfirmationSender other(
+      *store_, links_, composer_, other_mailer,
+      SenderIdentity{.from_address = "press@example.org", .base_url = "https://news.example.org"},
+      [this] { return now_; });
+  Result<int> others = 0;
+  transport_.while_sending = [&] { others = other.run_once(); };
+  auto sent = sender_->run_once();
+  ASSERT_TRUE(sent) << sent.error().message;
+  ASSERT_TRUE(others) << others.error().message;
+  EXPECT_EQ(*sent, 1);
+  EXPECT_EQ(*others, 0);
+  ASSERT_EQ(transport_.kept.size(), 1u);
+  EXPECT_EQ(transport_.kept[0].recipient, "ann@example.org");
+}
+
+TEST_F(PagesTest, ThePrivacyDownloadHoldsTheConfirmationLettersAboutThem) {
+  call("POST", "/subscribe", "email=ann%40example.org&list=" + std::to_string(weekly_.id));
+  const auto ann = subscriber("ann@example.org");
+  const auto path = confirm_link();
+  const Timestamp sent_at = now_;
+  now_ += std::chrono::minutes(5);
+  ASSERT_EQ(call("POST", "/confirm", "token=" + path.substr(path.rfind('/') + 1)).status, 200);
+  auto data = call("GET", "/privacy/" + token(TokenPurpose::privacy, ann.id) + "/data");
+  ASSERT_EQ(data.status, 200);
+  const auto confirmations = nlohmann::json::parse(data.body)["confirmations"];
+  ASSERT_EQ(confirmations.size(), 1u) << data.body;
+  EXPECT_EQ(confirmations[0]["asked_at"], format_iso8601(fixed_time()));
+  EXPECT_EQ(confirmations[0]["lists"], nlohmann::json::array({"Weekly"}));
+  EXPECT_EQ(confirmations[0]["letter"], "sent");
+  EXPECT_EQ(confirmations[0]["sent_at"], format_iso8601(sent_at));
+  EXPECT_EQ(confirmations[0]["used_at"], format_iso8601(now_));
 }
 
 TEST_F(PagesTest, TheAnswerIsTheSameForKnownAndUnknownAddresses) {

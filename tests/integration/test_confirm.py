@@ -11,12 +11,15 @@ import http.client
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import time
 import urllib.parse
 
 from test_cli import BIN, CommuniqueTestCase
 from test_server import Client
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 class ConfirmationTest(CommuniqueTestCase):
@@ -123,6 +126,45 @@ class ConfirmationTest(CommuniqueTestCase):
         self.assertEqual(status, 404)
         status, _, _ = visitor.call("POST", "/confirm", form=f"token={token[:-2]}zz")
         self.assertEqual(status, 404)
+
+    def start_capturing_relay(self):
+        """Starts smtp_server.py (which holds each letter a moment, so a round of letters
+        takes seconds); the directory it writes them to."""
+        received = os.path.join(self.dir, "received")
+        os.mkdir(received)
+        relay = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "smtp_server.py"),
+                                  received], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: (relay.terminate(), relay.wait(), relay.stdout.close()))
+        port = int(re.match(r"PORT (\d+)", relay.stdout.readline()).group(1))
+        config = self.write("relay.toml", '[delivery]\ntransport = "smtp"\n'
+                            f'[smtp]\nhost = "127.0.0.1"\nport = {port}\ntls = "none"\n')
+        return received, config
+
+    def confirmation_states(self):
+        with sqlite3.connect(os.path.join(self.data, "communique.db"), timeout=30) as db:
+            return [state for (state,) in db.execute("SELECT letter_state FROM confirmations")]
+
+    def test_two_servers_on_one_data_directory_send_each_confirmation_letter_once(self):
+        received, config = self.start_capturing_relay()
+        self.cli("lists", "create", "Weekly", "--optin", "double")
+        servers = [Client(self.start_server("--config", config)[1]) for _ in range(2)]
+        _, _, page = servers[0].call("GET", "/subscribe")
+        weekly = re.search(r'name="list" value="(\d+)"', page.decode()).group(1)
+        addresses = [f"reader{n}@example.org" for n in range(8)]
+        for n, address in enumerate(addresses):
+            status, _, _ = self.subscribe(servers[n % 2], address, weekly)
+            self.assertEqual(status, 200)
+        # Once no letter is left queued, neither server has anything more to send.
+        deadline = time.monotonic() + 60
+        while self.confirmation_states() != ["sent"] * len(addresses):
+            self.assertLess(time.monotonic(), deadline, self.confirmation_states())
+            time.sleep(0.1)
+        recipients = []
+        for name in os.listdir(received):
+            if name.endswith(".eml"):
+                with open(os.path.join(received, name), "rb") as f:
+                    recipients += re.findall(rb"^X-Rcpt-To: (.+)\r$", f.read(), re.M)
+        self.assertEqual(sorted(r.decode() for r in recipients), sorted(addresses))
 
     def test_ten_requests_for_one_address_send_one_letter(self):
         visitor, ids = self.serve(("Weekly", "double"))

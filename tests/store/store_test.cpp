@@ -604,14 +604,14 @@ TEST_P(StoreTest, AConfirmationConfirmsTheListsItAskedAboutOnce) {
   ASSERT_TRUE(later);
   EXPECT_FALSE(*later);
 
-  auto due = store_->due_confirmation_letters(fixed_time(60), 10);
+  auto due = store_->claim_confirmation_letters(fixed_time(60), 10, fixed_time(660));
   ASSERT_TRUE(due);
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0].subscriber.email, "ann@example.org");
   EXPECT_EQ((*due)[0].confirmation.list_names, std::vector<std::string>{"weekly"});
   ASSERT_TRUE(store_->record_confirmation_letter(**asked, LetterOutcome::sent, "", fixed_time(60),
                                                  fixed_time(60)));
-  EXPECT_TRUE(store_->due_confirmation_letters(fixed_time(3600), 10)->empty());
+  EXPECT_TRUE(store_->claim_confirmation_letters(fixed_time(3600), 10, fixed_time(4200))->empty());
 
   EXPECT_FALSE(store_->find_confirmation(**asked, id + 1));  // it names its subscriber
   auto used = store_->use_confirmation(**asked, id, fixed_time(120));
@@ -628,6 +628,62 @@ TEST_P(StoreTest, AConfirmationConfirmsTheListsItAskedAboutOnce) {
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, ErrorCode::conflict);
   EXPECT_TRUE(store_->find_confirmation(**asked, id)->used_at);
+}
+
+TEST_P(StoreTest, AClaimedConfirmationLetterGoesToOneSenderUntilItsClaimRunsOut) {
+  const auto weekly = make_list("weekly");
+  std::vector<ConfirmationId> asked;
+  for (const char* address : {"ann@example.org", "bob@example.org"}) {
+    auto queued = store_->record_subscribe_request(
+        *EmailAddress::parse(address), "", fixed_time(-86400),
+        [&](const SubscribeFacts&) {
+          return SubscribeWrites{.pending = {weekly.id}, .ask = {weekly.id}};
+        },
+        fixed_time());
+    ASSERT_TRUE(queued && *queued);
+    asked.push_back(**queued);
+  }
+  const auto ids = [](const std::vector<ConfirmationLetter>& letters) {
+    std::vector<ConfirmationId> out;
+    for (const auto& letter : letters) {
+      out.push_back(letter.confirmation.id);
+    }
+    return out;
+  };
+
+  // The first sender claims both letters until 660; a second sender gets none of them.
+  auto first = store_->claim_confirmation_letters(fixed_time(60), 10, fixed_time(660));
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(ids(*first), asked);
+  auto second = store_->claim_confirmation_letters(fixed_time(61), 10, fixed_time(661));
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_TRUE(second->empty());
+
+  // The first records one letter and dies before the other: the other comes back to
+  // whoever looks once the claim has run out, and only to them.
+  ASSERT_TRUE(store_->record_confirmation_letter(asked[0], LetterOutcome::sent, "", fixed_time(62),
+                                                 fixed_time(62)));
+  EXPECT_TRUE(store_->claim_confirmation_letters(fixed_time(659), 10, fixed_time(1259))->empty());
+  auto again = store_->claim_confirmation_letters(fixed_time(660), 10, fixed_time(1260));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(ids(*again), std::vector<ConfirmationId>{asked[1]});
+  EXPECT_TRUE(store_->claim_confirmation_letters(fixed_time(661), 10, fixed_time(1261))->empty());
+}
+
+TEST_P(StoreTest, AConfirmationUsedAfterItsSubscriberWasErasedIsNotFound) {
+  const auto weekly = make_list("weekly");
+  auto asked = store_->record_subscribe_request(
+      *EmailAddress::parse("ann@example.org"), "", fixed_time(-86400),
+      [&](const SubscribeFacts&) {
+        return SubscribeWrites{.pending = {weekly.id}, .ask = {weekly.id}};
+      },
+      fixed_time());
+  ASSERT_TRUE(asked && *asked);
+  const auto id = subscriber("ann@example.org").id;
+  ASSERT_TRUE(store_->delete_subscriber(id));
+  auto used = store_->use_confirmation(**asked, id, fixed_time(60));
+  ASSERT_FALSE(used);
+  EXPECT_EQ(used.error().code, ErrorCode::not_found);
 }
 
 TEST_P(StoreTest, ARequestThatWritesNothingAddsNoSubscriber) {

@@ -442,6 +442,13 @@ SELECT (SELECT count(*) FROM issue_opens WHERE issue_id = ?1),
        (SELECT count(DISTINCT c.subscriber_id) FROM subscriber_clicks c
         JOIN issue_links l ON l.id = c.link_id WHERE l.issue_id = ?1);
 
+-- name: confirmations-of-subscriber
+-- For a privacy download: the confirmation letters recorded about one subscriber
+-- (confirmations_of_subscriber). A sent or failed letter's next_attempt_at is when that
+-- became of it.
+SELECT id, created_at, letter_state, next_attempt_at, used_at FROM confirmations
+WHERE subscriber_id = ?1 ORDER BY created_at, id;
+
 -- name: letters-of-subscriber
 -- For a privacy download (rare): a scan of the ledger is acceptable.
 SELECT issue_id, state, updated_at FROM deliveries WHERE subscriber_id = ?1 ORDER BY issue_id;
@@ -505,13 +512,22 @@ SET status = 'confirmed', updated_at = excluded.updated_at
 WHERE subscriptions.status <> 'confirmed';
 
 -- name: due-confirmation-letters
--- Walks the partial index of queued letters only (confirmation_letters_due).
+-- Walks the partial index of queued letters only (confirmation_letters_due). Read only
+-- inside claim-confirmation-letter's transaction: a letter is sent only once claimed.
 SELECT b.id, b.email, b.name, b.attributes, b.language, b.status, b.created_at, b.updated_at,
        b.link_key, c.id, c.created_at, c.used_at, c.attempts
 FROM confirmations c JOIN subscribers b ON b.id = c.subscriber_id
 WHERE c.letter_state = 'queued' AND c.next_attempt_at <= ?1
 ORDER BY c.next_attempt_at, c.id
 LIMIT ?2;
+
+-- name: claim-confirmation-letter
+-- Claims a due letter for one sender by making it due again only at ?3 (the claim's end):
+-- the same due rows read by another sender's transaction after this one change nothing,
+-- and a sender that dies before recording an outcome leaves the letter to be claimed
+-- again once ?3 has passed. One row changed means the letter is ours to send.
+UPDATE confirmations SET next_attempt_at = ?3
+WHERE id = ?1 AND letter_state = 'queued' AND next_attempt_at <= ?2;
 
 -- name: record-confirmation-letter
 UPDATE confirmations

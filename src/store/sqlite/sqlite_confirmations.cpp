@@ -127,8 +127,16 @@ Result<std::optional<ConfirmationId>> SqliteStore::record_subscribe_request(
   return queued;
 }
 
-Result<Confirmation> SqliteStore::find_confirmation(ConfirmationId id, SubscriberId subscriber) {
-  Call call(*this);
+Result<std::vector<std::string>> SqliteStore::confirmation_list_names(ConfirmationId id) {
+  auto names = bound("confirmation-list-names", id);
+  if (!names) {
+    return std::move(names).error();
+  }
+  return (*names)->collect([](const sqlite::Statement& row) { return row.column_text(0); });
+}
+
+Result<Confirmation> SqliteStore::read_confirmation_with_lists(ConfirmationId id,
+                                                               SubscriberId subscriber) {
   auto query = bound("get-confirmation", id, subscriber);
   if (!query) {
     return std::move(query).error();
@@ -137,27 +145,30 @@ Result<Confirmation> SqliteStore::find_confirmation(ConfirmationId id, Subscribe
   if (!found) {
     return found;
   }
-  auto names = bound("confirmation-list-names", id);
+  auto names = confirmation_list_names(id);
   if (!names) {
     return std::move(names).error();
   }
-  auto read = (*names)->collect([](const sqlite::Statement& row) { return row.column_text(0); });
-  if (!read) {
-    return std::move(read).error();
-  }
-  found->list_names = std::move(*read);
+  found->list_names = std::move(*names);
   return found;
+}
+
+Result<Confirmation> SqliteStore::find_confirmation(ConfirmationId id, SubscriberId subscriber) {
+  Call call(*this);
+  return read_confirmation_with_lists(id, subscriber);
 }
 
 Result<Confirmation> SqliteStore::use_confirmation(ConfirmationId id, SubscriberId subscriber,
                                                    Timestamp now) {
-  auto found = find_confirmation(id, subscriber);
-  if (!found) {
-    return found;
-  }
   Call call(*this);
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
+  // Read inside the transaction: a subscriber erased meanwhile is then not_found, never a
+  // failed write.
+  auto found = read_confirmation_with_lists(id, subscriber);
+  if (!found) {
+    return found;
+  }
   auto used = execute("use-confirmation", id, now);
   if (!used) {
     return std::move(used).error();
@@ -171,14 +182,16 @@ Result<Confirmation> SqliteStore::use_confirmation(ConfirmationId id, Subscriber
   return found;
 }
 
-Result<std::vector<ConfirmationLetter>> SqliteStore::due_confirmation_letters(Timestamp now,
-                                                                              std::size_t limit) {
+Result<std::vector<ConfirmationLetter>> SqliteStore::claim_confirmation_letters(
+    Timestamp now, std::size_t limit, Timestamp claimed_until) {
   Call call(*this);
+  Transaction transaction(*db_);
+  COMMUNIQUE_TRY(transaction.begin());
   auto query = bound("due-confirmation-letters", now, static_cast<std::int64_t>(limit));
   if (!query) {
     return std::move(query).error();
   }
-  auto letters = (*query)->collect([](const sqlite::Statement& row) {
+  auto due = (*query)->collect([](const sqlite::Statement& row) {
     ConfirmationLetter letter;
     letter.subscriber = read_subscriber(row);
     letter.confirmation.subscriber = letter.subscriber.id;
@@ -190,21 +203,27 @@ Result<std::vector<ConfirmationLetter>> SqliteStore::due_confirmation_letters(Ti
     letter.attempts = static_cast<int>(row.column_int(12));
     return letter;
   });
-  if (!letters) {
-    return letters;
+  if (!due) {
+    return due;
   }
-  for (auto& letter : *letters) {
-    auto names = bound("confirmation-list-names", letter.confirmation.id);
+  std::vector<ConfirmationLetter> claimed;
+  for (auto& letter : *due) {
+    auto taken = execute("claim-confirmation-letter", letter.confirmation.id, now, claimed_until);
+    if (!taken) {
+      return std::move(taken).error();
+    }
+    if (*taken == 0) {
+      continue;
+    }
+    auto names = confirmation_list_names(letter.confirmation.id);
     if (!names) {
       return std::move(names).error();
     }
-    auto read = (*names)->collect([](const sqlite::Statement& row) { return row.column_text(0); });
-    if (!read) {
-      return std::move(read).error();
-    }
-    letter.confirmation.list_names = std::move(*read);
+    letter.confirmation.list_names = std::move(*names);
+    claimed.push_back(std::move(letter));
   }
-  return letters;
+  COMMUNIQUE_TRY(transaction.commit());
+  return claimed;
 }
 
 Result<void> SqliteStore::record_confirmation_letter(ConfirmationId id, LetterOutcome outcome,

@@ -118,8 +118,8 @@ class SqliteStore final : public Store {
   Result<Confirmation> find_confirmation(ConfirmationId id, SubscriberId subscriber) override;
   Result<Confirmation> use_confirmation(ConfirmationId id, SubscriberId subscriber,
                                         Timestamp now) override;
-  Result<std::vector<ConfirmationLetter>> due_confirmation_letters(Timestamp now,
-                                                                   std::size_t limit) override;
+  Result<std::vector<ConfirmationLetter>> claim_confirmation_letters(
+      Timestamp now, std::size_t limit, Timestamp claimed_until) override;
   Result<void> record_confirmation_letter(ConfirmationId id, LetterOutcome outcome,
                                           const std::string& reply, Timestamp retry_at,
                                           Timestamp now) override;
@@ -195,6 +195,10 @@ class SqliteStore final : public Store {
                                             Timestamp now);
   // Inserts the lists and sections of `issue` (whose id is set); the lock is held.
   Result<void> write_issue_parts(const Issue& issue);
+  // Confirmation `id` of `subscriber` with the names of its lists; the lock is held.
+  Result<Confirmation> read_confirmation_with_lists(ConfirmationId id, SubscriberId subscriber);
+  // The names of the lists confirmation `id` asks about; the lock is held.
+  Result<std::vector<std::string>> confirmation_list_names(ConfirmationId id);
 
   std::mutex mutex_;
   std::unique_ptr<sqlite::Database> db_;

@@ -359,6 +359,33 @@ Result<SubscriberActivity> SqliteStore::activity_of(SubscriberId subscriber) {
     return std::move(open_rows).error();
   }
   activity.opens = std::move(*open_rows);
+  auto confirmations = bound("confirmations-of-subscriber", subscriber);
+  if (!confirmations) {
+    return std::move(confirmations).error();
+  }
+  auto confirmation_rows = (*confirmations)->collect([](const sqlite::Statement& row) {
+    SubscriberActivity::Confirmation confirmation;
+    confirmation.asked_at = from_unix(row.column_int(1));
+    confirmation.letter_state = row.column_text(2);
+    if (confirmation.letter_state == "sent") {
+      confirmation.sent_at = from_unix(row.column_int(3));
+    }
+    if (!row.column_is_null(4)) {
+      confirmation.used_at = from_unix(row.column_int(4));
+    }
+    return std::pair{row.column_int(0), std::move(confirmation)};
+  });
+  if (!confirmation_rows) {
+    return std::move(confirmation_rows).error();
+  }
+  for (auto& [id, confirmation] : *confirmation_rows) {
+    auto lists = confirmation_list_names(id);
+    if (!lists) {
+      return std::move(lists).error();
+    }
+    confirmation.lists = std::move(*lists);
+    activity.confirmations.push_back(std::move(confirmation));
+  }
   return activity;
 }
 
