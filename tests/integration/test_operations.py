@@ -20,6 +20,7 @@ import time
 import unittest
 
 from test_cli import BIN, CommuniqueTestCase
+from test_limits import read_answer
 from test_server import Client
 
 PASSWORD = "correct horse battery\n"
@@ -41,16 +42,6 @@ def wait_for_port(port, what, timeout=20):
             if time.monotonic() > deadline:
                 raise AssertionError(f"{what} did not start")
             time.sleep(0.02)
-
-
-def read_answer(sock):
-    """Everything the server sends until it closes the connection."""
-    data = b""
-    while True:
-        chunk = sock.recv(65536)
-        if not chunk:
-            return data
-        data += chunk
 
 
 def metric(text, name):

@@ -7,17 +7,6 @@ using namespace sqlite_support;  // NOLINT(google-build-using-namespace): the ba
 
 namespace {
 
-Subscription read_subscription(const sqlite::Statement& row) {
-  Subscription subscription;
-  subscription.list_id = row.column_int(0);
-  subscription.list_name = row.column_text(1);
-  subscription.status =
-      parse_subscription_status(row.column_text(2)).value_or(SubscriptionStatus::unconfirmed);
-  subscription.created_at = from_unix(row.column_int(3));
-  subscription.updated_at = from_unix(row.column_int(4));
-  return subscription;
-}
-
 Confirmation read_confirmation(const sqlite::Statement& row) {
   Confirmation confirmation;
   confirmation.id = row.column_int(0);

@@ -410,16 +410,7 @@ Result<std::vector<Subscription>> SqliteStore::subscriptions_of(SubscriberId sub
     return std::move(query).error();
   }
   (*query)->bind(1, subscriber);
-  return (*query)->collect([](const sqlite::Statement& row) {
-    Subscription subscription;
-    subscription.list_id = row.column_int(0);
-    subscription.list_name = row.column_text(1);
-    subscription.status =
-        parse_subscription_status(row.column_text(2)).value_or(SubscriptionStatus::unconfirmed);
-    subscription.created_at = from_unix(row.column_int(3));
-    subscription.updated_at = from_unix(row.column_int(4));
-    return subscription;
-  });
+  return (*query)->collect(read_subscription);
 }
 
 Result<std::int64_t> SqliteStore::count_subscribers(std::optional<ListId> list) {

@@ -79,6 +79,17 @@ inline MailingList read_list(const sqlite::Statement& row) {
   return list;
 }
 
+inline Subscription read_subscription(const sqlite::Statement& row) {
+  Subscription subscription;
+  subscription.list_id = row.column_int(0);
+  subscription.list_name = row.column_text(1);
+  subscription.status =
+      parse_subscription_status(row.column_text(2)).value_or(SubscriptionStatus::unconfirmed);
+  subscription.created_at = from_unix(row.column_int(3));
+  subscription.updated_at = from_unix(row.column_int(4));
+  return subscription;
+}
+
 inline Subscriber read_subscriber(const sqlite::Statement& row) {
   Subscriber subscriber;
   subscriber.id = row.column_int(0);
