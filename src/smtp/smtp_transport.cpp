@@ -389,7 +389,17 @@ class Session {
     }
     if (settings_.verify_certificate) {
       stream_.set_verify_mode(ssl::verify_peer);
-      stream_.set_verify_callback(ssl::host_name_verification(settings_.host));
+      // The host check, noting when a chain that verified names another host, so that the
+      // error can say which of the two failed.
+      host_mismatch_ = false;
+      stream_.set_verify_callback([this, check = ssl::host_name_verification(settings_.host)](
+                                      bool preverified, ssl::verify_context& context) mutable {
+        const bool named = check(preverified, context);
+        if (preverified && !named && X509_STORE_CTX_get_error_depth(context.native_handle()) == 0) {
+          host_mismatch_ = true;
+        }
+        return named;
+      });
     } else {
       stream_.set_verify_mode(ssl::verify_none);
     }
@@ -399,6 +409,12 @@ class Session {
                                      asio::redirect_error(asio::use_awaitable, ec));
     disarm();
     if (ec) {
+      if (host_mismatch_) {
+        co_return fail(
+            "TLS handshake failed: the relay's certificate is trusted but does not "
+            "name " +
+            settings_.host + "; set [smtp] host to a name the certificate carries");
+      }
       co_return fail("TLS handshake failed: " + ec.message() +
                      (settings_.verify_certificate
                           ? " (check the certificate, or set ca_file for a private CA)"
@@ -447,6 +463,7 @@ class Session {
   asio::streambuf input_;
   SmtpExtensions extensions_;
   bool tls_active_ = false;
+  bool host_mismatch_ = false;  // set by the verify callback of the last handshake
   bool broken_ = false;
   bool timed_out_ = false;
   std::size_t messages_sent_ = 0;
