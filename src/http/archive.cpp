@@ -153,8 +153,17 @@ HttpResponse handle_archive_issue(const HttpRequest& request, Store& store,
   }
   const Issue* issue = &found->front();
   auto prepared = prepare_stored_issue(store, *issue, data_dir);
-  if (!prepared || prepared->slug != slug) {
+  if (!prepared) {
     return not_found_page();
+  }
+  if (prepared->slug != slug) {
+    // "/archive/12", or words of an older slug: the issue's one address.
+    HttpResponse moved;
+    moved.status = 301;
+    moved.content_type = "text/plain; charset=utf-8";
+    moved.body = "/archive/" + prepared->slug + "\n";
+    moved.headers.emplace_back("Location", "/archive/" + prepared->slug);
+    return moved;
   }
   auto html = render_web_version(*prepared, identity, issue->updated_at);
   if (!html) {

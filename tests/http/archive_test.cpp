@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "http/routes.hpp"
 #include "store/open_store.hpp"
 #include "test_support.hpp"
@@ -68,9 +70,27 @@ TEST_F(ArchiveTest, OnlyIssuesThatWentOutArePublic) {
     strict_policy |= name == "Content-Security-Policy" && value.starts_with("default-src 'none'");
   }
   EXPECT_TRUE(strict_policy) << "scripts in an HTML body must not run";
-  EXPECT_EQ(get("/archive/" + std::to_string(id_)).status, 404);  // the id alone
-  EXPECT_EQ(get("/archive/" + std::to_string(id_) + "-other-words").status, 404);
+  // The id alone, or other words after it: moved to the issue's one address.
+  for (const auto& other : {std::string(), std::string("-other-words")}) {
+    auto moved = get("/archive/" + std::to_string(id_) + other);
+    EXPECT_EQ(moved.status, 301);
+    EXPECT_NE(std::find(moved.headers.begin(), moved.headers.end(),
+                        std::pair<std::string, std::string>("Location", slug)),
+              moved.headers.end());
+  }
   EXPECT_EQ(get("/archive/nonsense").status, 404);
+}
+
+TEST_F(ArchiveTest, ALongSubjectIsCutAtAWordBoundary) {
+  const IssueId id =
+      publish("Briefing by the Ambassador on the situation in the region, held on May 11, 2020");
+  const std::string slug = "/archive/" + std::to_string(id) +
+                           "-briefing-by-the-ambassador-on-the-situation-in-the-region";
+  EXPECT_EQ(get(slug).status, 200);
+  // The old cut, in the middle of a word, still finds it.
+  auto moved = get("/archive/" + std::to_string(id) +
+                   "-briefing-by-the-ambassador-on-the-situation-in-the-region-he");
+  EXPECT_EQ(moved.status, 301);
 }
 
 TEST_F(ArchiveTest, TheIndexListsPublishedIssuesNewestFirstInPages) {
