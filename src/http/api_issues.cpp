@@ -199,7 +199,7 @@ HttpResponse update_issue(const HttpRequest& request, const RouteServices& servi
   return updated ? answer(to_json(*updated)) : fail(updated.error());
 }
 
-// GET /api/v1/issues/{id}/preview?subscriber=ID&format=html|text, sandboxed.
+// GET /api/v1/issues/{id}/preview?subscriber=ID|ADDRESS&format=html|text, sandboxed.
 HttpResponse preview_issue(const HttpRequest& request, const RouteServices& services) {
   auto id = path_id(request);
   auto fields = query_fields(request);
@@ -212,12 +212,21 @@ HttpResponse preview_issue(const HttpRequest& request, const RouteServices& serv
     return fail(html.error());
   }
   Subscriber subscriber = sample_subscriber();
-  if (form_value(*fields, "subscriber")) {
-    auto subscriber_id = query_integer(*fields, "subscriber", 0);
-    if (!subscriber_id) {
-      return fail(subscriber_id.error());
+  if (auto given = form_value(*fields, "subscriber")) {
+    Result<Subscriber> found = make_error(ErrorCode::internal, "unread");
+    if (given->find('@') != std::string::npos) {  // an address rather than an id
+      auto address = EmailAddress::parse(*given);
+      if (!address) {
+        return fail(make_error(ErrorCode::invalid_input, "subscriber: " + address.error().message));
+      }
+      found = services.store.find_subscriber(*address);
+    } else {
+      auto subscriber_id = query_integer(*fields, "subscriber", 0);
+      if (!subscriber_id) {
+        return fail(subscriber_id.error());
+      }
+      found = services.store.find_subscriber(*subscriber_id);
     }
-    auto found = services.store.find_subscriber(*subscriber_id);
     if (!found) {
       return fail(found.error());
     }

@@ -93,6 +93,20 @@ class PreviewTest(ServerTestCase):
         self.assertIn('"confirmed"', body.decode())
         self.assertNotIn('"unsubscribed"', body.decode())
 
+    def test_a_preview_is_made_for_a_subscriber_named_by_address_or_id(self):
+        base = f"/api/v1/issues/{self.issue}/preview?format=text&subscriber="
+        by_id = self.viewer.call("GET", base + str(self.ann["id"]))
+        by_address = self.viewer.call("GET", base + "ann%40example.org")
+        self.assertEqual((by_id[0], by_address[0]), (200, 200), by_address[2])
+        # The same letter but for its dead tokens (each preview signs its own).
+        self.assertEqual(PERSONAL_LINK.sub("", by_id[2].decode()),
+                         PERSONAL_LINK.sub("", by_address[2].decode()))
+        status, _, body = self.viewer.call("GET", base + "nobody%40example.org")
+        self.assertEqual(status, 404, body)
+        self.assertIn(b"nobody@example.org", body)
+        status, _, body = self.viewer.call("GET", base + "not%40an%40address")
+        self.assertEqual(status, 400, body)
+
     def test_the_letter_sent_keeps_links_that_work(self):
         status, _, body = self.admin.call("POST", f"/api/v1/issues/{self.issue}/send",
                                           headers={"X-CSRF-Token": self.admin.csrf})
