@@ -76,6 +76,7 @@ int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
   // resumes.
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
+  (*transport)->stop_when(&stop_requested);  // a wait for a rate limit ends on a signal too
   auto lease = take_lease(*runtime->store, issue, delivery.lease, wait);
   if (!lease) {
     return fail(lease.error());

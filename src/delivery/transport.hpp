@@ -5,6 +5,8 @@
 // retry later, give up) is decided by the reply policy (delivery/reply_policy.hpp).
 #pragma once
 
+#include <atomic>
+
 #include <span>
 #include <string>
 #include <vector>
@@ -38,6 +40,10 @@ class Transport {
   virtual std::vector<TransportOutcome> send(std::span<const OutgoingLetter> letters) = 0;
   // "maildir /srv/communique-data/outbox", for logs.
   virtual std::string describe() const = 0;
+  // A flag that, once set (by a signal handler, say), makes send() return soon: the letters
+  // it has not sent yet come back as transport failures saying so. For a transport that
+  // can wait long (a rate limit's hour); others finish their call, which is short.
+  virtual void stop_when(const std::atomic<bool>* /*flag*/) {}
 };
 
 }  // namespace communique

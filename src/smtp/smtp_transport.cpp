@@ -555,6 +555,9 @@ struct SmtpTransport::Pool {
   asio::io_context io;
   SendThrottle throttle;  // lives across send() calls: limits span windows
   std::vector<std::unique_ptr<Relay>> relays;
+  const std::atomic<bool>* stop = nullptr;  // see Transport::stop_when
+
+  bool stopping() const { return stop != nullptr && stop->load(); }
 
   // The first free letter that both the throttle and `relay`'s rate let leave now, taken;
   // or the time to look again.
@@ -599,7 +602,7 @@ struct SmtpTransport::Pool {
                              std::vector<TransportOutcome>& outcomes, std::vector<bool>& answered) {
     std::unique_ptr<Session> session;
     asio::steady_timer pause(io);
-    while (queue.remaining > 0 && relay.available(SendThrottle::Clock::now())) {
+    while (queue.remaining > 0 && !stopping() && relay.available(SendThrottle::Clock::now())) {
       auto picked = pick(queue, relay);
       if (auto* retry_at = std::get_if<SendThrottle::Clock::time_point>(&picked)) {
         pause.expires_at(
@@ -688,6 +691,10 @@ Result<std::unique_ptr<SmtpTransport>> SmtpTransport::create(std::vector<SmtpSet
   return std::unique_ptr<SmtpTransport>(new SmtpTransport(std::move(pool)));
 }
 
+void SmtpTransport::stop_when(const std::atomic<bool>* flag) {
+  pool_->stop = flag;
+}
+
 std::string SmtpTransport::describe() const {
   std::string out = "smtp";
   for (const auto& relay : pool_->relays) {
@@ -732,9 +739,10 @@ std::vector<TransportOutcome> SmtpTransport::send(std::span<const OutgoingLetter
       why += (why.empty() ? "" : "; ") + relay->last_failure;
     }
   }
-  const std::string unanswered = why.empty()
-                                     ? "no SMTP relay is available now (all backed off)"
-                                     : "no SMTP relay is available now (all backed off): " + why;
+  const std::string unanswered =
+      pool.stopping() ? "not sent: the send was stopped; a later run sends it"
+      : why.empty()   ? "no SMTP relay is available now (all backed off)"
+                      : "no SMTP relay is available now (all backed off): " + why;
   for (std::size_t i = 0; i < letters.size(); ++i) {
     if (!answered[i]) {
       outcomes[i] = {Kind::transport_failure, unanswered};

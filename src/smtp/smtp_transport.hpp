@@ -59,6 +59,7 @@ class SmtpTransport final : public Transport {
 
   std::vector<TransportOutcome> send(std::span<const OutgoingLetter> letters) override;
   std::string describe() const override;
+  void stop_when(const std::atomic<bool>* flag) override;
 
  private:
   struct Pool;
