@@ -26,8 +26,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   const std::int64_t issue = std::atoll(argv[3]);
-  const auto today = static_cast<std::uint32_t>(
-      std::chrono::floor<std::chrono::days>(system_clock_now()).time_since_epoch().count());
+  const auto today = day_number(system_clock_now());
   std::string out;
   for (std::int64_t id = std::atoll(argv[4]), last = std::atoll(argv[5]); id <= last; ++id) {
     // Bound to the subscriber's key, as their letter's link is (none for an unknown id).

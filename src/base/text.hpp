@@ -15,6 +15,9 @@ namespace communique {
 // above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
+// True when every byte of `text` is ASCII (below 0x80).
+bool is_ascii(std::string_view text);
+
 // `text` with ASCII letters lower-cased; other bytes are unchanged.
 std::string ascii_lower(std::string_view text);
 

@@ -112,15 +112,6 @@ std::string canonical_quoted(std::string_view local) {
   return quoted + '"';
 }
 
-bool is_ascii(std::string_view text) {
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      return false;
-    }
-  }
-  return true;
-}
-
 Result<void> check_host_name(std::string_view domain) {
   std::size_t labels = 0;
   std::size_t start = 0;

@@ -8,6 +8,11 @@ Timestamp system_clock_now() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+std::uint32_t day_number(Timestamp time) {
+  return static_cast<std::uint32_t>(
+      std::chrono::floor<std::chrono::days>(time).time_since_epoch().count());
+}
+
 std::string format_iso8601(Timestamp time) {
   const auto days = std::chrono::floor<std::chrono::days>(time);
   const std::chrono::year_month_day date(days);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -16,6 +17,10 @@ using Timestamp = std::chrono::sys_seconds;
 using Clock = std::function<Timestamp()>;
 
 Timestamp system_clock_now();
+
+// The day `time` falls on (UTC), counted from 1970-01-01 as day 0: what link tokens carry
+// as their issue day and what a letter plan is made for.
+std::uint32_t day_number(Timestamp time);
 
 // "2026-11-29T07:05:47Z"
 std::string format_iso8601(Timestamp time);

@@ -84,7 +84,7 @@ Result<DeliveryCounts> CampaignRunner::send_issue(
             *frozen);
 
   const std::string envelope_from = composer_.envelope_from(*prepared);
-  std::int64_t planned_day = -1;
+  std::optional<std::uint32_t> planned_day;
   auto last_progress = std::chrono::steady_clock::now();
   std::vector<OutgoingLetter> letters;
   for (;;) {
@@ -113,7 +113,7 @@ Result<DeliveryCounts> CampaignRunner::send_issue(
                             ": another runner took its lease over (this one had not renewed it in "
                             "time); this one stopped and leaves the issue to it");
     }
-    const auto day = std::chrono::floor<std::chrono::days>(now).time_since_epoch().count();
+    const auto day = day_number(now);
     if (day != planned_day) {
       composer_.plan(*prepared, now);  // once per issue and day
       planned_day = day;

@@ -9,21 +9,12 @@
 
 namespace communique {
 
-namespace {
-
-std::uint32_t day_of(Timestamp time) {
-  return static_cast<std::uint32_t>(
-      std::chrono::floor<std::chrono::days>(time).time_since_epoch().count());
-}
-
-}  // namespace
-
 std::string confirm_path(const LinkSigner& links, const Confirmation& confirmation,
                          std::string_view subscriber_key) {
   return "/confirm/" + links.sign({.purpose = TokenPurpose::confirm,
                                    .subscriber = confirmation.subscriber,
                                    .issue = confirmation.id,
-                                   .issued_day = day_of(confirmation.created_at)},
+                                   .issued_day = day_number(confirmation.created_at)},
                                   token_key(TokenPurpose::confirm, subscriber_key));
 }
 

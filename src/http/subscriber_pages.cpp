@@ -22,11 +22,6 @@ using nlohmann::json;
 constexpr std::uint32_t kConfirmDays = 7;
 constexpr std::uint32_t kPrivacyDays = 2;
 
-std::uint32_t day_of(Timestamp time) {
-  return static_cast<std::uint32_t>(
-      std::chrono::floor<std::chrono::days>(time).time_since_epoch().count());
-}
-
 // The subscriber a token of `purpose` names, if it is valid (checked with the subscriber's
 // key: personal_links.hpp) and not older than `max_days` (0: no limit).
 std::optional<Subscriber> token_subscriber(const HttpRequest& request,
@@ -36,7 +31,7 @@ std::optional<Subscriber> token_subscriber(const HttpRequest& request,
   if (!link) {
     return std::nullopt;
   }
-  if (max_days > 0 && link->claims.issued_day + max_days < day_of(services.clock())) {
+  if (max_days > 0 && link->claims.issued_day + max_days < day_number(services.clock())) {
     return std::nullopt;
   }
   return std::move(link->subscriber);
@@ -47,7 +42,7 @@ std::string sign(const RouteServices& services, TokenPurpose purpose,
   return services.links.sign({.purpose = purpose,
                               .subscriber = subscriber.id,
                               .issue = 0,
-                              .issued_day = day_of(services.clock())},
+                              .issued_day = day_number(services.clock())},
                              token_key(purpose, subscriber.link_key));
 }
 
@@ -204,7 +199,7 @@ namespace {
 std::optional<Confirmation> token_confirmation(std::string_view token,
                                                const RouteServices& services) {
   auto link = open_personal_link(token, TokenPurpose::confirm, services.links, services.store);
-  if (!link || link->claims.issued_day + kConfirmDays < day_of(services.clock())) {
+  if (!link || link->claims.issued_day + kConfirmDays < day_number(services.clock())) {
     return std::nullopt;
   }
   auto confirmation = services.store.find_confirmation(link->claims.issue, link->subscriber.id);

@@ -2,7 +2,6 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/sha.h>
 #include <openssl/x509.h>
 
 #include <fmt/format.h>
@@ -10,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/base64.hpp"
 #include "base/text.hpp"
 
 namespace communique {
@@ -31,17 +31,13 @@ struct DkimKey::Key {
 namespace {
 
 std::string base64_encode(const unsigned char* data, std::size_t size) {
-  std::string out(4 * ((size + 2) / 3) + 1, '\0');
-  const int written =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-  out.resize(static_cast<std::size_t>(written));
-  return out;
+  return base64(std::string_view(reinterpret_cast<const char*>(data), size));
 }
 
-std::string sha256_base64(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return base64_encode(digest, sizeof digest);
+// SHA-256 looked up once for every body hash, for the reason DkimKey::Key gives.
+const EVP_MD* sha256() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
 }
 
 bool is_wsp(char c) {
@@ -311,6 +307,35 @@ Result<std::string> DkimKey::sign(std::string_view data) const {
   return base64_encode(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
 }
 
+struct DkimBodyHash::State {
+  State() : context(EVP_MD_CTX_new()) {}
+  ~State() { EVP_MD_CTX_free(context); }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+  EVP_MD_CTX* context;
+};
+
+DkimBodyHash::DkimBodyHash() : state_(std::make_unique<State>()) {
+  EVP_DigestInit_ex(state_->context, sha256(), nullptr);
+}
+
+DkimBodyHash::DkimBodyHash(const DkimBodyHash& other) : state_(std::make_unique<State>()) {
+  EVP_MD_CTX_copy_ex(state_->context, other.state_->context);
+}
+
+DkimBodyHash::~DkimBodyHash() = default;
+
+void DkimBodyHash::add(std::string_view canonical) {
+  EVP_DigestUpdate(state_->context, canonical.data(), canonical.size());
+}
+
+std::string DkimBodyHash::finish() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_DigestFinal_ex(state_->context, digest, &size);
+  return base64_encode(digest, size);
+}
+
 Result<std::string> dkim_signature_for(std::string_view header_block, std::string_view body_hash,
                                        const DkimSigner& signer, Timestamp now) {
   const auto fields = split_headers(header_block);
@@ -360,8 +385,9 @@ Result<std::string> dkim_signature(std::string_view message, const DkimSigner& s
   if (split == std::string_view::npos) {
     return make_error(ErrorCode::invalid_input, "the message has no blank line after its headers");
   }
-  return dkim_signature_for(message.substr(0, split + 2),
-                            sha256_base64(relaxed_body(message.substr(split + 4))), signer, now);
+  DkimBodyHash body_hash;
+  body_hash.add(relaxed_body(message.substr(split + 4)));
+  return dkim_signature_for(message.substr(0, split + 2), body_hash.finish(), signer, now);
 }
 
 Result<std::string> dkim_sign(std::string message, std::span<const DkimSigner> signers,

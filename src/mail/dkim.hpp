@@ -94,6 +94,26 @@ Result<std::string> dkim_signature(std::string_view message, const DkimSigner& s
 Result<std::string> dkim_signature_for(std::string_view header_block, std::string_view body_hash,
                                        const DkimSigner& signer, Timestamp now);
 
+// The body hash (bh=) of a body given piece by piece in relaxed canonical form. The letter
+// plan hashes once what every letter of an issue begins with, and each letter continues
+// from a copy of that state.
+class DkimBodyHash {
+ public:
+  DkimBodyHash();
+  DkimBodyHash(const DkimBodyHash& other);  // continues from the same state
+  DkimBodyHash& operator=(const DkimBodyHash&) = delete;
+  ~DkimBodyHash();
+
+  // Adds canonical bytes (from relaxed_body or append_relaxed_lines).
+  void add(std::string_view canonical);
+  // The base64 SHA-256 of everything added, for dkim_signature_for. Ends the hash.
+  std::string finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 // `message` with a signature from each signer prepended.
 Result<std::string> dkim_sign(std::string message, std::span<const DkimSigner> signers,
                               Timestamp now);

@@ -309,8 +309,7 @@ std::string sign_link(const LinkSigner& signer, const TokenClaims& claims, Perso
 PersonalValues personal_values(const Subscriber& subscriber, const PreparedIssue& issue,
                                const SenderIdentity& identity, const LinkSigner& signer,
                                Timestamp now, PersonalLinks links) {
-  const auto day = static_cast<std::uint32_t>(
-      std::chrono::floor<std::chrono::days>(now).time_since_epoch().count());
+  const auto day = day_number(now);
   const auto token = [&](TokenPurpose purpose, std::int64_t issue_id) {
     return sign_link(
         signer,

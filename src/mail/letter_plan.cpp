@@ -12,7 +12,6 @@
 //
 // compose_planned() answers `unavailable` when it cannot use the plan (none made, another
 // day, an attribute that is not a string or number); compose() then renders in full.
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <memory>
@@ -20,6 +19,7 @@
 
 #include "base/text.hpp"
 #include "content/markdown.hpp"
+#include "mail/dkim.hpp"
 #include "mail/letter.hpp"
 #include "mail/letter_parts.hpp"
 #include "mail/mime.hpp"
@@ -44,11 +44,6 @@ constexpr char kMarkEnd = '\x02';
 std::string marker(std::size_t index) {
   return std::string(1, kMarkStart) + std::to_string(index) + std::string(1, kMarkEnd);
 }
-
-struct DigestDeleter {
-  void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
-};
-using Digest = std::unique_ptr<EVP_MD_CTX, DigestDeleter>;
 
 // False when the template branches on or changes the meaning of personal values, which a
 // single rendering cannot capture; otherwise adds the attribute keys it reads to `keys`.
@@ -121,7 +116,7 @@ std::optional<std::string> slot_value(const Slot& slot, const PersonalValues& va
 }  // namespace
 
 struct LetterPlan {
-  std::int64_t day = 0;
+  std::uint32_t day = 0;  // day_number() of the day it was made for
   std::string boundary;
   std::vector<Slot> slots;
   // The body alternates: pieces[0], slot uses[0], pieces[1], ... pieces.back().
@@ -132,7 +127,7 @@ struct LetterPlan {
   std::vector<std::string> pieces;            // quoted-printable, whole lines
   std::vector<std::string> canonical_pieces;  // their relaxed DKIM form
   std::vector<Use> uses;
-  Digest after_first_piece;  // SHA-256 of canonical_pieces[0]
+  DkimBodyHash after_first_piece;  // has hashed canonical_pieces[0]
 };
 
 void LetterComposer::plan(PreparedIssue& prepared, Timestamp now) const {
@@ -146,7 +141,7 @@ void LetterComposer::plan(PreparedIssue& prepared, Timestamp now) const {
     return;
   }
   auto plan = std::make_shared<LetterPlan>();
-  plan->day = std::chrono::floor<std::chrono::days>(now).time_since_epoch().count();
+  plan->day = day_number(now);
   plan->slots = {{Slot::Kind::email, {}},
                  {Slot::Kind::name, {}},
                  {Slot::Kind::language, {}},
@@ -212,10 +207,7 @@ void LetterComposer::plan(PreparedIssue& prepared, Timestamp now) const {
     append_relaxed_lines(canonical, piece);
     plan->canonical_pieces.push_back(std::move(canonical));
   }
-  plan->after_first_piece.reset(EVP_MD_CTX_new());
-  EVP_DigestInit_ex(plan->after_first_piece.get(), EVP_sha256(), nullptr);
-  EVP_DigestUpdate(plan->after_first_piece.get(), plan->canonical_pieces[0].data(),
-                   plan->canonical_pieces[0].size());
+  plan->after_first_piece.add(plan->canonical_pieces[0]);
   prepared.plan = std::move(plan);
 }
 
@@ -223,8 +215,7 @@ Result<std::string> LetterComposer::compose_planned(const PreparedIssue& prepare
                                                     const Subscriber& subscriber, Timestamp now,
                                                     const std::string& message_id) const {
   const LetterPlan* plan = prepared.plan.get();
-  const auto day = std::chrono::floor<std::chrono::days>(now).time_since_epoch().count();
-  if (plan == nullptr || plan->day != day) {
+  if (plan == nullptr || plan->day != day_number(now)) {
     return make_error(ErrorCode::unavailable, "no plan for this day");
   }
   const auto personal = letter_parts::personal_values(subscriber, prepared, identity_, links_, now,
@@ -254,22 +245,15 @@ Result<std::string> LetterComposer::compose_planned(const PreparedIssue& prepare
   }
   std::string signatures;
   if (!signers_.empty()) {
-    Digest digest(EVP_MD_CTX_new());
-    EVP_MD_CTX_copy_ex(digest.get(), plan->after_first_piece.get());
+    DkimBodyHash digest(plan->after_first_piece);
     std::string canonical;
     for (std::size_t i = 0; i < plan->uses.size(); ++i) {
       canonical.clear();
       append_relaxed_lines(canonical, encoded[i]);
-      EVP_DigestUpdate(digest.get(), canonical.data(), canonical.size());
-      EVP_DigestUpdate(digest.get(), plan->canonical_pieces[i + 1].data(),
-                       plan->canonical_pieces[i + 1].size());
+      digest.add(canonical);
+      digest.add(plan->canonical_pieces[i + 1]);
     }
-    unsigned char hash[EVP_MAX_MD_SIZE];
-    unsigned int hash_size = 0;
-    EVP_DigestFinal_ex(digest.get(), hash, &hash_size);
-    std::string body_hash(4 * ((hash_size + 2) / 3) + 1, '\0');
-    body_hash.resize(static_cast<std::size_t>(EVP_EncodeBlock(
-        reinterpret_cast<unsigned char*>(body_hash.data()), hash, static_cast<int>(hash_size))));
+    const std::string body_hash = digest.finish();
     for (const auto& signer : signers_) {
       auto signature = dkim_signature_for(header_block, body_hash, signer, now);
       if (!signature) {

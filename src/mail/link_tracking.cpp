@@ -66,8 +66,7 @@ std::string LetterComposer::personalise_tracking(std::string text, const Prepare
   if (!issue.personal_tracking) {
     return text;
   }
-  const auto day = static_cast<std::uint32_t>(
-      std::chrono::floor<std::chrono::days>(now).time_since_epoch().count());
+  const auto day = day_number(now);
   std::string out;
   out.reserve(text.size() + 256);
   std::size_t copied = 0;
@@ -135,8 +134,7 @@ Result<void> LetterComposer::track_links(Store& store, PreparedIssue& issue, Tim
   if (!ids) {
     return std::move(ids).error();
   }
-  const auto day = static_cast<std::uint32_t>(
-      std::chrono::floor<std::chrono::days>(now).time_since_epoch().count());
+  const auto day = day_number(now);
   std::map<std::string, std::string> redirect;
   for (std::size_t i = 0; i < urls.size(); ++i) {
     if (issue.issue.track_subscribers) {

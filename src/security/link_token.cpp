@@ -11,6 +11,8 @@
 #include <atomic>
 #include <cstring>
 
+#include "base/base64.hpp"
+
 namespace communique {
 
 // The keys, and the OpenSSL objects that use them made once: OpenSSL 3 looks algorithms
@@ -107,8 +109,6 @@ bool authenticate(ThreadContexts& contexts, const std::array<unsigned char, 16>&
 namespace {
 
 using Block = std::array<unsigned char, 16>;
-constexpr std::string_view kAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::array<unsigned char, 32> hmac(const unsigned char* key, std::size_t key_size,
                                    const unsigned char* data, std::size_t size) {
@@ -122,60 +122,6 @@ std::array<unsigned char, 32> hmac(const unsigned char* key, std::size_t key_siz
 bool aes_block(EVP_CIPHER_CTX* context, const Block& in, Block& out) {
   int written = 0;
   return EVP_CipherUpdate(context, out.data(), &written, in.data(), 16) == 1 && written == 16;
-}
-
-std::string base64url(const unsigned char* data, std::size_t size) {
-  std::string out;
-  out.reserve((size * 4 + 2) / 3);
-  unsigned buffer = 0;
-  int bits = 0;
-  for (std::size_t i = 0; i < size; ++i) {
-    buffer = (buffer << 8) | data[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kAlphabet[(buffer >> bits) & 63];
-    }
-  }
-  if (bits > 0) {
-    out += kAlphabet[(buffer << (6 - bits)) & 63];
-  }
-  return out;
-}
-
-bool decode_base64url(std::string_view text, std::array<unsigned char, 32>& out) {
-  if (text.size() != 43) {
-    return false;
-  }
-  unsigned buffer = 0;
-  int bits = 0;
-  std::size_t written = 0;
-  // Each byte's value in the alphabet, or -1: a table, not a search per character.
-  static constexpr auto kValues = [] {
-    std::array<std::int8_t, 256> values{};
-    values.fill(-1);
-    for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
-      values[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
-    }
-    return values;
-  }();
-  for (char c : text) {
-    const auto value = kValues[static_cast<unsigned char>(c)];
-    if (value < 0) {
-      return false;
-    }
-    buffer = (buffer << 6) | static_cast<unsigned>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      if (written == out.size()) {
-        return false;
-      }
-      out[written++] = static_cast<unsigned char>((buffer >> bits) & 0xFF);
-    }
-  }
-  // 43 characters carry 258 bits: the last two must be zero in a canonical encoding.
-  return written == out.size() && (buffer & ((1u << bits) - 1)) == 0;
 }
 
 void put(Block& block, std::size_t offset, std::uint64_t value, std::size_t bytes) {
@@ -236,7 +182,7 @@ std::string LinkSigner::sign(const TokenClaims& claims, std::string_view subscri
   }
   std::memcpy(token.data(), sealed.data(), 16);
   std::memcpy(token.data() + 16, mac.data(), 16);
-  return base64url(token.data(), token.size());
+  return base64url(std::string_view(reinterpret_cast<const char*>(token.data()), token.size()));
 }
 
 std::int64_t UnverifiedToken::subscriber() const {

@@ -4,6 +4,8 @@
 
 #include <array>
 
+#include "base/base64.hpp"
+
 namespace communique {
 
 namespace {
@@ -54,10 +56,7 @@ std::string random_bearer_secret() {
   (void)sodium_ready();
   std::array<unsigned char, 32> bytes{};
   randombytes_buf(bytes.data(), bytes.size());
-  std::array<char, 64> text{};
-  sodium_bin2base64(text.data(), text.size(), bytes.data(), bytes.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return std::string(text.data());
+  return base64url(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 std::string bearer_digest(std::string_view secret) {

@@ -16,13 +16,12 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include <openssl/evp.h>
-
 #include <fmt/format.h>
 #include <deque>
 #include <set>
 #include <variant>
 
+#include "base/base64.hpp"
 #include "base/log.hpp"
 #include "base/text.hpp"
 #include "smtp/smtp_reply.hpp"
@@ -48,23 +47,6 @@ std::optional<SmtpTls> parse_smtp_tls(std::string_view text) {
 }
 
 namespace {
-
-std::string base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  out.resize(static_cast<std::size_t>(EVP_EncodeBlock(
-      reinterpret_cast<unsigned char*>(out.data()),
-      reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()))));
-  return out;
-}
-
-bool is_ascii(std::string_view text) {
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // The DATA payload: lines starting with "." get another (RFC 5321 4.5.2), CRLF at the
 // end, then the terminating ".".

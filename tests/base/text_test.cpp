@@ -22,6 +22,13 @@ TEST(Utf8, RejectsMalformedSequences) {
   EXPECT_FALSE(is_valid_utf8("ok\x80"));  // lone continuation byte
 }
 
+TEST(Text, IsAsciiIsFalseForAnyByteAbove127) {
+  EXPECT_TRUE(is_ascii(""));
+  EXPECT_TRUE(is_ascii("reader@example.org\x7f"));
+  EXPECT_FALSE(is_ascii("читатель@example.org"));
+  EXPECT_FALSE(is_ascii("\x80"));
+}
+
 TEST(Text, LowerTrimPrefix) {
   EXPECT_EQ(ascii_lower("MiXeD Ä"), "mixed Ä");
   EXPECT_EQ(trim("  \tword \t"), "word");

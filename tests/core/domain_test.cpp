@@ -67,9 +67,20 @@ TEST(Time, FormatsIso8601Utc) {
   EXPECT_EQ(format_iso8601(Timestamp(std::chrono::seconds(1795935947))), "2026-11-29T07:05:47Z");
 }
 
+TEST(DayNumber, CountsWholeUtcDaysFromTheEpoch) {
+  EXPECT_EQ(day_number(Timestamp{}), 0u);
+  EXPECT_EQ(day_number(Timestamp{std::chrono::seconds(86'399)}), 0u);
+  EXPECT_EQ(day_number(Timestamp{std::chrono::seconds(86'400)}), 1u);
+  // 2000-03-01, past a century's leap day, and 2026-12-03 at the last second of the day.
+  EXPECT_EQ(day_number(*parse_iso8601("2000-03-01")), 11'017u);
+  EXPECT_EQ(day_number(*parse_iso8601("2026-12-03T23:59:59Z")), 20'790u);
+  EXPECT_EQ(day_number(*parse_iso8601("2026-12-04T00:00:00Z")), 20'791u);
+}
+
 TEST(Time, ParsesIso8601AndDurations) {
   EXPECT_EQ(parse_iso8601("2026-11-29T07:05:47Z"), Timestamp(std::chrono::seconds(1795935947)));
-  EXPECT_EQ(parse_iso8601("2026-11-29T09:05:47+02:00"), Timestamp(std::chrono::seconds(1795935947)));
+  EXPECT_EQ(parse_iso8601("2026-11-29T09:05:47+02:00"),
+            Timestamp(std::chrono::seconds(1795935947)));
   EXPECT_EQ(parse_iso8601("2026-11-29 07:05"), Timestamp(std::chrono::seconds(1795935900)));
   EXPECT_EQ(parse_iso8601("2026-11-29"), Timestamp(std::chrono::seconds(1795910400)));
   EXPECT_FALSE(parse_iso8601("2026-02-30T10:00Z"));

@@ -110,8 +110,7 @@ class PagesTest : public ::testing::Test {
 
   std::string token_with_key(TokenPurpose purpose, SubscriberId id, std::string_view key,
                              std::int64_t issue = 0) {
-    const auto day = static_cast<std::uint32_t>(
-        std::chrono::floor<std::chrono::days>(now_).time_since_epoch().count());
+    const auto day = day_number(now_);
     return links_.sign({purpose, id, issue, day}, key);
   }
 

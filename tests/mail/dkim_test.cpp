@@ -63,6 +63,23 @@ TEST(Dkim, KeysRoundTripThroughPem) {
   EXPECT_EQ(nonsense.error().message, "not a PEM private key");
 }
 
+TEST(Dkim, ABodyHashOfPiecesContinuedFromACopyIsTheHashOfTheWhole) {
+  // The SHA-256 of the canonical body, base64 (as `openssl dgst -sha256 -binary | base64`).
+  const std::string first = relaxed_body("Hi.\r\n\r\nWe lost the game. Are you hungry yet?\r\n");
+  DkimBodyHash whole;
+  whole.add(first);
+  EXPECT_EQ(whole.finish(), "aB3JHhL6YfMiNbWX8XRnLJvbWmh93GDFE5RlKDnCXMM=");
+
+  DkimBodyHash shared;
+  shared.add(first.substr(0, 5));
+  DkimBodyHash letter(shared);  // continues from the shared state
+  letter.add(first.substr(5));
+  EXPECT_EQ(letter.finish(), "aB3JHhL6YfMiNbWX8XRnLJvbWmh93GDFE5RlKDnCXMM=");
+  DkimBodyHash other(shared);  // the copy left the shared state as it was
+  other.add(first.substr(5));
+  EXPECT_EQ(other.finish(), "aB3JHhL6YfMiNbWX8XRnLJvbWmh93GDFE5RlKDnCXMM=");
+}
+
 TEST(Dkim, RefusesAMessageWithoutABody) {
   auto key = DkimKey::generate(DkimAlgorithm::ed25519_sha256);
   auto signature = dkim_signature("From: a@example.org\r\n", {"example.org", "s", *key},
