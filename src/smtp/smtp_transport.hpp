@@ -1,16 +1,11 @@
-// SmtpTransport: letters through an SMTP relay, over a pool of reused connections.
+// SmtpTransport: letters through one or more SMTP relays, as a delivery Transport.
 //
-// Mechanism only (the meaning of replies is the reply policy's): each connection is one
-// coroutine session on Asio: EHLO (HELO when refused), STARTTLS or implicit TLS with
-// certificate and host-name verification on by default, AUTH PLAIN or LOGIN, PIPELINING
-// of MAIL/RCPT/DATA when offered, SIZE, SMTPUTF8 when an address needs it, RSET after a
-// refused transaction, QUIT when done. Every command has the timeout RFC 5321 section
-// 4.5.3.2 gives it. A connection that fails is replaced; a letter whose connection broke
-// is tried once more on a new one before it is reported as a transport failure.
-// Letters leave as fast as the throttle allows: a letter whose domain is at its limit waits
-// while letters to other domains go. With several relays, each has its own connections and
-// rate; a relay that cannot be reached (or refuses TLS or AUTH) is backed off, 30 seconds
-// doubling up to 10 minutes, and its letters go through the others.
+// Mechanism only (the meaning of replies is the reply policy's, when a failed relay is
+// tried again the relay back-off's): this is the settings and the wiring. The parts, one
+// concept each: smtp_session (one connection: EHLO, TLS, AUTH, PIPELINING, the timeouts
+// of RFC 5321 4.5.3.2), smtp_relay (a relay's connections, rate and back-off), smtp_pool
+// (the workers that take letters as fast as the throttle allows, and fail over between
+// relays), smtp_reply (reading replies). Asio and OpenSSL stay inside those files.
 #pragma once
 
 #include <chrono>
@@ -50,6 +45,8 @@ struct SmtpSettings {
   double messages_per_second = 0;  // this relay's own limit; 0: none
 };
 
+class SmtpPool;
+
 class SmtpTransport final : public Transport {
  public:
   // One or more relays; `limits` hold for all of them together.
@@ -62,9 +59,8 @@ class SmtpTransport final : public Transport {
   void stop_when(const std::atomic<bool>* flag) override;
 
  private:
-  struct Pool;
-  explicit SmtpTransport(std::unique_ptr<Pool> pool);
-  std::unique_ptr<Pool> pool_;
+  explicit SmtpTransport(std::unique_ptr<SmtpPool> pool);
+  std::unique_ptr<SmtpPool> pool_;
 };
 
 // "none", "starttls", "tls".

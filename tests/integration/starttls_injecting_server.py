@@ -14,6 +14,8 @@ import os
 import ssl
 import sys
 
+from loopback_server import listen
+
 
 async def serve(directory, context):
     async def session(reader, writer):
@@ -66,11 +68,7 @@ async def serve(directory, context):
         finally:
             writer.close()
 
-    server = await asyncio.start_server(session, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    print(f"PORT {port}", flush=True)
-    async with server:
-        await server.serve_forever()
+    await listen(session)
 
 
 def main():

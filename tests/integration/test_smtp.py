@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+from datetime import datetime, timedelta, timezone
 
 BIN = os.environ.get("COMMUNIQUE_BIN", "../../build/communique")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -174,6 +175,27 @@ class SmtpTest(unittest.TestCase):
         self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 2")
         self.assert_one_problem(issue, "deferred", 2, "connection refused")
 
+    def test_an_unreachable_relay_is_reported_once_with_its_next_attempt(self):
+        dead = free_port()
+        # Four connections fail at once, and three more windows find the relay backed off:
+        # one outage, said once, with the time the relay is tried again.
+        self.configure(dead, "max_connections = 4\n", delivery="window = 5\n")
+        issue = self.make_issue(20)
+        before = datetime.now(timezone.utc).replace(microsecond=0)
+        result = self.cli("send", issue, code=3)
+        after = datetime.now(timezone.utc)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 20")
+        said = [line for line in result.stderr.splitlines()
+                if f"relay 127.0.0.1:{dead}" in line]
+        self.assertEqual(len(said), 1, result.stderr)
+        match = re.search(r"cannot connect to .*Connection refused\); backed off for 30 s, "
+                          r"next attempt at (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$", said[0])
+        self.assertIsNotNone(match, said[0])
+        next_attempt = datetime.strptime(match.group(1), "%Y-%m-%dT%H:%M:%SZ").replace(
+            tzinfo=timezone.utc)
+        self.assertGreaterEqual(next_attempt, before + timedelta(seconds=30))
+        self.assertLessEqual(next_attempt, after + timedelta(seconds=30))
+
     def test_a_failing_relay_is_backed_off_and_the_others_carry_its_letters(self):
         live = self.sink()
         dead = free_port()  # nothing listens there
@@ -272,6 +294,30 @@ class SmtpTest(unittest.TestCase):
         commands = os.path.join(self.received, "commands.txt")
         self.assertFalse(os.path.exists(commands),
                          open(commands).read() if os.path.exists(commands) else "")
+
+    def test_a_relay_that_accepts_data_after_refusing_the_recipient_gets_an_empty_letter(self):
+        process = subprocess.Popen(["/usr/bin/python3",
+                                    os.path.join(HERE, "lenient_pipelining_server.py"),
+                                    self.received, "--refuse", "reader0@example.org"],
+                                   stdout=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: (process.terminate(), process.wait(), process.stdout.close()))
+        port = int(re.match(r"PORT (\d+)", process.stdout.readline()).group(1))
+        self.configure(port, "max_connections = 1\n")
+        issue = self.make_issue(3)
+        result = self.cli("send", issue)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 2, failed 1, deferred 0")
+        self.assert_one_problem(issue, "failed", 1, "550 5.1.1 no such user here")
+        with open(os.path.join(self.received, "commands.txt")) as f:
+            said = f.read().splitlines()
+        # The refused transaction's data phase was ended with a lone "." before RSET, so
+        # the RSET was a command, not a line of a letter, and the connection carried on.
+        refused = said.index("1 RCPT TO:<reader0@example.org>")
+        self.assertEqual(said[refused + 1:refused + 4], ["1 DATA", "1 data: 0 lines", "1 RSET"],
+                         said)
+        self.assertNotIn("1 data line: RSET", said)
+        self.assertEqual({line.split()[0] for line in said}, {"1"}, said)
+        self.assertEqual(len([name for name in os.listdir(self.received)
+                              if name.endswith(".eml")]), 2)
 
     def test_a_server_that_never_greets_times_out_and_defers(self):
         # A socket that listens but never accepts: the kernel completes the connection and
