@@ -318,6 +318,12 @@ int run_import(const GlobalOptions& global, const ImportOptions& options) {
   if (summary->skipped > 0) {
     fmt::print(stderr, "skipped {} known address(es) (--mode skip)\n", summary->skipped);
   }
+  if (summary->unsubscribed > 0 || summary->blocklisted > 0) {
+    fmt::print(stderr,
+               "kept out of '{}' as the file's status says: {} unsubscribed (recorded as having "
+               "left), {} blocklisted (subscribed nowhere)\n",
+               options.list, summary->unsubscribed, summary->blocklisted);
+  }
   if (summary->rejected > 0) {
     fmt::print(stderr, "rejected rows, with line numbers and reasons: {}\n",
                summary->rejects_file.string());
@@ -341,6 +347,13 @@ int run_export(const GlobalOptions& global, const ExportOptions& options) {
   if (!written) {
     return fail(written.error());
   }
+  std::cout.flush();
+  fmt::print(stderr,
+             "exported {} member(s) of '{}', those who left included. 'status' is the address's "
+             "(enabled or blocklisted), 'subscription' its standing on this list (confirmed, "
+             "unconfirmed or unsubscribed); importing the file keeps the unsubscribed and "
+             "blocklisted out.\n",
+             *written, options.list);
   return 0;
 }
 
