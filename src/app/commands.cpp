@@ -1,6 +1,7 @@
 #include "app/commands.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <atomic>
 #include <iostream>
@@ -397,10 +398,26 @@ int run_subscribers_show(const GlobalOptions& global, const std::string& email,
   if (!subscriptions) {
     return fail(subscriptions.error());
   }
+  auto topics = runtime->store->topics_of_subscriber(subscriber->id);
+  if (!topics) {
+    return fail(topics.error());
+  }
+  // The topics chosen on each list; none chosen means every topic of the list.
+  const auto chosen_on = [&](ListId list) {
+    std::vector<std::string> names;
+    for (const auto& topic : *topics) {
+      if (topic.list_id == list) {
+        names.push_back(topic.name);
+      }
+    }
+    return names;
+  };
   if (format == OutputFormat::json) {
     nlohmann::json lists = nlohmann::json::array();
     for (const auto& s : *subscriptions) {
-      lists.push_back({{"list", s.list_name}, {"status", to_string(s.status)}});
+      lists.push_back({{"list", s.list_name},
+                       {"status", to_string(s.status)},
+                       {"topics", chosen_on(s.list_id)}});
     }
     auto attributes = nlohmann::json::parse(subscriber->attributes_json, nullptr, false);
     nlohmann::json out{
@@ -424,7 +441,9 @@ int run_subscribers_show(const GlobalOptions& global, const std::string& email,
   fmt::print("attributes:  {}\n", subscriber->attributes_json);
   fmt::print("lists:{}\n", subscriptions->empty() ? "       (none)" : "");
   for (const auto& s : *subscriptions) {
-    fmt::print("  {} ({})\n", s.list_name, to_string(s.status));
+    const auto chosen = chosen_on(s.list_id);
+    fmt::print("  {} ({}), topics: {}\n", s.list_name, to_string(s.status),
+               chosen.empty() ? std::string("all") : fmt::format("{}", fmt::join(chosen, ", ")));
   }
   return 0;
 }

@@ -99,6 +99,27 @@ class CommandLineTest(CommuniqueTestCase):
         self.assertEqual(missing.returncode, 1)
         self.assertIn("there is no list named 'nope'", missing.stderr)
 
+        # `subscribers show` says which topics a subscriber chose on each list.
+        self.run_cli("topics", "create", "--list", "press", "culture")
+        self.run_cli("topics", "create", "--list", "press", "trade")
+        self.run_cli("lists", "create", "events")
+        self.run_cli("topics", "create", "--list", "events", "concerts")
+        people = self.write("people.csv", "email\nann@example.org\n")
+        self.run_cli("import", "--list", "press", people)
+        self.run_cli("import", "--list", "events", people)
+        with sqlite3.connect(os.path.join(self.data, "communique.db")) as db:
+            db.execute("INSERT INTO subscriber_topics (subscriber_id, topic_id) "
+                       "SELECT s.id, t.id FROM subscribers s, topics t "
+                       "WHERE t.name IN ('health', 'trade')")
+        db.close()
+        shown = self.run_cli("subscribers", "show", "ann@example.org").stdout
+        self.assertIn("  press (confirmed), topics: health, trade\n", shown)
+        self.assertIn("  events (confirmed), topics: all\n", shown)
+        lists = json.loads(self.run_cli("subscribers", "show", "ann@example.org",
+                                        "--json").stdout)["lists"]
+        self.assertEqual(sorted((entry["list"], entry["topics"]) for entry in lists),
+                         [("events", []), ("press", ["health", "trade"])])
+
     def test_import_reports_exact_summary_and_rejects(self):
         self.run_cli("lists", "create", "press")
         source = self.write("subscribers.csv",
@@ -122,7 +143,7 @@ class CommandLineTest(CommuniqueTestCase):
         shown = json.loads(self.run_cli("subscribers", "show", "Ann@example.org", "--json").stdout)
         self.assertEqual(shown["name"], "Ann")
         self.assertEqual(shown["attributes"], {"city": "Bergen"})
-        self.assertEqual(shown["lists"], [{"list": "press", "status": "confirmed"}])
+        self.assertEqual(shown["lists"], [{"list": "press", "status": "confirmed", "topics": []}])
         cid = json.loads(self.run_cli("subscribers", "show", "cid@example.org", "--json").stdout)
         self.assertEqual(cid["name"], 'Cid, "the" Third')
         self.assertEqual(cid["attributes"], {"city": "Paris\r\nCentre"})
