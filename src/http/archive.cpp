@@ -7,6 +7,7 @@
 
 #include "content/markdown.hpp"
 #include "content/summary.hpp"
+#include "delivery/issue_letters.hpp"
 #include "http/public_page.hpp"
 #include "mail/letter.hpp"
 

@@ -205,32 +205,6 @@ Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
                        std::move(templates)};
 }
 
-Result<PreparedIssue> prepare_stored_issue(Store& store, const Issue& issue,
-                                           const std::filesystem::path& data_dir) {
-  if (issue.lists.empty()) {
-    return make_error(ErrorCode::conflict,
-                      "issue " + std::to_string(issue.id) + " goes to no list");
-  }
-  auto list = store.find_list(issue.lists.front());
-  if (!list) {
-    return std::move(list).error();
-  }
-  auto templates = load_letter_templates(issue.template_name, data_dir);
-  if (!templates) {
-    return make_error(templates.error().code, "template: " + templates.error().message);
-  }
-  bool published = issue.archive;
-  for (ListId id : issue.lists) {
-    auto each = store.find_list(id);
-    published = published && each && each->visibility == ListVisibility::public_list;
-  }
-  auto prepared = prepare_issue(issue, *list, std::move(*templates));
-  if (prepared) {
-    prepared->published = published;
-  }
-  return prepared;
-}
-
 std::string LetterComposer::envelope_from(const PreparedIssue& prepared) const {
   return prepared.issue.from_address.empty() ? identity_.from_address : prepared.issue.from_address;
 }
