@@ -160,8 +160,11 @@ int run_cli(int argc, char** argv) {
   auto* import_cmd = app.add_subcommand(
       "import",
       "Import subscribers from a CSV file (header row: email, and optionally name, lang, "
-      "attributes, or any other column as an attribute). Prints 'imported N, updated U, "
-      "rejected R'; rejected rows go to FILE.rejects.csv with line numbers and reasons.");
+      "attributes, status, subscription, or any other column as an attribute). A status or "
+      "subscription of 'unsubscribed' records the person as having left the list, and "
+      "'blocklisted' blocklists the address: an import never subscribes either. Prints "
+      "'imported N, updated U, rejected R'; rejected rows go to FILE.rejects.csv with line "
+      "numbers and reasons.");
   import_cmd->add_option("--list", import.list, "The list to subscribe them to")->required();
   import_cmd->add_option("FILE", import_file, "The CSV file (RFC 4180, UTF-8)")
       ->required()
@@ -182,8 +185,13 @@ int run_cli(int argc, char** argv) {
   });
 
   ExportOptions export_options;
-  auto* export_cmd =
-      app.add_subcommand("export", "Write a list's members to standard output (CSV or JSON)");
+  auto* export_cmd = app.add_subcommand(
+      "export",
+      "Write a list's members to standard output (CSV or JSON), those who left included. "
+      "Columns: email, name, lang, status (the address: enabled or blocklisted), "
+      "subscription (on this list: confirmed, unconfirmed or unsubscribed), created_at, "
+      "updated_at, attributes. Importing the file elsewhere keeps the unsubscribed and "
+      "blocklisted out.");
   export_cmd->add_option("--list", export_options.list, "The list")->required();
   export_cmd->add_option("--format", export_options.format, "csv or json")
       ->check(CLI::IsMember({"csv", "json"}))

@@ -1,6 +1,7 @@
 #include "app/commands.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <atomic>
 #include <iostream>
@@ -318,6 +319,12 @@ int run_import(const GlobalOptions& global, const ImportOptions& options) {
   if (summary->skipped > 0) {
     fmt::print(stderr, "skipped {} known address(es) (--mode skip)\n", summary->skipped);
   }
+  if (summary->unsubscribed > 0 || summary->blocklisted > 0) {
+    fmt::print(stderr,
+               "kept out of '{}' as the file's status says: {} unsubscribed (recorded as having "
+               "left), {} blocklisted (subscribed nowhere)\n",
+               options.list, summary->unsubscribed, summary->blocklisted);
+  }
   if (summary->rejected > 0) {
     fmt::print(stderr, "rejected rows, with line numbers and reasons: {}\n",
                summary->rejects_file.string());
@@ -341,6 +348,13 @@ int run_export(const GlobalOptions& global, const ExportOptions& options) {
   if (!written) {
     return fail(written.error());
   }
+  std::cout.flush();
+  fmt::print(stderr,
+             "exported {} member(s) of '{}', those who left included. 'status' is the address's "
+             "(enabled or blocklisted), 'subscription' its standing on this list (confirmed, "
+             "unconfirmed or unsubscribed); importing the file keeps the unsubscribed and "
+             "blocklisted out.\n",
+             *written, options.list);
   return 0;
 }
 
@@ -384,10 +398,26 @@ int run_subscribers_show(const GlobalOptions& global, const std::string& email,
   if (!subscriptions) {
     return fail(subscriptions.error());
   }
+  auto topics = runtime->store->topics_of_subscriber(subscriber->id);
+  if (!topics) {
+    return fail(topics.error());
+  }
+  // The topics chosen on each list; none chosen means every topic of the list.
+  const auto chosen_on = [&](ListId list) {
+    std::vector<std::string> names;
+    for (const auto& topic : *topics) {
+      if (topic.list_id == list) {
+        names.push_back(topic.name);
+      }
+    }
+    return names;
+  };
   if (format == OutputFormat::json) {
     nlohmann::json lists = nlohmann::json::array();
     for (const auto& s : *subscriptions) {
-      lists.push_back({{"list", s.list_name}, {"status", to_string(s.status)}});
+      lists.push_back({{"list", s.list_name},
+                       {"status", to_string(s.status)},
+                       {"topics", chosen_on(s.list_id)}});
     }
     auto attributes = nlohmann::json::parse(subscriber->attributes_json, nullptr, false);
     nlohmann::json out{
@@ -411,7 +441,9 @@ int run_subscribers_show(const GlobalOptions& global, const std::string& email,
   fmt::print("attributes:  {}\n", subscriber->attributes_json);
   fmt::print("lists:{}\n", subscriptions->empty() ? "       (none)" : "");
   for (const auto& s : *subscriptions) {
-    fmt::print("  {} ({})\n", s.list_name, to_string(s.status));
+    const auto chosen = chosen_on(s.list_id);
+    fmt::print("  {} ({}), topics: {}\n", s.list_name, to_string(s.status),
+               chosen.empty() ? std::string("all") : fmt::format("{}", fmt::join(chosen, ", ")));
   }
   return 0;
 }

@@ -12,6 +12,7 @@
 #include "app/runtime.hpp"
 #include "base/text.hpp"
 #include "content/html_sanitizer.hpp"
+#include "delivery/issue_letters.hpp"
 #include "mail/letter.hpp"
 
 namespace communique {
@@ -251,7 +252,7 @@ int run_render(const GlobalOptions& global, const RenderOptions& options) {
   // The same path as sending: plan the issue for today, then compose, so that what is
   // printed (and checked by verifiers) is what the runner would send.
   const auto now = system_clock_now();
-  if (auto tracked = composer->track_links(store, *prepared, now); !tracked) {
+  if (auto tracked = track_links(store, *composer, *prepared, now); !tracked) {
     return fail(tracked.error());
   }
   composer->plan(*prepared, now);

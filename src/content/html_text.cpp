@@ -1,34 +1,107 @@
 #include "content/html_text.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+
 #include "base/text.hpp"
 
 namespace communique {
 
 namespace {
 
-std::string decode_entity(std::string_view entity) {
-  if (entity == "amp")
-    return "&";
-  if (entity == "lt")
-    return "<";
-  if (entity == "gt")
-    return ">";
-  if (entity == "quot")
-    return "\"";
-  if (entity == "#39" || entity == "apos")
-    return "'";
-  if (entity == "nbsp")
-    return " ";
-  if (entity == "middot")
-    return "\xC2\xB7";
-  if (entity == "mdash")
-    return "\xE2\x80\x94";
-  if (entity == "ndash")
-    return "\xE2\x80\x93";
-  return "&" + std::string(entity) + ";";
+void append_utf8(std::string& out, std::uint32_t code) {
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xC0 | (code >> 6));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else if (code < 0x10000) {
+    out += static_cast<char>(0xE0 | (code >> 12));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code >> 18));
+    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  }
+}
+
+// "#1234" or "#x4D2" as a code point a text may carry; nothing for anything else.
+std::optional<std::uint32_t> numeric_reference(std::string_view name) {
+  if (name.size() < 2 || name[0] != '#') {
+    return std::nullopt;
+  }
+  const bool hex = name[1] == 'x' || name[1] == 'X';
+  const auto digits = name.substr(hex ? 2 : 1);
+  std::uint32_t code = 0;
+  const auto [end, ec] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), code, hex ? 16 : 10);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || code == 0 ||
+      code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+    return std::nullopt;
+  }
+  return code;
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// The element name of a tag's inside ("p class=x" → "p", "/li" → "/li"), lower case.
+std::string tag_name(std::string_view inside) {
+  std::string tag = ascii_lower(inside);
+  const auto name_end = tag.find_first_of(" \t\r\n/", tag.starts_with('/') ? 1 : 0);
+  return tag.substr(0, name_end);
+}
+
+bool is_heading(std::string_view name) {
+  return name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6';
+}
+
+// Elements inside a line of text: their tags do not separate words.
+bool is_inline(std::string_view name) {
+  if (name.starts_with('/')) {
+    name.remove_prefix(1);
+  }
+  static constexpr std::string_view kInline[] = {
+      "a", "abbr", "b",    "cite",  "code", "del",    "em",  "i",   "ins", "kbd", "mark",
+      "q", "s",    "samp", "small", "span", "strong", "sub", "sup", "u",   "var"};
+  return std::find(std::begin(kInline), std::end(kInline), name) != std::end(kInline);
 }
 
 }  // namespace
+
+std::string decode_html_entity(std::string_view reference) {
+  const auto name = reference.substr(1, reference.size() - 2);  // without & and ;
+  if (auto code = numeric_reference(name)) {
+    std::string out;
+    append_utf8(out, *code);
+    return out;
+  }
+  if (name == "amp")
+    return "&";
+  if (name == "lt")
+    return "<";
+  if (name == "gt")
+    return ">";
+  if (name == "quot")
+    return "\"";
+  if (name == "apos")
+    return "'";
+  if (name == "nbsp")
+    return " ";
+  if (name == "middot")
+    return "\xC2\xB7";
+  if (name == "mdash")
+    return "\xE2\x80\x94";
+  if (name == "ndash")
+    return "\xE2\x80\x93";
+  return std::string(reference);
+}
 
 std::string html_to_text(std::string_view html) {
   std::string out;
@@ -41,10 +114,7 @@ std::string html_to_text(std::string_view html) {
       if (close == std::string_view::npos) {
         break;
       }
-      std::string tag = ascii_lower(html.substr(i + 1, close - i - 1));
-      const auto name_end = tag.find_first_of(" \t\r\n/");
-      const std::string name =
-          tag.substr(0, name_end == 0 ? tag.find_first_of(" \t\r\n", 1) : name_end);
+      const std::string name = tag_name(html.substr(i + 1, close - i - 1));
       if (name == "br" || name == "/p" || name == "/div" || name == "/li" || name == "/tr" ||
           name == "/h1" || name == "/h2" || name == "/h3" || name == "/h4" ||
           name == "/blockquote" || name == "/table") {
@@ -63,13 +133,13 @@ std::string html_to_text(std::string_view html) {
     if (c == '&') {
       const auto semicolon = html.find(';', i);
       if (semicolon != std::string_view::npos && semicolon - i <= 10) {
-        out += decode_entity(html.substr(i + 1, semicolon - i - 1));
+        out += decode_html_entity(html.substr(i, semicolon - i + 1));
         i = semicolon + 1;
         in_space = false;
         continue;
       }
     }
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+    if (is_space(c)) {
       if (!in_space && !out.empty() && out.back() != '\n') {
         out += ' ';
       }
@@ -100,6 +170,56 @@ std::string html_to_text(std::string_view html) {
     tidy.pop_back();
   }
   return tidy + "\n";
+}
+
+}  // namespace communique
+
+namespace communique {
+
+std::string html_prose(std::string_view html) {
+  std::string out;
+  std::string skipping;  // the element whose content is being left out, e.g. "/h2"
+  std::size_t i = 0;
+  while (i < html.size()) {
+    const char c = html[i];
+    if (c == '<') {
+      const auto close = html.find('>', i);
+      if (close == std::string_view::npos) {
+        break;
+      }
+      const std::string name = tag_name(html.substr(i + 1, close - i - 1));
+      i = close + 1;
+      if (!skipping.empty()) {
+        if (name == skipping) {
+          skipping.clear();
+        }
+        continue;
+      }
+      if (is_heading(name) || name == "pre" || name == "table" || name == "figure" ||
+          name == "script" || name == "style") {
+        skipping = "/" + name;
+      }
+      if (!is_inline(name)) {
+        out += ' ';  // a block or a break ends a word; spaces are collapsed by the caller
+      }
+      continue;
+    }
+    if (!skipping.empty()) {
+      ++i;
+      continue;
+    }
+    if (c == '&') {
+      const auto semicolon = html.find(';', i);
+      if (semicolon != std::string_view::npos && semicolon - i <= 10) {
+        out += decode_html_entity(html.substr(i, semicolon - i + 1));
+        i = semicolon + 1;
+        continue;
+      }
+    }
+    out += is_space(c) ? ' ' : c;
+    ++i;
+  }
+  return out;
 }
 
 }  // namespace communique

@@ -11,4 +11,13 @@ namespace communique {
 
 std::string html_to_text(std::string_view html);
 
+// The words of the prose in `html`, for summaries (content/summary.hpp): headings, code
+// blocks, tables, figures, scripts and styles are left out, and every tag that is not
+// inline becomes a space. Whitespace is not collapsed.
+std::string html_prose(std::string_view html);
+
+// A character reference ("&amp;", "&#1046;", "&#x416;") as UTF-8; one not known here, or
+// a number that names no character, is returned as it was written.
+std::string decode_html_entity(std::string_view reference);
+
 }  // namespace communique

@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 
+#include "content/html_text.hpp"
 #include "content/markdown.hpp"
 
 namespace communique {
@@ -330,19 +331,7 @@ int on_text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* userdata)
       r.inline_text += r.in_code ? "\n" : " ";
       break;
     case MD_TEXT_ENTITY:
-      if (value == "&amp;") {
-        r.inline_text += "&";
-      } else if (value == "&lt;") {
-        r.inline_text += "<";
-      } else if (value == "&gt;") {
-        r.inline_text += ">";
-      } else if (value == "&quot;") {
-        r.inline_text += "\"";
-      } else if (value == "&nbsp;") {
-        r.inline_text += " ";
-      } else {
-        r.inline_text.append(value);
-      }
+      r.inline_text += decode_html_entity(value);
       break;
     default:
       r.inline_text.append(value);

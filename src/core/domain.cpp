@@ -95,6 +95,13 @@ std::string_view to_string(SubscriptionStatus status) {
   return "unconfirmed";
 }
 
+SubscriptionStatus weaker(SubscriptionStatus status, std::optional<SubscriptionStatus> limit) {
+  const auto rank = [](SubscriptionStatus s) {
+    return s == SubscriptionStatus::unsubscribed ? 0 : s == SubscriptionStatus::unconfirmed ? 1 : 2;
+  };
+  return limit && rank(*limit) < rank(status) ? *limit : status;
+}
+
 std::optional<SubscriberStatus> parse_subscriber_status(std::string_view text) {
   if (text == "enabled") {
     return SubscriberStatus::enabled;

@@ -54,6 +54,10 @@ std::string_view to_string(
 std::optional<SubscriberStatus> parse_subscriber_status(std::string_view text);
 std::optional<SubscriptionStatus> parse_subscription_status(std::string_view text);
 
+// The less of the two, in the order unsubscribed < unconfirmed < confirmed; `status` when
+// there is no limit.
+SubscriptionStatus weaker(SubscriptionStatus status, std::optional<SubscriptionStatus> limit);
+
 // Normalises a language tag (BCP 47 shape: "en", "pt-BR", "zh-Hant-TW", "ru"): the primary
 // subtag of 2 or 3 letters lower-cased, a 4-letter script title-cased, a 2-letter region
 // upper-cased. An empty tag stays empty (language unknown).

@@ -1,6 +1,7 @@
 #include "delivery/campaign_runner.hpp"
 
 #include "base/log.hpp"
+#include "delivery/issue_letters.hpp"
 
 namespace communique {
 
@@ -57,7 +58,7 @@ Result<DeliveryCounts> CampaignRunner::send_issue(
   if (!prepared) {
     return std::move(prepared).error();
   }
-  if (auto tracked = composer_.track_links(store_, *prepared, clock_()); !tracked) {
+  if (auto tracked = track_links(store_, composer_, *prepared, clock_()); !tracked) {
     return std::move(tracked).error();
   }
 

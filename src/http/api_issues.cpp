@@ -1,6 +1,7 @@
 // /api/v1/issues: drafts, previews, test sends, and the moves of an issue going out.
 #include "content/html_sanitizer.hpp"
 #include "delivery/issue_control.hpp"
+#include "delivery/issue_letters.hpp"
 #include "http/api.hpp"
 #include "http/api_json.hpp"
 
@@ -274,7 +275,7 @@ HttpResponse test_send_issue(const HttpRequest& request, const RouteServices& se
   if (!prepared) {
     return fail(prepared.error());
   }
-  if (auto tracked = (*composer)->track_links(services.store, *prepared, services.clock());
+  if (auto tracked = track_links(services.store, **composer, *prepared, services.clock());
       !tracked) {
     return fail(tracked.error());
   }

@@ -5,8 +5,9 @@
 #include <charconv>
 #include <limits>
 
-#include "content/html_text.hpp"
 #include "content/markdown.hpp"
+#include "content/summary.hpp"
+#include "delivery/issue_letters.hpp"
 #include "http/public_page.hpp"
 #include "mail/letter.hpp"
 
@@ -22,39 +23,6 @@ constexpr std::size_t kPageSize = 20;
 constexpr const char* kIssuePolicy =
     "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; "
     "form-action 'none'; base-uri 'none'; frame-ancestors 'none'; sandbox";
-
-// The first words of an issue, for the archive list and the feed.
-std::string summary_of(const Issue& issue) {
-  std::string text;
-  for (const auto& section : issue.sections) {
-    if (section.format == BodyFormat::markdown) {
-      if (auto rendered = markdown_to_text(section.body)) {
-        text += *rendered;
-      }
-    } else {
-      text += html_to_text(section.body);
-    }
-    if (text.size() > 400) {
-      break;
-    }
-  }
-  std::string words;
-  for (char c : text) {
-    const bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
-    if (space) {
-      if (!words.empty() && words.back() != ' ') {
-        words += ' ';
-      }
-    } else {
-      words += c;
-    }
-    if (words.size() >= 200 && space) {
-      words += "\xE2\x80\xA6";
-      break;
-    }
-  }
-  return words;
-}
 
 std::optional<IssueId> before_parameter(const std::string& query) {
   constexpr std::string_view kKey = "before=";
@@ -92,7 +60,8 @@ HttpResponse handle_archive_index(const HttpRequest& request, Store& store,
           "<li><a href=\"/archive/{}\">{}</a><br>"
           "<small>{}</small><br>{}</li>\n",
           escape_html(issue_slug(issue)), escape_html(issue.subject),
-          format_iso8601(issue.updated_at).substr(0, 10), escape_html(summary_of(issue)));
+          format_iso8601(issue.updated_at).substr(0, 10),
+          escape_html(summarise(issue.sections, 200)));
     }
     body += "</ul>\n";
     if (issues->size() == kPageSize) {
@@ -127,7 +96,7 @@ HttpResponse handle_archive_feed(Store& store, const SenderIdentity& identity) {
         "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n"
         "    <updated>{}</updated>\n    <summary>{}</summary>\n  </entry>\n",
         escape_html(issue.subject), url, url, format_iso8601(issue.updated_at),
-        escape_html(summary_of(issue)));
+        escape_html(summarise(issue.sections, 200)));
   }
   xml += "</feed>\n";
   HttpResponse response;

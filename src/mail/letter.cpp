@@ -14,6 +14,7 @@
 #include "content/html_sanitizer.hpp"
 #include "content/html_text.hpp"
 #include "content/markdown.hpp"
+#include "content/summary.hpp"
 #include "mail/letter_parts.hpp"
 #include "mail/mime.hpp"
 #include "security/link_binding.hpp"
@@ -88,28 +89,6 @@ std::string slugify(std::string_view text) {
     slug.pop_back();
   }
   return slug;
-}
-
-std::string first_words(std::string_view text, std::size_t limit) {
-  std::string words;
-  std::size_t count = 0;
-  bool space = false;
-  for (char c : text) {
-    if (c == '\n' || c == ' ' || c == '\t' || c == '\r') {
-      space = !words.empty();
-      continue;
-    }
-    if (space) {
-      words += ' ';
-      space = false;
-    }
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80 && ++count > limit) {
-      words += "\xE2\x80\xA6";
-      break;
-    }
-    words += c;
-  }
-  return words;
 }
 
 std::string human_date(Timestamp time) {
@@ -216,7 +195,7 @@ Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
     }
     sections.push_back(std::move(rendered));
   }
-  std::string preheader = sections.empty() ? "" : first_words(sections.front().text, 110);
+  std::string preheader = without_control_characters(summarise(issue.sections, 110));
   std::string slug = issue_slug(issue);
   return PreparedIssue{issue,
                        list,
@@ -224,32 +203,6 @@ Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
                        std::move(slug),
                        std::move(preheader),
                        std::move(templates)};
-}
-
-Result<PreparedIssue> prepare_stored_issue(Store& store, const Issue& issue,
-                                           const std::filesystem::path& data_dir) {
-  if (issue.lists.empty()) {
-    return make_error(ErrorCode::conflict,
-                      "issue " + std::to_string(issue.id) + " goes to no list");
-  }
-  auto list = store.find_list(issue.lists.front());
-  if (!list) {
-    return std::move(list).error();
-  }
-  auto templates = load_letter_templates(issue.template_name, data_dir);
-  if (!templates) {
-    return make_error(templates.error().code, "template: " + templates.error().message);
-  }
-  bool published = issue.archive;
-  for (ListId id : issue.lists) {
-    auto each = store.find_list(id);
-    published = published && each && each->visibility == ListVisibility::public_list;
-  }
-  auto prepared = prepare_issue(issue, *list, std::move(*templates));
-  if (prepared) {
-    prepared->published = published;
-  }
-  return prepared;
 }
 
 std::string LetterComposer::envelope_from(const PreparedIssue& prepared) const {

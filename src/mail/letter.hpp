@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,6 @@
 #include "mail/dkim.hpp"
 #include "mail/mime.hpp"
 #include "security/link_token.hpp"
-#include "store/store.hpp"
 
 namespace communique {
 
@@ -84,13 +84,6 @@ Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
 Result<std::string> render_web_version(const PreparedIssue& issue, const SenderIdentity& identity,
                                        Timestamp date);
 
-// `issue` (as the store has it) prepared for letters: its first list (named in List-Id),
-// its templates (built in, or from DATA_DIR/templates), its rendered sections. Errors:
-// conflict when it goes to no list, not_found when a list or template is missing,
-// invalid_input for a broken template.
-Result<PreparedIssue> prepare_stored_issue(Store& store, const Issue& issue,
-                                           const std::filesystem::path& data_dir);
-
 // Whether a letter's personal links (unsubscribe, preferences, tracked clicks, the open
 // pixel) open what they name, as in letters sent, or nothing, as in previews: whoever may
 // read a preview (a viewer) must not get a subscriber's pages from it.
@@ -120,12 +113,17 @@ class LetterComposer {
   Result<std::string> compose(const PreparedIssue& issue, const Subscriber& subscriber,
                               Timestamp now, const std::string& message_id) const;
 
-  // When the issue tracks clicks: registers its web links with the store and points them
-  // at counted redirects (base_url/l/{token}), in the HTML and the text part alike; the
-  // tokens name the subscriber only when the issue tracks subscribers. When it tracks
-  // opens, adds the pixel (base_url/o/{token}). Call it before plan(). Does nothing for an
-  // issue that tracks nothing.
-  Result<void> track_links(Store& store, PreparedIssue& issue, Timestamp now) const;
+  // The web links of `issue` whose clicks are counted, each once, in the order they first
+  // appear; none when the issue counts no clicks. The store registers them (an id each).
+  static std::vector<std::string> links_to_count(const PreparedIssue& issue);
+
+  // Points the links counted (`urls[i]`, registered as `ids[i]`) at counted redirects
+  // (base_url/l/{token}), in the HTML and the text part alike; the tokens name the
+  // subscriber only when the issue tracks subscribers. When it tracks opens, adds the
+  // pixel (base_url/o/{token}). Call it before plan(). Does nothing for an issue that
+  // tracks nothing. (delivery/issue_letters does both steps with the store.)
+  void track_links(PreparedIssue& issue, std::span<const std::string> urls,
+                   std::span<const std::int64_t> ids, Timestamp now) const;
 
   // `text` with the tracking placeholders of `issue` made personal for `subscriber`
   // (with inert links, placeholders become links that open nothing).

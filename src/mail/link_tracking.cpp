@@ -109,17 +109,11 @@ std::string LetterComposer::personalise_tracking(std::string text, const Prepare
   return out;
 }
 
-Result<void> LetterComposer::track_links(Store& store, PreparedIssue& issue, Timestamp now) const {
-  if (issue.issue.track_opens && !issue.sections.empty()) {
-    issue.sections.back().html +=
-        "<img src=\"" + std::string(kOpenPlaceholder) +
-        "\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0\">";
-    issue.personal_tracking = true;
-  }
-  if (!issue.issue.track_clicks) {
-    return ok();
-  }
+std::vector<std::string> LetterComposer::links_to_count(const PreparedIssue& issue) {
   std::vector<std::string> urls;
+  if (!issue.issue.track_clicks) {
+    return urls;
+  }
   for (const auto& section : issue.sections) {
     for_each_href(section.html, [&](const std::string& url, std::size_t, std::size_t) {
       if (is_web_url(url) && std::find(urls.begin(), urls.end(), url) == urls.end()) {
@@ -127,12 +121,19 @@ Result<void> LetterComposer::track_links(Store& store, PreparedIssue& issue, Tim
       }
     });
   }
-  if (urls.empty()) {
-    return ok();
+  return urls;
+}
+
+void LetterComposer::track_links(PreparedIssue& issue, std::span<const std::string> urls,
+                                 std::span<const std::int64_t> ids, Timestamp now) const {
+  if (issue.issue.track_opens && !issue.sections.empty()) {
+    issue.sections.back().html +=
+        "<img src=\"" + std::string(kOpenPlaceholder) +
+        "\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0\">";
+    issue.personal_tracking = true;
   }
-  auto ids = store.register_links(issue.issue.id, urls);
-  if (!ids) {
-    return std::move(ids).error();
+  if (urls.empty() || urls.size() != ids.size()) {
+    return;
   }
   const auto day = day_number(now);
   std::map<std::string, std::string> redirect;
@@ -140,14 +141,14 @@ Result<void> LetterComposer::track_links(Store& store, PreparedIssue& issue, Tim
     if (issue.issue.track_subscribers) {
       // Made personal per letter (personalise_tracking).
       redirect[urls[i]] =
-          std::string(1, kMarkStart) + "L" + std::to_string((*ids)[i]) + std::string(1, kMarkEnd);
+          std::string(1, kMarkStart) + "L" + std::to_string(ids[i]) + std::string(1, kMarkEnd);
       issue.personal_tracking = true;
     } else {
       // No subscriber in the token: clicks are counted per link, never per person.
       redirect[urls[i]] = identity_.base_url + "/l/" +
                           links_.sign({.purpose = TokenPurpose::click,
                                        .subscriber = 0,
-                                       .issue = (*ids)[i],
+                                       .issue = ids[i],
                                        .issued_day = day});
     }
   }
@@ -174,7 +175,6 @@ Result<void> LetterComposer::track_links(Store& store, PreparedIssue& issue, Tim
       }
     }
   }
-  return ok();
 }
 
 }  // namespace communique

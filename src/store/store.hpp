@@ -37,6 +37,12 @@ struct ImportRecord {
   std::optional<std::string> name;
   std::optional<std::string> language;
   std::string attributes_json = "{}";  // a JSON object; merged into known attributes
+  // What the file says of the person (a `status` or `subscription` column): an import
+  // never subscribes them more than this. `unsubscribed` records them as having left the
+  // list (and takes back a subscription they had); `blocklisted` blocklists the address
+  // and subscribes it nowhere.
+  std::optional<SubscriptionStatus> at_most;
+  bool blocklisted = false;
 };
 
 enum class ImportMode {
@@ -51,9 +57,11 @@ struct ImportPolicy {
 };
 
 struct ImportCounts {
-  std::int64_t imported = 0;  // new subscribers
-  std::int64_t updated = 0;   // known subscribers updated (upsert)
-  std::int64_t skipped = 0;   // known subscribers left alone (skip_existing)
+  std::int64_t imported = 0;      // new subscribers
+  std::int64_t updated = 0;       // known subscribers updated (upsert)
+  std::int64_t skipped = 0;       // known subscribers left alone (skip_existing)
+  std::int64_t unsubscribed = 0;  // rows recorded as having left the list, as the file said
+  std::int64_t blocklisted = 0;   // rows whose address the file said is blocklisted
 };
 
 struct ListSummary {

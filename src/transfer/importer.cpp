@@ -19,14 +19,14 @@ namespace communique {
 
 namespace {
 
-constexpr std::string_view kReadOnlyColumns[] = {"status", "subscription", "created_at",
-                                                 "updated_at"};
+constexpr std::string_view kReadOnlyColumns[] = {"created_at", "updated_at"};
 
 struct ColumnMap {
   std::size_t email = 0;
   std::optional<std::size_t> name;
   std::optional<std::size_t> language;
   std::optional<std::size_t> attributes;
+  std::vector<std::size_t> standing;  // `status` and `subscription`: what the person chose
   std::vector<std::pair<std::size_t, std::string>> extra;  // attribute columns
   std::vector<std::string> ignored;
   std::size_t width = 0;
@@ -67,6 +67,8 @@ Result<ColumnMap> map_columns(const CsvRecord& header) {
       map.language = i;
     } else if (key == "attributes") {
       map.attributes = i;
+    } else if (key == "status" || key == "subscription") {
+      map.standing.push_back(i);
     } else if (std::find(std::begin(kReadOnlyColumns), std::end(kReadOnlyColumns), key) !=
                std::end(kReadOnlyColumns)) {
       map.ignored.push_back(original);
@@ -81,6 +83,33 @@ Result<ColumnMap> map_columns(const CsvRecord& header) {
   }
   map.email = *email;
   return map;
+}
+
+// Reads a `status` or `subscription` value into the record: what this platform exports
+// (enabled, blocklisted; confirmed, unconfirmed, unsubscribed) and the words other
+// platforms' exports use. Two columns combine: the more restrictive wins.
+Result<void> read_standing(std::string_view value, std::string_view column, ImportRecord& record) {
+  const std::string word = ascii_lower(trim(value));
+  std::optional<SubscriptionStatus> limit;
+  if (word.empty() || word == "enabled" || word == "active" || word == "subscribed" ||
+      word == "confirmed") {
+    return ok();
+  }
+  if (word == "unconfirmed" || word == "pending") {
+    limit = SubscriptionStatus::unconfirmed;
+  } else if (word == "unsubscribed") {
+    limit = SubscriptionStatus::unsubscribed;
+  } else if (word == "blocklisted" || word == "blocked") {
+    record.blocklisted = true;
+    return ok();
+  } else {
+    return make_error(ErrorCode::invalid_input,
+                      fmt::format("invalid {}: '{}'; use confirmed, unconfirmed, unsubscribed or "
+                                  "blocklisted (or leave it empty)",
+                                  column, value));
+  }
+  record.at_most = weaker(limit.value(), record.at_most);
+  return ok();
 }
 
 // Turns one CSV record into an ImportRecord, or says why it cannot be imported.
@@ -121,6 +150,13 @@ Result<ImportRecord> to_record(const CsvRecord& row, const ColumnMap& columns,
     }
     if (!language->empty()) {
       record.language = std::move(*language);
+    }
+  }
+  for (const auto index : columns.standing) {
+    if (auto read =
+            read_standing(row.fields[index], ascii_lower(trim(header.fields[index])), record);
+        !read) {
+      return std::move(read).error();
     }
   }
   nlohmann::json attributes = nlohmann::json::object();
@@ -340,6 +376,8 @@ Result<ImportSummary> Importer::run(const ImportRequest& request,
       summary.imported += counts->imported;
       summary.updated += counts->updated;
       summary.skipped += counts->skipped;
+      summary.unsubscribed += counts->unsubscribed;
+      summary.blocklisted += counts->blocklisted;
     }
     if (on_progress) {
       on_progress({.bytes_done = batch->bytes_done, .bytes_total = total, .rows = batch->rows});

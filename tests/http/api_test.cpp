@@ -198,6 +198,16 @@ TEST_F(ApiTest, OwnPasswordNeedsTheCurrentOneAndOthersNeedAdmin) {
   auto other = as(viewer_token_, "PUT", "/api/v1/users/" + std::to_string(admin_.id) + "/password",
                   R"({"password":"another password"})");
   EXPECT_EQ(other.status, 403);
+  // None of the refusals changed a password: the old ones still sign in, the new one does not.
+  sign_in("victor", "viewer password 1");
+  sign_in("alice", "correct horse battery");
+  for (const auto* name : {"victor", "alice"}) {
+    EXPECT_EQ(call("POST", "/api/v1/session",
+                   json{{"name", name}, {"password", "another password"}}.dump())
+                  .status,
+              401)
+        << name;
+  }
 }
 
 TEST_F(ApiTest, ASessionAddsAUserOnlyWithThePasswordGivenAgain) {

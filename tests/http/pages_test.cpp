@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/time.hpp"
+#include "delivery/issue_letters.hpp"
 #include "forwarding_store.hpp"
 #include "http/access.hpp"
 #include "http/click_counter.hpp"
@@ -449,7 +450,7 @@ TEST_F(PagesTest, ATrackedIssuesLinksLeadThroughCountedRedirects) {
   const auto id = store_->create_issue(issue, fixed_time())->id;
   auto prepared = prepare_stored_issue(*store_, *store_->find_issue(id), dir_.path());
   ASSERT_TRUE(prepared) << prepared.error().message;
-  ASSERT_TRUE(composer_.track_links(*store_, *prepared, now_));
+  ASSERT_TRUE(track_links(*store_, composer_, *prepared, now_));
   const auto& html = prepared->sections[0].html;
   const auto& text = prepared->sections[0].text;
   EXPECT_EQ(html.find("https://example.org/speech"), std::string::npos) << html;
@@ -485,12 +486,12 @@ TEST_F(PagesTest, PersonalTrackingIsOnlyWhereTheIssueAsksAndCountsWhoClickedAndO
   const auto personal = store_->create_issue(issue, fixed_time())->id;
 
   auto plain = prepare_stored_issue(*store_, *store_->find_issue(anonymous), dir_.path());
-  ASSERT_TRUE(composer_.track_links(*store_, *plain, now_));
+  ASSERT_TRUE(track_links(*store_, composer_, *plain, now_));
   EXPECT_FALSE(plain->personal_tracking);
   EXPECT_EQ(plain->sections[0].html.find("/o/"), std::string::npos);
 
   auto prepared = prepare_stored_issue(*store_, *store_->find_issue(personal), dir_.path());
-  ASSERT_TRUE(composer_.track_links(*store_, *prepared, now_));
+  ASSERT_TRUE(track_links(*store_, composer_, *prepared, now_));
   EXPECT_TRUE(prepared->personal_tracking);
   composer_.plan(*prepared, now_);
   EXPECT_FALSE(prepared->plan);  // every letter has its own links

@@ -173,6 +173,32 @@ class ArchiveTest(CommuniqueTestCase):
         self.assertIn("there is no issue 999", missing.stderr)
 
 
+    def test_summaries_are_the_first_words_of_the_prose(self):
+        body = ("## News\n\nTelephone conversation between the President and the Prime "
+                "Minister of [Norway](https://example.org/no). The leaders discussed trade, energy "
+                "and the Arctic.\n\n- trade\n- energy\n")
+        issue, _ = self.send_issue("Weekly news", ["Public news"], body=body)
+        expected = ("Telephone conversation between the President and the Prime Minister "
+                    "of Norway. The leaders discussed trade, energy and the Arctic. trade energy")
+        raw = self.run_cli("render", issue, "--to", "ann@example.org").stdout
+        message = email.message_from_string(raw, policy=email.policy.default)
+        letter = next(p for p in message.walk() if p.get_content_type() == "text/html")
+        preheader = re.search(r'<div style="display:none[^"]*">([^<]*)</div>',
+                              letter.get_content())
+        self.assertEqual(preheader.group(1),
+                         "Telephone conversation between the President and the Prime "
+                         "Minister of Norway. The leaders discussed trade\u2026")
+        _, address = self.start_server()
+        _, _, index = self.get(address, "/archive")
+        self.assertIn(expected, index)
+        _, _, feed = self.get(address, "/archive/feed.atom")
+        summaries = xml.etree.ElementTree.fromstring(feed).findall("atom:entry/atom:summary",
+                                                                   ATOM)
+        self.assertEqual([summary.text for summary in summaries], [expected])
+        for text in (index, feed, preheader.group(1)):
+            self.assertNotIn("----", text)
+            self.assertNotIn("[1]", text)
+
     def check_hostile_page(self, page, headers):
         markup = markup_of(page)
         self.assertEqual(markup.problems(), [], page)

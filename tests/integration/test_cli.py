@@ -9,6 +9,7 @@ import csv
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -98,6 +99,27 @@ class CommandLineTest(CommuniqueTestCase):
         self.assertEqual(missing.returncode, 1)
         self.assertIn("there is no list named 'nope'", missing.stderr)
 
+        # `subscribers show` says which topics a subscriber chose on each list.
+        self.run_cli("topics", "create", "--list", "press", "culture")
+        self.run_cli("topics", "create", "--list", "press", "trade")
+        self.run_cli("lists", "create", "events")
+        self.run_cli("topics", "create", "--list", "events", "concerts")
+        people = self.write("people.csv", "email\nann@example.org\n")
+        self.run_cli("import", "--list", "press", people)
+        self.run_cli("import", "--list", "events", people)
+        with sqlite3.connect(os.path.join(self.data, "communique.db")) as db:
+            db.execute("INSERT INTO subscriber_topics (subscriber_id, topic_id) "
+                       "SELECT s.id, t.id FROM subscribers s, topics t "
+                       "WHERE t.name IN ('health', 'trade')")
+        db.close()
+        shown = self.run_cli("subscribers", "show", "ann@example.org").stdout
+        self.assertIn("  press (confirmed), topics: health, trade\n", shown)
+        self.assertIn("  events (confirmed), topics: all\n", shown)
+        lists = json.loads(self.run_cli("subscribers", "show", "ann@example.org",
+                                        "--json").stdout)["lists"]
+        self.assertEqual(sorted((entry["list"], entry["topics"]) for entry in lists),
+                         [("events", []), ("press", ["health", "trade"])])
+
     def test_import_reports_exact_summary_and_rejects(self):
         self.run_cli("lists", "create", "press")
         source = self.write("subscribers.csv",
@@ -121,7 +143,7 @@ class CommandLineTest(CommuniqueTestCase):
         shown = json.loads(self.run_cli("subscribers", "show", "Ann@example.org", "--json").stdout)
         self.assertEqual(shown["name"], "Ann")
         self.assertEqual(shown["attributes"], {"city": "Bergen"})
-        self.assertEqual(shown["lists"], [{"list": "press", "status": "confirmed"}])
+        self.assertEqual(shown["lists"], [{"list": "press", "status": "confirmed", "topics": []}])
         cid = json.loads(self.run_cli("subscribers", "show", "cid@example.org", "--json").stdout)
         self.assertEqual(cid["name"], 'Cid, "the" Third')
         self.assertEqual(cid["attributes"], {"city": "Paris\r\nCentre"})
@@ -153,13 +175,38 @@ class CommandLineTest(CommuniqueTestCase):
         self.assertEqual(len(exported.splitlines()), 26)
         result = self.run_cli("import", "--list", "copy", self.write("out.csv", exported))
         self.assertEqual(result.stdout.splitlines()[-1], "imported 0, updated 25, rejected 0")
-        self.assertIn("ignored read-only columns: status, subscription, created_at, updated_at",
-                      result.stderr)
+        self.assertIn("ignored read-only columns: created_at, updated_at", result.stderr)
         as_json = json.loads(self.run_cli("export", "--list", "copy", "--format", "json").stdout)
         self.assertEqual(len(as_json), 25)
         by_email = {member["email"]: member for member in as_json}
         self.assertEqual(by_email["user3@example.org"]["attributes"], {"n": "3"})
         self.assertEqual(by_email["user3@example.org"]["name"], "User 3")
+
+    def test_an_export_keeps_who_left_out_of_the_list_it_is_imported_into(self):
+        self.run_cli("lists", "create", "press")
+        self.run_cli("lists", "create", "copy")
+        rows = "".join(f"user{i}@example.org\n" for i in range(4))
+        self.run_cli("import", "--list", "press", self.write("in.csv", "email\n" + rows))
+        # One left the list (by their unsubscribe link), one was blocklisted (by the API).
+        with sqlite3.connect(os.path.join(self.data, "communique.db")) as db:
+            db.execute("UPDATE subscriptions SET status = 'unsubscribed' WHERE subscriber_id = "
+                       "(SELECT id FROM subscribers WHERE email = 'user1@example.org')")
+            db.execute("UPDATE subscribers SET status = 'blocklisted' "
+                       "WHERE email = 'user2@example.org'")
+        db.close()
+        exported = self.run_cli("export", "--list", "press")
+        self.assertIn("'subscription' its standing on this list", exported.stderr)
+        self.assertIn("exported 4 member(s) of 'press'", exported.stderr)
+        result = self.run_cli("import", "--list", "copy", self.write("out.csv", exported.stdout))
+        self.assertEqual(result.stdout.splitlines()[-1], "imported 0, updated 4, rejected 0")
+        self.assertIn("kept out of 'copy' as the file's status says: 1 unsubscribed (recorded as "
+                      "having left), 1 blocklisted (subscribed nowhere)", result.stderr)
+        members = {member["email"]: member for member in json.loads(
+            self.run_cli("export", "--list", "copy", "--format", "json").stdout)}
+        self.assertEqual(sorted(members), ["user0@example.org", "user1@example.org",
+                                           "user3@example.org"])
+        self.assertEqual(members["user1@example.org"]["subscription"], "unsubscribed")
+        self.assertEqual(members["user0@example.org"]["subscription"], "confirmed")
 
     def test_configuration_errors_stop_at_start(self):
         typo = self.run_cli("lists", "ls", env={"COMMUNIQUE_SERVER__LISEN": "x"}, check=False)
@@ -178,11 +225,19 @@ class CommandLineTest(CommuniqueTestCase):
         env = dict(os.environ, COMMUNIQUE_IMPORT__BATCH_SIZE="1000")
         process = subprocess.Popen([BIN, "--data-dir", self.data, "import", "--list", "press", path],
                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        # Kill once the first batches are in, so the kill lands mid-import.
+        # Kill once the first batches are in, so the kill lands mid-import. The database is
+        # read directly: a CLI run per look would be slow enough on a busy machine to miss
+        # the whole import.
         deadline = time.monotonic() + 60
-        while int(self.run_cli("subscribers", "count").stdout) == 0:
+        database = os.path.join(self.data, "communique.db")
+        committed = 0
+        while committed == 0:
             self.assertIsNone(process.poll(), "the import ended before any batch was seen")
             self.assertLess(time.monotonic(), deadline, "no batch was committed")
+            if os.path.exists(database):
+                with sqlite3.connect(database, timeout=10) as db:
+                    committed = db.execute("SELECT count(*) FROM subscribers").fetchone()[0]
+                db.close()
         process.send_signal(signal.SIGKILL)
         process.communicate()
         self.assertEqual(process.returncode, -signal.SIGKILL, "the import ended before the kill")

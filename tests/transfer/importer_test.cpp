@@ -164,6 +164,55 @@ TEST_F(ImporterTest, SkipModeCountsKnownAddressesAsSkipped) {
   EXPECT_EQ(store_->find_subscriber(*EmailAddress::parse("a@example.org"))->name, "A");
 }
 
+TEST_F(ImporterTest, TheFilesStatusKeepsTheUnsubscribedAndBlocklistedOut) {
+  // Known here already: c (confirmed) and d (unconfirmed) are members of the list.
+  ASSERT_TRUE(import(write_file("first.csv", "email\nc@example.org\nd@example.org\n")));
+  const auto d = store_->find_subscriber(*EmailAddress::parse("d@example.org"));
+  ASSERT_TRUE(store_->set_subscription_status(d->id, store_->find_list("press")->id,
+                                              SubscriptionStatus::unconfirmed, fixed_time()));
+  auto file = write_file("export.csv",
+                         "email,status,subscription\n"
+                         "a@example.org,enabled,unsubscribed\n"
+                         "b@example.org,blocklisted,confirmed\n"
+                         "c@example.org,,unsubscribed\n"
+                         "d@example.org,Pending,\n"
+                         "e@example.org,unsubscribed,confirmed\n"
+                         "f@example.org,subscribed,confirmed\n"
+                         "g@example.org,cleaned,\n");
+  auto summary = import(file);
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->imported, 4);  // a, b, e, f
+  EXPECT_EQ(summary->updated, 2);   // c, d
+  EXPECT_EQ(summary->rejected, 1);  // g
+  EXPECT_EQ(summary->unsubscribed, 3);
+  EXPECT_EQ(summary->blocklisted, 1);
+  EXPECT_TRUE(summary->ignored_columns.empty());
+  const auto standing = [&](const char* address) {
+    auto subscriber = store_->find_subscriber(*EmailAddress::parse(address));
+    EXPECT_TRUE(subscriber) << address;
+    auto subscriptions = store_->subscriptions_of(subscriber->id);
+    std::string out(to_string(subscriber->status));
+    for (const auto& subscription : *subscriptions) {
+      out += std::string(" ") + std::string(to_string(subscription.status));
+    }
+    return out;
+  };
+  EXPECT_EQ(standing("a@example.org"), "enabled unsubscribed");
+  EXPECT_EQ(standing("b@example.org"), "blocklisted");           // subscribed nowhere
+  EXPECT_EQ(standing("c@example.org"), "enabled unsubscribed");  // the file says they left
+  EXPECT_EQ(standing("d@example.org"), "enabled unconfirmed");
+  EXPECT_EQ(standing("e@example.org"), "enabled unsubscribed");  // the weaker of the two
+  EXPECT_EQ(standing("f@example.org"), "enabled confirmed");
+  auto rejects = read_csv(summary->rejects_file);
+  EXPECT_EQ(rejects[1].fields[1],
+            "invalid status: 'cleaned'; use confirmed, unconfirmed, unsubscribed or blocklisted "
+            "(or leave it empty)");
+  // Importing the same file again subscribes nobody who left.
+  ASSERT_TRUE(import(write_file("again.csv", "email\na@example.org\nc@example.org\n")));
+  EXPECT_EQ(standing("a@example.org"), "enabled unsubscribed");
+  EXPECT_EQ(standing("c@example.org"), "enabled unsubscribed");
+}
+
 TEST_F(ImporterTest, ReadsBackAnExportIgnoringReadOnlyColumns) {
   auto file =
       write_file("export.csv",
@@ -175,8 +224,7 @@ TEST_F(ImporterTest, ReadsBackAnExportIgnoringReadOnlyColumns) {
   ASSERT_TRUE(summary);
   EXPECT_EQ(summary->imported, 1);
   EXPECT_EQ(summary->rejected, 1);
-  EXPECT_EQ(summary->ignored_columns,
-            (std::vector<std::string>{"status", "subscription", "created_at", "updated_at"}));
+  EXPECT_EQ(summary->ignored_columns, (std::vector<std::string>{"created_at", "updated_at"}));
   auto a = store_->find_subscriber(*EmailAddress::parse("a@example.org"));
   EXPECT_EQ(a->attributes_json, R"({"city":"Paris","n":3})");
   auto rejects = read_csv(summary->rejects_file);

@@ -65,12 +65,17 @@ SELECT id FROM subscribers WHERE email = ?1;
 
 -- name: subscribe-from-import
 -- A new subscription gets the import's status. An existing one is only ever promoted from
--- unconfirmed to confirmed: an import never revives an unsubscribed member.
+-- unconfirmed to confirmed, or ended when the file says the person left: an import never
+-- revives an unsubscribed member.
 INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at)
 VALUES (?1, ?2, ?3, ?4, ?4)
 ON CONFLICT (list_id, subscriber_id) DO UPDATE
 SET status = excluded.status, updated_at = excluded.updated_at
-WHERE subscriptions.status = 'unconfirmed' AND excluded.status = 'confirmed';
+WHERE (subscriptions.status = 'unconfirmed' AND excluded.status = 'confirmed')
+   OR (subscriptions.status <> 'unsubscribed' AND excluded.status = 'unsubscribed');
+
+-- name: blocklist-subscriber
+UPDATE subscribers SET status = 'blocklisted', updated_at = ?2 WHERE id = ?1;
 
 -- name: set-subscription-status
 INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at)

@@ -284,7 +284,9 @@ Result<ImportCounts> SqliteStore::import_batch(ListId list, std::span<const Impo
   auto update_query = statement("update-subscriber-from-import");
   auto id_query = statement("get-subscriber-id-by-email");
   auto subscribe_query = statement("subscribe-from-import");
-  for (const auto* query : {&insert_query, &update_query, &id_query, &subscribe_query}) {
+  auto blocklist_query = statement("blocklist-subscriber");
+  for (const auto* query :
+       {&insert_query, &update_query, &id_query, &subscribe_query, &blocklist_query}) {
     if (!*query) {
       return query->error();
     }
@@ -293,8 +295,8 @@ Result<ImportCounts> SqliteStore::import_batch(ListId list, std::span<const Impo
   auto& update = **update_query;
   auto& find_id = **id_query;
   auto& subscribe = **subscribe_query;
+  auto& blocklist = **blocklist_query;
   const std::int64_t now = to_unix(policy.now);
-  const std::string_view status = to_string(policy.status);
   auto failed = [](const ImportRecord& record, Error error) {
     return make_error(error.code, record.email.str() + ": " + error.message);
   };
@@ -359,10 +361,22 @@ Result<ImportCounts> SqliteStore::import_batch(ListId list, std::span<const Impo
       find_id.reset();
       ++counts.updated;
     }
+    if (record.blocklisted) {
+      blocklist.reset();
+      blocklist.bind(1, subscriber_id);
+      blocklist.bind(2, now);
+      if (auto blocked = blocklist.run(); !blocked) {
+        return failed(record, std::move(blocked).error());
+      }
+      ++counts.blocklisted;
+      continue;
+    }
+    const auto status = weaker(policy.status, record.at_most);
+    counts.unsubscribed += status == SubscriptionStatus::unsubscribed ? 1 : 0;
     subscribe.reset();
     subscribe.bind(1, list);
     subscribe.bind(2, subscriber_id);
-    subscribe.bind_static(3, status);
+    subscribe.bind_static(3, to_string(status));
     subscribe.bind(4, now);
     if (auto subscribed = subscribe.run(); !subscribed) {
       return failed(record, std::move(subscribed).error());
@@ -371,6 +385,7 @@ Result<ImportCounts> SqliteStore::import_batch(ListId list, std::span<const Impo
   insert.reset();
   update.reset();
   subscribe.reset();
+  blocklist.reset();
   COMMUNIQUE_TRY(transaction.commit());
   return counts;
 }

@@ -1,0 +1,22 @@
+// summarise: the first words of a body as a reader would read them, for an inbox's
+// preheader, the archive's list and the Atom feed's summaries.
+//
+// Policy: only prose counts — paragraphs, list items and quotes. Headings (section titles,
+// "News"), code, tables, rules, images and link targets are left out, so no rendering
+// artefact (a heading's underline, "[1]" references, "- " bullets) reaches a sentence.
+// Whitespace is collapsed to single spaces; the text is cut at a word boundary once it
+// exceeds `limit` characters (code points, a space counting as one) and then ends with "…". A body with no prose
+// at all falls back to its headings.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+
+#include "core/issue.hpp"
+
+namespace communique {
+
+std::string summarise(std::span<const IssueSection> sections, std::size_t limit);
+
+}  // namespace communique
