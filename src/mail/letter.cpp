@@ -226,7 +226,7 @@ Result<PreparedIssue> prepare_issue(const Issue& issue, const MailingList& list,
                        std::move(templates)};
 }
 
-Result<PreparedIssue> prepare_stored_issue(Store& store, const Issue& issue,
+Result<PreparedIssue> prepare_stored_issue(ListStore& store, const Issue& issue,
                                            const std::filesystem::path& data_dir) {
   if (issue.lists.empty()) {
     return make_error(ErrorCode::conflict,

@@ -26,7 +26,8 @@
 #include "mail/dkim.hpp"
 #include "mail/mime.hpp"
 #include "security/link_token.hpp"
-#include "store/store.hpp"
+#include "store/click_store.hpp"
+#include "store/list_store.hpp"
 
 namespace communique {
 
@@ -88,7 +89,7 @@ Result<std::string> render_web_version(const PreparedIssue& issue, const SenderI
 // its templates (built in, or from DATA_DIR/templates), its rendered sections. Errors:
 // conflict when it goes to no list, not_found when a list or template is missing,
 // invalid_input for a broken template.
-Result<PreparedIssue> prepare_stored_issue(Store& store, const Issue& issue,
+Result<PreparedIssue> prepare_stored_issue(ListStore& store, const Issue& issue,
                                            const std::filesystem::path& data_dir);
 
 // Whether a letter's personal links (unsubscribe, preferences, tracked clicks, the open
@@ -125,7 +126,7 @@ class LetterComposer {
   // tokens name the subscriber only when the issue tracks subscribers. When it tracks
   // opens, adds the pixel (base_url/o/{token}). Call it before plan(). Does nothing for an
   // issue that tracks nothing.
-  Result<void> track_links(Store& store, PreparedIssue& issue, Timestamp now) const;
+  Result<void> track_links(ClickStore& store, PreparedIssue& issue, Timestamp now) const;
 
   // `text` with the tracking placeholders of `issue` made personal for `subscriber`
   // (with inert links, placeholders become links that open nothing).

@@ -110,7 +110,8 @@ std::string LetterComposer::personalise_tracking(std::string text, const Prepare
   return out;
 }
 
-Result<void> LetterComposer::track_links(Store& store, PreparedIssue& issue, Timestamp now) const {
+Result<void> LetterComposer::track_links(ClickStore& store, PreparedIssue& issue,
+                                         Timestamp now) const {
   if (issue.issue.track_opens && !issue.sections.empty()) {
     issue.sections.back().html +=
         "<img src=\"" + std::string(kOpenPlaceholder) +
