@@ -8,6 +8,7 @@
 // ListStore's; subscribe requests and their letters are ConfirmationStore's.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
