@@ -9,7 +9,7 @@ namespace communique {
 Result<int> DeliveryService::run_once(const std::atomic<bool>& stop) {
   auto log = logger("delivery");
   const Timestamp now = clock_();
-  auto due = store_.issues_to_run(now);
+  auto due = issues_.issues_to_run(now);
   if (!due) {
     return std::move(due).error();
   }
@@ -26,14 +26,14 @@ Result<int> DeliveryService::run_once(const std::atomic<bool>& stop) {
                                " minutes late, past its expire-after of " +
                                std::to_string(issue.expire_after->count() / 60) + " minutes";
       const IssueStatus scheduled[] = {IssueStatus::scheduled};
-      if (store_.change_issue_status(issue.id, scheduled, IssueStatus::cancelled, note, now)) {
+      if (issues_.change_issue_status(issue.id, scheduled, IssueStatus::cancelled, note, now)) {
         log->warn("issue {}: {}", issue.id, note);
       }
       ++worked;
       continue;
     }
     // The time now, not the round's: an issue sent before this one may have taken long.
-    auto lease = IssueLease::take(store_, issue.id, clock_(), lease_);
+    auto lease = IssueLease::take(ledger_, issue.id, clock_(), lease_);
     if (!lease) {
       log->error("issue {}: {}", issue.id, lease.error().message);
       continue;

@@ -20,9 +20,16 @@ namespace communique {
 
 class DeliveryService {
  public:
+  // Of the store it uses the issues (which are due, cancelling the expired) and the ledger
+  // (each issue's lease); it takes the whole store as the runner beside it does.
   DeliveryService(Store& store, CampaignRunner& runner, Clock clock, std::chrono::seconds poll,
                   LeaseSettings lease = {})
-      : store_(store), runner_(runner), clock_(std::move(clock)), poll_(poll), lease_(lease) {}
+      : issues_(store),
+        ledger_(store),
+        runner_(runner),
+        clock_(std::move(clock)),
+        poll_(poll),
+        lease_(lease) {}
 
   // One round; returns how many issues it sent or cancelled. `stop` interrupts a send
   // between windows.
@@ -32,7 +39,8 @@ class DeliveryService {
   void run(const std::atomic<bool>& stop);
 
  private:
-  Store& store_;
+  IssueStore& issues_;
+  LedgerStore& ledger_;
   CampaignRunner& runner_;
   Clock clock_;
   std::chrono::seconds poll_;

@@ -2,7 +2,7 @@
 
 namespace communique {
 
-Result<void> move_issue(Store& store, IssueId issue, IssueMove move, Timestamp now) {
+Result<void> move_issue(IssueStore& store, IssueId issue, IssueMove move, Timestamp now) {
   switch (move) {
     case IssueMove::pause: {
       const IssueStatus from[] = {IssueStatus::sending, IssueStatus::scheduled};

@@ -8,13 +8,13 @@
 //           will not get it)
 #pragma once
 
-#include "store/store.hpp"
+#include "store/issue_store.hpp"
 
 namespace communique {
 
 enum class IssueMove { pause, resume, cancel };
 
 // conflict (naming the state the issue is in) when the move is not allowed from it.
-Result<void> move_issue(Store& store, IssueId issue, IssueMove move, Timestamp now);
+Result<void> move_issue(IssueStore& store, IssueId issue, IssueMove move, Timestamp now);
 
 }  // namespace communique

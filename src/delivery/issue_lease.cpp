@@ -96,7 +96,7 @@ bool holder_is_gone(const std::string& owner) {
   return ::kill(parts->pid, 0) != 0 && errno == ESRCH;
 }
 
-Result<IssueLease> IssueLease::take(Store& store, IssueId issue, Timestamp now,
+Result<IssueLease> IssueLease::take(LedgerStore& store, IssueId issue, Timestamp now,
                                     LeaseSettings settings) {
   IssueLease lease(store, issue, settings);
   const std::string owner = new_owner();

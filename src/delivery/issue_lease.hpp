@@ -13,7 +13,7 @@
 //   over at once; any other holder only once its lease has run out;
 // - only a runner that took the lease (free, run out, or from a dead holder) puts the
 //   letters a stopped runner left in flight back in the queue, in the same transaction
-//   (Store::take_issue_lease): a live runner's window is never sent twice;
+//   (LedgerStore::take_issue_lease): a live runner's window is never sent twice;
 // - a runner whose lease was taken over (it stalled past its ttl) stops claiming.
 // It does not wait: callers decide (`send` refuses, or waits with --wait; `serve` leaves
 // the issue to its holder).
@@ -28,7 +28,7 @@
 
 #include "base/result.hpp"
 #include "core/time.hpp"
-#include "store/store.hpp"
+#include "store/ledger_store.hpp"
 
 namespace communique {
 
@@ -49,7 +49,7 @@ class IssueLease {
  public:
   // Tries to take the lease of `issue` at `now`: the answer is held(), or names its
   // holder (describe_holder()). Errors are the store's.
-  static Result<IssueLease> take(Store& store, IssueId issue, Timestamp now,
+  static Result<IssueLease> take(LedgerStore& store, IssueId issue, Timestamp now,
                                  LeaseSettings settings);
 
   IssueLease(IssueLease&& other) noexcept;
@@ -74,10 +74,10 @@ class IssueLease {
   void release();
 
  private:
-  IssueLease(Store& store, IssueId issue, LeaseSettings settings)
+  IssueLease(LedgerStore& store, IssueId issue, LeaseSettings settings)
       : store_(&store), issue_(issue), settings_(settings) {}
 
-  Store* store_;
+  LedgerStore* store_;
   IssueId issue_;
   LeaseSettings settings_;
   bool held_ = false;

@@ -2,7 +2,7 @@
 
 namespace communique {
 
-Result<PreparedIssue> prepare_stored_issue(Store& store, const Issue& issue,
+Result<PreparedIssue> prepare_stored_issue(ListStore& store, const Issue& issue,
                                            const std::filesystem::path& data_dir) {
   if (issue.lists.empty()) {
     return make_error(ErrorCode::conflict,
@@ -28,7 +28,7 @@ Result<PreparedIssue> prepare_stored_issue(Store& store, const Issue& issue,
   return prepared;
 }
 
-Result<void> track_links(Store& store, const LetterComposer& composer, PreparedIssue& issue,
+Result<void> track_links(ClickStore& store, const LetterComposer& composer, PreparedIssue& issue,
                          Timestamp now) {
   const auto urls = LetterComposer::links_to_count(issue);
   std::vector<std::int64_t> ids;

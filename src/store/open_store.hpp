@@ -1,5 +1,5 @@
 // open_store: picks and opens the configured backend. The one place that knows which
-// backends exist; everything else holds a Store&.
+// backends exist; everything else holds the store areas it needs (store/store.hpp).
 #pragma once
 
 #include <filesystem>

@@ -43,7 +43,7 @@ std::optional<ExportFormat> parse_export_format(std::string_view text) {
   return std::nullopt;
 }
 
-Result<std::int64_t> export_members(Store& store, ListId list, ExportFormat format,
+Result<std::int64_t> export_members(ListStore& store, ListId list, ExportFormat format,
                                     std::ostream& out) {
   std::int64_t written = 0;
   if (format == ExportFormat::csv) {

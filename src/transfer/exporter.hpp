@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "base/result.hpp"
-#include "store/store.hpp"
+#include "store/list_store.hpp"
 
 namespace communique {
 
@@ -25,7 +25,7 @@ std::optional<ExportFormat> parse_export_format(std::string_view text);
 
 // Writes the members of `list` to `out`; returns how many were written. io error when the
 // stream fails (a closed pipe, a full disk).
-Result<std::int64_t> export_members(Store& store, ListId list, ExportFormat format,
+Result<std::int64_t> export_members(ListStore& store, ListId list, ExportFormat format,
                                     std::ostream& out);
 
 }  // namespace communique

@@ -20,7 +20,7 @@ std::string_view to_string(ImportJob::State state) {
   return "failed";
 }
 
-ImportJobs::ImportJobs(Store& store, std::filesystem::path directory, Clock clock,
+ImportJobs::ImportJobs(ListStore& store, std::filesystem::path directory, Clock clock,
                        ImportSettings settings, int max_running)
     : store_(store),
       directory_(std::move(directory)),

@@ -36,7 +36,7 @@ std::string_view to_string(ImportJob::State state);  // "running" | "done" | "fa
 
 class ImportJobs {
  public:
-  ImportJobs(Store& store, std::filesystem::path directory, Clock clock,
+  ImportJobs(ListStore& store, std::filesystem::path directory, Clock clock,
              ImportSettings settings = {}, int max_running = 2);
   // Waits for running jobs, then removes the rejects files.
   ~ImportJobs();
@@ -53,7 +53,7 @@ class ImportJobs {
  private:
   void run(std::int64_t id, std::filesystem::path file, ImportMode mode);
 
-  Store& store_;
+  ListStore& store_;
   std::filesystem::path directory_;
   Clock clock_;
   ImportSettings settings_;

@@ -22,7 +22,7 @@
 
 #include "base/result.hpp"
 #include "core/time.hpp"
-#include "store/store.hpp"
+#include "store/list_store.hpp"
 
 namespace communique {
 
@@ -59,7 +59,7 @@ std::filesystem::path rejects_path_for(const std::filesystem::path& input);
 
 class Importer {
  public:
-  Importer(Store& store, Clock clock, ImportSettings settings)
+  Importer(ListStore& store, Clock clock, ImportSettings settings)
       : store_(store), clock_(std::move(clock)), settings_(settings) {}
 
   // Imports `request.file`; `on_progress` is called after every batch. An error (no such
@@ -68,7 +68,7 @@ class Importer {
                             const std::function<void(const ImportProgress&)>& on_progress);
 
  private:
-  Store& store_;
+  ListStore& store_;
   Clock clock_;
   ImportSettings settings_;
 };

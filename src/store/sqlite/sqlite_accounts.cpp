@@ -30,47 +30,29 @@ std::string no_user(UserId id) {
 Result<User> SqliteStore::create_user(const std::string& name, Role role,
                                       const std::string& password_hash, Timestamp now) {
   Call call(*this);
-  auto query = bound("insert-user", name, to_string(role), password_hash, now);
-  if (!query) {
-    return std::move(query).error();
-  }
-  auto row = (*query)->step();
-  if (!row) {
-    if (row.error().code == ErrorCode::conflict) {
+  auto id = first_row("insert-user", read_integer, name, to_string(role), password_hash, now);
+  if (!id) {
+    if (id.error().code == ErrorCode::conflict) {
       return make_error(ErrorCode::conflict, "a user named '" + name + "' exists already");
     }
-    return std::move(row).error();
+    return std::move(id).error();
   }
-  User user{(*query)->column_int(0), name, role, now, now};
-  (*query)->reset();
-  return user;
+  return User{id->value_or(0), name, role, now, now};
 }
 
 Result<StoredUser> SqliteStore::find_user(const std::string& name) {
   Call call(*this);
-  auto query = bound("get-user-by-name", name);
-  if (!query) {
-    return std::move(query).error();
-  }
-  return find_one(**query, read_stored_user, "there is no user named '" + name + "'");
+  return find("get-user-by-name", read_stored_user, "there is no user named '" + name + "'", name);
 }
 
 Result<User> SqliteStore::find_user(UserId id) {
   Call call(*this);
-  auto query = bound("get-user", id);
-  if (!query) {
-    return std::move(query).error();
-  }
-  return find_one(**query, read_user, no_user(id));
+  return find("get-user", read_user, no_user(id), id);
 }
 
 Result<std::vector<User>> SqliteStore::users() {
   Call call(*this);
-  auto query = bound("all-users");
-  if (!query) {
-    return std::move(query).error();
-  }
-  return (*query)->collect(read_user);
+  return rows("all-users", read_user);
 }
 
 Result<std::int64_t> SqliteStore::set_password(UserId id, const std::string& password_hash,
@@ -111,11 +93,7 @@ Result<void> SqliteStore::change_user_keeping_an_admin(std::string_view query, U
   if (*changed == 0) {
     return make_error(ErrorCode::not_found, no_user(id));
   }
-  auto admins = bound("count-admins");
-  if (!admins) {
-    return std::move(admins).error();
-  }
-  auto count = (*admins)->single([](const sqlite::Statement& row) { return row.column_int(0); });
+  auto count = first_row("count-admins", read_integer);
   if (!count) {
     return std::move(count).error();
   }
@@ -150,16 +128,12 @@ Result<void> SqliteStore::create_session(UserId user, const std::string& digest,
 
 Result<SessionRecord> SqliteStore::find_session(const std::string& digest, Timestamp now) {
   Call call(*this);
-  auto query = bound("get-session", digest, now);
-  if (!query) {
-    return std::move(query).error();
-  }
-  return find_one(
-      **query,
+  return find(
+      "get-session",
       [](const sqlite::Statement& row) {
         return SessionRecord{read_user(row), row.column_text(5)};
       },
-      "no such session");
+      "no such session", digest, now);
 }
 
 Result<void> SqliteStore::delete_session(const std::string& digest) {
@@ -174,11 +148,7 @@ Result<void> SqliteStore::delete_session(const std::string& digest) {
 Result<ApiToken> SqliteStore::create_api_token(UserId user, const std::string& name,
                                                const std::string& digest, Timestamp now) {
   Call call(*this);
-  auto query = bound("insert-api-token", user, name, digest, now);
-  if (!query) {
-    return std::move(query).error();
-  }
-  auto id = (*query)->single([](const sqlite::Statement& row) { return row.column_int(0); });
+  auto id = first_row("insert-api-token", read_integer, user, name, digest, now);
   if (!id) {
     if (id.error().code == ErrorCode::conflict) {
       return make_error(ErrorCode::not_found, no_user(user));
@@ -190,16 +160,12 @@ Result<ApiToken> SqliteStore::create_api_token(UserId user, const std::string& n
 
 Result<User> SqliteStore::find_api_token_user(const std::string& digest, Timestamp now) {
   Call call(*this);
-  auto query = bound("get-api-token-user", digest);
-  if (!query) {
-    return std::move(query).error();
-  }
-  auto found = find_one(
-      **query,
+  auto found = find(
+      "get-api-token-user",
       [](const sqlite::Statement& row) {
         return std::pair{read_user(row), row.column_int(5)};
       },
-      "no such token");
+      "no such token", digest);
   if (!found) {
     return std::move(found).error();
   }
@@ -209,18 +175,17 @@ Result<User> SqliteStore::find_api_token_user(const std::string& digest, Timesta
 
 Result<std::vector<ApiToken>> SqliteStore::api_tokens(UserId user) {
   Call call(*this);
-  auto query = bound("api-tokens-of-user", user);
-  if (!query) {
-    return std::move(query).error();
-  }
-  return (*query)->collect([](const sqlite::Statement& row) {
-    ApiToken token{row.column_int(0), row.column_int(1), row.column_text(2),
-                   from_unix(row.column_int(3)), std::nullopt};
-    if (!row.column_is_null(4)) {
-      token.last_used_at = from_unix(row.column_int(4));
-    }
-    return token;
-  });
+  return rows(
+      "api-tokens-of-user",
+      [](const sqlite::Statement& row) {
+        ApiToken token{row.column_int(0), row.column_int(1), row.column_text(2),
+                       from_unix(row.column_int(3)), std::nullopt};
+        if (!row.column_is_null(4)) {
+          token.last_used_at = from_unix(row.column_int(4));
+        }
+        return token;
+      },
+      user);
 }
 
 Result<void> SqliteStore::delete_api_token(UserId user, std::int64_t id) {

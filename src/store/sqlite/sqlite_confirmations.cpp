@@ -30,6 +30,19 @@ std::string_view letter_state(LetterOutcome outcome) {
   return "failed";
 }
 
+ConfirmationLetter read_letter(const sqlite::Statement& row) {
+  ConfirmationLetter letter;
+  letter.subscriber = read_subscriber(row);
+  letter.confirmation.subscriber = letter.subscriber.id;
+  letter.confirmation.id = row.column_int(9);
+  letter.confirmation.created_at = from_unix(row.column_int(10));
+  if (!row.column_is_null(11)) {
+    letter.confirmation.used_at = from_unix(row.column_int(11));
+  }
+  letter.attempts = static_cast<int>(row.column_int(12));
+  return letter;
+}
+
 const std::string kNoConfirmation = "there is no such confirmation";
 
 }  // namespace
@@ -42,32 +55,22 @@ Result<std::optional<ConfirmationId>> SqliteStore::record_subscribe_request(
   COMMUNIQUE_TRY(transaction.begin());
   SubscribeFacts facts;
   {
-    auto query = bound("get-subscriber-by-email", email.str());
-    if (!query) {
-      return std::move(query).error();
-    }
-    auto found = (*query)->single(read_subscriber);
+    auto found = first_row("get-subscriber-by-email", read_subscriber, email.str());
     if (!found) {
       return std::move(found).error();
     }
     facts.subscriber = std::move(*found);
   }
   if (facts.subscriber) {
-    auto subscriptions = bound("subscriptions-of-subscriber", facts.subscriber->id);
-    if (!subscriptions) {
-      return std::move(subscriptions).error();
-    }
-    auto read = (*subscriptions)->collect(read_subscription);
+    auto read = rows("subscriptions-of-subscriber", read_subscription, facts.subscriber->id);
     if (!read) {
       return std::move(read).error();
     }
     facts.subscriptions = std::move(*read);
-    auto letters = bound("confirmation-letters-since", facts.subscriber->id, since);
-    if (!letters) {
-      return std::move(letters).error();
-    }
-    auto times = (*letters)->collect(
-        [](const sqlite::Statement& row) { return from_unix(row.column_int(0)); });
+    auto times = rows(
+        "confirmation-letters-since",
+        [](const sqlite::Statement& row) { return from_unix(row.column_int(0)); },
+        facts.subscriber->id, since);
     if (!times) {
       return std::move(times).error();
     }
@@ -81,11 +84,7 @@ Result<std::optional<ConfirmationId>> SqliteStore::record_subscribe_request(
   if (facts.subscriber) {
     id = facts.subscriber->id;
   } else {
-    auto insert = bound("insert-subscriber", email.str(), name, "{}", "", now);
-    if (!insert) {
-      return std::move(insert).error();
-    }
-    auto added = (*insert)->single([](const sqlite::Statement& row) { return row.column_int(0); });
+    auto added = first_row("insert-subscriber", read_integer, email.str(), name, "{}", "", now);
     if (!added) {
       return std::move(added).error();
     }
@@ -99,11 +98,7 @@ Result<std::optional<ConfirmationId>> SqliteStore::record_subscribe_request(
   }
   std::optional<ConfirmationId> queued;
   if (!writes.ask.empty()) {
-    auto insert = bound("insert-confirmation", id, now);
-    if (!insert) {
-      return std::move(insert).error();
-    }
-    auto made = (*insert)->single([](const sqlite::Statement& row) { return row.column_int(0); });
+    auto made = first_row("insert-confirmation", read_integer, id, now);
     if (!made) {
       return std::move(made).error();
     }
@@ -117,20 +112,12 @@ Result<std::optional<ConfirmationId>> SqliteStore::record_subscribe_request(
 }
 
 Result<std::vector<std::string>> SqliteStore::confirmation_list_names(ConfirmationId id) {
-  auto names = bound("confirmation-list-names", id);
-  if (!names) {
-    return std::move(names).error();
-  }
-  return (*names)->collect([](const sqlite::Statement& row) { return row.column_text(0); });
+  return rows("confirmation-list-names", read_text, id);
 }
 
 Result<Confirmation> SqliteStore::read_confirmation_with_lists(ConfirmationId id,
                                                                SubscriberId subscriber) {
-  auto query = bound("get-confirmation", id, subscriber);
-  if (!query) {
-    return std::move(query).error();
-  }
-  auto found = find_one(**query, read_confirmation, kNoConfirmation);
+  auto found = find("get-confirmation", read_confirmation, kNoConfirmation, id, subscriber);
   if (!found) {
     return found;
   }
@@ -176,22 +163,7 @@ Result<std::vector<ConfirmationLetter>> SqliteStore::claim_confirmation_letters(
   Call call(*this);
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
-  auto query = bound("due-confirmation-letters", now, static_cast<std::int64_t>(limit));
-  if (!query) {
-    return std::move(query).error();
-  }
-  auto due = (*query)->collect([](const sqlite::Statement& row) {
-    ConfirmationLetter letter;
-    letter.subscriber = read_subscriber(row);
-    letter.confirmation.subscriber = letter.subscriber.id;
-    letter.confirmation.id = row.column_int(9);
-    letter.confirmation.created_at = from_unix(row.column_int(10));
-    if (!row.column_is_null(11)) {
-      letter.confirmation.used_at = from_unix(row.column_int(11));
-    }
-    letter.attempts = static_cast<int>(row.column_int(12));
-    return letter;
-  });
+  auto due = rows("due-confirmation-letters", read_letter, now, limit);
   if (!due) {
     return due;
   }

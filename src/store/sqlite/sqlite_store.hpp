@@ -15,6 +15,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <type_traits>
+#include <utility>
 
 #include "store/query_catalog.hpp"
 #include "store/store.hpp"
@@ -40,54 +42,24 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   Result<int> schema_version() override;
+
+  // Lists, topics and members in bulk (sqlite_lists.cpp).
   Result<MailingList> create_list(const NewList& list, Timestamp now) override;
   Result<MailingList> find_list(const std::string& name) override;
   Result<MailingList> find_list(ListId id) override;
   Result<std::vector<ListSummary>> list_summaries() override;
+  Result<std::vector<MailingList>> lists() override;
   Result<Topic> create_topic(ListId list, const std::string& name, const std::string& description,
                              Timestamp now) override;
   Result<std::vector<Topic>> topics(ListId list) override;
   Result<ImportCounts> import_batch(ListId list, std::span<const ImportRecord> records,
                                     const ImportPolicy& policy) override;
-  Result<void> set_subscription_status(SubscriberId subscriber, ListId list,
-                                       SubscriptionStatus status, Timestamp now) override;
-  Result<Subscriber> find_subscriber(const EmailAddress& email) override;
-  Result<std::vector<Subscription>> subscriptions_of(SubscriberId subscriber) override;
-  Result<std::int64_t> count_subscribers(std::optional<ListId> list) override;
-  Result<Issue> create_issue(const Issue& issue, Timestamp now) override;
-  Result<Issue> find_issue(IssueId id) override;
-  Result<std::vector<Issue>> issues() override;
-  Result<std::vector<Issue>> public_issues(IssueId before, std::size_t limit) override;
-  Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) override;
-  Result<void> set_issue_archive(IssueId id, bool archive) override;
-  Result<IssueStatus> issue_status(IssueId id) override;
-  Result<void> change_issue_status(IssueId id, std::span<const IssueStatus> from,
-                                   IssueStatus status, const std::string& note,
-                                   Timestamp now) override;
-  Result<void> schedule_issue(IssueId id, Timestamp at,
-                              std::optional<std::chrono::seconds> expire_after,
-                              Timestamp now) override;
-  Result<std::vector<Issue>> issues_to_run(Timestamp now) override;
-  Result<std::int64_t> freeze_audience(IssueId issue, Timestamp now) override;
-  Result<std::vector<Recipient>> claim_recipients(IssueId issue, std::size_t limit,
-                                                  Timestamp now) override;
-  Result<void> record_deliveries(IssueId issue, std::span<const DeliveryResult> results,
-                                 Timestamp now) override;
-  Result<DeliveryCounts> delivery_counts(IssueId issue) override;
-  Result<std::vector<DeliveryProblem>> delivery_problems(IssueId issue, std::size_t limit) override;
-  Result<std::map<std::string, std::string>> saved_settings() override;
-  Result<void> change_saved_settings(
-      const std::map<std::string, std::optional<std::string>>& changes, Timestamp now) override;
-  Result<std::string> secret(const std::string& name, const std::function<std::string()>& generate,
-                             Timestamp now) override;
   Result<void> for_each_member(ListId list,
                                const std::function<Result<void>(const Member&)>& visit) override;
+  Result<std::int64_t> count_subscribers(std::optional<ListId> list) override;
 
-  // Subscribers and links (sqlite_subscribers.cpp).
-  Result<std::vector<std::string>> issue_list_names(IssueId issue) override;
-  Result<std::vector<bool>> unsubscribe_many(
-      std::span<const std::pair<SubscriberId, IssueId>> pairs, Timestamp now) override;
-  Result<std::vector<MailingList>> lists() override;
+  // One subscriber at a time (sqlite_subscribers.cpp).
+  Result<Subscriber> find_subscriber(const EmailAddress& email) override;
   Result<Subscriber> find_subscriber(SubscriberId id) override;
   Result<std::vector<std::optional<std::string>>> link_keys(
       std::span<const SubscriberId> ids) override;
@@ -97,19 +69,15 @@ class SqliteStore final : public Store {
   Result<Subscriber> update_subscriber(SubscriberId id, const SubscriberChange& change,
                                        Timestamp now) override;
   Result<void> delete_subscriber(SubscriberId id) override;
+  Result<std::vector<Subscription>> subscriptions_of(SubscriberId subscriber) override;
+  Result<void> set_subscription_status(SubscriberId subscriber, ListId list,
+                                       SubscriptionStatus status, Timestamp now) override;
+  Result<std::vector<bool>> unsubscribe_many(
+      std::span<const std::pair<SubscriberId, IssueId>> pairs, Timestamp now) override;
   Result<std::vector<Topic>> topics_of_subscriber(SubscriberId id) override;
   Result<void> set_subscriber_topics(SubscriberId id, ListId list,
                                      std::span<const TopicId> topics) override;
-  Result<Issue> update_issue(const Issue& issue, Timestamp now) override;
-  Result<std::vector<std::int64_t>> register_links(IssueId issue,
-                                                   std::span<const std::string> urls) override;
-  Result<std::string> link_url(std::int64_t link) override;
-  Result<void> add_clicks(std::span<const Counted> clicks, std::span<const Counted> personal_clicks,
-                          std::span<const Counted> opens) override;
-  Result<std::pair<std::int64_t, std::int64_t>> engagement(IssueId issue) override;
   Result<SubscriberActivity> activity_of(SubscriberId subscriber) override;
-  Result<std::vector<TrackedLink>> links_of_issue(IssueId issue) override;
-  Result<DeliveryCounts> delivery_totals() override;
 
   // Subscribe requests and confirmation letters (sqlite_confirmations.cpp).
   Result<std::optional<ConfirmationId>> record_subscribe_request(
@@ -123,12 +91,55 @@ class SqliteStore final : public Store {
   Result<void> record_confirmation_letter(ConfirmationId id, LetterOutcome outcome,
                                           const std::string& reply, Timestamp retry_at,
                                           Timestamp now) override;
-  // Issue leases (sqlite_leases.cpp).
+
+  // Issues (sqlite_issues.cpp).
+  Result<Issue> create_issue(const Issue& issue, Timestamp now) override;
+  Result<Issue> find_issue(IssueId id) override;
+  Result<std::vector<Issue>> issues() override;
+  Result<std::vector<std::string>> issue_list_names(IssueId issue) override;
+  Result<std::vector<Issue>> public_issues(IssueId before, std::size_t limit) override;
+  Result<Issue> update_issue(const Issue& issue, Timestamp now) override;
+  Result<void> set_issue_archive(IssueId id, bool archive) override;
+  Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) override;
+  Result<IssueStatus> issue_status(IssueId id) override;
+  Result<void> change_issue_status(IssueId id, std::span<const IssueStatus> from,
+                                   IssueStatus status, const std::string& note,
+                                   Timestamp now) override;
+  Result<void> schedule_issue(IssueId id, Timestamp at,
+                              std::optional<std::chrono::seconds> expire_after,
+                              Timestamp now) override;
+  Result<std::vector<Issue>> issues_to_run(Timestamp now) override;
+
+  // Tracked links, clicks and opens (sqlite_clicks.cpp).
+  Result<std::vector<std::int64_t>> register_links(IssueId issue,
+                                                   std::span<const std::string> urls) override;
+  Result<std::string> link_url(std::int64_t link) override;
+  Result<void> add_clicks(std::span<const Counted> clicks, std::span<const Counted> personal_clicks,
+                          std::span<const Counted> opens) override;
+  Result<std::pair<std::int64_t, std::int64_t>> engagement(IssueId issue) override;
+  Result<std::vector<TrackedLink>> links_of_issue(IssueId issue) override;
+
+  // The delivery ledger and issue leases (sqlite_ledger.cpp).
+  Result<std::int64_t> freeze_audience(IssueId issue, Timestamp now) override;
+  Result<std::vector<Recipient>> claim_recipients(IssueId issue, std::size_t limit,
+                                                  Timestamp now) override;
+  Result<void> record_deliveries(IssueId issue, std::span<const DeliveryResult> results,
+                                 Timestamp now) override;
+  Result<DeliveryCounts> delivery_counts(IssueId issue) override;
+  Result<std::vector<DeliveryProblem>> delivery_problems(IssueId issue, std::size_t limit) override;
+  Result<DeliveryCounts> delivery_totals() override;
   Result<LeaseTake> take_issue_lease(IssueId issue, const std::string& owner,
                                      const std::string& replacing, Timestamp now,
                                      Timestamp until) override;
   Result<bool> renew_issue_lease(IssueId issue, const std::string& owner, Timestamp until) override;
   Result<void> release_issue_lease(IssueId issue, const std::string& owner) override;
+
+  // Saved settings and secrets (sqlite_settings.cpp).
+  Result<std::map<std::string, std::string>> saved_settings() override;
+  Result<void> change_saved_settings(
+      const std::map<std::string, std::optional<std::string>>& changes, Timestamp now) override;
+  Result<std::string> secret(const std::string& name, const std::function<std::string()>& generate,
+                             Timestamp now) override;
 
   // Accounts (sqlite_accounts.cpp).
   Result<User> create_user(const std::string& name, Role role, const std::string& password_hash,
@@ -178,21 +189,51 @@ class SqliteStore final : public Store {
   Result<std::vector<ListId>> lists_of_issue(IssueId id);
   // Reads the lists and sections of `issue` (its row already read); the lock is held.
   Result<void> load_issue_parts(Issue& issue);
-  // The prepared statement of query `name`, reset and ready for bindings, in a use that
-  // resets it again when it ends.
-  Result<sqlite::StatementUse> statement(std::string_view name);
-  // The same, with `values` bound to ?1, ?2... (defined in sqlite_support.hpp).
-  template <typename... Values>
-  Result<sqlite::StatementUse> bound(std::string_view name, const Values&... values);
+  // The kept statement of query `name`, prepared on first use and reset. Only
+  // with_statements calls it.
+  Result<sqlite::Statement*> kept_statement(std::string_view name);
+  template <std::size_t>
+  using StatementRef = sqlite::Statement&;
+  template <typename Use, std::size_t... I>
+  static auto result_of_use(std::index_sequence<I...>)
+      -> std::invoke_result_t<Use&, StatementRef<I>...>;
+  // What a `use` of N statements returns.
+  template <typename Use, std::size_t N>
+  using UseResult = decltype(result_of_use<Use>(std::make_index_sequence<N>{}));
+  // The one way to named queries: the kept statements of `names`, each reset and ready
+  // for bindings, handed to `use` in that order, and reset again when `use` returns
+  // (however it returns). What `use` returns (a Result), or why a statement could not be
+  // had. Defined, with the common uses below, in sqlite_support.hpp.
+  template <std::size_t N, typename Use>
+  auto with_statements(const std::string_view (&names)[N], Use&& use) -> UseResult<Use, N>;
+  // The same for one query, with `values` bound to ?1, ?2...
+  template <typename Use, typename... Values>
+  auto with_statement(std::string_view name, Use&& use, const Values&... values)
+      -> std::invoke_result_t<Use&, sqlite::Statement&>;
   // Runs query `name` with `values`; the number of rows it changed.
   template <typename... Values>
   Result<std::int64_t> execute(std::string_view name, const Values&... values);
-  Result<DeliveryCounts> read_delivery_counts(sqlite::Statement& query);
+  // Every row of query `name` with `values`, each as `read(row)`.
+  template <typename Read, typename... Values>
+  auto rows(std::string_view name, Read read, const Values&... values)
+      -> Result<std::vector<std::invoke_result_t<Read&, const sqlite::Statement&>>>;
+  // The first row of query `name` with `values` as `read(row)`, or nothing.
+  template <typename Read, typename... Values>
+  auto first_row(std::string_view name, Read read, const Values&... values)
+      -> Result<std::optional<std::invoke_result_t<Read&, const sqlite::Statement&>>>;
+  // The row query `name` finds with `values`, as `read(row)`; not_found saying `missing`.
+  template <typename Read, typename... Values>
+  auto find(std::string_view name, Read read, const std::string& missing, const Values&... values)
+      -> Result<std::invoke_result_t<Read&, const sqlite::Statement&>>;
   // Runs `query` on user `id` (with `role` when not empty) and commits only if an admin
   // remains; conflict with `refusal` otherwise.
   Result<void> change_user_keeping_an_admin(std::string_view query, UserId id,
                                             const std::string& role, const std::string& refusal,
                                             Timestamp now);
+  // Whether a guarded change of issue `id` (`changed`: the rows it changed) moved it: ok
+  // when it did, else conflict naming the state it is in, then `refusal`. Takes the lock.
+  Result<void> moved_or_refused(Result<std::int64_t> changed, IssueId id,
+                                std::string_view refusal);
   // Inserts the lists and sections of `issue` (whose id is set); the lock is held.
   Result<void> write_issue_parts(const Issue& issue);
   // Confirmation `id` of `subscriber` with the names of its lists; the lock is held.

@@ -1,7 +1,9 @@
 // What the SQLite backend's source files share: row readers, time conversion, a
-// transaction guard and binding helpers. Internal to the backend.
+// transaction guard, binding helpers, and SqliteStore's one way to a named query
+// (with_statements) with its common uses. Internal to the backend.
 #pragma once
 
+#include <array>
 #include <string>
 #include <utility>
 
@@ -77,6 +79,20 @@ inline MailingList read_list(const sqlite::Statement& row) {
   list.opt_in = parse_opt_in(row.column_text(4)).value_or(OptIn::single_opt_in);
   list.created_at = from_unix(row.column_int(5));
   return list;
+}
+
+// The first column as a number: an id a RETURNING clause gives, a count, or a flag.
+inline std::int64_t read_integer(const sqlite::Statement& row) {
+  return row.column_int(0);
+}
+
+// The first column as text.
+inline std::string read_text(const sqlite::Statement& row) {
+  return row.column_text(0);
+}
+
+inline Topic read_topic(const sqlite::Statement& row) {
+  return Topic{row.column_int(0), row.column_int(1), row.column_text(2), row.column_text(3)};
 }
 
 inline Subscription read_subscription(const sqlite::Statement& row) {
@@ -164,6 +180,9 @@ inline void bind_one(sqlite::Statement& query, int index, const char* value) {
 inline void bind_one(sqlite::Statement& query, int index, Timestamp value) {
   query.bind(index, to_unix(value));
 }
+inline void bind_one(sqlite::Statement& query, int index, std::size_t value) {
+  query.bind(index, static_cast<std::int64_t>(value));
+}
 inline void bind_one(sqlite::Statement& query, int index, std::nullopt_t) {
   query.bind_null(index);
 }
@@ -187,25 +206,71 @@ void bind_all(sqlite::Statement& query, const Values&... values) {
 
 namespace communique {
 
-template <typename... Values>
-Result<sqlite::StatementUse> SqliteStore::bound(std::string_view name, const Values&... values) {
-  auto query = statement(name);
-  if (query) {
-    sqlite_support::bind_all(**query, values...);
+template <std::size_t N, typename Use>
+auto SqliteStore::with_statements(const std::string_view (&names)[N], Use&& use)
+    -> UseResult<Use, N> {
+  std::array<sqlite::Statement*, N> found{};
+  for (std::size_t i = 0; i < N; ++i) {
+    auto kept = kept_statement(names[i]);
+    if (!kept) {
+      return std::move(kept).error();
+    }
+    found[i] = *kept;
   }
-  return query;
+  return [&]<std::size_t... I>(std::index_sequence<I...>)->UseResult<Use, N> {
+    const sqlite::StatementUse uses[] = {sqlite::StatementUse(*found[I])...};
+    return use(*found[I]...);
+  }
+  (std::make_index_sequence<N>{});
+}
+
+template <typename Use, typename... Values>
+auto SqliteStore::with_statement(std::string_view name, Use&& use, const Values&... values)
+    -> std::invoke_result_t<Use&, sqlite::Statement&> {
+  return with_statements(
+      {name}, [&](sqlite::Statement& query) -> std::invoke_result_t<Use&, sqlite::Statement&> {
+        sqlite_support::bind_all(query, values...);
+        return use(query);
+      });
 }
 
 template <typename... Values>
 Result<std::int64_t> SqliteStore::execute(std::string_view name, const Values&... values) {
-  auto query = bound(name, values...);
-  if (!query) {
-    return std::move(query).error();
-  }
-  if (auto done = (*query)->run(); !done) {
-    return std::move(done).error();
-  }
-  return db_->changes();
+  return with_statement(
+      name,
+      [this](sqlite::Statement& query) -> Result<std::int64_t> {
+        if (auto done = query.run(); !done) {
+          return std::move(done).error();
+        }
+        return db_->changes();
+      },
+      values...);
+}
+
+template <typename Read, typename... Values>
+auto SqliteStore::rows(std::string_view name, Read read, const Values&... values)
+    -> Result<std::vector<std::invoke_result_t<Read&, const sqlite::Statement&>>> {
+  return with_statement(
+      name, [&read](sqlite::Statement& query) { return query.collect(read); }, values...);
+}
+
+template <typename Read, typename... Values>
+auto SqliteStore::first_row(std::string_view name, Read read, const Values&... values)
+    -> Result<std::optional<std::invoke_result_t<Read&, const sqlite::Statement&>>> {
+  return with_statement(
+      name, [&read](sqlite::Statement& query) { return query.single(read); }, values...);
+}
+
+template <typename Read, typename... Values>
+auto SqliteStore::find(std::string_view name, Read read, const std::string& missing,
+                       const Values&... values)
+    -> Result<std::invoke_result_t<Read&, const sqlite::Statement&>> {
+  return with_statement(
+      name,
+      [&read, &missing](sqlite::Statement& query) {
+        return sqlite_support::find_one(query, read, missing);
+      },
+      values...);
 }
 
 }  // namespace communique
