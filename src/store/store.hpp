@@ -157,6 +157,17 @@ struct Member {
   SubscriptionStatus status = SubscriptionStatus::unconfirmed;
 };
 
+// What the preference page saves for one subscriber (Store::apply_preferences).
+struct PreferenceChange {
+  std::string name;
+  std::string language;
+  // The lists whose status changes, and to what.
+  std::vector<std::pair<ListId, SubscriptionStatus>> statuses;
+  // The lists whose topics are replaced by those of `topics` that belong to them.
+  std::vector<ListId> topic_lists;
+  std::vector<TopicId> topics;
+};
+
 class Store : public AccountStore, public ConfirmationStore {
  public:
   // The number of the newest migration applied.
@@ -319,6 +330,12 @@ class Store : public AccountStore, public ConfirmationStore {
   // grow with the list. Stops at the first error `visit` returns and returns it.
   virtual Result<void> for_each_member(ListId list,
                                        const std::function<Result<void>(const Member&)>& visit) = 0;
+
+  // The preference page's save, as one transaction: the name and language, then each
+  // status, then each list's topics. Nothing is written when any of it fails: not_found
+  // when the subscriber, or a list named in `change`, no longer exists.
+  virtual Result<void> apply_preferences(SubscriberId subscriber, const PreferenceChange& change,
+                                         Timestamp now) = 0;
 };
 
 }  // namespace communique
