@@ -242,6 +242,44 @@ class ServerApiTest(ServerTestCase):
         process.send_signal(signal.SIGTERM)
         self.assertEqual(process.wait(timeout=30), 0)
 
+    def test_the_preference_page_offers_the_languages_the_lists_publish_in(self):
+        self.run_cli("lists", "create", "weekly")
+        self.run_cli("lists", "create", "staff", "--private")
+        self.run_cli("import", "--list", "weekly",
+                     self.write("a.csv", "email,name,language\nann@example.org,Ann,tlh\n"))
+        body = self.write("hello.md", "Hello, reader.\n")
+        issue = self.run_cli("issues", "create", "--list", "weekly", "--subject", "Privet",
+                             "--lang", "ru", "--body", body).stdout.strip()
+        # Ann is not on the private list: its language is not hers to choose.
+        self.run_cli("issues", "create", "--list", "staff", "--subject", "Hallo", "--lang", "de",
+                     "--body", body)
+        letter = email.message_from_string(self.run_cli("render", issue, "--to",
+                                                        "ann@example.org").stdout,
+                                           policy=email.policy.default)
+        text = next(p for p in letter.walk()
+                    if p.get_content_type() == "text/plain").get_content()
+        preferences = re.search(r"https?://[^/\s]+(/preferences/[A-Za-z0-9_-]{43})", text).group(1)
+
+        process, address = self.start_server()
+        visitor = Client(address)
+        status, _, page = visitor.call("GET", preferences)
+        self.assertEqual(status, 200)
+        page = page.decode()
+        self.assertIn('<select id="language" name="language">', page)
+        self.assertNotIn('type="text" id="language"', page)
+        options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', page)
+        self.assertEqual(options, [("", "", "No preference"), ("ru", "", "ru"),
+                                   ("tlh", " selected", "tlh")])
+
+        status, _, page = visitor.call("POST", preferences, form="name=Ann&language=ru&list=1")
+        self.assertEqual(status, 200, page)
+        self.assertIn(b'<option value="ru" selected>ru</option>', page)
+        status, _, page = visitor.call("GET", preferences)
+        self.assertIn(b'<option value="ru" selected>ru</option>', page)
+        self.assertNotIn(b'value="de"', page)
+        process.send_signal(signal.SIGTERM)
+        self.assertEqual(process.wait(timeout=30), 0)
+
     def test_writes_of_other_processes_are_seen_after_a_health_check(self):
         self.add_admin()
         process, address = self.start_server()
