@@ -60,22 +60,22 @@ HttpResponse requested_page(const RouteServices& services, std::span<const Maili
   std::vector<std::string> paragraphs;
   if (!single.empty()) {
     const auto names = join_as_list(single);
-    paragraphs.push_back("Thank you. The address you gave receives " + names +
-                         " from the next issue on.");
+    paragraphs.push_back("The address you gave receives " + names + " from the next issue on.");
     paragraphs.push_back("If it had left " + names +
                          " before, or not yet confirmed it, a letter asks it first: open the "
                          "link in that letter to receive " +
-                         names + " again.");
+                         names + ".");
   }
   if (!double_opt_in.empty()) {
     const auto names = join_as_list(double_opt_in);
     paragraphs.push_back(
-        "Thank you. To be sure the address is yours, a letter is on its way to "
+        "To be sure the address is yours, a letter is on its way to "
         "it: open the link in it to start receiving " +
         names + ".");
     paragraphs.push_back("If the address receives " + names +
                          " already, nothing changes and no letter is needed.");
   }
+  paragraphs.front() = "Thank you. " + paragraphs.front();
   paragraphs.push_back(
       "Expecting a letter that has not arrived? Look in the spam folder, or try again in an "
       "hour.");
