@@ -204,6 +204,10 @@ class ForwardingStore : public Store {
                                const std::function<Result<void>(const Member&)>& visit) override {
     return inner_.for_each_member(list, visit);
   }
+  Result<void> apply_preferences(SubscriberId subscriber, const PreferenceChange& change,
+                                 Timestamp now) override {
+    return inner_.apply_preferences(subscriber, change, now);
+  }
 
   Result<std::optional<ConfirmationId>> record_subscribe_request(
       const EmailAddress& email, const std::string& name, Timestamp since,

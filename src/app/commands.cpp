@@ -102,29 +102,28 @@ int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& a
   ClickCounter clicks(*runtime->store);
   ImportJobs imports(*runtime->store, global.data_dir / "imports", system_clock_now,
                      runtime->settings.import);
-  Router router(make_routes(RouteServices{.store = *runtime->store,
-                                          .links = *links,
-                                          .identity = runtime->settings.sender,
-                                          .data_dir = global.data_dir,
-                                          .accounts = &accounts,
-                                          .composer = &*composer,
-                                          .mailer = &mailer,
-                                          .metrics = &metrics,
-                                          .clicks = &clicks,
-                                          .imports = &imports,
-                                          .settings_json = describe_settings(runtime->settings),
-                                          .change_settings =
-                                              [&](const SettingsChanges& changes) {
-                                                auto saved =
-                                                    save_settings(global, *runtime->store, changes,
+  Router router(make_routes(RouteServices{
+                    .store = *runtime->store,
+                    .links = *links,
+                    .identity = runtime->settings.sender,
+                    .data_dir = global.data_dir,
+                    .subscriptions = Subscriptions(*runtime->store, {}, &subscribe_limiter),
+                    .accounts = &accounts,
+                    .letters = {.composer = &*composer, .mailer = &mailer},
+                    .metrics = &metrics,
+                    .clicks = &clicks,
+                    .imports = &imports,
+                    .settings = {.json = describe_settings(runtime->settings),
+                                 .change =
+                                     [&](const SettingsChanges& changes) {
+                                       auto saved = save_settings(global, *runtime->store, changes,
                                                                   system_clock_now());
-                                                if (saved) {
-                                                  again = true;
-                                                  stopper.stop("settings saved");
-                                                }
-                                                return saved;
-                                              },
-                                          .subscribe_limiter = &subscribe_limiter}),
+                                       if (saved) {
+                                         again = true;
+                                         stopper.stop("settings saved");
+                                       }
+                                       return saved;
+                                     }}}),
                 make_access_gate(accounts, system_clock_now));
   router.observe([&metrics](int status) { metrics.record(status); });
   auto served = serve(

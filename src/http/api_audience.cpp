@@ -323,7 +323,7 @@ HttpResponse delete_subscriber(const HttpRequest& request, const RouteServices& 
   if (!id) {
     return fail(id.error());
   }
-  auto done = services.store.delete_subscriber(*id);
+  auto done = services.subscriptions.erase(*id);
   return done ? no_content() : fail(done.error());
 }
 

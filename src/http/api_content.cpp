@@ -209,7 +209,7 @@ HttpResponse preview_template(const HttpRequest& request, const RouteServices& s
 }
 
 HttpResponse get_settings(const HttpRequest&, const RouteServices& services) {
-  auto parsed = json::parse(services.settings_json, nullptr, false);
+  auto parsed = json::parse(services.settings.json, nullptr, false);
   return answer(parsed.is_discarded() ? json::object() : parsed);
 }
 
@@ -252,7 +252,7 @@ Result<SettingsChanges> settings_changes(const json& body) {
 }  // namespace
 
 HttpResponse change_settings(const HttpRequest& request, const RouteServices& services) {
-  if (!services.change_settings) {
+  if (!services.settings.change) {
     return fail(make_error(ErrorCode::unavailable, "this server cannot change its settings"));
   }
   auto body = object_body(request);
@@ -263,7 +263,7 @@ HttpResponse change_settings(const HttpRequest& request, const RouteServices& se
   if (!changes) {
     return fail(changes.error());
   }
-  auto saved = services.change_settings(*changes);
+  auto saved = services.settings.change(*changes);
   if (!saved) {
     return fail(saved.error());
   }

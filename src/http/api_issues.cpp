@@ -253,7 +253,7 @@ HttpResponse test_send_issue(const HttpRequest& request, const RouteServices& se
   if (auto error = first_error(id, body, composer)) {
     return fail(*error);
   }
-  if (services.mailer == nullptr) {
+  if (services.letters.mailer == nullptr) {
     return fail({ErrorCode::unavailable, "no transport is configured for test letters"});
   }
   auto addresses = body->find("addresses");
@@ -287,7 +287,7 @@ HttpResponse test_send_issue(const HttpRequest& request, const RouteServices& se
     if (!message) {
       return fail(message.error());
     }
-    auto sent = services.mailer->send(OutgoingLetter{
+    auto sent = services.letters.mailer->send(OutgoingLetter{
         subscriber.id, (*composer)->envelope_from(*prepared), recipient, std::move(*message)});
     results.push_back({{"address", recipient},
                        {"sent", sent.has_value()},

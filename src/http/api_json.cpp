@@ -194,10 +194,10 @@ std::optional<std::int64_t> positive(std::string_view text) {
 }  // namespace
 
 Result<const LetterComposer*> composer_of(const RouteServices& services) {
-  if (services.composer == nullptr) {
+  if (services.letters.composer == nullptr) {
     return make_error(ErrorCode::unavailable, "letters cannot be composed on this server");
   }
-  return services.composer;
+  return services.letters.composer;
 }
 
 Result<bool> wants_html(const FormFields& fields) {

@@ -5,7 +5,9 @@
 #include "http/api.hpp"
 #include "http/archive.hpp"
 #include "http/health.hpp"
+#include "http/link_pages.hpp"
 #include "http/metrics.hpp"
+#include "http/privacy_pages.hpp"
 #include "http/public_page.hpp"
 #include "http/subscriber_pages.hpp"
 #include "http/unsubscribe.hpp"
@@ -30,7 +32,8 @@ std::vector<Route> make_routes(RouteServices services) {
        [shared](const HttpRequest&) { return handle_health(shared->store); }},
       {"GET",    "/metrics",                                   A::viewer,    to(handle_metrics)},
 
-      // Public pages (subscriber_pages.hpp, unsubscribe.hpp, archive.hpp).
+      // Public pages (subscriber_pages.hpp, privacy_pages.hpp, link_pages.hpp, unsubscribe.hpp,
+      // archive.hpp).
       {"GET",    "/",                                          A::public_route, to(pages::landing)},
       {"GET",    "/assets/public.css",                         A::public_route,
        [](const HttpRequest&) { return public_stylesheet(); },
@@ -56,7 +59,7 @@ std::vector<Route> make_routes(RouteServices services) {
        }},
       {"POST",   "/unsubscribe/{token}",                       A::public_route, {}, {},
        [shared, pages](std::span<const HttpRequest> batch) {
-         return unsubscribe_batch(batch, shared->store, shared->links, *pages, shared->clock());
+         return unsubscribe_batch(batch, *shared, *pages);
        }},
       {"GET",    "/archive",                                   A::public_route,
        [shared](const HttpRequest& r) { return handle_archive_index(r, shared->store, shared->identity); }},

@@ -1,4 +1,8 @@
 // RouteServices: what the handlers of the route table may use, and nothing else.
+//
+// Policy: handlers parse, call and answer; what a subscriber may do is the Subscriptions
+// service's, what a sign-in may do is Accounts', and what is kept is the Store's. Optional
+// parts are null or empty when the server was made without them, and their routes say so.
 #pragma once
 
 #include <filesystem>
@@ -7,11 +11,10 @@
 #include <optional>
 
 #include "accounts/accounts.hpp"
-#include "base/sliding_window.hpp"
+#include "audience/subscriptions.hpp"
 #include "core/sender_identity.hpp"
 #include "delivery/mailer.hpp"
 #include "http/http_types.hpp"
-#include "http/subscribe_policy.hpp"
 #include "mail/letter.hpp"
 #include "security/link_token.hpp"
 #include "store/store.hpp"
@@ -29,23 +32,31 @@ class Metrics;
 using SettingsChanges = std::map<std::string, std::optional<std::string>>;
 using ChangeSettings = std::function<Result<std::string>(const SettingsChanges&)>;
 
+// What previews and test sends need.
+struct LetterTools {
+  const LetterComposer* composer = nullptr;  // previews and test sends; null: neither
+  Mailer* mailer = nullptr;                  // test sends; null: none are sent
+};
+
+// The settings API: what it shows, and how a change is saved.
+struct SettingsAccess {
+  std::string json = "{}";  // what GET /api/v1/settings shows (no secrets)
+  ChangeSettings change;    // PATCH /api/v1/settings; empty: not offered
+};
+
 struct RouteServices {
   Store& store;
   const LinkSigner& links;
   SenderIdentity identity;         // named on public pages; base_url makes absolute links
   std::filesystem::path data_dir;  // where custom templates live
   Clock clock = system_clock_now;
-  Accounts* accounts = nullptr;                // sign-in and API tokens; null: public pages only
-  const LetterComposer* composer = nullptr;    // previews and test sends
-  Mailer* mailer = nullptr;                    // test sends; null: none are sent
-  Metrics* metrics = nullptr;                  // for /metrics; null: not served
-  ClickCounter* clicks = nullptr;              // tracked links; null: /l/ answers 404
-  ImportJobs* imports = nullptr;               // CSV imports through the API; null: none
-  std::string settings_json = "{}";            // what GET /api/v1/settings shows (no secrets)
-  ChangeSettings change_settings;              // PATCH /api/v1/settings; empty: not offered
-  SlidingWindow* subscribe_limiter = nullptr;  // form posts per client address; null: none
-  int subscribe_limit = 10;                    // posts per address in the limiter's window
-  SubscribePolicy subscribe_policy;            // what a form post writes and which letters
+  Subscriptions subscriptions{store};  // what subscribers do on the public pages
+  Accounts* accounts = nullptr;        // sign-in and API tokens; null: public pages only
+  LetterTools letters;
+  Metrics* metrics = nullptr;      // for /metrics; null: not served
+  ClickCounter* clicks = nullptr;  // tracked links; null: /l/ answers 404
+  ImportJobs* imports = nullptr;   // CSV imports through the API; null: none
+  SettingsAccess settings;
   // Whether the site is served over HTTPS (cookies are then Secure).
   bool secure() const { return identity.base_url.rfind("https://", 0) == 0; }
 };

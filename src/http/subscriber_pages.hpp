@@ -1,11 +1,13 @@
-// The subscriber's public pages: the landing page, the subscription form, confirmation,
-// the preference centre, the privacy page, and tracked links.
+// The subscriber's public pages: the landing page, the subscription form, confirmation and
+// the preference centre (the privacy page: privacy_pages.hpp; tracked links:
+// link_pages.hpp). Handlers check the token or form, call the Subscriptions service, answer.
 //
 //   GET  /                       the landing page (subscribe, archive)
 //   GET  /subscribe              the form: address, name, public lists
 //   POST /subscribe              records the request and answers the same page, after the
-//                                same work, whatever the address (no enumeration); a filled
-//                                honeypot field is dropped quietly; limited per client
+//                                same work, whatever the address (no enumeration): it says
+//                                what happens in each case, by the lists' opt-in modes; a
+//                                filled honeypot field is dropped quietly; limited per client
 //                                address; what is written and whether a confirmation letter
 //                                is queued is SubscribePolicy's; the letter is sent later
 //                                by the ConfirmationSender, never on the request path
@@ -14,12 +16,8 @@
 //                                scanners (and HEAD) confirm no one (tokens last 7 days)
 //   POST /confirm                the button (the token in the body): confirms exactly the
 //                                lists the letter asked about, once; a used link says so
-//   GET  /preferences/{token}    lists, topics, language, name; POST saves them
-//   GET  /privacy/{token}        what is held, a JSON download, and erasure (POST); tokens
-//                                are made by the preference page and last 2 days
-//   GET  /privacy/{token}/data   the JSON download
-//   GET  /l/{token}              counts a click on a link of an issue and redirects (302)
-//   GET  /o/{token}              counts an open (issues that track opens): a 1x1 GIF
+//   GET  /preferences/{token}    lists, topics, language (chosen among those the lists
+//                                publish in), name; POST saves them all or nothing
 //
 // Policy: a personal token is the only authority and names one subscriber for one
 // purpose; forms post back to their own token URL, which a third party cannot know, so
@@ -40,14 +38,5 @@ HttpResponse confirm_page(const HttpRequest& request, const RouteServices& servi
 HttpResponse confirm(const HttpRequest& request, const RouteServices& services);
 HttpResponse preferences(const HttpRequest& request, const RouteServices& services);
 HttpResponse save_preferences(const HttpRequest& request, const RouteServices& services);
-HttpResponse privacy(const HttpRequest& request, const RouteServices& services);
-HttpResponse privacy_data(const HttpRequest& request, const RouteServices& services);
-HttpResponse erase(const HttpRequest& request, const RouteServices& services);
-HttpResponse follow_link(const HttpRequest& request, const RouteServices& services);
-// GET /o/{token}: counts an open of an issue that tracks opens; answers a 1x1 GIF.
-std::optional<HttpResponse> record_open(const HttpRequest& request, const RouteServices& services);
-// The same without blocking: an answer when the token is bad or the link's URL is cached.
-std::optional<HttpResponse> follow_link_quickly(const HttpRequest& request,
-                                                const RouteServices& services);
 
 }  // namespace communique::pages

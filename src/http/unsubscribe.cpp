@@ -119,9 +119,10 @@ HttpResponse UnsubscribedPages::answer(IssueId issue, const std::vector<std::str
   return page ? found->second.page : found->second.text;
 }
 
-std::vector<HttpResponse> unsubscribe_batch(std::span<const HttpRequest> requests, Store& store,
-                                            const LinkSigner& links, UnsubscribedPages& pages,
-                                            Timestamp now) {
+std::vector<HttpResponse> unsubscribe_batch(std::span<const HttpRequest> requests,
+                                            const RouteServices& services,
+                                            UnsubscribedPages& pages) {
+  Store& store = services.store;
   // What each request's token stands for, when it is good.
   std::vector<std::string_view> tokens;
   tokens.reserve(requests.size());
@@ -129,7 +130,7 @@ std::vector<HttpResponse> unsubscribe_batch(std::span<const HttpRequest> request
     const auto token = request.params.find("token");
     tokens.push_back(token == request.params.end() ? std::string_view() : token->second);
   }
-  const auto claims = open_personal_links(tokens, TokenPurpose::unsubscribe, links, store);
+  const auto claims = open_personal_links(tokens, TokenPurpose::unsubscribe, services.links, store);
   std::vector<std::optional<std::size_t>> pair_of(requests.size());
   std::vector<std::pair<SubscriberId, IssueId>> pairs;
   for (std::size_t i = 0; i < requests.size(); ++i) {
@@ -138,8 +139,7 @@ std::vector<HttpResponse> unsubscribe_batch(std::span<const HttpRequest> request
       pairs.emplace_back(claims[i]->subscriber, claims[i]->issue);
     }
   }
-  auto done = pairs.empty() ? Result<std::vector<bool>>(std::vector<bool>{})
-                            : store.unsubscribe_many(pairs, now);
+  auto done = services.subscriptions.unsubscribe(pairs, services.clock());
   if (!done) {
     logger("http")->error("{} one-click unsubscribe(s) not stored: {}", pairs.size(),
                           done.error().message);

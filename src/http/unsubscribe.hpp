@@ -20,6 +20,7 @@
 
 #include "http/http_types.hpp"
 #include "http/router.hpp"
+#include "http/services.hpp"
 #include "security/link_token.hpp"
 #include "store/store.hpp"
 
@@ -52,9 +53,11 @@ class UnsubscribedPages {
 // the POST came from the page's button (its form sends `page`), else in plain text (the
 // answer to an RFC 8058 POST is read by no one). A store failure answers 503 (try again),
 // a token that is not valid or names no list 404.
-std::vector<HttpResponse> unsubscribe_batch(std::span<const HttpRequest> requests, Store& store,
-                                            const LinkSigner& links, UnsubscribedPages& pages,
-                                            Timestamp now);
+// The tokens are checked against `services.store`; the unsubscribes are the Subscriptions
+// service's.
+std::vector<HttpResponse> unsubscribe_batch(std::span<const HttpRequest> requests,
+                                            const RouteServices& services,
+                                            UnsubscribedPages& pages);
 
 // The pages it answers with.
 HttpResponse unsubscribed_page(const std::vector<std::string>& lists,

@@ -81,6 +81,17 @@ struct SubscriberActivity {
   std::vector<Confirmation> confirmations;  // oldest first
 };
 
+// What the preference page saves for one subscriber (SubscriberStore::apply_preferences).
+struct PreferenceChange {
+  std::string name;
+  std::string language;
+  // The lists whose status changes, and to what.
+  std::vector<std::pair<ListId, SubscriptionStatus>> statuses;
+  // The lists whose topics are replaced by those of `topics` that belong to them.
+  std::vector<ListId> topic_lists;
+  std::vector<TopicId> topics;
+};
+
 class SubscriberStore {
  public:
   virtual ~SubscriberStore() = default;
@@ -119,6 +130,12 @@ class SubscriberStore {
   // ignored), as one transaction.
   virtual Result<void> set_subscriber_topics(SubscriberId id, ListId list,
                                              std::span<const TopicId> topics) = 0;
+
+  // The preference page's save, as one transaction: the name and language, then each
+  // status, then each list's topics. Nothing is written when any of it fails: not_found
+  // when the subscriber, or a list named in `change`, no longer exists.
+  virtual Result<void> apply_preferences(SubscriberId subscriber, const PreferenceChange& change,
+                                         Timestamp now) = 0;
 
   // Everything recorded about the subscriber's letters, clicks, opens and confirmations.
   virtual Result<SubscriberActivity> activity_of(SubscriberId subscriber) = 0;

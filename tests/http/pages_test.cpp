@@ -62,11 +62,9 @@ class PagesTest : public ::testing::Test {
                                                  .from_address = "press@example.org",
                                                  .base_url = "https://news.example.org"},
                       .clock = [this] { return now_; },
-                      .composer = &composer_,
-                      .mailer = &mailer_,
-                      .clicks = clicks_.get(),
-                      .subscribe_limiter = &limiter_,
-                      .subscribe_limit = 3}));
+                      .subscriptions = Subscriptions(*store_, {.posts_per_address = 3}, &limiter_),
+                      .letters = {.composer = &composer_, .mailer = &mailer_},
+                      .clicks = clicks_.get()}));
     sender_ = std::make_unique<ConfirmationSender>(
         *store_, links_, composer_, mailer_,
         SenderIdentity{.from_address = "press@example.org", .base_url = "https://news.example.org"},
@@ -247,8 +245,10 @@ TEST_F(PagesTest, TheAnswerIsTheSameForKnownAndUnknownAddresses) {
 
 TEST_F(PagesTest, AFilledHoneypotSubscribesNobodyAndLooksTheSame) {
   auto trapped = call("POST", "/subscribe", "email=bot%40example.org&website=http%3A%2F%2Fspam");
+  auto person = call("POST", "/subscribe", "email=ann%40example.org");
   EXPECT_EQ(trapped.status, 200);
-  EXPECT_NE(trapped.body.find("Check your inbox"), std::string::npos);
+  EXPECT_NE(trapped.body.find("receives Alerts from the next issue on"), std::string::npos);
+  EXPECT_EQ(trapped.body, person.body);
   EXPECT_FALSE(store_->find_subscriber(*EmailAddress::parse("bot@example.org")));
 }
 

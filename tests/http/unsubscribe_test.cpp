@@ -146,7 +146,10 @@ TEST_F(UnsubscribeTest, ABatchIsStoredAtOnceAndAnsweredInOrder) {
   batch[1].body = "List-Unsubscribe=One-Click&page=1";  // the page's button: a page
 
   UnsubscribedPages pages("Embassy");
-  auto answers = unsubscribe_batch(batch, *store_, links_, pages, fixed_time(60));
+  auto answers = unsubscribe_batch(
+      batch,
+      RouteServices{.store = *store_, .links = links_, .clock = [] { return fixed_time(60); }},
+      pages);
   ASSERT_EQ(answers.size(), batch.size());
   for (std::size_t i = 0; i < 21; ++i) {
     EXPECT_EQ(answers[i].status, 200) << i;
@@ -191,7 +194,9 @@ TEST_F(UnsubscribeTest, ABatchThatCannotBeStoredIsToldToTryAgain) {
   batch[0].params["token"] = token();
   batch[1].params["token"] = "tampered";
   UnsubscribedPages pages("Embassy");
-  auto answers = unsubscribe_batch(batch, full, links_, pages, fixed_time(60));
+  auto answers = unsubscribe_batch(
+      batch, RouteServices{.store = full, .links = links_, .clock = [] { return fixed_time(60); }},
+      pages);
   EXPECT_EQ(answers[0].status, 503);
   EXPECT_NE(answers[0].body.find("try again"), std::string::npos);
   EXPECT_EQ(answers[1].status, 404);

@@ -205,6 +205,46 @@ class ConfirmationTest(CommuniqueTestCase):
         self.assertEqual(self.letters_to("blocked@example.org"), [])
         self.assertEqual(self.statuses("blocked@example.org"), {})
 
+    def test_the_answer_says_what_happens_by_opt_in_mode_whether_or_not_the_address_is_known(self):
+        visitor, ids = self.serve(("Alerts", "single"), ("Weekly", "double"))
+
+        # Single opt-in: a new address and one already on the list get the same answer,
+        # which says they receive the list, and no "if a confirmation is needed".
+        status, _, new = self.subscribe(visitor, "new@example.org", ids["Alerts"])
+        self.assertEqual(status, 200)
+        self.assertEqual(self.statuses("new@example.org"), {"Alerts": "confirmed"})
+        status, _, known = self.subscribe(visitor, "new@example.org", ids["Alerts"])
+        self.assertEqual(status, 200)
+        self.assertEqual(new, known)
+        self.assertIn(b"<title>Thank you", new)
+        self.assertIn(b"The address you gave receives Alerts from the next issue on.", new)
+        self.assertNotIn(b"If a confirmation is needed", new)
+        self.assertNotIn(b"Weekly", new)
+
+        # Double opt-in: an address asked for the first time and one that confirmed get the
+        # same answer, which says a letter asks first and that nothing changes for a member.
+        status, _, asked = self.subscribe(visitor, "reader@example.org", ids["Weekly"])
+        self.assertEqual(status, 200)
+        path = self.confirm_path(self.wait_for_letter("reader@example.org"))
+        token = path.rsplit("/", 1)[1]
+        self.assertEqual(visitor.call("POST", "/confirm", form=f"token={token}")[0], 200)
+        self.assertEqual(self.statuses("reader@example.org"), {"Weekly": "confirmed"})
+        status, _, member = self.subscribe(visitor, "reader@example.org", ids["Weekly"])
+        self.assertEqual(status, 200)
+        self.assertEqual(asked, member)
+        self.assertIn(b"<title>Check your inbox", asked)
+        self.assertIn(b"a letter is on its way to it: open the link in it to start receiving "
+                      b"Weekly.", asked)
+        self.assertIn(b"If the address receives Weekly already, nothing changes and no letter "
+                      b"is needed.", asked)
+        self.assertNotIn(b"Alerts", asked)
+
+        # Both kinds at once: each is said.
+        status, _, both = self.subscribe(visitor, "both@example.org", ids["Alerts"], ids["Weekly"])
+        self.assertEqual(status, 200)
+        self.assertIn(b"receives Alerts from the next issue on", both)
+        self.assertIn(b"start receiving Weekly", both)
+
     def test_an_unsubscribed_address_is_subscribed_again_only_through_a_confirmation(self):
         visitor, ids = self.serve(("Alerts", "single"))
         address = visitor.base.split("//")[1]
@@ -222,7 +262,8 @@ class ConfirmationTest(CommuniqueTestCase):
         # Someone posts the form with the address of a person who left a single opt-in list.
         status, _, page = self.subscribe(visitor, "left@example.org", ids["Alerts"])
         self.assertEqual(status, 200)
-        self.assertIn(b"Check your inbox", page)
+        self.assertIn(b"If it had left Alerts before, or not yet confirmed it, a letter asks it "
+                      b"first", page)
         self.assertEqual(self.statuses("left@example.org"), {"Alerts": "unsubscribed"})
         path = self.confirm_path(self.wait_for_letter("left@example.org"))
         self.assertEqual(self.statuses("left@example.org"), {"Alerts": "unsubscribed"})

@@ -183,6 +183,17 @@ class ServerApiTest(ServerTestCase):
         process.send_signal(signal.SIGTERM)
         self.assertEqual(process.wait(timeout=30), 0)
 
+    def rendered(self, issue, address):
+        """The letter of `issue` to `address`, as `render` makes it."""
+        return email.message_from_string(self.run_cli("render", issue, "--to", address).stdout,
+                                         policy=email.policy.default)
+
+    def preferences_path(self, letter):
+        """The path of the preference link in `letter`'s text part."""
+        text = next(p for p in letter.walk()
+                    if p.get_content_type() == "text/plain").get_content()
+        return re.search(r"https?://[^/\s]+(/preferences/[A-Za-z0-9_-]{43})", text).group(1)
+
     def test_links_of_an_erased_subscriber_open_nothing_for_the_next_one(self):
         """Ids were given again: erase the newest subscriber, and the next to subscribe got
         their id, and with it every link sent to the person who left."""
@@ -190,14 +201,10 @@ class ServerApiTest(ServerTestCase):
         self.run_cli("import", "--list", "weekly", self.write("a.csv", "email,name\nann@example.org,Ann\n"))
         issue = self.run_cli("issues", "create", "--list", "weekly", "--subject", "Hello",
                              "--body", self.write("hello.md", "Hello, reader.\n")).stdout.strip()
-        letter = email.message_from_string(self.run_cli("render", issue, "--to",
-                                                        "ann@example.org").stdout,
-                                           policy=email.policy.default)
+        letter = self.rendered(issue, "ann@example.org")
         unsubscribe = re.search(r"<https?://[^/>]+(/unsubscribe/[A-Za-z0-9_-]{43})>",
                                 letter["List-Unsubscribe"]).group(1)
-        text = next(p for p in letter.walk()
-                    if p.get_content_type() == "text/plain").get_content()
-        preferences = re.search(r"https?://[^/\s]+(/preferences/[A-Za-z0-9_-]{43})", text).group(1)
+        preferences = self.preferences_path(letter)
 
         process, address = self.start_server()
         visitor = Client(address)
@@ -230,15 +237,43 @@ class ServerApiTest(ServerTestCase):
         self.assertEqual([(s["list"], s["status"]) for s in bob["lists"]],
                          [("weekly", "confirmed")])
         # Bob's own links work.
-        letter = email.message_from_string(self.run_cli("render", issue, "--to",
-                                                        "bob@example.org").stdout,
-                                           policy=email.policy.default)
-        text = next(p for p in letter.walk()
-                    if p.get_content_type() == "text/plain").get_content()
-        his = re.search(r"https?://[^/\s]+(/preferences/[A-Za-z0-9_-]{43})", text).group(1)
+        his = self.preferences_path(self.rendered(issue, "bob@example.org"))
         status, _, page = visitor.call("GET", his)
         self.assertEqual(status, 200)
         self.assertIn(b"bob@example.org", page)
+        process.send_signal(signal.SIGTERM)
+        self.assertEqual(process.wait(timeout=30), 0)
+
+    def test_the_preference_page_offers_the_languages_the_lists_publish_in(self):
+        self.run_cli("lists", "create", "weekly")
+        self.run_cli("lists", "create", "staff", "--private")
+        self.run_cli("import", "--list", "weekly",
+                     self.write("a.csv", "email,name,language\nann@example.org,Ann,tlh\n"))
+        body = self.write("hello.md", "Hello, reader.\n")
+        issue = self.run_cli("issues", "create", "--list", "weekly", "--subject", "Privet",
+                             "--lang", "ru", "--body", body).stdout.strip()
+        # Ann is not on the private list: its language is not hers to choose.
+        self.run_cli("issues", "create", "--list", "staff", "--subject", "Hallo", "--lang", "de",
+                     "--body", body)
+        preferences = self.preferences_path(self.rendered(issue, "ann@example.org"))
+
+        process, address = self.start_server()
+        visitor = Client(address)
+        status, _, page = visitor.call("GET", preferences)
+        self.assertEqual(status, 200)
+        page = page.decode()
+        self.assertIn('<select id="language" name="language">', page)
+        self.assertNotIn('type="text" id="language"', page)
+        options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', page)
+        self.assertEqual(options, [("", "", "No preference"), ("ru", "", "ru"),
+                                   ("tlh", " selected", "tlh")])
+
+        status, _, page = visitor.call("POST", preferences, form="name=Ann&language=ru&list=1")
+        self.assertEqual(status, 200, page)
+        self.assertIn(b'<option value="ru" selected>ru</option>', page)
+        status, _, page = visitor.call("GET", preferences)
+        self.assertIn(b'<option value="ru" selected>ru</option>', page)
+        self.assertNotIn(b'value="de"', page)
         process.send_signal(signal.SIGTERM)
         self.assertEqual(process.wait(timeout=30), 0)
 

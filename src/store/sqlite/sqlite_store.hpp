@@ -161,6 +161,10 @@ class SqliteStore final : public Store {
   Result<std::vector<ApiToken>> api_tokens(UserId user) override;
   Result<void> delete_api_token(UserId user, std::int64_t id) override;
 
+  // The preference page's save (sqlite_preferences.cpp).
+  Result<void> apply_preferences(SubscriberId subscriber, const PreferenceChange& change,
+                                 Timestamp now) override;
+
   // How many calls returned leaving a transaction open on the connection, which was then
   // ended: zero unless a statement escaped its reset. The storage tests assert it.
   std::int64_t calls_left_in_transaction() const { return calls_left_in_transaction_; }

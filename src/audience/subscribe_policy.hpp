@@ -14,7 +14,7 @@
 //   `daily_letters` in the last day                  → no letter; pending rows are still kept
 //
 // The form answers the same page whatever was decided: nothing here is shown.
-// Not here: the per-client-address limit of form posts (RouteServices::subscribe_limiter),
+// Not here: the per-client-address limit of form posts (Subscriptions::admit_post),
 // and sending the letters (ConfirmationSender, off the request path).
 #pragma once
 

@@ -1,4 +1,4 @@
-#include "http/subscribe_policy.hpp"
+#include "audience/subscribe_policy.hpp"
 
 #include <algorithm>
 
