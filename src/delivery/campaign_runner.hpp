@@ -52,8 +52,9 @@ class CampaignRunner {
         clock_(std::move(clock)),
         settings_(std::move(settings)) {}
 
-  // Sends the issue of `lease` until nothing is due; `on_progress` is called after every
-  // window with the ledger's counts. `stop` (when given) is checked between windows.
+  // Sends the issue of `lease` until nothing is due; `on_progress` is called with the
+  // ledger's counts after a window at most every two seconds (counting scans the ledger),
+  // and once at the end. `stop` (when given) is checked between windows.
   // Returns the final counts. Errors: not_found (no issue), conflict (cancelled, paused,
   // no lists, the lease not held or taken over), internal (an exception stopped it; the
   // issue is paused and its note says why).

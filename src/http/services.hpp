@@ -1,4 +1,8 @@
 // RouteServices: what the handlers of the route table may use, and nothing else.
+//
+// Policy: a null service turns its feature off (each field says how); the policy it
+// carries (the subscribe form's limit and SubscribePolicy) is chosen by the application,
+// and what each service does is its own module's.
 #pragma once
 
 #include <filesystem>
