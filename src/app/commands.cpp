@@ -61,19 +61,12 @@ int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& a
   }
   // Delivery runs beside the HTTP server, on its own thread: it resumes unfinished issues
   // and sends scheduled ones when due.
-  auto composer = make_composer(global, *runtime);
-  if (!composer) {
-    return fail(composer.error());
+  auto sending = make_campaign_sending(global, *runtime);
+  if (!sending) {
+    return fail(sending.error());
   }
-  auto transport = make_transport(global, *runtime);
-  if (!transport) {
-    return fail(transport.error());
-  }
-  const ReplyPolicy policy = make_policy(*runtime);
-  CampaignRunner runner(
-      *runtime->store, *composer, **transport, policy, system_clock_now,
-      RunnerSettings{.window = runtime->settings.delivery.window, .data_dir = global.data_dir});
-  DeliveryService delivery(*runtime->store, runner, system_clock_now,
+  const LetterComposer& composer = (*sending)->composer;
+  DeliveryService delivery(*runtime->store, (*sending)->runner, system_clock_now,
                            runtime->settings.delivery.poll, runtime->settings.delivery.lease);
   std::atomic<bool> stop_delivery{false};
   std::optional<std::thread> delivery_thread;
@@ -91,7 +84,7 @@ int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& a
   }
   Mailer mailer(**notice_transport);
   // Confirmation letters are queued by the form and sent here, off the request path.
-  ConfirmationSender confirmations(*runtime->store, *links, *composer, mailer,
+  ConfirmationSender confirmations(*runtime->store, *links, composer, mailer,
                                    runtime->settings.sender, system_clock_now);
   std::optional<std::thread> confirmation_thread;
   Accounts accounts(*runtime->store);
@@ -106,7 +99,7 @@ int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& a
                                           .identity = runtime->settings.sender,
                                           .data_dir = global.data_dir,
                                           .accounts = &accounts,
-                                          .composer = &*composer,
+                                          .composer = &composer,
                                           .mailer = &mailer,
                                           .metrics = &metrics,
                                           .clicks = &clicks,
@@ -131,7 +124,7 @@ int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& a
       [&](const std::string& bound) {
         bound_address = bound;
         logger("http")->info("listening on http://{} (data in {}, letters through {})", bound,
-                             global.data_dir.string(), (*transport)->describe());
+                             global.data_dir.string(), (*sending)->transport->describe());
         // Only a server that could listen sends: a second one started by mistake on the same
         // data directory stops at its port, before it touches any issue.
         delivery_thread.emplace([&] { delivery.run(stop_delivery); });

@@ -59,24 +59,18 @@ int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
   if (!runtime) {
     return fail(runtime.error());
   }
-  auto composer = make_composer(global, *runtime);
-  if (!composer) {
-    return fail(composer.error());
-  }
   const auto& delivery = runtime->settings.delivery;
-  auto transport = make_transport(global, *runtime);
-  if (!transport) {
-    return fail(transport.error());
+  auto sending = make_campaign_sending(global, *runtime);
+  if (!sending) {
+    return fail(sending.error());
   }
-  const ReplyPolicy policy = make_policy(*runtime);
-  CampaignRunner runner(*runtime->store, *composer, **transport, policy, system_clock_now,
-                        RunnerSettings{.window = delivery.window, .data_dir = global.data_dir});
+  Transport& transport = *(*sending)->transport;
 
   // Ctrl-C stops waiting, or stops between windows: the ledger stays exact and `send`
   // resumes.
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  (*transport)->stop_when(&stop_requested);  // a wait for a rate limit ends on a signal too
+  transport.stop_when(&stop_requested);  // a wait for a rate limit ends on a signal too
   auto lease = take_lease(*runtime->store, issue, delivery.lease, wait);
   if (!lease) {
     return fail(lease.error());
@@ -95,7 +89,7 @@ int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
     before = *counted;
   }
   ProgressBar bar(stderr, "sending");
-  auto counts = runner.run(
+  auto counts = (*sending)->runner.run(
       *lease,
       [&](const DeliveryCounts& c) {
         bar.update(static_cast<std::uint64_t>(c.sent + c.failed + c.deferred),
@@ -123,7 +117,7 @@ int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
                "them when they are due\n",
                counts->deferred);
   }
-  fmt::print(stderr, "through {}\n", (*transport)->describe());
+  fmt::print(stderr, "through {}\n", transport.describe());
   fmt::print("sent {}, failed {}, deferred {}\n", sent, failed, counts->deferred);
   if (stop_requested) {
     return 1;

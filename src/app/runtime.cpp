@@ -148,11 +148,31 @@ Result<std::unique_ptr<Transport>> make_transport(const GlobalOptions& global,
   return std::unique_ptr<Transport>(std::move(*maildir));
 }
 
+namespace {
+
+// The reply policy with the configured retry settings and a real random jitter.
 ReplyPolicy make_policy(const Runtime& runtime) {
   auto generator = std::make_shared<std::mt19937_64>(std::random_device{}());
   return ReplyPolicy(runtime.settings.delivery.retry, [generator] {
     return std::uniform_real_distribution<double>(0.0, 1.0)(*generator);
   });
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CampaignSending>> make_campaign_sending(const GlobalOptions& global,
+                                                               Runtime& runtime) {
+  auto composer = make_composer(global, runtime);
+  if (!composer) {
+    return std::move(composer).error();
+  }
+  auto transport = make_transport(global, runtime);
+  if (!transport) {
+    return std::move(transport).error();
+  }
+  return std::make_unique<CampaignSending>(
+      *runtime.store, std::move(*composer), std::move(*transport), make_policy(runtime),
+      RunnerSettings{.window = runtime.settings.delivery.window, .data_dir = global.data_dir});
 }
 
 }  // namespace communique

@@ -35,6 +35,7 @@
 
 #include "base/result.hpp"
 #include "core/sender_identity.hpp"
+#include "delivery/campaign_runner.hpp"
 #include "delivery/issue_lease.hpp"
 #include "delivery/reply_policy.hpp"
 #include "http/server.hpp"
@@ -55,7 +56,7 @@ struct DkimSettings {
 struct DeliverySettings {
   std::string transport = "maildir";  // or "smtp": the relay in [smtp]
   std::string outbox = "outbox";      // the Maildir, relative to the data directory
-  std::size_t window = 1000;  // recipients claimed and sent together (at most resent after a crash)
+  std::size_t window = RunnerSettings::kDefaultWindow;  // recipients claimed and sent together
   std::chrono::seconds poll{5};  // how often `serve` looks for issues to send
   LeaseSettings lease;           // lease_seconds: how long a silent runner keeps its issue
   ReplyPolicySettings retry;

@@ -37,7 +37,10 @@
 namespace communique {
 
 struct RunnerSettings {
-  std::size_t window = 100;        // recipients claimed, composed and sent together
+  // Recipients claimed, composed and sent together: at most this many may be sent twice
+  // after a crash, and memory holds this many letters. The one default, [delivery] window's.
+  static constexpr std::size_t kDefaultWindow = 1000;
+  std::size_t window = kDefaultWindow;
   std::filesystem::path data_dir;  // where custom templates live
 };
 
@@ -63,9 +66,23 @@ class CampaignRunner {
                              const std::atomic<bool>* stop = nullptr);
 
  private:
+  // The run's steps: start, then a window at a time while one may be claimed, then finish.
   Result<DeliveryCounts> send_issue(const IssueLease& lease,
                                     const std::function<void(const DeliveryCounts&)>& on_progress,
                                     const std::atomic<bool>* stop);
+  // Checks that the issue may be sent, prepares it, freezes its audience and marks it
+  // sending.
+  Result<PreparedIssue> start(const IssueLease& lease);
+  // Whether another window may be claimed: not when `stop` is set or the issue was paused
+  // or cancelled; an error when the lease was taken over.
+  Result<bool> may_claim(const IssueLease& lease, const LeaseHeartbeat& heartbeat,
+                         const std::atomic<bool>* stop, Timestamp now);
+  // Claims, composes, sends and records one window; false when nobody was due.
+  Result<bool> send_window(const PreparedIssue& prepared, const std::string& envelope_from,
+                           Timestamp now);
+  // Reports the final counts and marks the issue sent when nobody is left.
+  Result<DeliveryCounts> finish(IssueId issue,
+                                const std::function<void(const DeliveryCounts&)>& on_progress);
   // Pauses `issue` with `what` in its note; the error run() returns.
   Error stop_after_fault(IssueId issue, const std::string& what);
 
