@@ -5,6 +5,7 @@
 #include <random>
 
 #include "base/log.hpp"
+#include "base/text.hpp"
 #include "delivery/maildir_transport.hpp"
 #include "security/link_token.hpp"
 #include "smtp/smtp_transport.hpp"
@@ -160,8 +161,25 @@ ReplyPolicy make_policy(const Runtime& runtime) {
 
 }  // namespace
 
+// Receiving servers look the EHLO name up; "localhost" makes letters look forged.
+void warn_of_local_helo_name(const AppSettings& settings) {
+  if (settings.delivery.transport != "smtp") {
+    return;
+  }
+  for (const auto& relay : settings.smtp) {
+    if (ascii_lower(relay.helo_name) == "localhost") {
+      logger("smtp")->warn(
+          "the relay {} is greeted as 'localhost' (EHLO), which receiving servers may refuse "
+          "or take for spam; set [smtp] helo_name, or [sender] base_url, to this server's "
+          "public name",
+          relay.host);
+    }
+  }
+}
+
 Result<std::unique_ptr<CampaignSending>> make_campaign_sending(const GlobalOptions& global,
                                                                Runtime& runtime) {
+  warn_of_local_helo_name(runtime.settings);
   auto composer = make_composer(global, runtime);
   if (!composer) {
     return std::move(composer).error();

@@ -67,6 +67,7 @@ Result<std::vector<DkimSigner>> make_dkim_signers(const GlobalOptions& global,
 // The campaign runner with the composer, transport and reply policy it sends with, made from
 // the settings in force ([delivery] window): the one place the runner is wired, for `send`
 // and `serve`. Held by pointer and never moved, since the runner refers to the others.
+// Warns when an SMTP relay is to be greeted as "localhost".
 struct CampaignSending {
   CampaignSending(Store& store, LetterComposer composer_made,
                   std::unique_ptr<Transport> transport_made, ReplyPolicy policy_made,

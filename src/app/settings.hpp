@@ -17,7 +17,8 @@
 //   [delivery] transport ("maildir" | "smtp"), outbox, window, poll_seconds, first_retry_seconds,
 //             max_retry_interval_seconds, max_age_hours, lease_seconds
 //   [smtp]    host, port, tls (none|starttls|tls), verify_certificate, ca_file, username,
-//             password, helo_name, max_connections, max_messages_per_connection,
+//             password, helo_name (default: the host of sender.base_url, else this
+//             machine's fully qualified name), max_connections, max_messages_per_connection,
 //             messages_per_second, timeout_seconds (caps every command's RFC 5321 timeout);
 //             or [[smtp]] once per relay, with the same keys (environment overrides apply
 //             to a single [smtp] only)
@@ -29,9 +30,11 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/result.hpp"
 #include "core/sender_identity.hpp"
@@ -80,6 +83,22 @@ struct AppSettings {
 Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& file,
                                   const std::map<std::string, std::string>& environment,
                                   const std::map<std::string, std::string>& saved = {});
+
+// Checks every setting against its bounds, puts the sender's addresses and base URL in their
+// normal form, and fills what defaults to other settings: a relay's helo_name not given is
+// default_helo_name(sender.base_url, machine_name). The error names the first setting out
+// of bounds and what it must be. load_settings calls it once everything is read.
+Result<void> validate(AppSettings& settings);
+
+// The name a relay is greeted with (EHLO) when none is set: the host of `base_url` when it
+// is a domain name, else what `machine` says (an address or "localhost" is no name to
+// greet with).
+std::string default_helo_name(std::string_view base_url,
+                              const std::function<std::string()>& machine);
+
+// This machine's fully qualified name as the resolver knows it, else its host name, else
+// "localhost".
+std::string machine_name();
 
 // The sections the API may change (sender, delivery, smtp, limits, dkim): the others
 // (server, store, import, log) set up the process and are read from the file only.
