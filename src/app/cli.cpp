@@ -282,8 +282,6 @@ int run_cli(int argc, char** argv) {
       [&] { command = [&] { return run_issues_status(global, status_issue); }; });
 
   std::int64_t control_issue = 0;
-  std::string schedule_at;
-  std::string expire_after;
   const std::pair<const char*, IssueControl> controls[] = {{"pause", IssueControl::pause},
                                                            {"resume", IssueControl::resume},
                                                            {"cancel", IssueControl::cancel}};
@@ -294,22 +292,24 @@ int run_cli(int argc, char** argv) {
     sub->add_option("ID", control_issue, "The issue's id")->required();
     const IssueControl control = controls[i].second;
     sub->callback([&, control] {
-      command = [&, control] { return run_issues_control(global, control_issue, control, "", ""); };
+      command = [&, control] { return run_issues_control(global, control_issue, control); };
     });
   }
   auto* schedule_cmd =
       issues->add_subcommand("schedule", "Schedule an issue; `communique serve` sends it when due");
-  schedule_cmd->add_option("ID", control_issue, "The issue's id")->required();
-  schedule_cmd
-      ->add_option("--at", schedule_at, "When: 2026-12-01T09:00Z, or \"2026-12-01 09:00\" (UTC)")
-      ->required();
-  schedule_cmd->add_option("--expire-after", expire_after,
+  ScheduleOptions schedule;
+  schedule_cmd->add_option("ID", schedule.issue, "The issue's id")->required();
+  auto* at_option = schedule_cmd->add_option(
+      "--at", schedule.at, "When, to come: 2030-12-01T09:00Z, or \"2030-12-01 09:00\" (UTC)");
+  auto* now_flag = schedule_cmd->add_flag("--now", schedule.now, "Due at once: `serve` sends it");
+  at_option->excludes(now_flag);
+  schedule_cmd->add_option("--expire-after", schedule.expire_after,
                            "Do not send if found this late after downtime (30m, 6h, 2d)");
-  schedule_cmd->callback([&] {
-    command = [&] {
-      return run_issues_control(global, control_issue, IssueControl::schedule, schedule_at,
-                                expire_after);
-    };
+  schedule_cmd->callback([&, at_option, now_flag] {
+    if (at_option->count() + now_flag->count() == 0) {
+      throw CLI::RequiredError("--at or --now");
+    }
+    command = [&] { return run_issues_schedule(global, schedule); };
   });
 
   std::int64_t send_issue = 0;

@@ -111,9 +111,16 @@ int run_issues_show(const GlobalOptions& global, std::int64_t issue);
 int run_render(const GlobalOptions& global, const RenderOptions& options);
 int run_send(const GlobalOptions& global, std::int64_t issue, bool wait);
 int run_issues_status(const GlobalOptions& global, std::int64_t issue);
-enum class IssueControl { pause, resume, cancel, schedule };
-int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueControl control,
-                       const std::string& at, const std::string& expire_after);
+enum class IssueControl { pause, resume, cancel };
+int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueControl control);
+// `issues schedule`: at a time to come (`at`), or at once (`now`); a past time is refused.
+struct ScheduleOptions {
+  std::int64_t issue = 0;
+  std::string at;
+  bool now = false;
+  std::string expire_after;
+};
+int run_issues_schedule(const GlobalOptions& global, const ScheduleOptions& options);
 int run_dkim_keygen(const GlobalOptions& global, const DkimKeygenOptions& options);
 int run_subscribers_show(const GlobalOptions& global, const std::string& email,
                          OutputFormat format);

@@ -126,8 +126,7 @@ int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
   return sent == 0 && failed == 0 && counts->deferred > 0 ? 3 : 0;
 }
 
-int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueControl control,
-                       const std::string& at, const std::string& expire_after) {
+int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueControl control) {
   auto runtime = open_runtime(global, Verbosity::quiet);
   if (!runtime) {
     return fail(runtime.error());
@@ -153,33 +152,47 @@ int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueCon
       said = "cancelled; recipients not reached yet will not get it";
       break;
     }
-    case IssueControl::schedule: {
-      auto when = parse_iso8601(at);
-      if (!when) {
-        return fail("--at '" + at +
-                    "' is not a time such as 2026-12-01T09:00Z or "
-                    "\"2026-12-01 09:00\" (UTC)");
-      }
-      std::optional<std::chrono::seconds> expiry;
-      if (!expire_after.empty()) {
-        expiry = parse_duration(expire_after);
-        if (!expiry) {
-          return fail("--expire-after '" + expire_after +
-                      "' is not a duration such as 30m, 6h "
-                      "or 2d");
-        }
-      }
-      done = store.schedule_issue(issue, *when, expiry, now);
-      said = "scheduled for " + format_iso8601(*when) +
-             (expiry ? " (not sent if found more than " + expire_after + " late)" : "") +
-             "; `communique serve` sends it when due";
-      break;
-    }
   }
   if (!done) {
     return fail(done.error());
   }
   fmt::print("issue {} {}\n", issue, said);
+  return 0;
+}
+
+int run_issues_schedule(const GlobalOptions& global, const ScheduleOptions& options) {
+  const auto now = system_clock_now();
+  auto when = options.now ? std::optional<Timestamp>(now) : parse_iso8601(options.at);
+  if (!when) {
+    return fail("--at '" + options.at +
+                "' is not a time such as 2026-12-01T09:00Z or "
+                "\"2026-12-01 09:00\" (UTC)");
+  }
+  // A time gone by is a typo (a year, a month) far more often than a wish to send at once.
+  if (*when < now) {
+    return fail("--at " + format_iso8601(*when) + " is in the past (it is " + format_iso8601(now) +
+                " UTC); use --now to send at once");
+  }
+  std::optional<std::chrono::seconds> expiry;
+  if (!options.expire_after.empty()) {
+    expiry = parse_duration(options.expire_after);
+    if (!expiry) {
+      return fail("--expire-after '" + options.expire_after +
+                  "' is not a duration such as 30m, 6h "
+                  "or 2d");
+    }
+  }
+  auto runtime = open_runtime(global, Verbosity::quiet);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  if (auto done = runtime->store->schedule_issue(options.issue, *when, expiry, now); !done) {
+    return fail(done.error());
+  }
+  const std::string when_said = options.now ? "to be sent at once" : "for " + format_iso8601(*when);
+  fmt::print("issue {} scheduled {}{}; `communique serve` sends it when due\n", options.issue,
+             when_said,
+             expiry ? " (not sent if found more than " + options.expire_after + " late)" : "");
   return 0;
 }
 
