@@ -1,7 +1,8 @@
-// The commands of the `communique` binary, one function each. The command-line parser
-// (cli.cpp) fills their option structs; each command prints its own result to standard
-// output, errors to standard error ("communique: ..." with what to do next), and returns
-// the process exit code: 0 done, 1 failed.
+// The commands of the `communique` binary, one function each. Each command group fills
+// their option structs from the command line (app/command_groups.hpp); each command prints
+// its own result to standard output, errors to standard error ("communique: ..." with what
+// to do next), and returns the process exit code: 0 done, 1 failed (send: 3 when nothing
+// could be sent and letters wait to be retried).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Commands that send: send, issues status.
+// Commands that send and steer sending: send, issues status | pause | resume | cancel | schedule.
 #include <fmt/format.h>
 
 #include <atomic>
@@ -6,7 +6,9 @@
 #include <csignal>
 #include <thread>
 
-#include "app/commands.hpp"
+#include <CLI/CLI.hpp>
+
+#include "app/command_groups.hpp"
 #include "app/progress_bar.hpp"
 #include "app/runtime.hpp"
 #include "delivery/campaign_runner.hpp"
@@ -211,6 +213,81 @@ int run_issues_status(const GlobalOptions& global, std::int64_t issue) {
   fmt::print("queued {}, sending {}, sent {}, deferred {}, failed {}\n", counts->queued,
              counts->sending, counts->sent, counts->deferred, counts->failed);
   return 0;
+}
+
+namespace {
+
+void add_issue_controls(CLI::App& issues, CommandChoice& choice) {
+  auto& status = choice.keep<std::int64_t>(0);
+  auto* status_cmd = issues.add_subcommand(
+      "status", "Print the delivery counts: queued Q, sending N, sent S, deferred D, failed F");
+  status_cmd->add_option("ID", status, "The issue's id")->required();
+  choice.on(status_cmd,
+            [&status](const GlobalOptions& global) { return run_issues_status(global, status); });
+
+  struct Control {
+    const char* name;
+    IssueControl control;
+    const char* help;
+  };
+  const Control controls[] = {
+      {"pause", IssueControl::pause, "Pause a sending or scheduled issue (between two windows)"},
+      {"resume", IssueControl::resume, "Resume a paused issue"},
+      {"cancel", IssueControl::cancel, "Cancel an issue: nobody else gets it"}};
+  auto& issue = choice.keep<std::int64_t>(0);
+  for (const auto& [name, control, help] : controls) {
+    auto* cmd = issues.add_subcommand(name, help);
+    cmd->add_option("ID", issue, "The issue's id")->required();
+    choice.on(cmd, [&issue, control = control](const GlobalOptions& global) {
+      return run_issues_control(global, issue, control);
+    });
+  }
+}
+
+void add_issues_schedule(CLI::App& issues, CommandChoice& choice) {
+  auto* cmd =
+      issues.add_subcommand("schedule", "Schedule an issue; `communique serve` sends it when due");
+  auto& schedule = choice.keep<ScheduleOptions>();
+  cmd->add_option("ID", schedule.issue, "The issue's id")->required();
+  auto* at = cmd->add_option("--at", schedule.at,
+                             "When, to come: 2030-12-01T09:00Z, or \"2030-12-01 09:00\" (UTC)");
+  auto* now = cmd->add_flag("--now", schedule.now, "Due at once: `serve` sends it");
+  at->excludes(now);
+  cmd->add_option("--expire-after", schedule.expire_after,
+                  "Do not send if found this late after downtime (30m, 6h, 2d)");
+  cmd->callback([&choice, &schedule, at, now] {
+    if (at->count() + now->count() == 0) {
+      throw CLI::RequiredError("--at or --now");
+    }
+    choice.choose(
+        [&schedule](const GlobalOptions& global) { return run_issues_schedule(global, schedule); });
+  });
+}
+
+void add_send(CLI::App& app, CommandChoice& choice) {
+  auto& issue = choice.keep<std::int64_t>(0);
+  auto& wait = choice.keep<bool>(false);
+  auto* cmd = app.add_subcommand(
+      "send",
+      "Send an issue to every confirmed subscriber of its lists, through the configured "
+      "transport: the outbox Maildir under the data directory unless [delivery] transport = "
+      "\"smtp\" names the relays of [smtp] (the run ends saying which). Resumable: run it "
+      "again after a stop or crash. Prints what this run did as 'sent S, failed F, deferred "
+      "D'. Exits 1 on an error (or while another runner sends the issue, saying which), 3 "
+      "when nothing could be sent and letters wait to be retried.");
+  cmd->add_option("ISSUE", issue, "The issue's id")->required();
+  cmd->add_flag("--wait", wait,
+                "If another runner is sending the issue, wait for it to finish, then go on");
+  choice.on(cmd,
+            [&issue, &wait](const GlobalOptions& global) { return run_send(global, issue, wait); });
+}
+
+}  // namespace
+
+void add_delivery_commands(CLI::App& app, CommandChoice& choice) {
+  add_issue_controls(*app.get_subcommand("issues"), choice);
+  add_issues_schedule(*app.get_subcommand("issues"), choice);
+  add_send(app, choice);
 }
 
 }  // namespace communique

@@ -1,3 +1,5 @@
+// validate(): the bounds every setting must keep, the normal forms of the sender's
+// addresses and base URL, and the defaults that follow from other settings (EHLO names).
 #include <netdb.h>
 #include <unistd.h>
 

@@ -1,0 +1,160 @@
+// Commands that run the installation: version, serve (the HTTP server with delivery beside
+// it).
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <thread>
+
+#include "app/command_groups.hpp"
+#include "app/runtime.hpp"
+#include "app/settings.hpp"
+#include "async/blocking_pool.hpp"
+#include "base/log.hpp"
+#include "base/version.hpp"
+#include "delivery/delivery_service.hpp"
+#include "http/access.hpp"
+#include "http/click_counter.hpp"
+#include "http/confirmation_sender.hpp"
+#include "http/metrics.hpp"
+#include "http/routes.hpp"
+#include "http/server.hpp"
+#include "transfer/import_jobs.hpp"
+
+namespace communique {
+
+int run_version() {
+  fmt::print("communique {}\n", version());
+  return 0;
+}
+
+namespace {
+
+// One run of the server and the delivery service with the settings in force. `again` is
+// set when settings saved through the API stopped it, to start again with them; `bound`
+// receives the address it listened on.
+int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& again,
+               std::string& bound_address) {
+  auto runtime = open_runtime(global, Verbosity::chatty);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  auto settings = runtime->settings.server;
+  if (options.listen) {
+    settings.listen = *options.listen;
+  }
+  // Delivery runs beside the HTTP server, on its own thread: it resumes unfinished issues
+  // and sends scheduled ones when due.
+  auto sending = make_campaign_sending(global, *runtime);
+  if (!sending) {
+    return fail(sending.error());
+  }
+  const LetterComposer& composer = (*sending)->composer;
+  DeliveryService delivery(*runtime->store, (*sending)->runner, system_clock_now,
+                           runtime->settings.delivery.poll, runtime->settings.delivery.lease);
+  std::atomic<bool> stop_delivery{false};
+  std::optional<std::thread> delivery_thread;
+
+  BlockingPool pool(runtime->settings.blocking_threads);
+  auto links = make_link_signer(*runtime);
+  if (!links) {
+    return fail(links.error());
+  }
+  // Transactional letters (confirmation requests, test sends) have a transport of their
+  // own, so that they never wait behind a campaign.
+  auto notice_transport = make_transport(global, *runtime);
+  if (!notice_transport) {
+    return fail(notice_transport.error());
+  }
+  Mailer mailer(**notice_transport);
+  // Confirmation letters are queued by the form and sent here, off the request path.
+  ConfirmationSender confirmations(*runtime->store, *links, composer, mailer,
+                                   runtime->settings.sender, system_clock_now);
+  std::optional<std::thread> confirmation_thread;
+  Accounts accounts(*runtime->store);
+  ServerStopper stopper;
+  Metrics metrics;
+  SlidingWindow subscribe_limiter(std::chrono::hours(1));
+  ClickCounter clicks(*runtime->store);
+  ImportJobs imports(*runtime->store, global.data_dir / "imports", system_clock_now,
+                     runtime->settings.import);
+  Router router(make_routes(RouteServices{.store = *runtime->store,
+                                          .links = *links,
+                                          .identity = runtime->settings.sender,
+                                          .data_dir = global.data_dir,
+                                          .accounts = &accounts,
+                                          .composer = &composer,
+                                          .mailer = &mailer,
+                                          .metrics = &metrics,
+                                          .clicks = &clicks,
+                                          .imports = &imports,
+                                          .settings_json = describe_settings(runtime->settings),
+                                          .change_settings =
+                                              [&](const SettingsChanges& changes) {
+                                                auto saved =
+                                                    save_settings(global, *runtime->store, changes,
+                                                                  system_clock_now());
+                                                if (saved) {
+                                                  again = true;
+                                                  stopper.stop("settings saved");
+                                                }
+                                                return saved;
+                                              },
+                                          .subscribe_limiter = &subscribe_limiter}),
+                make_access_gate(accounts, system_clock_now));
+  router.observe([&metrics](int status) { metrics.record(status); });
+  auto served = serve(
+      settings, router, pool,
+      [&](const std::string& bound) {
+        bound_address = bound;
+        logger("http")->info("listening on http://{} (data in {}, letters through {})", bound,
+                             global.data_dir.string(), (*sending)->transport->describe());
+        // Only a server that could listen sends: a second one started by mistake on the same
+        // data directory stops at its port, before it touches any issue.
+        delivery_thread.emplace([&] { delivery.run(stop_delivery); });
+        confirmation_thread.emplace([&] { confirmations.run(stop_delivery); });
+      },
+      &stopper);
+  pool.join();
+  stop_delivery = true;
+  if (delivery_thread) {
+    delivery_thread->join();
+  }
+  if (confirmation_thread) {
+    confirmation_thread->join();
+  }
+  if (!served) {
+    return fail(served.error());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_serve(const GlobalOptions& global, const ServeOptions& options) {
+  ServeOptions current = options;
+  for (;;) {
+    bool again = false;
+    std::string bound;
+    const int code = serve_once(global, current, again, bound);
+    if (code != 0 || !again) {
+      return code;
+    }
+    // The same address again, even when the port was picked (0).
+    current.listen = bound;
+    logger("http")->info("starting again with the saved settings");
+  }
+}
+
+void add_server_commands(CLI::App& app, CommandChoice& choice) {
+  choice.on(app.add_subcommand("version", "Print the version"),
+            [](const GlobalOptions&) { return run_version(); });
+
+  auto& serve = choice.keep<ServeOptions>();
+  auto* serve_cmd = app.add_subcommand("serve", "Run the HTTP server until SIGINT or SIGTERM");
+  serve_cmd->add_option("--listen", serve.listen,
+                        "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)");
+  choice.on(serve_cmd, [&serve](const GlobalOptions& global) { return run_serve(global, serve); });
+}
+
+}  // namespace communique
