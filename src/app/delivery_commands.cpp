@@ -54,6 +54,32 @@ Result<IssueLease> take_lease(Store& store, std::int64_t issue, LeaseSettings se
   }
 }
 
+// Says what a run of `send` did, from the counts `before` it and after it; returns its exit
+// code: 1 when stopped, 3 when nothing went out and letters wait for a retry.
+int report_send(std::int64_t issue, const DeliveryCounts& before, const DeliveryCounts& after,
+                const Transport& transport) {
+  const auto sent = after.sent - before.sent;
+  const auto failed = after.failed - before.failed;
+  if (stop_requested) {
+    fmt::print(stderr, "stopped; run the same command again to go on\n");
+  } else if (sent == 0 && failed == 0 && after.deferred == 0 && before.sent + before.failed > 0) {
+    fmt::print(stderr, "nothing was left to send: issue {} reached {} recipient(s) before\n", issue,
+               before.sent);
+  } else if (after.deferred > 0) {
+    fmt::print(stderr,
+               "{} recipient(s) deferred; `communique serve` or another `send` retries "
+               "them when they are due\n",
+               after.deferred);
+  }
+  fmt::print(stderr, "through {}\n", transport.describe());
+  fmt::print("sent {}, failed {}, deferred {}\n", sent, failed, after.deferred);
+  if (stop_requested) {
+    return 1;
+  }
+  // Nothing went out and letters wait for a retry (a relay down, say): scripts can tell.
+  return sent == 0 && failed == 0 && after.deferred > 0 ? 3 : 0;
+}
+
 }  // namespace
 
 int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
@@ -106,26 +132,7 @@ int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
   if (!counts) {
     return fail(counts.error());
   }
-  const auto sent = counts->sent - before.sent;
-  const auto failed = counts->failed - before.failed;
-  if (stop_requested) {
-    fmt::print(stderr, "stopped; run the same command again to go on\n");
-  } else if (sent == 0 && failed == 0 && counts->deferred == 0 && before.sent + before.failed > 0) {
-    fmt::print(stderr, "nothing was left to send: issue {} reached {} recipient(s) before\n", issue,
-               before.sent);
-  } else if (counts->deferred > 0) {
-    fmt::print(stderr,
-               "{} recipient(s) deferred; `communique serve` or another `send` retries "
-               "them when they are due\n",
-               counts->deferred);
-  }
-  fmt::print(stderr, "through {}\n", transport.describe());
-  fmt::print("sent {}, failed {}, deferred {}\n", sent, failed, counts->deferred);
-  if (stop_requested) {
-    return 1;
-  }
-  // Nothing went out and letters wait for a retry (a relay down, say): scripts can tell.
-  return sent == 0 && failed == 0 && counts->deferred > 0 ? 3 : 0;
+  return report_send(issue, before, *counts, transport);
 }
 
 int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueControl control) {

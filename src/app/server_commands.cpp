@@ -30,6 +30,43 @@ int run_version() {
 
 namespace {
 
+// What the routes use beyond the store and the letters, made for each run of the server.
+struct RouteState {
+  RouteState(const GlobalOptions& global, Runtime& runtime)
+      : accounts(*runtime.store),
+        clicks(*runtime.store),
+        imports(*runtime.store, global.data_dir / "imports", system_clock_now,
+                runtime.settings.import) {}
+
+  Accounts accounts;
+  Metrics metrics;
+  SlidingWindow subscribe_limiter{std::chrono::hours(1)};
+  ClickCounter clicks;
+  ImportJobs imports;
+};
+
+// The router over the route table, admitting requests by role and counting answers.
+Router make_router(const GlobalOptions& global, Runtime& runtime, const LinkSigner& links,
+                   const LetterComposer& composer, Mailer& mailer, RouteState& state,
+                   ChangeSettings change_settings) {
+  Router router(make_routes(RouteServices{.store = *runtime.store,
+                                          .links = links,
+                                          .identity = runtime.settings.sender,
+                                          .data_dir = global.data_dir,
+                                          .accounts = &state.accounts,
+                                          .composer = &composer,
+                                          .mailer = &mailer,
+                                          .metrics = &state.metrics,
+                                          .clicks = &state.clicks,
+                                          .imports = &state.imports,
+                                          .settings_json = describe_settings(runtime.settings),
+                                          .change_settings = std::move(change_settings),
+                                          .subscribe_limiter = &state.subscribe_limiter}),
+                make_access_gate(state.accounts, system_clock_now));
+  router.observe([&metrics = state.metrics](int status) { metrics.record(status); });
+  return router;
+}
+
 // One run of the server and the delivery service with the settings in force. `again` is
 // set when settings saved through the API stopped it, to start again with them; `bound`
 // receives the address it listened on.
@@ -71,38 +108,17 @@ int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& a
   ConfirmationSender confirmations(*runtime->store, *links, composer, mailer,
                                    runtime->settings.sender, system_clock_now);
   std::optional<std::thread> confirmation_thread;
-  Accounts accounts(*runtime->store);
   ServerStopper stopper;
-  Metrics metrics;
-  SlidingWindow subscribe_limiter(std::chrono::hours(1));
-  ClickCounter clicks(*runtime->store);
-  ImportJobs imports(*runtime->store, global.data_dir / "imports", system_clock_now,
-                     runtime->settings.import);
-  Router router(make_routes(RouteServices{.store = *runtime->store,
-                                          .links = *links,
-                                          .identity = runtime->settings.sender,
-                                          .data_dir = global.data_dir,
-                                          .accounts = &accounts,
-                                          .composer = &composer,
-                                          .mailer = &mailer,
-                                          .metrics = &metrics,
-                                          .clicks = &clicks,
-                                          .imports = &imports,
-                                          .settings_json = describe_settings(runtime->settings),
-                                          .change_settings =
-                                              [&](const SettingsChanges& changes) {
-                                                auto saved =
-                                                    save_settings(global, *runtime->store, changes,
-                                                                  system_clock_now());
-                                                if (saved) {
-                                                  again = true;
-                                                  stopper.stop("settings saved");
-                                                }
-                                                return saved;
-                                              },
-                                          .subscribe_limiter = &subscribe_limiter}),
-                make_access_gate(accounts, system_clock_now));
-  router.observe([&metrics](int status) { metrics.record(status); });
+  RouteState state(global, *runtime);
+  Router router = make_router(
+      global, *runtime, *links, composer, mailer, state, [&](const SettingsChanges& changes) {
+        auto saved = save_settings(global, *runtime->store, changes, system_clock_now());
+        if (saved) {
+          again = true;
+          stopper.stop("settings saved");
+        }
+        return saved;
+      });
   auto served = serve(
       settings, router, pool,
       [&](const std::string& bound) {
