@@ -4,7 +4,9 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <functional>
 #include <thread>
+#include <vector>
 
 #include "app/command_groups.hpp"
 #include "app/runtime.hpp"
@@ -67,6 +69,31 @@ Router make_router(const GlobalOptions& global, Runtime& runtime, const LinkSign
   return router;
 }
 
+// Work that runs beside the HTTP server on threads of its own, until stop() (or the end of
+// the run) asks it to end and waits for it.
+class BackgroundWork {
+ public:
+  BackgroundWork() = default;
+  BackgroundWork(const BackgroundWork&) = delete;
+  BackgroundWork& operator=(const BackgroundWork&) = delete;
+  ~BackgroundWork() { stop(); }
+
+  void start(std::function<void(const std::atomic<bool>& stop)> work) {
+    threads_.emplace_back([this, work = std::move(work)] { work(stop_); });
+  }
+  void stop() {
+    stop_ = true;
+    for (auto& thread : threads_) {
+      thread.join();
+    }
+    threads_.clear();
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
+
 // One run of the server and the delivery service with the settings in force. `again` is
 // set when settings saved through the API stopped it, to start again with them; `bound`
 // receives the address it listened on.
@@ -89,8 +116,6 @@ int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& a
   const LetterComposer& composer = (*sending)->composer;
   DeliveryService delivery(*runtime->store, (*sending)->runner, system_clock_now,
                            runtime->settings.delivery.poll, runtime->settings.delivery.lease);
-  std::atomic<bool> stop_delivery{false};
-  std::optional<std::thread> delivery_thread;
 
   BlockingPool pool(runtime->settings.blocking_threads);
   auto links = make_link_signer(*runtime);
@@ -107,7 +132,7 @@ int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& a
   // Confirmation letters are queued by the form and sent here, off the request path.
   ConfirmationSender confirmations(*runtime->store, *links, composer, mailer,
                                    runtime->settings.sender, system_clock_now);
-  std::optional<std::thread> confirmation_thread;
+  BackgroundWork background;
   ServerStopper stopper;
   RouteState state(global, *runtime);
   Router router = make_router(
@@ -127,18 +152,12 @@ int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& a
                              global.data_dir.string(), (*sending)->transport->describe());
         // Only a server that could listen sends: a second one started by mistake on the same
         // data directory stops at its port, before it touches any issue.
-        delivery_thread.emplace([&] { delivery.run(stop_delivery); });
-        confirmation_thread.emplace([&] { confirmations.run(stop_delivery); });
+        background.start([&](const std::atomic<bool>& stop) { delivery.run(stop); });
+        background.start([&](const std::atomic<bool>& stop) { confirmations.run(stop); });
       },
       &stopper);
   pool.join();
-  stop_delivery = true;
-  if (delivery_thread) {
-    delivery_thread->join();
-  }
-  if (confirmation_thread) {
-    confirmation_thread->join();
-  }
+  background.stop();
   if (!served) {
     return fail(served.error());
   }
