@@ -85,9 +85,9 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
                                   const std::map<std::string, std::string>& saved = {});
 
 // Checks every setting against its bounds, puts the sender's addresses and base URL in their
-// normal form, and fills what defaults to other settings: a relay's helo_name not given is
-// default_helo_name(sender.base_url, machine_name). The error names the first setting out
-// of bounds and what it must be. load_settings calls it once everything is read.
+// normal form, and fills what defaults to other settings: with the SMTP transport, a relay's
+// helo_name not given is default_helo_name(sender.base_url, machine_name). The error names the
+// first setting out of bounds and what it must be. load_settings calls it once everything is read.
 Result<void> validate(AppSettings& settings);
 
 // The name a relay is greeted with (EHLO) when none is set: the host of `base_url` when it

@@ -170,8 +170,9 @@ Result<void> validate(AppSettings& settings) {
   if (auto checked = validate_store_and_dkim(settings); !checked) {
     return checked;
   }
+  // Only a transport that greets relays needs the name (and the machine's, a look-up).
   for (auto& relay : settings.smtp) {
-    if (relay.helo_name.empty()) {
+    if (relay.helo_name.empty() && settings.delivery.transport == "smtp") {
       relay.helo_name = default_helo_name(settings.sender.base_url, machine_name);
     }
   }

@@ -161,13 +161,21 @@ TEST(DefaultHeloName, IsTheMachinesNameWhenTheBaseUrlNamesNoDomain) {
 }
 
 TEST_F(SettingsTest, ARelayIsGreetedWithTheBaseUrlsHostUnlessItsHeloNameIsSet) {
-  auto derived = load_settings(write("[sender]\nbase_url = \"https://news.example.org/\"\n"), {});
+  auto derived = load_settings(write("[sender]\nbase_url = \"https://news.example.org/\"\n"
+                                     "[delivery]\ntransport = \"smtp\"\n"),
+                               {});
   ASSERT_TRUE(derived) << derived.error().message;
   EXPECT_EQ(derived->smtp.at(0).helo_name, "news.example.org");
-  auto set = load_settings(std::nullopt, {{"COMMUNIQUE_SENDER__BASE_URL", "https://a.example.org"},
+  auto set = load_settings(std::nullopt, {{"COMMUNIQUE_DELIVERY__TRANSPORT", "smtp"},
+                                          {"COMMUNIQUE_SENDER__BASE_URL", "https://a.example.org"},
                                           {"COMMUNIQUE_SMTP__HELO_NAME", "mx.example.org"}});
   ASSERT_TRUE(set) << set.error().message;
   EXPECT_EQ(set->smtp.at(0).helo_name, "mx.example.org");
+}
+
+TEST(RunnerSettings, TheRunnerAndTheConfigurationShareOneDefaultWindow) {
+  EXPECT_EQ(RunnerSettings{}.window, 1000U);
+  EXPECT_EQ(AppSettings{}.delivery.window, RunnerSettings{}.window);
 }
 
 TEST_F(SettingsTest, ValidateChecksSettingsMadeInCode) {
