@@ -4,9 +4,11 @@
 // Mechanism only; the limits are policy (AccountSettings). Kept in memory: it limits one
 // process, which is what a single-node installation runs. Names and addresses are held
 // as keyed digests (security/keyed_hash.hpp), so an entry costs the same whatever was
-// sent; windows whose failures have expired are forgotten, and each table holds at most
-// `max_tracked` keys (base/sliding_window.hpp says which goes at the cap). Callers check
-// that a name is well formed before counting it (Accounts::sign_in).
+// sent. It evicts nothing itself: its two tables are SlidingWindows, which forget keys whose
+// failures have left the window and, at `max_tracked` keys, drop the least recently failed
+// one (base/sliding_window.hpp), so a flood of new names can make a name's failures
+// forgotten early; the per-address limit is what keeps one client from doing that cheaply.
+// Callers check that a name is well formed before counting it (Accounts::sign_in).
 #pragma once
 
 #include <chrono>

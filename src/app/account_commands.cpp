@@ -6,8 +6,10 @@
 
 #include <iostream>
 
+#include <CLI/CLI.hpp>
 #include "accounts/accounts.hpp"
-#include "app/commands.hpp"
+
+#include "app/command_groups.hpp"
 #include "app/runtime.hpp"
 
 namespace communique {
@@ -186,6 +188,65 @@ int run_tokens_create(const GlobalOptions& global, const std::string& user_name,
              user.name);
   fmt::print("{}\n", token->secret);
   return 0;
+}
+
+namespace {
+
+void add_users(CLI::App& app, CommandChoice& choice) {
+  auto* users = app.add_subcommand("users", "Manage the people who run this installation");
+  users->require_subcommand(1);
+  auto& name = choice.keep<std::string>();
+  auto& role = choice.keep<std::string>("editor");
+  auto* add = users->add_subcommand(
+      "add", "Add a user; the password (10+ characters) is read from standard input");
+  add->add_option("NAME", name, "Sign-in name (letters, digits, . _ - @)")->required();
+  add->add_option("--role", role, "admin, editor or viewer (default editor)")
+      ->check(CLI::IsMember({"admin", "editor", "viewer"}));
+  choice.on(add, [&](const GlobalOptions& global) { return run_users_add(global, name, role); });
+  auto* passwd = users->add_subcommand(
+      "passwd",
+      "Set a user's password from standard input; ends all their sessions and revokes their "
+      "API tokens");
+  passwd->add_option("NAME", name, "The user")->required();
+  auto& keep_tokens = choice.keep<bool>(false);
+  passwd->add_flag("--keep-tokens", keep_tokens,
+                   "Keep the user's API tokens (only if none can have leaked)");
+  choice.on(passwd, [&](const GlobalOptions& global) {
+    return run_users_passwd(global, name,
+                            keep_tokens ? ExistingTokens::keep : ExistingTokens::revoke);
+  });
+  choice.on(users->add_subcommand("ls", "List users and their roles"),
+            [](const GlobalOptions& global) { return run_users_ls(global); });
+}
+
+void add_tokens(CLI::App& app, CommandChoice& choice) {
+  auto* tokens = app.add_subcommand("tokens", "API tokens (Authorization: Bearer) for programs");
+  tokens->require_subcommand(1);
+  auto& user = choice.keep<std::string>();
+  auto& name = choice.keep<std::string>();
+  auto* create =
+      tokens->add_subcommand("create", "Make a token acting as a user; prints its secret once");
+  create->add_option("NAME", name, "What the token is for")->required();
+  create->add_option("--user", user, "The user it acts as")->required();
+  choice.on(create,
+            [&](const GlobalOptions& global) { return run_tokens_create(global, user, name); });
+  auto* ls = tokens->add_subcommand("ls", "List a user's tokens and when each was last used");
+  ls->add_option("--user", user, "Whose tokens")->required();
+  choice.on(ls, [&](const GlobalOptions& global) { return run_tokens_ls(global, user); });
+  auto& id = choice.keep<std::int64_t>(0);
+  auto* revoke =
+      tokens->add_subcommand("revoke", "Revoke a token: programs using it are refused at once");
+  revoke->add_option("ID", id, "The token's id (from `tokens ls`)")->required();
+  revoke->add_option("--user", user, "Whose token it is")->required();
+  choice.on(revoke,
+            [&](const GlobalOptions& global) { return run_tokens_revoke(global, user, id); });
+}
+
+}  // namespace
+
+void add_account_commands(CLI::App& app, CommandChoice& choice) {
+  add_users(app, choice);
+  add_tokens(app, choice);
 }
 
 }  // namespace communique

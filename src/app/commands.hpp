@@ -1,7 +1,8 @@
-// The commands of the `communique` binary, one function each. The command-line parser
-// (cli.cpp) fills their option structs; each command prints its own result to standard
-// output, errors to standard error ("communique: ..." with what to do next), and returns
-// the process exit code: 0 done, 1 failed.
+// The commands of the `communique` binary, one function each. Each command group fills
+// their option structs from the command line (app/command_groups.hpp); each command prints
+// its own result to standard output, errors to standard error ("communique: ..." with what
+// to do next), and returns the process exit code: 0 done, 1 failed (send: 3 when nothing
+// could be sent and letters wait to be retried).
 #pragma once
 
 #include <cstdint>
@@ -111,9 +112,16 @@ int run_issues_show(const GlobalOptions& global, std::int64_t issue);
 int run_render(const GlobalOptions& global, const RenderOptions& options);
 int run_send(const GlobalOptions& global, std::int64_t issue, bool wait);
 int run_issues_status(const GlobalOptions& global, std::int64_t issue);
-enum class IssueControl { pause, resume, cancel, schedule };
-int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueControl control,
-                       const std::string& at, const std::string& expire_after);
+enum class IssueControl { pause, resume, cancel };
+int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueControl control);
+// `issues schedule`: at a time to come (`at`), or at once (`now`); a past time is refused.
+struct ScheduleOptions {
+  std::int64_t issue = 0;
+  std::string at;
+  bool now = false;
+  std::string expire_after;
+};
+int run_issues_schedule(const GlobalOptions& global, const ScheduleOptions& options);
 int run_dkim_keygen(const GlobalOptions& global, const DkimKeygenOptions& options);
 int run_subscribers_show(const GlobalOptions& global, const std::string& email,
                          OutputFormat format);

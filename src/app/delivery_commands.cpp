@@ -1,4 +1,4 @@
-// Commands that send: send, issues status.
+// Commands that send and steer sending: send, issues status | pause | resume | cancel | schedule.
 #include <fmt/format.h>
 
 #include <atomic>
@@ -6,7 +6,9 @@
 #include <csignal>
 #include <thread>
 
-#include "app/commands.hpp"
+#include <CLI/CLI.hpp>
+
+#include "app/command_groups.hpp"
 #include "app/progress_bar.hpp"
 #include "app/runtime.hpp"
 #include "delivery/campaign_runner.hpp"
@@ -52,6 +54,32 @@ Result<IssueLease> take_lease(Store& store, std::int64_t issue, LeaseSettings se
   }
 }
 
+// Says what a run of `send` did, from the counts `before` it and after it; returns its exit
+// code: 1 when stopped, 3 when nothing went out and letters wait for a retry.
+int report_send(std::int64_t issue, const DeliveryCounts& before, const DeliveryCounts& after,
+                const Transport& transport) {
+  const auto sent = after.sent - before.sent;
+  const auto failed = after.failed - before.failed;
+  if (stop_requested) {
+    fmt::print(stderr, "stopped; run the same command again to go on\n");
+  } else if (sent == 0 && failed == 0 && after.deferred == 0 && before.sent + before.failed > 0) {
+    fmt::print(stderr, "nothing was left to send: issue {} reached {} recipient(s) before\n", issue,
+               before.sent);
+  } else if (after.deferred > 0) {
+    fmt::print(stderr,
+               "{} recipient(s) deferred; `communique serve` or another `send` retries "
+               "them when they are due\n",
+               after.deferred);
+  }
+  fmt::print(stderr, "through {}\n", transport.describe());
+  fmt::print("sent {}, failed {}, deferred {}\n", sent, failed, after.deferred);
+  if (stop_requested) {
+    return 1;
+  }
+  // Nothing went out and letters wait for a retry (a relay down, say): scripts can tell.
+  return sent == 0 && failed == 0 && after.deferred > 0 ? 3 : 0;
+}
+
 }  // namespace
 
 int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
@@ -59,24 +87,18 @@ int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
   if (!runtime) {
     return fail(runtime.error());
   }
-  auto composer = make_composer(global, *runtime);
-  if (!composer) {
-    return fail(composer.error());
-  }
   const auto& delivery = runtime->settings.delivery;
-  auto transport = make_transport(global, *runtime);
-  if (!transport) {
-    return fail(transport.error());
+  auto sending = make_campaign_sending(global, *runtime);
+  if (!sending) {
+    return fail(sending.error());
   }
-  const ReplyPolicy policy = make_policy(*runtime);
-  CampaignRunner runner(*runtime->store, *composer, **transport, policy, system_clock_now,
-                        RunnerSettings{.window = delivery.window, .data_dir = global.data_dir});
+  Transport& transport = *(*sending)->transport;
 
   // Ctrl-C stops waiting, or stops between windows: the ledger stays exact and `send`
   // resumes.
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  (*transport)->stop_when(&stop_requested);  // a wait for a rate limit ends on a signal too
+  transport.stop_when(&stop_requested);  // a wait for a rate limit ends on a signal too
   auto lease = take_lease(*runtime->store, issue, delivery.lease, wait);
   if (!lease) {
     return fail(lease.error());
@@ -95,7 +117,7 @@ int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
     before = *counted;
   }
   ProgressBar bar(stderr, "sending");
-  auto counts = runner.run(
+  auto counts = (*sending)->runner.run(
       *lease,
       [&](const DeliveryCounts& c) {
         bar.update(static_cast<std::uint64_t>(c.sent + c.failed + c.deferred),
@@ -110,30 +132,10 @@ int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
   if (!counts) {
     return fail(counts.error());
   }
-  const auto sent = counts->sent - before.sent;
-  const auto failed = counts->failed - before.failed;
-  if (stop_requested) {
-    fmt::print(stderr, "stopped; run the same command again to go on\n");
-  } else if (sent == 0 && failed == 0 && counts->deferred == 0 && before.sent + before.failed > 0) {
-    fmt::print(stderr, "nothing was left to send: issue {} reached {} recipient(s) before\n", issue,
-               before.sent);
-  } else if (counts->deferred > 0) {
-    fmt::print(stderr,
-               "{} recipient(s) deferred; `communique serve` or another `send` retries "
-               "them when they are due\n",
-               counts->deferred);
-  }
-  fmt::print(stderr, "through {}\n", (*transport)->describe());
-  fmt::print("sent {}, failed {}, deferred {}\n", sent, failed, counts->deferred);
-  if (stop_requested) {
-    return 1;
-  }
-  // Nothing went out and letters wait for a retry (a relay down, say): scripts can tell.
-  return sent == 0 && failed == 0 && counts->deferred > 0 ? 3 : 0;
+  return report_send(issue, before, *counts, transport);
 }
 
-int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueControl control,
-                       const std::string& at, const std::string& expire_after) {
+int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueControl control) {
   auto runtime = open_runtime(global, Verbosity::quiet);
   if (!runtime) {
     return fail(runtime.error());
@@ -159,33 +161,47 @@ int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueCon
       said = "cancelled; recipients not reached yet will not get it";
       break;
     }
-    case IssueControl::schedule: {
-      auto when = parse_iso8601(at);
-      if (!when) {
-        return fail("--at '" + at +
-                    "' is not a time such as 2026-12-01T09:00Z or "
-                    "\"2026-12-01 09:00\" (UTC)");
-      }
-      std::optional<std::chrono::seconds> expiry;
-      if (!expire_after.empty()) {
-        expiry = parse_duration(expire_after);
-        if (!expiry) {
-          return fail("--expire-after '" + expire_after +
-                      "' is not a duration such as 30m, 6h "
-                      "or 2d");
-        }
-      }
-      done = store.schedule_issue(issue, *when, expiry, now);
-      said = "scheduled for " + format_iso8601(*when) +
-             (expiry ? " (not sent if found more than " + expire_after + " late)" : "") +
-             "; `communique serve` sends it when due";
-      break;
-    }
   }
   if (!done) {
     return fail(done.error());
   }
   fmt::print("issue {} {}\n", issue, said);
+  return 0;
+}
+
+int run_issues_schedule(const GlobalOptions& global, const ScheduleOptions& options) {
+  const auto now = system_clock_now();
+  auto when = options.now ? std::optional<Timestamp>(now) : parse_iso8601(options.at);
+  if (!when) {
+    return fail("--at '" + options.at +
+                "' is not a time such as 2026-12-01T09:00Z or "
+                "\"2026-12-01 09:00\" (UTC)");
+  }
+  // A time gone by is a typo (a year, a month) far more often than a wish to send at once.
+  if (*when < now) {
+    return fail("--at " + format_iso8601(*when) + " is in the past (it is " + format_iso8601(now) +
+                " UTC); use --now to send at once");
+  }
+  std::optional<std::chrono::seconds> expiry;
+  if (!options.expire_after.empty()) {
+    expiry = parse_duration(options.expire_after);
+    if (!expiry) {
+      return fail("--expire-after '" + options.expire_after +
+                  "' is not a duration such as 30m, 6h "
+                  "or 2d");
+    }
+  }
+  auto runtime = open_runtime(global, Verbosity::quiet);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  if (auto done = runtime->store->schedule_issue(options.issue, *when, expiry, now); !done) {
+    return fail(done.error());
+  }
+  const std::string when_said = options.now ? "to be sent at once" : "for " + format_iso8601(*when);
+  fmt::print("issue {} scheduled {}{}; `communique serve` sends it when due\n", options.issue,
+             when_said,
+             expiry ? " (not sent if found more than " + options.expire_after + " late)" : "");
   return 0;
 }
 
@@ -204,6 +220,81 @@ int run_issues_status(const GlobalOptions& global, std::int64_t issue) {
   fmt::print("queued {}, sending {}, sent {}, deferred {}, failed {}\n", counts->queued,
              counts->sending, counts->sent, counts->deferred, counts->failed);
   return 0;
+}
+
+namespace {
+
+void add_issue_controls(CLI::App& issues, CommandChoice& choice) {
+  auto& status = choice.keep<std::int64_t>(0);
+  auto* status_cmd = issues.add_subcommand(
+      "status", "Print the delivery counts: queued Q, sending N, sent S, deferred D, failed F");
+  status_cmd->add_option("ID", status, "The issue's id")->required();
+  choice.on(status_cmd,
+            [&status](const GlobalOptions& global) { return run_issues_status(global, status); });
+
+  struct Control {
+    const char* name;
+    IssueControl control;
+    const char* help;
+  };
+  const Control controls[] = {
+      {"pause", IssueControl::pause, "Pause a sending or scheduled issue (between two windows)"},
+      {"resume", IssueControl::resume, "Resume a paused issue"},
+      {"cancel", IssueControl::cancel, "Cancel an issue: nobody else gets it"}};
+  auto& issue = choice.keep<std::int64_t>(0);
+  for (const auto& [name, control, help] : controls) {
+    auto* cmd = issues.add_subcommand(name, help);
+    cmd->add_option("ID", issue, "The issue's id")->required();
+    choice.on(cmd, [&issue, control = control](const GlobalOptions& global) {
+      return run_issues_control(global, issue, control);
+    });
+  }
+}
+
+void add_issues_schedule(CLI::App& issues, CommandChoice& choice) {
+  auto* cmd =
+      issues.add_subcommand("schedule", "Schedule an issue; `communique serve` sends it when due");
+  auto& schedule = choice.keep<ScheduleOptions>();
+  cmd->add_option("ID", schedule.issue, "The issue's id")->required();
+  auto* at = cmd->add_option("--at", schedule.at,
+                             "When, to come: 2030-12-01T09:00Z, or \"2030-12-01 09:00\" (UTC)");
+  auto* now = cmd->add_flag("--now", schedule.now, "Due at once: `serve` sends it");
+  at->excludes(now);
+  cmd->add_option("--expire-after", schedule.expire_after,
+                  "Do not send if found this late after downtime (30m, 6h, 2d)");
+  cmd->callback([&choice, &schedule, at, now] {
+    if (at->count() + now->count() == 0) {
+      throw CLI::RequiredError("--at or --now");
+    }
+    choice.choose(
+        [&schedule](const GlobalOptions& global) { return run_issues_schedule(global, schedule); });
+  });
+}
+
+void add_send(CLI::App& app, CommandChoice& choice) {
+  auto& issue = choice.keep<std::int64_t>(0);
+  auto& wait = choice.keep<bool>(false);
+  auto* cmd = app.add_subcommand(
+      "send",
+      "Send an issue to every confirmed subscriber of its lists, through the configured "
+      "transport: the outbox Maildir under the data directory unless [delivery] transport = "
+      "\"smtp\" names the relays of [smtp] (the run ends saying which). Resumable: run it "
+      "again after a stop or crash. Prints what this run did as 'sent S, failed F, deferred "
+      "D'. Exits 1 on an error (or while another runner sends the issue, saying which), 3 "
+      "when nothing could be sent and letters wait to be retried.");
+  cmd->add_option("ISSUE", issue, "The issue's id")->required();
+  cmd->add_flag("--wait", wait,
+                "If another runner is sending the issue, wait for it to finish, then go on");
+  choice.on(cmd,
+            [&issue, &wait](const GlobalOptions& global) { return run_send(global, issue, wait); });
+}
+
+}  // namespace
+
+void add_delivery_commands(CLI::App& app, CommandChoice& choice) {
+  add_issue_controls(*app.get_subcommand("issues"), choice);
+  add_issues_schedule(*app.get_subcommand("issues"), choice);
+  add_send(app, choice);
 }
 
 }  // namespace communique

@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "app/commands.hpp"
+#include <CLI/CLI.hpp>
+
+#include "app/command_groups.hpp"
 #include "app/runtime.hpp"
 #include "base/text.hpp"
 #include "content/html_sanitizer.hpp"
@@ -311,6 +313,103 @@ int run_dkim_keygen(const GlobalOptions& global, const DkimKeygenOptions& option
              rsa ? "rsa" : "ed25519", options.selector, rsa ? "rsa" : "ed25519", relative);
   fmt::print("{}._domainkey.{}. IN TXT \"{}\"\n", options.selector, domain, key->dns_record());
   return 0;
+}
+
+namespace {
+
+void add_issues_create(CLI::App& issues, CommandChoice& choice) {
+  auto& create = choice.keep<IssueCreateOptions>();
+  auto* cmd = issues.add_subcommand("create",
+                                    "Create a draft issue from a Markdown (or HTML) file; "
+                                    "prints its id");
+  cmd->add_option("--list", create.lists, "A list it goes to (repeatable)")->required();
+  cmd->add_option("--subject", create.subject, "The subject line")->required();
+  cmd->add_option("--body", create.body, "The body: a Markdown file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--format", create.format, "markdown or html")
+      ->check(CLI::IsMember({"markdown", "html"}))
+      ->capture_default_str();
+  cmd->add_option("--template", create.template_name,
+                  "Letter template: default, or NAME for DATA_DIR/templates/NAME.html "
+                  "and NAME.txt")
+      ->capture_default_str();
+  cmd->add_option("--lang", create.language, "Language of the issue (en, fr...)");
+  cmd->add_option("--from-name", create.from_name, "Sender name for this issue");
+  cmd->add_option("--from-address", create.from_address, "Sender address for this issue");
+  cmd->add_option("--reply-to", create.reply_to, "Reply-To for this issue");
+  cmd->add_flag_callback(
+      "--no-archive", [&create] { create.archive = false; },
+      "Keep it out of the public archive (which shows only issues to public lists)");
+  choice.on(cmd,
+            [&create](const GlobalOptions& global) { return run_issues_create(global, create); });
+}
+
+void add_issues_update(CLI::App& issues, CommandChoice& choice) {
+  auto& update = choice.keep<IssueUpdateOptions>();
+  auto* cmd =
+      issues.add_subcommand("update", "Change an issue in any state: whether it is archived");
+  cmd->add_option("ID", update.issue, "The issue's id")->required();
+  auto* archive = cmd->add_flag_callback(
+      "--archive", [&update] { update.archive = true; },
+      "Let the public archive show it (if every list is public)");
+  auto* no_archive = cmd->add_flag_callback(
+      "--no-archive", [&update] { update.archive = false; }, "Keep it out of the public archive");
+  archive->excludes(no_archive);
+  cmd->callback([&choice, &update, archive, no_archive] {
+    if (archive->count() + no_archive->count() == 0) {
+      throw CLI::RequiredError("--archive or --no-archive");
+    }
+    choice.choose(
+        [&update](const GlobalOptions& global) { return run_issues_update(global, update); });
+  });
+}
+
+void add_issues_ls_and_show(CLI::App& issues, CommandChoice& choice) {
+  auto& json = choice.keep<bool>(false);
+  auto* ls = issues.add_subcommand("ls", "Show every issue, newest first");
+  ls->add_flag("--json", json, "Print JSON");
+  choice.on(ls, [&json](const GlobalOptions& global) {
+    return run_issues_ls(global, json ? OutputFormat::json : OutputFormat::text);
+  });
+  auto& id = choice.keep<std::int64_t>(0);
+  auto* show = issues.add_subcommand("show", "Show one issue and its body");
+  show->add_option("ID", id, "The issue's id")->required();
+  choice.on(show, [&id](const GlobalOptions& global) { return run_issues_show(global, id); });
+}
+
+void add_render_and_dkim(CLI::App& app, CommandChoice& choice) {
+  auto& render = choice.keep<RenderOptions>();
+  auto* render_cmd = app.add_subcommand(
+      "render", "Print the exact bytes of the letter ISSUE would send to one subscriber");
+  render_cmd->add_option("ISSUE", render.issue, "The issue's id")->required();
+  render_cmd->add_option("--to", render.to, "The subscriber's address")->required();
+  choice.on(render_cmd,
+            [&render](const GlobalOptions& global) { return run_render(global, render); });
+
+  auto* dkim = app.add_subcommand("dkim", "DKIM keys for signing letters");
+  dkim->require_subcommand(1);
+  auto& keygen = choice.keep<DkimKeygenOptions>();
+  auto* keygen_cmd = dkim->add_subcommand(
+      "keygen", "Make a key under DATA_DIR/dkim and print the DNS TXT record to publish");
+  keygen_cmd->add_option("--domain", keygen.domain, "The signing domain (d=)")->required();
+  keygen_cmd->add_option("--selector", keygen.selector, "The selector (s=)")->required();
+  keygen_cmd->add_option("--algorithm", keygen.algorithm, "rsa (2048 bits) or ed25519")
+      ->check(CLI::IsMember({"rsa", "ed25519"}))
+      ->capture_default_str();
+  choice.on(keygen_cmd,
+            [&keygen](const GlobalOptions& global) { return run_dkim_keygen(global, keygen); });
+}
+
+}  // namespace
+
+void add_letter_commands(CLI::App& app, CommandChoice& choice) {
+  auto* issues = app.add_subcommand("issues", "Create and inspect issues (campaigns)");
+  issues->require_subcommand(1);
+  add_issues_create(*issues, choice);
+  add_issues_update(*issues, choice);
+  add_issues_ls_and_show(*issues, choice);
+  add_render_and_dkim(app, choice);
 }
 
 }  // namespace communique

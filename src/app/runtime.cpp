@@ -5,6 +5,7 @@
 #include <random>
 
 #include "base/log.hpp"
+#include "base/text.hpp"
 #include "delivery/maildir_transport.hpp"
 #include "security/link_token.hpp"
 #include "smtp/smtp_transport.hpp"
@@ -148,11 +149,48 @@ Result<std::unique_ptr<Transport>> make_transport(const GlobalOptions& global,
   return std::unique_ptr<Transport>(std::move(*maildir));
 }
 
+namespace {
+
+// The reply policy with the configured retry settings and a real random jitter.
 ReplyPolicy make_policy(const Runtime& runtime) {
   auto generator = std::make_shared<std::mt19937_64>(std::random_device{}());
   return ReplyPolicy(runtime.settings.delivery.retry, [generator] {
     return std::uniform_real_distribution<double>(0.0, 1.0)(*generator);
   });
+}
+
+}  // namespace
+
+// Receiving servers look the EHLO name up; "localhost" makes letters look forged.
+void warn_of_local_helo_name(const AppSettings& settings) {
+  if (settings.delivery.transport != "smtp") {
+    return;
+  }
+  for (const auto& relay : settings.smtp) {
+    if (ascii_lower(relay.helo_name) == "localhost") {
+      logger("smtp")->warn(
+          "the relay {} is greeted as 'localhost' (EHLO), which receiving servers may refuse "
+          "or take for spam; set [smtp] helo_name, or [sender] base_url, to this server's "
+          "public name",
+          relay.host);
+    }
+  }
+}
+
+Result<std::unique_ptr<CampaignSending>> make_campaign_sending(const GlobalOptions& global,
+                                                               Runtime& runtime) {
+  warn_of_local_helo_name(runtime.settings);
+  auto composer = make_composer(global, runtime);
+  if (!composer) {
+    return std::move(composer).error();
+  }
+  auto transport = make_transport(global, runtime);
+  if (!transport) {
+    return std::move(transport).error();
+  }
+  return std::make_unique<CampaignSending>(
+      *runtime.store, std::move(*composer), std::move(*transport), make_policy(runtime),
+      RunnerSettings{.window = runtime.settings.delivery.window, .data_dir = global.data_dir});
 }
 
 }  // namespace communique

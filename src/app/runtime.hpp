@@ -7,6 +7,7 @@
 
 #include "app/commands.hpp"
 #include "app/settings.hpp"
+#include "delivery/campaign_runner.hpp"
 #include "delivery/reply_policy.hpp"
 #include "delivery/transport.hpp"
 #include "http/services.hpp"
@@ -63,8 +64,28 @@ Result<std::unique_ptr<Transport>> make_transport(const GlobalOptions& global,
 Result<std::vector<DkimSigner>> make_dkim_signers(const GlobalOptions& global,
                                                   const AppSettings& settings);
 
-// The reply policy with the configured retry settings and a real random jitter.
-ReplyPolicy make_policy(const Runtime& runtime);
+// The campaign runner with the composer, transport and reply policy it sends with, made from
+// the settings in force ([delivery] window): the one place the runner is wired, for `send`
+// and `serve`. Held by pointer and never moved, since the runner refers to the others.
+// Warns when an SMTP relay is to be greeted as "localhost".
+struct CampaignSending {
+  CampaignSending(Store& store, LetterComposer composer_made,
+                  std::unique_ptr<Transport> transport_made, ReplyPolicy policy_made,
+                  RunnerSettings settings)
+      : composer(std::move(composer_made)),
+        transport(std::move(transport_made)),
+        policy(std::move(policy_made)),
+        runner(store, composer, *transport, policy, system_clock_now, std::move(settings)) {}
+  CampaignSending(const CampaignSending&) = delete;
+  CampaignSending& operator=(const CampaignSending&) = delete;
+
+  LetterComposer composer;
+  std::unique_ptr<Transport> transport;
+  ReplyPolicy policy;
+  CampaignRunner runner;
+};
+Result<std::unique_ptr<CampaignSending>> make_campaign_sending(const GlobalOptions& global,
+                                                               Runtime& runtime);
 
 // Prints "communique: MESSAGE" to standard error; returns exit code 1.
 int fail(const std::string& message);

@@ -1,13 +1,12 @@
 #include "app/settings.hpp"
 
 #include <set>
+#include <span>
 
 #include <toml++/toml.h>
 #include <nlohmann/json.hpp>
 
 #include "base/text.hpp"
-#include "core/email_address.hpp"
-#include "core/subscriber.hpp"
 
 extern char** environ;
 
@@ -211,6 +210,7 @@ class SettingsSource {
   // One relay's keys, under `section` ("smtp"), or at the top of a table of its own ("").
   Result<SmtpSettings> read_relay(const std::string& section) {
     SmtpSettings relay;
+    relay.helo_name.clear();  // not given: validate() derives it from sender.base_url
     std::string tls = "starttls";
     std::int64_t timeout = 0;
     std::int64_t rate = 0;
@@ -305,40 +305,6 @@ class SettingsSource {
   bool flat_ = false;  // a relay's own table: keys at the top, no sections
 };
 
-Result<void> validate_sender(SenderIdentity& sender) {
-  auto from = EmailAddress::parse(sender.from_address);
-  if (!from) {
-    return make_error(ErrorCode::invalid_input,
-                      "sender.from_address is not a valid address: " + from.error().message);
-  }
-  sender.from_address = from->str();
-  if (!sender.reply_to.empty()) {
-    auto reply_to = EmailAddress::parse(sender.reply_to);
-    if (!reply_to) {
-      return make_error(ErrorCode::invalid_input,
-                        "sender.reply_to is not a valid address: " + reply_to.error().message);
-    }
-    sender.reply_to = reply_to->str();
-  }
-  for (auto* text :
-       {&sender.organisation, &sender.from_name, &sender.postal_address, &sender.copyright}) {
-    auto checked = validate_display_name(*text);
-    if (!checked) {
-      return make_error(ErrorCode::invalid_input,
-                        "sender settings must be one line of text: " + checked.error().message);
-    }
-    *text = *checked;
-  }
-  if (!sender.base_url.starts_with("https://") && !sender.base_url.starts_with("http://")) {
-    return make_error(ErrorCode::invalid_input,
-                      "sender.base_url must start with https:// (or http:// for a local test)");
-  }
-  while (sender.base_url.ends_with('/')) {
-    sender.base_url.pop_back();
-  }
-  return ok();
-}
-
 }  // namespace
 
 std::map<std::string, std::string> process_environment() {
@@ -353,26 +319,31 @@ std::map<std::string, std::string> process_environment() {
   return result;
 }
 
-Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& file,
-                                  const std::map<std::string, std::string>& environment,
-                                  const std::map<std::string, std::string>& saved) {
-  toml::table table;
-  if (file) {
-    std::error_code ec;
-    if (!std::filesystem::exists(*file, ec)) {
-      return make_error(ErrorCode::not_found,
-                        "the configuration file " + file->string() + " does not exist");
-    }
-    try {
-      table = toml::parse_file(file->string());
-    } catch (const toml::parse_error& error) {
-      const auto& where = error.source().begin;
-      return make_error(ErrorCode::invalid_input,
-                        file->string() + ":" + std::to_string(where.line) + ":" +
-                            std::to_string(where.column) + ": " + std::string(error.description()));
-    }
+namespace {
+
+// The configuration file's table; an empty one when there is no file.
+Result<toml::table> read_file(const std::optional<std::filesystem::path>& file) {
+  if (!file) {
+    return toml::table{};
   }
-  // Saved settings over the file; COMMUNIQUE_SERVER__LISTEN=... (server.listen) over both.
+  std::error_code ec;
+  if (!std::filesystem::exists(*file, ec)) {
+    return make_error(ErrorCode::not_found,
+                      "the configuration file " + file->string() + " does not exist");
+  }
+  try {
+    return toml::parse_file(file->string());
+  } catch (const toml::parse_error& error) {
+    const auto& where = error.source().begin;
+    return make_error(ErrorCode::invalid_input, file->string() + ":" + std::to_string(where.line) +
+                                                    ":" + std::to_string(where.column) + ": " +
+                                                    std::string(error.description()));
+  }
+}
+
+// Saved settings over the file; COMMUNIQUE_SERVER__LISTEN=... (server.listen) over both.
+SettingsSource overlay(toml::table table, const std::map<std::string, std::string>& environment,
+                       const std::map<std::string, std::string>& saved) {
   std::map<std::string, std::string> overrides = saved;
   std::set<std::string> from_environment;
   for (const auto& [name, value] : environment) {
@@ -389,28 +360,37 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
     overrides[key] = value;
     from_environment.insert(key);
   }
+  return SettingsSource(std::move(table), std::move(overrides), std::move(from_environment));
+}
 
-  SettingsSource source(std::move(table), std::move(overrides), std::move(from_environment));
-  AppSettings settings;
+// The first error of `reads`, all of which have happened.
+Result<void> first_failure(std::span<const Result<void>> reads) {
+  for (const auto& read : reads) {
+    if (!read) {
+      return read.error();
+    }
+  }
+  return ok();
+}
+
+// The sections that set up the process, read from the file and the environment only:
+// server, store, import, log.
+Result<void> read_process_settings(SettingsSource& source, AppSettings& settings) {
+  auto& server = settings.server;
   std::string level;
-  std::int64_t max_age_hours = 72;
-  std::int64_t limit_rate = 0;
-  std::int64_t domain_rate = 0;
-  // Every read happens; the first error (in this order) is the one reported.
   const Result<void> reads[] = {
-      source.read("server", "listen", settings.server.listen),
-      source.read("server", "max_header_bytes", settings.server.max_header_bytes),
-      source.read("server", "max_form_bytes", settings.server.max_form_bytes),
-      source.read("server", "max_json_bytes", settings.server.max_json_bytes),
-      source.read("server", "max_body_bytes", settings.server.max_body_bytes),
-      source.read("server", "max_connections", settings.server.max_connections),
-      source.read("server", "max_connections_per_address",
-                  settings.server.max_connections_per_address),
-      source.read("server", "max_pending_requests", settings.server.max_pending_requests),
-      source.read("server", "trusted_proxy", settings.server.trusted_proxy),
-      source.read("server", "read_timeout_seconds", settings.server.read_timeout),
-      source.read("server", "idle_timeout_seconds", settings.server.idle_timeout),
-      source.read("server", "shutdown_grace_seconds", settings.server.shutdown_grace),
+      source.read("server", "listen", server.listen),
+      source.read("server", "max_header_bytes", server.max_header_bytes),
+      source.read("server", "max_form_bytes", server.max_form_bytes),
+      source.read("server", "max_json_bytes", server.max_json_bytes),
+      source.read("server", "max_body_bytes", server.max_body_bytes),
+      source.read("server", "max_connections", server.max_connections),
+      source.read("server", "max_connections_per_address", server.max_connections_per_address),
+      source.read("server", "max_pending_requests", server.max_pending_requests),
+      source.read("server", "trusted_proxy", server.trusted_proxy),
+      source.read("server", "read_timeout_seconds", server.read_timeout),
+      source.read("server", "idle_timeout_seconds", server.idle_timeout),
+      source.read("server", "shutdown_grace_seconds", server.shutdown_grace),
       source.read("server", "blocking_threads", settings.blocking_threads),
       source.read("store", "backend", settings.store.backend),
       source.read("store", "sqlite_file", settings.store.sqlite_file),
@@ -418,23 +398,37 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
       source.read("store", "sqlite_cache_mb", settings.store.sqlite_cache_mb),
       source.read("import", "batch_size", settings.import.batch_size),
       source.read("log", "level", level),
-      source.read("sender", "organisation", settings.sender.organisation),
-      source.read("sender", "from_name", settings.sender.from_name),
-      source.read("sender", "from_address", settings.sender.from_address),
-      source.read("sender", "reply_to", settings.sender.reply_to),
-      source.read("sender", "postal_address", settings.sender.postal_address),
-      source.read("sender", "copyright", settings.sender.copyright),
-      source.read("sender", "base_url", settings.sender.base_url),
-      source.read("sender", "social", settings.sender.social),
-      source.read("delivery", "transport", settings.delivery.transport),
-      source.read("delivery", "outbox", settings.delivery.outbox),
-      source.read("delivery", "window", settings.delivery.window),
-      source.read("delivery", "poll_seconds", settings.delivery.poll),
-      source.read("delivery", "first_retry_seconds", settings.delivery.retry.first_retry),
-      source.read("delivery", "max_retry_interval_seconds",
-                  settings.delivery.retry.max_retry_interval),
+  };
+  if (!level.empty()) {
+    settings.log_level = level;
+  }
+  return first_failure(reads);
+}
+
+// The sections the API may change as well, except the relays: sender, delivery, limits, dkim.
+Result<void> read_sending_settings(SettingsSource& source, AppSettings& settings) {
+  auto& sender = settings.sender;
+  auto& delivery = settings.delivery;
+  std::int64_t max_age_hours = 72;
+  std::int64_t limit_rate = 0;
+  std::int64_t domain_rate = 0;
+  const Result<void> reads[] = {
+      source.read("sender", "organisation", sender.organisation),
+      source.read("sender", "from_name", sender.from_name),
+      source.read("sender", "from_address", sender.from_address),
+      source.read("sender", "reply_to", sender.reply_to),
+      source.read("sender", "postal_address", sender.postal_address),
+      source.read("sender", "copyright", sender.copyright),
+      source.read("sender", "base_url", sender.base_url),
+      source.read("sender", "social", sender.social),
+      source.read("delivery", "transport", delivery.transport),
+      source.read("delivery", "outbox", delivery.outbox),
+      source.read("delivery", "window", delivery.window),
+      source.read("delivery", "poll_seconds", delivery.poll),
+      source.read("delivery", "first_retry_seconds", delivery.retry.first_retry),
+      source.read("delivery", "max_retry_interval_seconds", delivery.retry.max_retry_interval),
       source.read("delivery", "max_age_hours", max_age_hours),
-      source.read("delivery", "lease_seconds", settings.delivery.lease.ttl),
+      source.read("delivery", "lease_seconds", delivery.lease.ttl),
       source.read("limits", "messages_per_second", limit_rate),
       source.read("limits", "messages_per_hour", settings.limits.messages_per_hour),
       source.read("limits", "domain_max_connections",
@@ -447,31 +441,29 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
       source.read("dkim", "ed25519_selector", settings.dkim.ed25519_selector),
       source.read("dkim", "ed25519_key", settings.dkim.ed25519_key),
   };
-  for (const auto& read : reads) {
-    if (!read) {
-      return read.error();
-    }
-  }
-  if (!level.empty()) {
-    settings.log_level = level;
-  }
-  settings.delivery.retry.max_age = std::chrono::hours(max_age_hours);
-  if (settings.delivery.transport != "maildir" && settings.delivery.transport != "smtp") {
-    return make_error(ErrorCode::invalid_input,
-                      "delivery.transport must be \"maildir\" or \"smtp\"");
-  }
+  delivery.retry.max_age = std::chrono::hours(max_age_hours);
   settings.limits.messages_per_second = static_cast<double>(limit_rate);
   settings.limits.default_domain.messages_per_second = static_cast<double>(domain_rate);
-  if (settings.delivery.window == 0 || settings.delivery.window > 10000) {
-    return make_error(ErrorCode::invalid_input, "delivery.window must be 1 to 10000");
+  return first_failure(reads);
+}
+
+}  // namespace
+
+Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& file,
+                                  const std::map<std::string, std::string>& environment,
+                                  const std::map<std::string, std::string>& saved) {
+  auto table = read_file(file);
+  if (!table) {
+    return std::move(table).error();
   }
-  if (settings.delivery.lease.ttl < std::chrono::seconds(4)) {
-    return make_error(ErrorCode::invalid_input,
-                      "delivery.lease_seconds must be at least 4 (the lease is renewed every "
-                      "quarter of it)");
+  SettingsSource source = overlay(std::move(*table), environment, saved);
+  AppSettings settings;
+  // Every read of a group happens; the first error (in this order) is the one reported.
+  if (auto read = read_process_settings(source, settings); !read) {
+    return std::move(read).error();
   }
-  if (settings.delivery.retry.first_retry.count() == 0) {
-    return make_error(ErrorCode::invalid_input, "delivery.first_retry_seconds must be at least 1");
+  if (auto read = read_sending_settings(source, settings); !read) {
+    return std::move(read).error();
   }
   auto relays = source.read_relays();
   if (!relays) {
@@ -481,45 +473,8 @@ Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& fi
   if (auto checked = source.check_unknown(); !checked) {
     return std::move(checked).error();
   }
-
-  if (settings.blocking_threads == 0 || settings.blocking_threads > 256) {
-    return make_error(ErrorCode::invalid_input, "server.blocking_threads must be 1 to 256");
-  }
-  if (settings.import.batch_size == 0 || settings.import.batch_size > 1'000'000) {
-    return make_error(ErrorCode::invalid_input, "import.batch_size must be 1 to 1000000");
-  }
-  if (settings.server.max_header_bytes < 1024) {
-    return make_error(ErrorCode::invalid_input, "server.max_header_bytes must be at least 1024");
-  }
-  if (settings.server.max_form_bytes < 1024 || settings.server.max_json_bytes < 1024 ||
-      settings.server.max_body_bytes < 1024) {
-    return make_error(ErrorCode::invalid_input,
-                      "server.max_form_bytes, max_json_bytes and max_body_bytes must each be at "
-                      "least 1024");
-  }
-  if (settings.server.max_connections == 0 || settings.server.max_connections_per_address == 0 ||
-      settings.server.max_pending_requests == 0) {
-    return make_error(ErrorCode::invalid_input,
-                      "server.max_connections, max_connections_per_address and "
-                      "max_pending_requests must each be at least 1");
-  }
-  if (settings.server.read_timeout.count() == 0 || settings.server.idle_timeout.count() == 0) {
-    return make_error(ErrorCode::invalid_input, "server timeouts must be at least 1 second");
-  }
-  if (auto checked = validate_sender(settings.sender); !checked) {
-    return std::move(checked).error();
-  }
-  if (!settings.dkim.rsa_key.empty() && settings.dkim.rsa_selector.empty()) {
-    return make_error(ErrorCode::invalid_input, "dkim.rsa_key needs dkim.rsa_selector");
-  }
-  if (!settings.dkim.ed25519_key.empty() && settings.dkim.ed25519_selector.empty()) {
-    return make_error(ErrorCode::invalid_input, "dkim.ed25519_key needs dkim.ed25519_selector");
-  }
-  if (settings.store.sqlite_cache_mb < 1 || settings.store.sqlite_cache_mb > 65536) {
-    return make_error(ErrorCode::invalid_input, "store.sqlite_cache_mb must be 1 to 65536");
-  }
-  if (settings.store.sqlite_file.empty()) {
-    return make_error(ErrorCode::invalid_input, "store.sqlite_file must not be empty");
+  if (auto valid = validate(settings); !valid) {
+    return std::move(valid).error();
   }
   return settings;
 }

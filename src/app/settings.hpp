@@ -17,7 +17,8 @@
 //   [delivery] transport ("maildir" | "smtp"), outbox, window, poll_seconds, first_retry_seconds,
 //             max_retry_interval_seconds, max_age_hours, lease_seconds
 //   [smtp]    host, port, tls (none|starttls|tls), verify_certificate, ca_file, username,
-//             password, helo_name, max_connections, max_messages_per_connection,
+//             password, helo_name (default: the host of sender.base_url, else this
+//             machine's fully qualified name), max_connections, max_messages_per_connection,
 //             messages_per_second, timeout_seconds (caps every command's RFC 5321 timeout);
 //             or [[smtp]] once per relay, with the same keys (environment overrides apply
 //             to a single [smtp] only)
@@ -29,12 +30,15 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/result.hpp"
 #include "core/sender_identity.hpp"
+#include "delivery/campaign_runner.hpp"
 #include "delivery/issue_lease.hpp"
 #include "delivery/reply_policy.hpp"
 #include "http/server.hpp"
@@ -55,7 +59,7 @@ struct DkimSettings {
 struct DeliverySettings {
   std::string transport = "maildir";  // or "smtp": the relay in [smtp]
   std::string outbox = "outbox";      // the Maildir, relative to the data directory
-  std::size_t window = 1000;  // recipients claimed and sent together (at most resent after a crash)
+  std::size_t window = RunnerSettings::kDefaultWindow;  // recipients claimed and sent together
   std::chrono::seconds poll{5};  // how often `serve` looks for issues to send
   LeaseSettings lease;           // lease_seconds: how long a silent runner keeps its issue
   ReplyPolicySettings retry;
@@ -79,6 +83,22 @@ struct AppSettings {
 Result<AppSettings> load_settings(const std::optional<std::filesystem::path>& file,
                                   const std::map<std::string, std::string>& environment,
                                   const std::map<std::string, std::string>& saved = {});
+
+// Checks every setting against its bounds, puts the sender's addresses and base URL in their
+// normal form, and fills what defaults to other settings: with the SMTP transport, a relay's
+// helo_name not given is default_helo_name(sender.base_url, machine_name). The error names the
+// first setting out of bounds and what it must be. load_settings calls it once everything is read.
+Result<void> validate(AppSettings& settings);
+
+// The name a relay is greeted with (EHLO) when none is set: the host of `base_url` when it
+// is a domain name, else what `machine` says (an address or "localhost" is no name to
+// greet with).
+std::string default_helo_name(std::string_view base_url,
+                              const std::function<std::string()>& machine);
+
+// This machine's fully qualified name as the resolver knows it, else its host name, else
+// "localhost".
+std::string machine_name();
 
 // The sections the API may change (sender, delivery, smtp, limits, dkim): the others
 // (server, store, import, log) set up the process and are read from the file only.

@@ -4,7 +4,9 @@
 
 #include <mutex>
 
-#include "app/commands.hpp"
+#include <CLI/CLI.hpp>
+
+#include "app/command_groups.hpp"
 #include "app/runtime.hpp"
 #include "app/settings.hpp"
 
@@ -114,6 +116,21 @@ int run_settings_forget(const GlobalOptions& global, const std::vector<std::stri
   fmt::print("forgot {} saved setting(s); the configuration file applies from the next start\n",
              changes.size());
   return 0;
+}
+
+void add_settings_commands(CLI::App& app, CommandChoice& choice) {
+  auto* settings =
+      app.add_subcommand("settings", "The settings saved through the API (PATCH /api/v1/settings)");
+  settings->require_subcommand(1);
+  choice.on(settings->add_subcommand(
+                "saved", "Show the saved settings, which apply over the configuration file"),
+            [](const GlobalOptions& global) { return run_settings_saved(global); });
+  auto& names = choice.keep<std::vector<std::string>>();
+  auto* forget = settings->add_subcommand(
+      "forget", "Remove saved settings (the file's values apply again from the next start)");
+  forget->add_option("NAME", names, "A saved setting, such as smtp.host")->required();
+  choice.on(forget,
+            [&names](const GlobalOptions& global) { return run_settings_forget(global, names); });
 }
 
 }  // namespace communique

@@ -34,11 +34,51 @@ Error CampaignRunner::stop_after_fault(IssueId issue_id, const std::string& what
 Result<DeliveryCounts> CampaignRunner::send_issue(
     const IssueLease& lease, const std::function<void(const DeliveryCounts&)>& on_progress,
     const std::atomic<bool>* stop) {
-  auto log = logger("delivery");
   const IssueId issue_id = lease.issue();
   // Renewed on a thread of its own as well, so that a window longer than the lease's
   // ttl (a stalled relay, an hourly quota) does not let it run out under us.
   LeaseHeartbeat heartbeat(lease, clock_);
+  auto prepared = start(lease);
+  if (!prepared) {
+    return std::move(prepared).error();
+  }
+  const std::string envelope_from = composer_.envelope_from(*prepared);
+  std::optional<std::uint32_t> planned_day;
+  auto last_progress = std::chrono::steady_clock::now();
+  for (;;) {
+    const Timestamp now = clock_();
+    auto go_on = may_claim(lease, heartbeat, stop, now);
+    if (!go_on) {
+      return std::move(go_on).error();
+    }
+    if (!*go_on) {
+      break;
+    }
+    const auto day = day_number(now);
+    if (day != planned_day) {
+      composer_.plan(*prepared, now);  // once per issue and day
+      planned_day = day;
+    }
+    auto sent = send_window(*prepared, envelope_from, now);
+    if (!sent) {
+      return std::move(sent).error();
+    }
+    if (!*sent) {
+      break;
+    }
+    // Counting scans the issue's ledger: at most every two seconds, not every window.
+    if (on_progress && std::chrono::steady_clock::now() - last_progress > std::chrono::seconds(2)) {
+      last_progress = std::chrono::steady_clock::now();
+      if (auto counts = store_.delivery_counts(issue_id)) {
+        on_progress(*counts);
+      }
+    }
+  }
+  return finish(issue_id, on_progress);
+}
+
+Result<PreparedIssue> CampaignRunner::start(const IssueLease& lease) {
+  const IssueId issue_id = lease.issue();
   auto issue = store_.find_issue(issue_id);
   if (!issue) {
     return std::move(issue).error();
@@ -64,6 +104,7 @@ Result<DeliveryCounts> CampaignRunner::send_issue(
 
   // Recovery happened as the lease was taken: what a stopped runner held went back to
   // the queue then, and only then.
+  auto log = logger("delivery");
   const Timestamp started = clock_();
   if (lease.requeued() > 0) {
     log->warn("issue {}: {} recipient(s) were in flight when a run stopped; sending to them again",
@@ -83,85 +124,81 @@ Result<DeliveryCounts> CampaignRunner::send_issue(
   }
   log->info("issue {}: sending through {} ({} new recipient(s))", issue_id, transport_.describe(),
             *frozen);
+  return prepared;
+}
 
-  const std::string envelope_from = composer_.envelope_from(*prepared);
-  std::optional<std::uint32_t> planned_day;
-  auto last_progress = std::chrono::steady_clock::now();
-  std::vector<OutgoingLetter> letters;
-  for (;;) {
-    if (stop != nullptr && stop->load()) {
-      break;
-    }
-    // A pause or a cancel from elsewhere (the CLI, the API) takes effect between windows.
-    auto status = store_.issue_status(issue_id);
-    if (!status) {
-      return std::move(status).error();
-    }
-    if (*status == IssueStatus::paused || *status == IssueStatus::cancelled) {
-      log->info("issue {}: {}; stopping", issue_id, to_string(*status));
-      break;
-    }
-    const Timestamp now = clock_();
-    // Claim only while the lease is ours: a runner that stalled past its ttl may have been
-    // taken over, and the new holder has put this one's window back in the queue.
-    auto kept = lease.renew(now);
-    if (!kept) {
-      return std::move(kept).error();
-    }
-    if (!*kept || heartbeat.lost()) {
-      return make_error(ErrorCode::conflict,
-                        "issue " + std::to_string(issue_id) +
-                            ": another runner took its lease over (this one had not renewed it in "
-                            "time); this one stopped and leaves the issue to it");
-    }
-    const auto day = day_number(now);
-    if (day != planned_day) {
-      composer_.plan(*prepared, now);  // once per issue and day
-      planned_day = day;
-    }
-    auto claimed = store_.claim_recipients(issue_id, settings_.window, now);
-    if (!claimed) {
-      return std::move(claimed).error();
-    }
-    if (claimed->empty()) {
-      break;
-    }
-    letters.clear();
-    std::vector<DeliveryResult> results;
-    std::vector<const Recipient*> sent_to;
-    for (const auto& recipient : *claimed) {
-      auto message =
-          composer_.compose(*prepared, recipient.subscriber, now, composer_.new_message_id());
-      if (!message) {
-        // This recipient's letter cannot be made (a template that fails on their data):
-        // a permanent failure for them, not for the issue.
-        results.push_back({recipient.subscriber.id,
-                           DeliveryState::failed,
-                           {},
-                           "not composed: " + message.error().message});
-        continue;
-      }
-      letters.push_back({recipient.subscriber.id, envelope_from, recipient.subscriber.email,
-                         std::move(*message)});
-      sent_to.push_back(&recipient);
-    }
-    const auto outcomes = transport_.send(letters);
-    const Timestamp answered = clock_();
-    for (std::size_t i = 0; i < sent_to.size(); ++i) {
-      results.push_back(policy_.decide(*sent_to[i], outcomes.at(i), answered));
-    }
-    if (auto recorded = store_.record_deliveries(issue_id, results, answered); !recorded) {
-      return std::move(recorded).error();
-    }
-    // Counting scans the issue's ledger: at most every two seconds, not every window.
-    if (on_progress && std::chrono::steady_clock::now() - last_progress > std::chrono::seconds(2)) {
-      last_progress = std::chrono::steady_clock::now();
-      if (auto counts = store_.delivery_counts(issue_id)) {
-        on_progress(*counts);
-      }
-    }
+Result<bool> CampaignRunner::may_claim(const IssueLease& lease, const LeaseHeartbeat& heartbeat,
+                                       const std::atomic<bool>* stop, Timestamp now) {
+  const IssueId issue_id = lease.issue();
+  if (stop != nullptr && stop->load()) {
+    return false;
   }
+  // A pause or a cancel from elsewhere (the CLI, the API) takes effect between windows.
+  auto status = store_.issue_status(issue_id);
+  if (!status) {
+    return std::move(status).error();
+  }
+  if (*status == IssueStatus::paused || *status == IssueStatus::cancelled) {
+    logger("delivery")->info("issue {}: {}; stopping", issue_id, to_string(*status));
+    return false;
+  }
+  // Claim only while the lease is ours: a runner that stalled past its ttl may have been
+  // taken over, and the new holder has put this one's window back in the queue.
+  auto kept = lease.renew(now);
+  if (!kept) {
+    return std::move(kept).error();
+  }
+  if (!*kept || heartbeat.lost()) {
+    return make_error(ErrorCode::conflict,
+                      "issue " + std::to_string(issue_id) +
+                          ": another runner took its lease over (this one had not renewed it in "
+                          "time); this one stopped and leaves the issue to it");
+  }
+  return true;
+}
 
+Result<bool> CampaignRunner::send_window(const PreparedIssue& prepared,
+                                         const std::string& envelope_from, Timestamp now) {
+  const IssueId issue_id = prepared.issue.id;
+  auto claimed = store_.claim_recipients(issue_id, settings_.window, now);
+  if (!claimed) {
+    return std::move(claimed).error();
+  }
+  if (claimed->empty()) {
+    return false;
+  }
+  std::vector<OutgoingLetter> letters;
+  std::vector<DeliveryResult> results;
+  std::vector<const Recipient*> sent_to;
+  for (const auto& recipient : *claimed) {
+    auto message =
+        composer_.compose(prepared, recipient.subscriber, now, composer_.new_message_id());
+    if (!message) {
+      // This recipient's letter cannot be made (a template that fails on their data):
+      // a permanent failure for them, not for the issue.
+      results.push_back({recipient.subscriber.id,
+                         DeliveryState::failed,
+                         {},
+                         "not composed: " + message.error().message});
+      continue;
+    }
+    letters.push_back(
+        {recipient.subscriber.id, envelope_from, recipient.subscriber.email, std::move(*message)});
+    sent_to.push_back(&recipient);
+  }
+  const auto outcomes = transport_.send(letters);
+  const Timestamp answered = clock_();
+  for (std::size_t i = 0; i < sent_to.size(); ++i) {
+    results.push_back(policy_.decide(*sent_to[i], outcomes.at(i), answered));
+  }
+  if (auto recorded = store_.record_deliveries(issue_id, results, answered); !recorded) {
+    return std::move(recorded).error();
+  }
+  return true;
+}
+
+Result<DeliveryCounts> CampaignRunner::finish(
+    IssueId issue_id, const std::function<void(const DeliveryCounts&)>& on_progress) {
   auto counts = store_.delivery_counts(issue_id);
   if (!counts) {
     return std::move(counts).error();
@@ -173,8 +210,9 @@ Result<DeliveryCounts> CampaignRunner::send_issue(
     const IssueStatus sending[] = {IssueStatus::sending};
     (void)store_.change_issue_status(issue_id, sending, IssueStatus::sent, "", clock_());
   }
-  log->info("issue {}: sent {}, failed {}, deferred {}", issue_id, counts->sent, counts->failed,
-            counts->deferred);
+  logger("delivery")
+      ->info("issue {}: sent {}, failed {}, deferred {}", issue_id, counts->sent, counts->failed,
+             counts->deferred);
   return counts;
 }
 

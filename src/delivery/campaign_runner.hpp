@@ -37,7 +37,10 @@
 namespace communique {
 
 struct RunnerSettings {
-  std::size_t window = 100;        // recipients claimed, composed and sent together
+  // Recipients claimed, composed and sent together: at most this many may be sent twice
+  // after a crash, and memory holds this many letters. The one default, [delivery] window's.
+  static constexpr std::size_t kDefaultWindow = 1000;
+  std::size_t window = kDefaultWindow;
   std::filesystem::path data_dir;  // where custom templates live
 };
 
@@ -52,8 +55,9 @@ class CampaignRunner {
         clock_(std::move(clock)),
         settings_(std::move(settings)) {}
 
-  // Sends the issue of `lease` until nothing is due; `on_progress` is called after every
-  // window with the ledger's counts. `stop` (when given) is checked between windows.
+  // Sends the issue of `lease` until nothing is due; `on_progress` is called with the
+  // ledger's counts after a window at most every two seconds (counting scans the ledger),
+  // and once at the end. `stop` (when given) is checked between windows.
   // Returns the final counts. Errors: not_found (no issue), conflict (cancelled, paused,
   // no lists, the lease not held or taken over), internal (an exception stopped it; the
   // issue is paused and its note says why).
@@ -62,9 +66,23 @@ class CampaignRunner {
                              const std::atomic<bool>* stop = nullptr);
 
  private:
+  // The run's steps: start, then a window at a time while one may be claimed, then finish.
   Result<DeliveryCounts> send_issue(const IssueLease& lease,
                                     const std::function<void(const DeliveryCounts&)>& on_progress,
                                     const std::atomic<bool>* stop);
+  // Checks that the issue may be sent, prepares it, freezes its audience and marks it
+  // sending.
+  Result<PreparedIssue> start(const IssueLease& lease);
+  // Whether another window may be claimed: not when `stop` is set or the issue was paused
+  // or cancelled; an error when the lease was taken over.
+  Result<bool> may_claim(const IssueLease& lease, const LeaseHeartbeat& heartbeat,
+                         const std::atomic<bool>* stop, Timestamp now);
+  // Claims, composes, sends and records one window; false when nobody was due.
+  Result<bool> send_window(const PreparedIssue& prepared, const std::string& envelope_from,
+                           Timestamp now);
+  // Reports the final counts and marks the issue sent when nobody is left.
+  Result<DeliveryCounts> finish(IssueId issue,
+                                const std::function<void(const DeliveryCounts&)>& on_progress);
   // Pauses `issue` with `what` in its note; the error run() returns.
   Error stop_after_fault(IssueId issue, const std::string& what);
 

@@ -4,8 +4,10 @@
 //
 // Policy: only issues that are sending or sent, whose every list is public and whose
 // archive flag is on, are published; the rest (drafts, scheduled, paused and cancelled
-// issues, issues to a private list, issues an editor kept out) are 404, as are slugs that
-// do not match (an id alone does not open an issue). The page carries no subscriber's data.
+// issues, issues to a private list, issues an editor kept out) are 404. Each published
+// issue has one address, /archive/ID-words: the id alone, or the id with other words (an
+// older subject), moves there (301); a slug without a published issue's id is 404. The page
+// carries no subscriber's data.
 // HTML bodies are sanitised (content/html_sanitizer.hpp) when stored and again when shown,
 // and the page's Content-Security-Policy allows no script, form, base URL or framing and
 // sandboxes it, so markup in a body cannot act in a reader's browser. The index is styled

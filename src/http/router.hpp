@@ -32,8 +32,9 @@ using QuickHandler = std::function<std::optional<HttpResponse>(const HttpRequest
 
 // A handler for requests worth storing together, such as one-click unsubscribes (mail
 // providers send them in bursts): it answers a batch at once, one answer per request and
-// in their order. The server runs it on the blocking pool with the requests that arrived
-// while the previous batch was away, so a burst costs one transaction per batch.
+// in their order. The server runs it on the batch thread (http/batches.hpp), not on the
+// blocking pool, with the requests that arrived while the previous batch was away, so a
+// burst costs one transaction per batch.
 using BatchHandler = std::function<std::vector<HttpResponse>(std::span<const HttpRequest>)>;
 
 // How large a body a route reads: the server sets the bytes of each (ServerSettings) and

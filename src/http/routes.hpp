@@ -1,4 +1,8 @@
 // The route table: every endpoint and who may call it, on one screen.
+//
+// Policy: it decides which role each endpoint needs (Access) and which routes answer
+// quickly or in batches; admitting a request is the gate's (http/access.hpp), what an
+// endpoint does is its handler's, and limits on size and time are the server's.
 #pragma once
 
 #include <vector>

@@ -10,6 +10,9 @@
 // requests waiting for blocking work (503 with Retry-After); a read timeout for a request
 // that has started and an idle timeout between keep-alive requests; an access-log line per
 // request (method, route, status, milliseconds).
+// The timeouts are kept by one watchdog per connection, not by the stream's own deadlines:
+// it closes the socket once the connection's deadline has passed (so the pending read or
+// write ends), waking at most once a second, which makes a timeout up to a second late.
 // On SIGINT or SIGTERM it stops accepting, lets the requests in flight finish (up to
 // `shutdown_grace`), and returns. It does not do TLS: put a reverse proxy in front.
 #pragma once

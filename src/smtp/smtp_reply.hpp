@@ -1,5 +1,8 @@
 // SMTP replies (RFC 5321 section 4.2): a three-digit code and one or more lines of text,
 // read line by line, with the EHLO keywords a server advertises.
+//
+// Policy: only the reply's class by its first digit (positive, temporary, permanent);
+// what a temporary or permanent answer means for a recipient is delivery/reply_policy.hpp's.
 #pragma once
 
 #include <optional>

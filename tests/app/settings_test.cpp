@@ -144,5 +144,48 @@ TEST_F(SettingsTest, ASyntaxErrorNamesLineAndColumn) {
       << broken.error().message;
 }
 
+TEST(DefaultHeloName, IsTheHostOfTheBaseUrlWhenItIsADomainName) {
+  const auto machine = [] { return std::string("box.example.net"); };
+  EXPECT_EQ(default_helo_name("https://news.example.org", machine), "news.example.org");
+  EXPECT_EQ(default_helo_name("https://news.example.org:8443/press?x=1", machine),
+            "news.example.org");
+  EXPECT_EQ(default_helo_name("https://user@news.example.org/", machine), "news.example.org");
+}
+
+TEST(DefaultHeloName, IsTheMachinesNameWhenTheBaseUrlNamesNoDomain) {
+  const auto machine = [] { return std::string("box.example.net"); };
+  for (const char* url : {"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080",
+                          "https://", "http://intranet/"}) {
+    EXPECT_EQ(default_helo_name(url, machine), "box.example.net") << url;
+  }
+}
+
+TEST_F(SettingsTest, ARelayIsGreetedWithTheBaseUrlsHostUnlessItsHeloNameIsSet) {
+  auto derived = load_settings(write("[sender]\nbase_url = \"https://news.example.org/\"\n"
+                                     "[delivery]\ntransport = \"smtp\"\n"),
+                               {});
+  ASSERT_TRUE(derived) << derived.error().message;
+  EXPECT_EQ(derived->smtp.at(0).helo_name, "news.example.org");
+  auto set = load_settings(std::nullopt, {{"COMMUNIQUE_DELIVERY__TRANSPORT", "smtp"},
+                                          {"COMMUNIQUE_SENDER__BASE_URL", "https://a.example.org"},
+                                          {"COMMUNIQUE_SMTP__HELO_NAME", "mx.example.org"}});
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->smtp.at(0).helo_name, "mx.example.org");
+}
+
+TEST(RunnerSettings, TheRunnerAndTheConfigurationShareOneDefaultWindow) {
+  EXPECT_EQ(RunnerSettings{}.window, 1000U);
+  EXPECT_EQ(AppSettings{}.delivery.window, RunnerSettings{}.window);
+}
+
+TEST_F(SettingsTest, ValidateChecksSettingsMadeInCode) {
+  AppSettings settings;
+  ASSERT_TRUE(validate(settings));
+  settings.delivery.window = 0;
+  auto refused = validate(settings);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "delivery.window must be 1 to 10000");
+}
+
 }  // namespace
 }  // namespace communique

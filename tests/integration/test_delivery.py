@@ -11,6 +11,7 @@ import os
 import random
 import re
 import signal
+import sqlite3
 import socket
 import subprocess
 import tempfile
@@ -91,6 +92,14 @@ class DeliveryTest(unittest.TestCase):
         self.assertIn(f"issue {issue} is draft", refused.stderr)
         bad_time = self.cli("issues", "schedule", issue, "--at", "next tuesday", check=False)
         self.assertIn("is not a time such as 2026-12-01T09:00Z", bad_time.stderr)
+        past = self.cli("issues", "schedule", issue, "--at", "2020-12-01 09:00", check=False)
+        self.assertEqual(past.returncode, 1)
+        self.assertRegex(past.stderr, r"--at 2020-12-01T09:00:00Z is in the past \(it is "
+                                      r"20\d\d-.*Z UTC\); use --now to send at once")
+        self.assertIn("status:    draft", self.cli("issues", "show", issue).stdout)
+        neither = self.cli("issues", "schedule", issue, check=False)
+        self.assertEqual(neither.returncode, 2)
+        self.assertIn("--at or --now", neither.stderr)
         scheduled = self.cli("issues", "schedule", issue, "--at", "2099-01-01T09:00Z",
                              "--expire-after", "6h")
         self.assertIn("scheduled for 2099-01-01T09:00:00Z (not sent if found more than 6h late)",
@@ -115,9 +124,14 @@ class DeliveryTest(unittest.TestCase):
                          "--body", body).stdout.strip()
         now = time.time()
         fmt = "%Y-%m-%dT%H:%M:%SZ"
-        self.cli("issues", "schedule", due, "--at", time.strftime(fmt, time.gmtime(now - 1)))
-        self.cli("issues", "schedule", stale, "--at", time.strftime(fmt, time.gmtime(now - 3 * 3600)),
+        self.assertIn("scheduled to be sent at once", self.cli("issues", "schedule", due, "--now").stdout)
+        self.cli("issues", "schedule", stale, "--at", time.strftime(fmt, time.gmtime(now + 3600)),
                  "--expire-after", "1h")
+        # As if the server had been down for three hours since its time came (the command
+        # refuses a time in the past, so the ledger is moved back by hand).
+        with sqlite3.connect(os.path.join(self.data, "communique.db")) as db:
+            db.execute("UPDATE issues SET scheduled_at = ? WHERE id = ?",
+                       (int(now - 3 * 3600), int(stale)))
         server = subprocess.Popen([BIN, "--data-dir", self.data, "serve", "--listen", "127.0.0.1:0"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                   env=dict(os.environ, COMMUNIQUE_DELIVERY__POLL_SECONDS="1"))
@@ -197,8 +211,7 @@ class DeliveryTest(unittest.TestCase):
             "track_clicks": True, "track_subscribers": True})
         self.assertEqual(status, 201, body)
         issue = str(json.loads(body)["id"])
-        past = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 1))
-        self.cli("issues", "schedule", issue, "--at", past)
+        self.cli("issues", "schedule", issue, "--now")
 
         deadline = time.monotonic() + 60
         status_line = ""
@@ -283,8 +296,7 @@ class DeliveryTest(unittest.TestCase):
     def test_send_while_serve_sends_the_issue_is_refused_or_waits_and_nobody_gets_two(self):
         self.use_sink()
         issue = self.make_issue(3000)
-        past = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 1))
-        self.cli("issues", "schedule", issue, "--at", past)
+        self.cli("issues", "schedule", issue, "--now")
         server, _ = self.start_serve()
         self.wait_for_letters(1, server)
         refused, waiting = self.start_send(issue), self.start_send(issue, "--wait")

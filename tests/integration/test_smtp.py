@@ -57,12 +57,13 @@ class SmtpTest(unittest.TestCase):
             self.fail(f"{args} exited {result.returncode}: {result.stderr}")
         return result
 
-    def configure(self, port, extra="", host="127.0.0.1", tls="none", delivery=""):
+    def configure(self, port, extra="", host="127.0.0.1", tls="none", delivery="",
+                  helo='helo_name = "communique.test"\n', sender=""):
         with open(self.config, "w") as f:
-            f.write('[sender]\nfrom_address = "press@embassy.example.org"\n'
+            f.write('[sender]\nfrom_address = "press@embassy.example.org"\n' + sender +
                     '[delivery]\ntransport = "smtp"\n' + delivery +
-                    f'[smtp]\nhost = "{host}"\nport = {port}\ntls = "{tls}"\n'
-                    'helo_name = "communique.test"\ntimeout_seconds = 3\n' + extra)
+                    f'[smtp]\nhost = "{host}"\nport = {port}\ntls = "{tls}"\n' +
+                    helo + 'timeout_seconds = 3\n' + extra)
 
     def make_issue(self, subscribers):
         with open(self.config, "a"):
@@ -116,6 +117,40 @@ class SmtpTest(unittest.TestCase):
         # The letter arrived un-stuffed: ".A line" crossed the wire as "..A line".
         self.assertIn("\n.A line that starts with a dot", dumped.replace("=\r\n", ""))
         self.assertNotIn("\n..A line", dumped)
+
+    def test_the_relay_is_greeted_with_the_base_urls_host_unless_a_name_is_set(self):
+        port = self.sink()
+        self.configure(port, helo="", sender='base_url = "https://news.example.org/press"\n')
+        issue = self.make_issue(1)
+        result = self.cli("send", issue)
+        self.assertNotIn("localhost", result.stderr)
+        files = os.listdir(self.received)
+        self.assertEqual(len(files), 1)
+        with open(os.path.join(self.received, files[0]), "rb") as f:
+            self.assertIn("X-Helo-Args: news.example.org\n", f.read().decode())
+
+    def test_a_relay_greeted_as_localhost_is_warned_of_at_start(self):
+        port = self.sink()
+        self.configure(port, helo='helo_name = "localhost"\n')
+        issue = self.make_issue(1)
+        result = self.cli("send", issue)
+        warning = "the relay 127.0.0.1 is greeted as 'localhost' (EHLO)"
+        self.assertIn(warning, result.stderr)
+        self.assertIn("set [smtp] helo_name, or [sender] base_url", result.stderr)
+        server = subprocess.Popen([BIN, "--data-dir", self.data, "--config", self.config, "serve",
+                                   "--listen", "127.0.0.1:0"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            said = []
+            for line in server.stderr:
+                said.append(line)
+                if "listening on" in line:
+                    break
+            self.assertIn(warning, "".join(said))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            server.stderr.close()
 
     def test_a_hard_rejection_fails_the_recipient(self):
         port = self.sink("-f", "RCPT", "-B", "550 5.1.1 User unknown")

@@ -1,29 +1,15 @@
-#include "app/commands.hpp"
-
+// Commands for lists and their members: lists, topics, import, export, subscribers.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <atomic>
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <thread>
 
+#include "app/command_groups.hpp"
 #include "app/progress_bar.hpp"
 #include "app/runtime.hpp"
-#include "app/settings.hpp"
-#include "async/blocking_pool.hpp"
-#include "base/log.hpp"
-#include "base/version.hpp"
-#include "delivery/delivery_service.hpp"
-#include "http/access.hpp"
-#include "http/click_counter.hpp"
-#include "http/confirmation_sender.hpp"
-#include "http/metrics.hpp"
-#include "http/routes.hpp"
-#include "http/server.hpp"
-#include "store/open_store.hpp"
 #include "transfer/exporter.hpp"
-#include "transfer/import_jobs.hpp"
 #include "transfer/importer.hpp"
 
 namespace communique {
@@ -39,135 +25,6 @@ std::string with_thousands(std::int64_t value) {
 }
 
 }  // namespace
-
-int run_version() {
-  fmt::print("communique {}\n", version());
-  return 0;
-}
-
-namespace {
-
-// One run of the server and the delivery service with the settings in force. `again` is
-// set when settings saved through the API stopped it, to start again with them; `bound`
-// receives the address it listened on.
-int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& again,
-               std::string& bound_address) {
-  auto runtime = open_runtime(global, Verbosity::chatty);
-  if (!runtime) {
-    return fail(runtime.error());
-  }
-  auto settings = runtime->settings.server;
-  if (options.listen) {
-    settings.listen = *options.listen;
-  }
-  // Delivery runs beside the HTTP server, on its own thread: it resumes unfinished issues
-  // and sends scheduled ones when due.
-  auto composer = make_composer(global, *runtime);
-  if (!composer) {
-    return fail(composer.error());
-  }
-  auto transport = make_transport(global, *runtime);
-  if (!transport) {
-    return fail(transport.error());
-  }
-  const ReplyPolicy policy = make_policy(*runtime);
-  CampaignRunner runner(
-      *runtime->store, *composer, **transport, policy, system_clock_now,
-      RunnerSettings{.window = runtime->settings.delivery.window, .data_dir = global.data_dir});
-  DeliveryService delivery(*runtime->store, runner, system_clock_now,
-                           runtime->settings.delivery.poll, runtime->settings.delivery.lease);
-  std::atomic<bool> stop_delivery{false};
-  std::optional<std::thread> delivery_thread;
-
-  BlockingPool pool(runtime->settings.blocking_threads);
-  auto links = make_link_signer(*runtime);
-  if (!links) {
-    return fail(links.error());
-  }
-  // Transactional letters (confirmation requests, test sends) have a transport of their
-  // own, so that they never wait behind a campaign.
-  auto notice_transport = make_transport(global, *runtime);
-  if (!notice_transport) {
-    return fail(notice_transport.error());
-  }
-  Mailer mailer(**notice_transport);
-  // Confirmation letters are queued by the form and sent here, off the request path.
-  ConfirmationSender confirmations(*runtime->store, *links, *composer, mailer,
-                                   runtime->settings.sender, system_clock_now);
-  std::optional<std::thread> confirmation_thread;
-  Accounts accounts(*runtime->store);
-  ServerStopper stopper;
-  Metrics metrics;
-  SlidingWindow subscribe_limiter(std::chrono::hours(1));
-  ClickCounter clicks(*runtime->store);
-  ImportJobs imports(*runtime->store, global.data_dir / "imports", system_clock_now,
-                     runtime->settings.import);
-  Router router(make_routes(RouteServices{
-                    .store = *runtime->store,
-                    .links = *links,
-                    .identity = runtime->settings.sender,
-                    .data_dir = global.data_dir,
-                    .subscriptions = Subscriptions(*runtime->store, {}, &subscribe_limiter),
-                    .accounts = &accounts,
-                    .letters = {.composer = &*composer, .mailer = &mailer},
-                    .metrics = &metrics,
-                    .clicks = &clicks,
-                    .imports = &imports,
-                    .settings = {.json = describe_settings(runtime->settings),
-                                 .change =
-                                     [&](const SettingsChanges& changes) {
-                                       auto saved = save_settings(global, *runtime->store, changes,
-                                                                  system_clock_now());
-                                       if (saved) {
-                                         again = true;
-                                         stopper.stop("settings saved");
-                                       }
-                                       return saved;
-                                     }}}),
-                make_access_gate(accounts, system_clock_now));
-  router.observe([&metrics](int status) { metrics.record(status); });
-  auto served = serve(
-      settings, router, pool,
-      [&](const std::string& bound) {
-        bound_address = bound;
-        logger("http")->info("listening on http://{} (data in {}, letters through {})", bound,
-                             global.data_dir.string(), (*transport)->describe());
-        // Only a server that could listen sends: a second one started by mistake on the same
-        // data directory stops at its port, before it touches any issue.
-        delivery_thread.emplace([&] { delivery.run(stop_delivery); });
-        confirmation_thread.emplace([&] { confirmations.run(stop_delivery); });
-      },
-      &stopper);
-  pool.join();
-  stop_delivery = true;
-  if (delivery_thread) {
-    delivery_thread->join();
-  }
-  if (confirmation_thread) {
-    confirmation_thread->join();
-  }
-  if (!served) {
-    return fail(served.error());
-  }
-  return 0;
-}
-
-}  // namespace
-
-int run_serve(const GlobalOptions& global, const ServeOptions& options) {
-  ServeOptions current = options;
-  for (;;) {
-    bool again = false;
-    std::string bound;
-    const int code = serve_once(global, current, again, bound);
-    if (code != 0 || !again) {
-      return code;
-    }
-    // The same address again, even when the port was picked (0).
-    current.listen = bound;
-    logger("http")->info("starting again with the saved settings");
-  }
-}
 
 int run_lists_create(const GlobalOptions& global, const ListCreateOptions& options) {
   auto name = validate_name(options.name, "list name");
@@ -445,6 +302,122 @@ int run_subscribers_show(const GlobalOptions& global, const std::string& email,
                chosen.empty() ? std::string("all") : fmt::format("{}", fmt::join(chosen, ", ")));
   }
   return 0;
+}
+
+namespace {
+
+void add_lists(CLI::App& app, CommandChoice& choice) {
+  auto* lists = app.add_subcommand("lists", "Create and list mailing lists");
+  lists->require_subcommand(1);
+  auto& create = choice.keep<ListCreateOptions>();
+  auto* create_cmd = lists->add_subcommand("create", "Create a list");
+  create_cmd->add_option("NAME", create.name, "Name of the list")->required();
+  create_cmd->add_option("--description", create.description, "What the list is for");
+  create_cmd
+      ->add_option("--optin", create.opt_in, "single, or double (new subscribers confirm by email)")
+      ->check(CLI::IsMember({"single", "double"}))
+      ->capture_default_str();
+  create_cmd->add_flag("--private", create.is_private,
+                       "Not offered on the public subscription form");
+  choice.on(create_cmd,
+            [&create](const GlobalOptions& global) { return run_lists_create(global, create); });
+  auto& json = choice.keep<bool>(false);
+  auto* ls = lists->add_subcommand("ls", "Show every list with its member counts");
+  ls->add_flag("--json", json, "Print JSON instead of a table");
+  choice.on(ls, [&json](const GlobalOptions& global) {
+    return run_lists_ls(global, json ? OutputFormat::json : OutputFormat::text);
+  });
+
+  auto* topics = app.add_subcommand("topics", "Create and list the topics of a list");
+  topics->require_subcommand(1);
+  auto& topic = choice.keep<TopicCreateOptions>();
+  auto* topic_cmd = topics->add_subcommand("create", "Add a topic to a list");
+  topic_cmd->add_option("--list", topic.list, "The list")->required();
+  topic_cmd->add_option("NAME", topic.name, "Name of the topic")->required();
+  topic_cmd->add_option("--description", topic.description, "What it covers");
+  choice.on(topic_cmd,
+            [&topic](const GlobalOptions& global) { return run_topics_create(global, topic); });
+  auto& list = choice.keep<std::string>();
+  auto* topics_ls = topics->add_subcommand("ls", "Show the topics of a list");
+  topics_ls->add_option("--list", list, "The list")->required();
+  choice.on(topics_ls,
+            [&list](const GlobalOptions& global) { return run_topics_ls(global, list); });
+}
+
+void add_import_and_export(CLI::App& app, CommandChoice& choice) {
+  auto& import = choice.keep<ImportOptions>();
+  auto& file = choice.keep<std::string>();
+  auto* import_cmd = app.add_subcommand(
+      "import",
+      "Import subscribers from a CSV file (header row: email, and optionally name, lang, "
+      "attributes, status, subscription, or any other column as an attribute). A status or "
+      "subscription of 'unsubscribed' records the person as having left the list, and "
+      "'blocklisted' blocklists the address: an import never subscribes either. Prints "
+      "'imported N, updated U, rejected R'; rejected rows go to FILE.rejects.csv with line "
+      "numbers and reasons.");
+  import_cmd->add_option("--list", import.list, "The list to subscribe them to")->required();
+  import_cmd->add_option("FILE", file, "The CSV file (RFC 4180, UTF-8)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import_cmd
+      ->add_option("--mode", import.mode,
+                   "upsert: update known addresses; skip: leave them as they are")
+      ->check(CLI::IsMember({"upsert", "skip"}))
+      ->capture_default_str();
+  import_cmd
+      ->add_option("--status", import.status,
+                   "Status of new subscriptions: confirmed or unconfirmed")
+      ->check(CLI::IsMember({"confirmed", "unconfirmed"}))
+      ->capture_default_str();
+  choice.on(import_cmd, [&import, &file](const GlobalOptions& global) {
+    import.file = file;
+    return run_import(global, import);
+  });
+
+  auto& exported = choice.keep<ExportOptions>();
+  auto* export_cmd =
+      app.add_subcommand(
+          "export",
+          "Write a list's members to standard output (CSV or JSON), those who left included. "
+          "Columns: email, name, lang, status (the address: enabled or blocklisted), "
+          "subscription (on this list: confirmed, unconfirmed or unsubscribed), created_at, "
+          "updated_at, attributes. Importing the file elsewhere keeps the unsubscribed and "
+          "blocklisted out.");
+  export_cmd->add_option("--list", exported.list, "The list")->required();
+  export_cmd->add_option("--format", exported.format, "csv or json")
+      ->check(CLI::IsMember({"csv", "json"}))
+      ->capture_default_str();
+  choice.on(export_cmd,
+            [&exported](const GlobalOptions& global) { return run_export(global, exported); });
+}
+
+void add_subscribers(CLI::App& app, CommandChoice& choice) {
+  auto* subscribers = app.add_subcommand("subscribers", "Count and look up subscribers");
+  subscribers->require_subcommand(1);
+  auto& list = choice.keep<std::string>();
+  auto* count = subscribers->add_subcommand(
+      "count", "Print the number of subscribers (of a list: those who have not unsubscribed)");
+  count->add_option("--list", list, "Count the members of this list only");
+  choice.on(count, [&list](const GlobalOptions& global) {
+    return run_subscribers_count(global,
+                                 list.empty() ? std::nullopt : std::optional<std::string>(list));
+  });
+  auto& email = choice.keep<std::string>();
+  auto& json = choice.keep<bool>(false);
+  auto* show = subscribers->add_subcommand("show", "Show one subscriber and their lists");
+  show->add_option("EMAIL", email, "The subscriber's address")->required();
+  show->add_flag("--json", json, "Print JSON");
+  choice.on(show, [&email, &json](const GlobalOptions& global) {
+    return run_subscribers_show(global, email, json ? OutputFormat::json : OutputFormat::text);
+  });
+}
+
+}  // namespace
+
+void add_list_commands(CLI::App& app, CommandChoice& choice) {
+  add_lists(app, choice);
+  add_import_and_export(app, choice);
+  add_subscribers(app, choice);
 }
 
 }  // namespace communique
