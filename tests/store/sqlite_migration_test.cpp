@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "base/embedded_file.hpp"
 #include "store/migration.hpp"
@@ -151,6 +153,26 @@ TEST_F(SqliteMigrationTest, DeletingASubscriberStillTakesWhatNamesThemAlong) {
   EXPECT_TRUE(store_->topics_of_subscriber(1)->empty());
   // And a row naming a subscriber who does not exist is still refused.
   EXPECT_FALSE(store_->set_subscription_status(99, 1, SubscriptionStatus::confirmed, fixed_time()));
+}
+
+// Opening waits out a lock another process holds (the first open of a database, or one
+// recovering its log, takes one briefly) instead of failing with "database is locked".
+TEST(SqliteOpen, WaitsForALockAnotherConnectionHolds) {
+  TempDir dir;
+  const auto path = dir.path() / "locked.db";
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "CREATE TABLE t (x); BEGIN EXCLUSIVE;", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  std::thread release([other] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    sqlite3_exec(other, "COMMIT;", nullptr, nullptr, nullptr);
+  });
+  auto opened = SqliteStore::open(SqliteSettings{.path = path, .busy_timeout_ms = 20000});
+  release.join();
+  sqlite3_close(other);
+  ASSERT_TRUE(opened) << opened.error().message;
+  EXPECT_TRUE((*opened)->lists());
 }
 
 }  // namespace
