@@ -103,53 +103,79 @@ std::string decode_html_entity(std::string_view reference) {
   return std::string(reference);
 }
 
-std::string html_to_text(std::string_view html) {
-  std::string out;
-  bool in_space = false;
+namespace {
+
+// Walks `html` once: each tag's lower-case name ("p", "/p") goes to on_tag, which returns
+// whether the element's content is to be skipped (up to its end tag); text goes to on_text
+// a character at a time, a character reference decoded as one piece, with whether it is
+// white space. A tag left open ends the walk.
+template <typename OnTag, typename OnText>
+void walk_html(std::string_view html, OnTag&& on_tag, OnText&& on_text) {
+  std::string skipping;  // the end tag that ends the content being skipped, e.g. "/style"
   std::size_t i = 0;
   while (i < html.size()) {
     const char c = html[i];
     if (c == '<') {
       const auto close = html.find('>', i);
       if (close == std::string_view::npos) {
-        break;
+        return;
       }
       const std::string name = tag_name(html.substr(i + 1, close - i - 1));
-      if (name == "br" || name == "/p" || name == "/div" || name == "/li" || name == "/tr" ||
-          name == "/h1" || name == "/h2" || name == "/h3" || name == "/h4" ||
-          name == "/blockquote" || name == "/table") {
-        out += name == "br" || name == "/li" || name == "/tr" ? "\n" : "\n\n";
-        in_space = false;
-      } else if (name == "li") {
-        out += "- ";
-      } else if (name == "script" || name == "style") {
-        const auto end = html.find("</" + name, close);
-        i = end == std::string_view::npos ? html.size() : end;
-        continue;
-      }
       i = close + 1;
+      if (skipping.empty()) {
+        if (on_tag(name)) {
+          skipping = "/" + name;
+        }
+      } else if (name == skipping) {
+        skipping.clear();
+      }
+      continue;
+    }
+    if (!skipping.empty()) {
+      ++i;
       continue;
     }
     if (c == '&') {
       const auto semicolon = html.find(';', i);
       if (semicolon != std::string_view::npos && semicolon - i <= 10) {
-        out += decode_html_entity(html.substr(i, semicolon - i + 1));
+        on_text(decode_html_entity(html.substr(i, semicolon - i + 1)), false);
         i = semicolon + 1;
-        in_space = false;
         continue;
       }
     }
-    if (is_space(c)) {
-      if (!in_space && !out.empty() && out.back() != '\n') {
-        out += ' ';
-      }
-      in_space = true;
-    } else {
-      out += c;
-      in_space = false;
-    }
+    on_text(std::string_view(&html[i], 1), is_space(c));
     ++i;
   }
+}
+
+}  // namespace
+
+std::string html_to_text(std::string_view html) {
+  std::string out;
+  bool in_space = false;
+  walk_html(
+      html,
+      [&](const std::string& name) {
+        if (name == "br" || name == "/p" || name == "/div" || name == "/li" || name == "/tr" ||
+            name == "/h1" || name == "/h2" || name == "/h3" || name == "/h4" ||
+            name == "/blockquote" || name == "/table") {
+          out += name == "br" || name == "/li" || name == "/tr" ? "\n" : "\n\n";
+          in_space = false;
+        } else if (name == "li") {
+          out += "- ";
+        }
+        return name == "script" || name == "style";
+      },
+      [&](std::string_view piece, bool space) {
+        if (space) {
+          if (!in_space && !out.empty() && out.back() != '\n') {
+            out += ' ';
+          }
+        } else {
+          out += piece;
+        }
+        in_space = space;
+      });
   // No more than one blank line in a row, none at the ends.
   std::string tidy;
   std::size_t newlines = 0;
@@ -172,53 +198,24 @@ std::string html_to_text(std::string_view html) {
   return tidy + "\n";
 }
 
-}  // namespace communique
-
-namespace communique {
-
 std::string html_prose(std::string_view html) {
   std::string out;
-  std::string skipping;  // the element whose content is being left out, e.g. "/h2"
-  std::size_t i = 0;
-  while (i < html.size()) {
-    const char c = html[i];
-    if (c == '<') {
-      const auto close = html.find('>', i);
-      if (close == std::string_view::npos) {
-        break;
-      }
-      const std::string name = tag_name(html.substr(i + 1, close - i - 1));
-      i = close + 1;
-      if (!skipping.empty()) {
-        if (name == skipping) {
-          skipping.clear();
+  walk_html(
+      html,
+      [&](const std::string& name) {
+        if (!is_inline(name)) {
+          out += ' ';  // a block or a break ends a word; spaces are collapsed by the caller
         }
-        continue;
-      }
-      if (is_heading(name) || name == "pre" || name == "table" || name == "figure" ||
-          name == "script" || name == "style") {
-        skipping = "/" + name;
-      }
-      if (!is_inline(name)) {
-        out += ' ';  // a block or a break ends a word; spaces are collapsed by the caller
-      }
-      continue;
-    }
-    if (!skipping.empty()) {
-      ++i;
-      continue;
-    }
-    if (c == '&') {
-      const auto semicolon = html.find(';', i);
-      if (semicolon != std::string_view::npos && semicolon - i <= 10) {
-        out += decode_html_entity(html.substr(i, semicolon - i + 1));
-        i = semicolon + 1;
-        continue;
-      }
-    }
-    out += is_space(c) ? ' ' : c;
-    ++i;
-  }
+        return is_heading(name) || name == "pre" || name == "table" || name == "figure" ||
+               name == "script" || name == "style";
+      },
+      [&](std::string_view piece, bool space) {
+        if (space) {
+          out += ' ';
+        } else {
+          out += piece;
+        }
+      });
   return out;
 }
 
