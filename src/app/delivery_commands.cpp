@@ -177,11 +177,6 @@ int run_issues_schedule(const GlobalOptions& global, const ScheduleOptions& opti
                 "' is not a time such as 2026-12-01T09:00Z or "
                 "\"2026-12-01 09:00\" (UTC)");
   }
-  // A time gone by is a typo (a year, a month) far more often than a wish to send at once.
-  if (*when < now) {
-    return fail("--at " + format_iso8601(*when) + " is in the past (it is " + format_iso8601(now) +
-                " UTC); use --now to send at once");
-  }
   std::optional<std::chrono::seconds> expiry;
   if (!options.expire_after.empty()) {
     expiry = parse_duration(options.expire_after);
@@ -190,6 +185,11 @@ int run_issues_schedule(const GlobalOptions& global, const ScheduleOptions& opti
                   "' is not a duration such as 30m, 6h "
                   "or 2d");
     }
+  }
+  if (auto checked = check_schedule(*when, expiry, now); !checked) {
+    const bool past = *when < now;
+    return fail((past ? "--at " : "--expire-after: ") + checked.error().message +
+                (past ? "; use --now to send at once" : ""));
   }
   auto runtime = open_runtime(global, Verbosity::quiet);
   if (!runtime) {

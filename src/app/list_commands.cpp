@@ -178,7 +178,7 @@ int run_import(const GlobalOptions& global, const ImportOptions& options) {
   if (summary->unsubscribed > 0 || summary->blocklisted > 0) {
     fmt::print(stderr,
                "kept out of '{}' as the file's status says: {} unsubscribed (recorded as having "
-               "left), {} blocklisted (subscribed nowhere)\n",
+               "left), {} blocklisted (sent nothing on any list)\n",
                options.list, summary->unsubscribed, summary->blocklisted);
   }
   if (summary->rejected > 0) {
@@ -352,7 +352,8 @@ void add_import_and_export(CLI::App& app, CommandChoice& choice) {
       "Import subscribers from a CSV file (header row: email, and optionally name, lang, "
       "attributes, status, subscription, or any other column as an attribute). A status or "
       "subscription of 'unsubscribed' records the person as having left the list, and "
-      "'blocklisted' blocklists the address: an import never subscribes either. Prints "
+      "'blocklisted' blocklists the address (sent nothing on any list), even with --mode skip. "
+      "Prints "
       "'imported N, updated U, rejected R'; rejected rows go to FILE.rejects.csv with line "
       "numbers and reasons.");
   import_cmd->add_option("--list", import.list, "The list to subscribe them to")->required();
@@ -375,14 +376,13 @@ void add_import_and_export(CLI::App& app, CommandChoice& choice) {
   });
 
   auto& exported = choice.keep<ExportOptions>();
-  auto* export_cmd =
-      app.add_subcommand(
-          "export",
-          "Write a list's members to standard output (CSV or JSON), those who left included. "
-          "Columns: email, name, lang, status (the address: enabled or blocklisted), "
-          "subscription (on this list: confirmed, unconfirmed or unsubscribed), created_at, "
-          "updated_at, attributes. Importing the file elsewhere keeps the unsubscribed and "
-          "blocklisted out.");
+  auto* export_cmd = app.add_subcommand(
+      "export",
+      "Write a list's members to standard output (CSV or JSON), those who left included. "
+      "Columns: email, name, lang, status (the address: enabled or blocklisted), "
+      "subscription (on this list: confirmed, unconfirmed or unsubscribed), created_at, "
+      "updated_at, attributes. Importing the file elsewhere keeps the unsubscribed and "
+      "blocklisted out.");
   export_cmd->add_option("--list", exported.list, "The list")->required();
   export_cmd->add_option("--format", exported.format, "csv or json")
       ->check(CLI::IsMember({"csv", "json"}))

@@ -3,6 +3,7 @@
 #include <netdb.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <functional>
 
@@ -42,10 +43,32 @@ Result<void> validate_sender(SenderIdentity& sender) {
     return make_error(ErrorCode::invalid_input,
                       "sender.base_url must start with https:// (or http:// for a local test)");
   }
+  if (std::any_of(sender.base_url.begin(), sender.base_url.end(),
+                  [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F; })) {
+    return make_error(ErrorCode::invalid_input,
+                      "sender.base_url must not contain spaces or control characters");
+  }
   while (sender.base_url.ends_with('/')) {
     sender.base_url.pop_back();
   }
   return ok();
+}
+
+// What a relay may be greeted with: a host name (letters, digits, dots, hyphens) or an
+// address literal ("[192.0.2.1]", "[IPv6:2001:db8::1]"). Anything else could carry
+// commands of its own (a line break) or be refused by the relay.
+bool is_greeting_name(std::string_view name) {
+  if (name.size() > 255 || name.empty()) {
+    return false;
+  }
+  if (name.front() == '[') {
+    return name.back() == ']' &&
+           name.find_first_not_of("0123456789abcdefABCDEFIPv6:.[]") == std::string_view::npos;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-';
+  });
 }
 
 // The name part of `host`, or nothing when it is an address ("127.0.0.1", "[::1]") or a
@@ -169,6 +192,13 @@ Result<void> validate(AppSettings& settings) {
   }
   if (auto checked = validate_store_and_dkim(settings); !checked) {
     return checked;
+  }
+  for (const auto& relay : settings.smtp) {
+    if (!relay.helo_name.empty() && !is_greeting_name(relay.helo_name)) {
+      return make_error(ErrorCode::invalid_input,
+                        "smtp.helo_name must be a host name (letters, digits, dots and hyphens) "
+                        "or an address literal such as [192.0.2.1]");
+    }
   }
   // Only a transport that greets relays needs the name (and the machine's, a look-up).
   for (auto& relay : settings.smtp) {

@@ -18,6 +18,11 @@ bool is_valid_utf8(std::string_view text);
 // True when every byte of `text` is ASCII (below 0x80).
 bool is_ascii(std::string_view text);
 
+// A space, tab, carriage return or line feed: the white space of text and markup.
+inline bool is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 // `text` with ASCII letters lower-cased; other bytes are unchanged.
 std::string ascii_lower(std::string_view text);
 

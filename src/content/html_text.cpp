@@ -30,6 +30,17 @@ void append_utf8(std::string& out, std::uint32_t code) {
   }
 }
 
+// Whether a text may carry `code`: not a control character other than tab and line breaks
+// (C0, DEL, C1: letters use some as markers of their own, and XML refuses them), not a
+// surrogate, not a noncharacter (U+FDD0..FDEF, U+xxFFFE, U+xxFFFF).
+bool is_text_character(std::uint32_t code) {
+  if (code < 0x20) {
+    return code == '\t' || code == '\n' || code == '\r';
+  }
+  return !(code >= 0x7F && code <= 0x9F) && !(code >= 0xD800 && code <= 0xDFFF) &&
+         !(code >= 0xFDD0 && code <= 0xFDEF) && (code & 0xFFFE) != 0xFFFE && code <= 0x10FFFF;
+}
+
 // "#1234" or "#x4D2" as a code point a text may carry; nothing for anything else.
 std::optional<std::uint32_t> numeric_reference(std::string_view name) {
   if (name.size() < 2 || name[0] != '#') {
@@ -40,15 +51,11 @@ std::optional<std::uint32_t> numeric_reference(std::string_view name) {
   std::uint32_t code = 0;
   const auto [end, ec] =
       std::from_chars(digits.data(), digits.data() + digits.size(), code, hex ? 16 : 10);
-  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || code == 0 ||
-      code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
+      !is_text_character(code)) {
     return std::nullopt;
   }
   return code;
-}
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 // The element name of a tag's inside ("p class=x" → "p", "/li" → "/li"), lower case.
@@ -143,7 +150,7 @@ void walk_html(std::string_view html, OnTag&& on_tag, OnText&& on_text) {
         continue;
       }
     }
-    on_text(std::string_view(&html[i], 1), is_space(c));
+    on_text(std::string_view(&html[i], 1), is_ascii_space(c));
     ++i;
   }
 }
@@ -206,8 +213,8 @@ std::string html_prose(std::string_view html) {
         if (!is_inline(name)) {
           out += ' ';  // a block or a break ends a word; spaces are collapsed by the caller
         }
-        return is_heading(name) || name == "pre" || name == "table" || name == "figure" ||
-               name == "script" || name == "style";
+        return is_heading(name) || name == "pre" || name == "figure" || name == "script" ||
+               name == "style";
       },
       [&](std::string_view piece, bool space) {
         if (space) {

@@ -12,12 +12,14 @@ namespace communique {
 std::string html_to_text(std::string_view html);
 
 // The words of the prose in `html`, for summaries (content/summary.hpp): headings, code
-// blocks, tables, figures, scripts and styles are left out, and every tag that is not
+// blocks, figures, scripts and styles are left out (table cells are kept: HTML letters
+// are laid out in tables), and every tag that is not
 // inline becomes a space. Whitespace is not collapsed.
 std::string html_prose(std::string_view html);
 
 // A character reference ("&amp;", "&#1046;", "&#x416;") as UTF-8; one not known here, or
-// a number that names no character, is returned as it was written.
+// a number that names no character a text may carry (a control character other than tab
+// and line breaks, a surrogate, a noncharacter), is returned as it was written.
 std::string decode_html_entity(std::string_view reference);
 
 }  // namespace communique

@@ -1,5 +1,6 @@
 #include "content/summary.hpp"
 
+#include "base/text.hpp"
 #include "content/html_sanitizer.hpp"
 #include "content/html_text.hpp"
 #include "content/md4c_parse.hpp"
@@ -8,33 +9,31 @@ namespace communique {
 
 namespace {
 
-// Collects the prose of a Markdown body, and its headings apart for the fallback.
+// Collects the prose of a Markdown body, and apart, for the fallback, the rest of its
+// words: headings, code and tables.
 struct ProseCollector {
   std::string prose;
-  std::string headings;
-  int skipped = 0;  // depth inside code blocks, tables, rules and images
-  int heading = 0;  // depth inside headings
+  std::string rest;
+  int skipped = 0;  // depth inside images: their alt text is no sentence
+  int aside = 0;    // depth inside headings, code blocks and tables
 
-  std::string& target() { return heading > 0 ? headings : prose; }
+  std::string& target() { return aside > 0 ? rest : prose; }
 };
 
-bool is_left_out(MD_BLOCKTYPE type) {
-  return type == MD_BLOCK_CODE || type == MD_BLOCK_TABLE || type == MD_BLOCK_HR ||
+bool is_aside(MD_BLOCKTYPE type) {
+  return type == MD_BLOCK_H || type == MD_BLOCK_CODE || type == MD_BLOCK_TABLE ||
          type == MD_BLOCK_HTML;
 }
 
 int enter_block(MD_BLOCKTYPE type, void*, void* userdata) {
-  auto& c = *static_cast<ProseCollector*>(userdata);
-  c.skipped += is_left_out(type) ? 1 : 0;
-  c.heading += type == MD_BLOCK_H ? 1 : 0;
+  static_cast<ProseCollector*>(userdata)->aside += is_aside(type) ? 1 : 0;
   return 0;
 }
 
 int leave_block(MD_BLOCKTYPE type, void*, void* userdata) {
   auto& c = *static_cast<ProseCollector*>(userdata);
-  c.skipped -= is_left_out(type) ? 1 : 0;
-  c.target() += ' ';  // every block ends its last word
-  c.heading -= type == MD_BLOCK_H ? 1 : 0;
+  c.target() += ' ';  // every block (and table cell) ends its last word
+  c.aside -= is_aside(type) ? 1 : 0;
   return 0;
 }
 
@@ -72,9 +71,6 @@ int on_text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* userdata)
   return 0;
 }
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
 bool starts_code_point(char c) {
   return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
 }
@@ -85,7 +81,7 @@ std::string first_words(std::string_view text, std::size_t limit) {
   std::size_t count = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (is_space(c)) {
+    if (is_ascii_space(c)) {
       if (!words.empty() && words.back() != ' ') {
         words += ' ';
         ++count;
@@ -116,26 +112,28 @@ std::string first_words(std::string_view text, std::size_t limit) {
 
 std::string summarise(std::span<const IssueSection> sections, std::size_t limit) {
   std::string prose;
-  std::string headings;
+  std::string rest;  // the fallback: titles, headings, code and tables
   for (const auto& section : sections) {
-    headings += section.title + ' ';
+    rest += section.title + ' ';
     if (section.format == BodyFormat::markdown) {
       ProseCollector collector;
       // A parse that runs out of memory leaves what it collected: a summary needs no more.
       (void)parse_markdown(section.body,
                            {enter_block, leave_block, enter_span, leave_span, on_text}, &collector);
       prose += collector.prose + ' ';
-      headings += collector.headings + ' ';
+      rest += collector.rest + ' ';
     } else {
       // Sanitised first: rows older than the sanitiser may hold comments and scripts.
-      prose += html_prose(sanitise_html(section.body)) + ' ';
+      const auto safe = sanitise_html(section.body);
+      prose += html_prose(safe) + ' ';
+      rest += html_to_text(safe) + ' ';
     }
     if (prose.size() > limit * 4 + 64) {
       break;  // enough words: even four bytes a character fill the limit
     }
   }
   auto summary = first_words(prose, limit);
-  return summary.empty() ? first_words(headings, limit) : summary;
+  return summary.empty() ? first_words(rest, limit) : summary;
 }
 
 }  // namespace communique

@@ -1,5 +1,7 @@
 #include "delivery/issue_control.hpp"
 
+#include "core/time.hpp"
+
 namespace communique {
 
 Result<void> move_issue(IssueStore& store, IssueId issue, IssueMove move, Timestamp now) {
@@ -26,6 +28,20 @@ Result<void> move_issue(IssueStore& store, IssueId issue, IssueMove move, Timest
     }
   }
   return make_error(ErrorCode::internal, "unknown issue move");
+}
+
+Result<void> check_schedule(Timestamp at, std::optional<std::chrono::seconds> expire_after,
+                            Timestamp now) {
+  if (at < now - std::chrono::minutes(1)) {
+    return make_error(ErrorCode::invalid_input, format_iso8601(at) + " is in the past (it is " +
+                                                    format_iso8601(now) + " UTC)");
+  }
+  if (expire_after && *expire_after < std::chrono::minutes(1)) {
+    return make_error(ErrorCode::invalid_input,
+                      "an expiry shorter than a minute could never be met: the delivery service "
+                      "looks for due issues every few seconds");
+  }
+  return ok();
 }
 
 }  // namespace communique

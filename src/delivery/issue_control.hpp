@@ -8,6 +8,9 @@
 //           will not get it)
 #pragma once
 
+#include <chrono>
+#include <optional>
+
 #include "store/issue_store.hpp"
 
 namespace communique {
@@ -16,5 +19,14 @@ enum class IssueMove { pause, resume, cancel };
 
 // conflict (naming the state the issue is in) when the move is not allowed from it.
 Result<void> move_issue(IssueStore& store, IssueId issue, IssueMove move, Timestamp now);
+
+// The rules of a schedule, for the command line and the API alike (invalid_input, with a
+// message that names no option, when broken):
+// - a time more than a minute gone by is refused: a typo of a year or a month far more
+//   often than a wish to send at once, which the caller asks for by saying "now";
+// - an expiry shorter than a minute is refused: the delivery service looks every few
+//   seconds, so such an issue would be found late and never go out.
+Result<void> check_schedule(Timestamp at, std::optional<std::chrono::seconds> expire_after,
+                            Timestamp now);
 
 }  // namespace communique

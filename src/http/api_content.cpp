@@ -24,6 +24,8 @@ json to_json(const ImportJob& job) {
     out["updated"] = job.summary.updated;
     out["skipped"] = job.summary.skipped;
     out["rejected"] = job.summary.rejected;
+    out["unsubscribed"] = job.summary.unsubscribed;  // recorded as having left, as the file said
+    out["blocklisted"] = job.summary.blocklisted;
     out["ignored_columns"] = job.summary.ignored_columns;
     out["rejects_url"] = job.summary.rejected > 0
                              ? json("/api/v1/imports/" + std::to_string(job.id) + "/rejects")

@@ -322,9 +322,11 @@ HttpResponse schedule_issue(const HttpRequest& request, const RouteServices& ser
   if (auto error = first_error(at_text, expire_text)) {
     return fail(*error);
   }
-  auto at = parse_iso8601(*at_text);
+  const Timestamp now = services.clock();
+  auto at = *at_text == "now" ? std::optional<Timestamp>(now) : parse_iso8601(*at_text);
   if (!at) {
-    return fail({ErrorCode::invalid_input, "at: must be a UTC time such as 2026-12-01T09:00Z"});
+    return fail(
+        {ErrorCode::invalid_input, "at: must be a UTC time such as 2026-12-01T09:00Z, or \"now\""});
   }
   std::optional<std::chrono::seconds> expire_after;
   if (*expire_text) {
@@ -333,7 +335,13 @@ HttpResponse schedule_issue(const HttpRequest& request, const RouteServices& ser
       return fail({ErrorCode::invalid_input, "expire_after: must be a duration such as 6h"});
     }
   }
-  auto done = services.store.schedule_issue(*id, *at, expire_after, services.clock());
+  if (auto checked = check_schedule(*at, expire_after, now); !checked) {
+    const bool past = *at < now;
+    return fail({ErrorCode::invalid_input, (past ? "at: " : "expire_after: ") +
+                                               checked.error().message +
+                                               (past ? "; send \"now\" to send at once" : "")});
+  }
+  auto done = services.store.schedule_issue(*id, *at, expire_after, now);
   if (!done) {
     return fail(done.error());
   }

@@ -49,7 +49,7 @@ struct ImportSummary {
   std::int64_t skipped = 0;
   std::int64_t rejected = 0;
   std::int64_t unsubscribed = 0;       // recorded as having left the list, as the file said
-  std::int64_t blocklisted = 0;        // blocklisted and subscribed nowhere, as the file said
+  std::int64_t blocklisted = 0;        // blocklisted (sent nothing on any list), as the file said
   std::filesystem::path rejects_file;  // written only when rejected > 0
   std::vector<std::string> ignored_columns;
 };

@@ -187,5 +187,27 @@ TEST_F(SettingsTest, ValidateChecksSettingsMadeInCode) {
   EXPECT_EQ(refused.error().message, "delivery.window must be 1 to 10000");
 }
 
+TEST_F(SettingsTest, AGreetingOrBaseUrlThatCouldCarryALineBreakIsRefused) {
+  AppSettings settings;
+  settings.smtp.resize(1);
+  for (const std::string name : {"good.example\r\nNOOP injected", "two words", "a;b", "[1.2.3.4"}) {
+    settings.smtp[0].helo_name = name;
+    auto refused = validate(settings);
+    ASSERT_FALSE(refused) << name;
+    EXPECT_EQ(refused.error().message,
+              "smtp.helo_name must be a host name (letters, digits, dots and hyphens) or an "
+              "address literal such as [192.0.2.1]");
+  }
+  for (const std::string name : {"mail.example.org", "[192.0.2.1]", "[IPv6:2001:db8::1]"}) {
+    settings.smtp[0].helo_name = name;
+    EXPECT_TRUE(validate(settings)) << name;
+  }
+  settings.sender.base_url = "https://news.example.org\r\nX-Injected: 1";
+  auto refused = validate(settings);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message,
+            "sender.base_url must not contain spaces or control characters");
+}
+
 }  // namespace
 }  // namespace communique

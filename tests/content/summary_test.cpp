@@ -41,11 +41,21 @@ TEST(Summary, ReadsHtmlBodiesLikewise) {
       {"", BodyFormat::html,
        "<h2>Statements</h2><p>On the <b>anniv</b>ersary&nbsp;of the treaty.</p>"
        "<table><tr><td>cell</td></tr></table><ul><li>one</li><li>two</li></ul>"}};
-  EXPECT_EQ(summarise(sections, 200), "On the anniversary\xC2\xA0of the treaty. one two");
+  EXPECT_EQ(summarise(sections, 200), "On the anniversary\xC2\xA0of the treaty. cell one two");
+  // A letter laid out in a table, as HTML letters are: its cells are prose.
+  const std::vector<IssueSection> layout{
+      {"", BodyFormat::html,
+       "<table width=\"100%\"><tr><td><h2>Weekly news</h2><p>Dear readers, the minister "
+       "visited Oslo today.</p></td></tr></table>"}};
+  EXPECT_EQ(summarise(layout, 200), "Dear readers, the minister visited Oslo today.");
 }
 
 TEST(Summary, FallsBackToHeadingsWhenThereIsNoProse) {
   EXPECT_EQ(summarise(markdown("# Only a heading\n", "Section"), 200), "Section Only a heading");
+  EXPECT_EQ(summarise(markdown("| Region | Museums |\n|---|---|\n| North | 12 |\n"), 200),
+            "Region Museums North 12");
+  const std::vector<IssueSection> heading_only{{"", BodyFormat::html, "<h1>Only heading</h1>"}};
+  EXPECT_EQ(summarise(heading_only, 200), "Only heading");
   EXPECT_EQ(summarise({}, 200), "");
 }
 
@@ -56,6 +66,12 @@ TEST(HtmlEntities, DecodesNamedAndNumericReferencesAndKeepsUnknownOnes) {
   EXPECT_EQ(decode_html_entity("&#128512;"), "\xF0\x9F\x98\x80");
   EXPECT_EQ(decode_html_entity("&#xD800;"), "&#xD800;");  // a lone surrogate names nothing
   EXPECT_EQ(decode_html_entity("&#0;"), "&#0;");
+  // Control characters would reach letters' own slot markers and break XML: kept as written.
+  for (const auto* kept : {"&#1;", "&#2;", "&#27;", "&#x7F;", "&#x85;", "&#xFFFE;", "&#xFDD0;",
+                           "&#x10FFFF;", "&#x110000;"}) {
+    EXPECT_EQ(decode_html_entity(kept), kept);
+  }
+  EXPECT_EQ(decode_html_entity("&#9;"), "\t");
   EXPECT_EQ(decode_html_entity("&bogus;"), "&bogus;");
 }
 

@@ -378,6 +378,21 @@ TEST_F(ApiTest, IssuesAreDraftedEditedAndMovedThroughTheirStates) {
   ASSERT_EQ(edited.status, 200) << edited.body;
   EXPECT_EQ(json::parse(edited.body)["sections"].size(), 2u);
   EXPECT_EQ(as(admin_token_, "POST", "/api/v1/issues/1/pause").status, 409);
+  // The command line's rules: no time gone by, no expiry that could never be met.
+  auto past =
+      as(admin_token_, "POST", "/api/v1/issues/1/schedule", R"({"at":"2001-01-01T00:00Z"})");
+  EXPECT_EQ(past.status, 400);
+  EXPECT_NE(past.body.find("at: 2001-01-01T00:00:00Z is in the past (it is 2026-11-29T"),
+            std::string::npos)
+      << past.body;
+  EXPECT_NE(past.body.find(R"(UTC); send \"now\" to send at once)"), std::string::npos)
+      << past.body;
+  auto hasty =
+      as(admin_token_, "POST", "/api/v1/issues/1/schedule", R"({"at":"now","expire_after":"1s"})");
+  EXPECT_EQ(hasty.status, 400);
+  EXPECT_NE(hasty.body.find("expire_after: an expiry shorter than a minute"), std::string::npos)
+      << hasty.body;
+  EXPECT_EQ(json::parse(as(admin_token_, "GET", "/api/v1/issues/1").body)["status"], "draft");
   auto scheduled = as(admin_token_, "POST", "/api/v1/issues/1/schedule",
                       R"({"at":"2026-12-01T09:00Z","expire_after":"6h"})");
   ASSERT_EQ(scheduled.status, 200) << scheduled.body;

@@ -200,7 +200,7 @@ class CommandLineTest(CommuniqueTestCase):
         result = self.run_cli("import", "--list", "copy", self.write("out.csv", exported.stdout))
         self.assertEqual(result.stdout.splitlines()[-1], "imported 0, updated 4, rejected 0")
         self.assertIn("kept out of 'copy' as the file's status says: 1 unsubscribed (recorded as "
-                      "having left), 1 blocklisted (subscribed nowhere)", result.stderr)
+                      "having left), 1 blocklisted (sent nothing on any list)", result.stderr)
         members = {member["email"]: member for member in json.loads(
             self.run_cli("export", "--list", "copy", "--format", "json").stdout)}
         self.assertEqual(sorted(members), ["user0@example.org", "user1@example.org",

@@ -96,6 +96,10 @@ class DeliveryTest(unittest.TestCase):
         self.assertEqual(past.returncode, 1)
         self.assertRegex(past.stderr, r"--at 2020-12-01T09:00:00Z is in the past \(it is "
                                       r"20\d\d-.*Z UTC\); use --now to send at once")
+        hasty = self.cli("issues", "schedule", issue, "--now", "--expire-after", "1s", check=False)
+        self.assertEqual(hasty.returncode, 1)
+        self.assertIn("--expire-after: an expiry shorter than a minute could never be met",
+                      hasty.stderr)
         self.assertIn("status:    draft", self.cli("issues", "show", issue).stdout)
         neither = self.cli("issues", "schedule", issue, check=False)
         self.assertEqual(neither.returncode, 2)

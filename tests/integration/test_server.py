@@ -309,7 +309,8 @@ class ServerApiTest(ServerTestCase):
 
         status, headers, body = client.call(
             "POST", "/api/v1/lists/1/imports?mode=upsert",
-            b"email,name,city\nann@example.org,Ann,Rome\nnot an address,Bob,Oslo\n",
+            b"email,name,city,status\nann@example.org,Ann,Rome,\nnot an address,Bob,Oslo,\n"
+            b"cid@example.org,Cid,Oslo,unsubscribed\ndee@example.org,Dee,Oslo,blocklisted\n",
             headers={"Content-Type": "text/csv"})
         self.assertEqual(status, 202, body)
         job_url = headers["Location"]
@@ -321,7 +322,8 @@ class ServerApiTest(ServerTestCase):
                 break
             time.sleep(0.05)
         self.assertEqual(job["state"], "done", job)
-        self.assertEqual((job["imported"], job["rejected"]), (1, 1))
+        self.assertEqual((job["imported"], job["rejected"], job["unsubscribed"], job["blocklisted"]),
+                         (3, 1, 1, 1))
         status, _, rejects = client.call("GET", job["rejects_url"])
         self.assertEqual(status, 200)
         self.assertIn(b"not an address", rejects)

@@ -255,6 +255,19 @@ TEST_F(LetterTest, ASubscribersAttributesCannotForgeTrackingMarks) {
   EXPECT_EQ(parts->text.find("/o/"), std::string::npos);
 }
 
+TEST_F(LetterTest, CharacterReferencesCannotWriteTheComposersOwnMarkers) {
+  // &#1; and &#2; are the bytes that open and close a personal slot in a planned letter.
+  issue_.sections = {{"", BodyFormat::markdown, "Marks: A[&#1;0&#2;] B[&#1;3&#2;] &#27;[31m\n"}};
+  auto prepared = prepare();
+  const auto c = composer();
+  c.plan(prepared, fixed_time());
+  auto parts = decoded_parts(*c.compose(prepared, subscriber_, fixed_time(), "<m@x.org>"));
+  EXPECT_NE(parts.first.find("Marks: A[&#1;0&#2;] B[&#1;3&#2;] &#27;[31m"), std::string::npos)
+      << parts.first;
+  EXPECT_EQ(parts.first.find("ann@example.org]"), std::string::npos);
+  EXPECT_EQ(parts.first.find('\x1B'), std::string::npos);
+}
+
 TEST_F(LetterTest, MarksThatNameNoLinkAreLeftAsTheyAre) {
   auto prepared = prepare();
   prepared.personal_tracking = true;

@@ -198,7 +198,7 @@ TEST_F(ImporterTest, TheFilesStatusKeepsTheUnsubscribedAndBlocklistedOut) {
     return out;
   };
   EXPECT_EQ(standing("a@example.org"), "enabled unsubscribed");
-  EXPECT_EQ(standing("b@example.org"), "blocklisted");           // subscribed nowhere
+  EXPECT_EQ(standing("b@example.org"), "blocklisted");           // not subscribed here
   EXPECT_EQ(standing("c@example.org"), "enabled unsubscribed");  // the file says they left
   EXPECT_EQ(standing("d@example.org"), "enabled unconfirmed");
   EXPECT_EQ(standing("e@example.org"), "enabled unsubscribed");  // the weaker of the two
@@ -211,6 +211,21 @@ TEST_F(ImporterTest, TheFilesStatusKeepsTheUnsubscribedAndBlocklistedOut) {
   ASSERT_TRUE(import(write_file("again.csv", "email\na@example.org\nc@example.org\n")));
   EXPECT_EQ(standing("a@example.org"), "enabled unsubscribed");
   EXPECT_EQ(standing("c@example.org"), "enabled unsubscribed");
+
+  // Skipping known addresses leaves their fields alone, never what the file says they chose.
+  auto skipping = import(write_file("skip.csv",
+                                    "email,name,subscription,status\n"
+                                    "f@example.org,Renamed,unsubscribed,\n"
+                                    "d@example.org,Renamed,,blocklisted\n"
+                                    "e@example.org,Renamed,,\n"),
+                         *store_, ImportMode::skip_existing);
+  ASSERT_TRUE(skipping);
+  EXPECT_EQ(skipping->skipped, 3);
+  EXPECT_EQ(skipping->unsubscribed, 1);
+  EXPECT_EQ(skipping->blocklisted, 1);
+  EXPECT_EQ(standing("f@example.org"), "enabled unsubscribed");
+  EXPECT_EQ(standing("d@example.org"), "blocklisted unconfirmed");
+  EXPECT_EQ(store_->find_subscriber(*EmailAddress::parse("f@example.org"))->name, "");
 }
 
 TEST_F(ImporterTest, ReadsBackAnExportIgnoringReadOnlyColumns) {

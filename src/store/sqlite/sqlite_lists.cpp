@@ -113,18 +113,23 @@ Result<ImportCounts> SqliteStore::import_batch(ListId list, std::span<const Impo
           if (db_->changes() == 1) {
             subscriber_id = db_->last_insert_rowid();
             ++counts.imported;
-          } else if (policy.mode == ImportMode::skip_existing) {
+          } else if (policy.mode == ImportMode::skip_existing && !record.blocklisted &&
+                     record.at_most != SubscriptionStatus::unsubscribed) {
             ++counts.skipped;
             continue;
           } else {
-            update.reset();
-            update.bind(1, record.email.str());
-            update.bind_optional(2, record.name);
-            update.bind_optional(3, record.language);
-            update.bind(4, record.attributes_json);
-            update.bind(5, now);
-            if (auto updated = update.run(); !updated) {
-              return failed(record, std::move(updated).error());
+            // Skipping leaves a known subscriber's fields as they are, but never what the
+            // file says they chose: leaving, or being blocklisted, is always recorded.
+            if (policy.mode == ImportMode::upsert) {
+              update.reset();
+              update.bind(1, record.email.str());
+              update.bind_optional(2, record.name);
+              update.bind_optional(3, record.language);
+              update.bind(4, record.attributes_json);
+              update.bind(5, now);
+              if (auto updated = update.run(); !updated) {
+                return failed(record, std::move(updated).error());
+              }
             }
             find_id.reset();
             find_id.bind(1, record.email.str());
@@ -137,7 +142,7 @@ Result<ImportCounts> SqliteStore::import_batch(ListId list, std::span<const Impo
             }
             subscriber_id = find_id.column_int(0);
             find_id.reset();
-            ++counts.updated;
+            ++(policy.mode == ImportMode::upsert ? counts.updated : counts.skipped);
           }
           if (record.blocklisted) {
             blocklist.reset();
