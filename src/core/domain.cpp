@@ -289,7 +289,10 @@ Result<std::optional<std::chrono::year_month_day>> parse_edition_date(std::strin
   for (std::size_t i = 0; shaped && i < text.size(); ++i) {
     shaped = (i == 4 || i == 7) ? text[i] == '-' : (text[i] >= '0' && text[i] <= '9');
   }
-  const std::string quoted = "'" + std::string(text) + "'";
+  // Echoed so the person sees what was read, unless it is too long to be a date at all.
+  constexpr std::size_t kMostEchoed = 32;
+  const std::string quoted =
+      text.size() <= kMostEchoed ? "'" + std::string(text) + "'" : std::string("the text given");
   if (!shaped) {
     return make_error(ErrorCode::invalid_input,
                       "date: " + quoted +

@@ -134,6 +134,7 @@ TEST(EditionDate, RefusalNamesTheFieldAndWhatIsWrong) {
             "date: '15/01/2030' is not written YYYY-MM-DD; write the edition date as, for "
             "example, 2030-01-15 (or leave it empty for the day letters are made)");
   EXPECT_TRUE(edition_error("2030-1--15").starts_with("date: '2030-1--15' is not written"));
+  EXPECT_TRUE(edition_error(std::string(5000, 'x')).starts_with("date: the text given is not"));
   EXPECT_EQ(parse_edition_date("2026-02-30").error().code, ErrorCode::invalid_input);
 }
 
