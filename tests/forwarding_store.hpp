@@ -144,6 +144,10 @@ class ForwardingStore : public Store {
   Result<void> set_issue_archive(IssueId id, bool archive) override {
     return inner_.set_issue_archive(id, archive);
   }
+  Result<void> set_issue_edition_date(IssueId id, std::optional<std::chrono::year_month_day> date,
+                                      Timestamp now) override {
+    return inner_.set_issue_edition_date(id, date, now);
+  }
   Result<IssueStatus> issue_status(IssueId id) override { return inner_.issue_status(id); }
   Result<void> change_issue_status(IssueId id, std::span<const IssueStatus> from,
                                    IssueStatus status, const std::string& note,

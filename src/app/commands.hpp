@@ -63,12 +63,14 @@ struct IssueCreateOptions {
   std::string from_address;
   std::string reply_to;
   bool archive = true;
+  std::string date;  // the edition date, "YYYY-MM-DD"; empty: the day letters are made
 };
 
 // What `issues update` changes: only the fields given.
 struct IssueUpdateOptions {
   std::int64_t issue = 0;
   std::optional<bool> archive;
+  std::optional<std::string> date;  // "YYYY-MM-DD"; "" clears it
 };
 
 struct RenderOptions {

@@ -54,6 +54,10 @@ int run_issues_create(const GlobalOptions& global, const IssueCreateOptions& opt
   if (!format) {
     return fail("--format must be markdown or html, not '" + options.format + "'");
   }
+  auto edition_date = parse_edition_date(options.date);
+  if (!edition_date) {
+    return fail(edition_date.error());
+  }
   auto body = read_text_file(options.body);
   if (!body) {
     return fail(body.error());
@@ -66,6 +70,7 @@ int run_issues_create(const GlobalOptions& global, const IssueCreateOptions& opt
   draft.from_address = options.from_address;
   draft.reply_to = options.reply_to;
   draft.archive = options.archive;
+  draft.edition_date = *edition_date;
   draft.sections.push_back({.title = "", .format = *format, .body = std::move(*body)});
   auto issue = normalise_issue(std::move(draft));
   if (!issue) {
@@ -96,9 +101,23 @@ int run_issues_create(const GlobalOptions& global, const IssueCreateOptions& opt
 }
 
 int run_issues_update(const GlobalOptions& global, const IssueUpdateOptions& options) {
+  auto edition_date = parse_edition_date(options.date.value_or(""));
+  if (!edition_date) {
+    return fail(edition_date.error());
+  }
   auto runtime = open_runtime(global, Verbosity::quiet);
   if (!runtime) {
     return fail(runtime.error());
+  }
+  if (options.date) {
+    auto done =
+        runtime->store->set_issue_edition_date(options.issue, *edition_date, system_clock_now());
+    if (!done) {
+      return fail(done.error());
+    }
+    fmt::print("issue {}: {}\n", options.issue,
+               *edition_date ? "dated " + human_date(**edition_date) + " in its masthead"
+                             : std::string("dated the day its letters are made"));
   }
   if (options.archive) {
     if (auto done = runtime->store->set_issue_archive(options.issue, *options.archive); !done) {
@@ -129,6 +148,7 @@ int run_issues_ls(const GlobalOptions& global, OutputFormat format) {
                      {"subject", issue.subject},
                      {"lists", list_names(*runtime->store, issue.lists)},
                      {"note", issue.status_note},
+                     {"date", issue.edition_date ? format_date(*issue.edition_date) : ""},
                      {"created_at", format_iso8601(issue.created_at)}});
     }
     fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -164,6 +184,8 @@ int run_issues_show(const GlobalOptions& global, std::int64_t id) {
   fmt::print("lists:     {}\n", list_names(*runtime->store, issue->lists));
   fmt::print("template:  {}\n", issue->template_name);
   fmt::print("language:  {}\n", issue->language);
+  fmt::print("date:      {}\n", issue->edition_date ? format_date(*issue->edition_date)
+                                                    : "the day its letters are made");
   fmt::print("archive:   {}\n", issue->archive ? "yes" : "no (kept out of the public archive)");
   fmt::print("created:   {}\n", format_iso8601(issue->created_at));
   if (issue->scheduled_at) {
@@ -341,14 +363,19 @@ void add_issues_create(CLI::App& issues, CommandChoice& choice) {
   cmd->add_flag_callback(
       "--no-archive", [&create] { create.archive = false; },
       "Keep it out of the public archive (which shows only issues to public lists)");
+  cmd->add_option("--date", create.date,
+                  "Edition date its masthead shows (YYYY-MM-DD); by default the day its "
+                  "letters are made");
   choice.on(cmd,
             [&create](const GlobalOptions& global) { return run_issues_create(global, create); });
 }
 
 void add_issues_update(CLI::App& issues, CommandChoice& choice) {
   auto& update = choice.keep<IssueUpdateOptions>();
-  auto* cmd =
-      issues.add_subcommand("update", "Change an issue in any state: whether it is archived");
+  auto* cmd = issues.add_subcommand(
+      "update",
+      "Change an issue: whether it is archived (in any state), its edition date (before its "
+      "letters are made)");
   cmd->add_option("ID", update.issue, "The issue's id")->required();
   auto* archive = cmd->add_flag_callback(
       "--archive", [&update] { update.archive = true; },
@@ -356,9 +383,16 @@ void add_issues_update(CLI::App& issues, CommandChoice& choice) {
   auto* no_archive = cmd->add_flag_callback(
       "--no-archive", [&update] { update.archive = false; }, "Keep it out of the public archive");
   archive->excludes(no_archive);
-  cmd->callback([&choice, &update, archive, no_archive] {
-    if (archive->count() + no_archive->count() == 0) {
-      throw CLI::RequiredError("--archive or --no-archive");
+  auto* date = cmd->add_option("--date", update.date,
+                               "Edition date its masthead shows (YYYY-MM-DD); '' for the day "
+                               "its letters are made");
+  auto* no_date = cmd->add_flag_callback(
+      "--no-date", [&update] { update.date = std::string(); },
+      "Date its masthead the day its letters are made (clears --date)");
+  date->excludes(no_date);
+  cmd->callback([&choice, &update, archive, no_archive, date, no_date] {
+    if (archive->count() + no_archive->count() + date->count() + no_date->count() == 0) {
+      throw CLI::RequiredError("--archive, --no-archive, --date or --no-date");
     }
     choice.choose(
         [&update](const GlobalOptions& global) { return run_issues_update(global, update); });

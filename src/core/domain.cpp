@@ -4,6 +4,8 @@
 #include "core/mailing_list.hpp"
 #include "core/subscriber.hpp"
 
+#include <fmt/format.h>
+
 #include "base/text.hpp"
 
 namespace communique {
@@ -274,6 +276,52 @@ Result<std::string> validate_subject(std::string_view subject) {
     return make_error(ErrorCode::invalid_input, "the subject is longer than 250 characters");
   }
   return std::string(trimmed);
+}
+
+Result<std::optional<std::chrono::year_month_day>> parse_edition_date(std::string_view text) {
+  if (text.empty()) {
+    return std::optional<std::chrono::year_month_day>();
+  }
+  if (auto date = parse_date(text)) {
+    return std::optional<std::chrono::year_month_day>(*date);
+  }
+  bool shaped = text.size() == 10;
+  for (std::size_t i = 0; shaped && i < text.size(); ++i) {
+    shaped = (i == 4 || i == 7) ? text[i] == '-' : (text[i] >= '0' && text[i] <= '9');
+  }
+  // Echoed so the person sees what was read, unless it is too long to be a date at all.
+  constexpr std::size_t kMostEchoed = 32;
+  const std::string quoted =
+      text.size() <= kMostEchoed ? "'" + std::string(text) + "'" : std::string("the text given");
+  if (!shaped) {
+    return make_error(ErrorCode::invalid_input,
+                      "date: " + quoted +
+                          " is not written YYYY-MM-DD; write the edition date as, for example, "
+                          "2030-01-15 (or leave it empty for the day letters are made)");
+  }
+  const auto number = [&](std::size_t at, std::size_t digits) {
+    unsigned value = 0;
+    for (std::size_t i = at; i < at + digits; ++i) {
+      value = value * 10 + static_cast<unsigned>(text[i] - '0');
+    }
+    return value;
+  };
+  const std::chrono::year year(static_cast<int>(number(0, 4)));
+  const std::chrono::month month(number(5, 2));
+  if (!month.ok()) {
+    return make_error(ErrorCode::invalid_input, "date: " + quoted + " has no month " +
+                                                    std::to_string(number(5, 2)) +
+                                                    "; months are 01 to 12 (YYYY-MM-DD)");
+  }
+  const auto last = std::chrono::year_month_day_last(year, std::chrono::month_day_last(month));
+  return make_error(
+      ErrorCode::invalid_input,
+      fmt::format("date: {} is not a day of the calendar: {} {} has {} days", quoted,
+                  month_name(month), static_cast<int>(year), static_cast<unsigned>(last.day())));
+}
+
+std::chrono::year_month_day masthead_day(const Issue& issue, Timestamp made) {
+  return issue.edition_date.value_or(utc_day(made));
 }
 
 Result<Issue> normalise_issue(Issue issue) {

@@ -46,6 +46,9 @@ struct Issue {
   std::optional<Timestamp> scheduled_at;
   std::optional<std::chrono::seconds> expire_after;  // a schedule this late is not sent
   std::string status_note;  // why it stopped: "not sent: 3 days late after downtime"
+  // The day its masthead shows (letters and the archive); none: the day letters are made.
+  // Only the masthead: a letter's Date header is always when it was sent.
+  std::optional<std::chrono::year_month_day> edition_date;
   // Links go through counted redirects (/l/{token}): clicks per link, not per person...
   bool track_clicks = false;
   // ...unless this is set too: then each letter's links say who clicked. Off by default.
@@ -69,6 +72,14 @@ std::optional<BodyFormat> parse_body_format(std::string_view text);
 // Checks a subject line: 1 to 250 characters of UTF-8 without control characters (a line
 // break would otherwise start a new mail header).
 Result<std::string> validate_subject(std::string_view subject);
+
+// Reads an edition date as a person writes it: "" is none; otherwise "YYYY-MM-DD" naming a
+// day of the calendar. The message of an error starts "date: " and says how to write one.
+Result<std::optional<std::chrono::year_month_day>> parse_edition_date(std::string_view text);
+
+// The day the masthead of `issue` shows: its edition date, else the day of `made` (when
+// its letters are made, or for the archive when it was last changed).
+std::chrono::year_month_day masthead_day(const Issue& issue, Timestamp made);
 
 // Checks and normalises the fields a person writes (subject, language, sender name and
 // addresses, sections): the one set of rules for the CLI and the API. The message of an

@@ -15,11 +15,30 @@ std::uint32_t day_number(Timestamp time) {
 
 std::string format_iso8601(Timestamp time) {
   const auto days = std::chrono::floor<std::chrono::days>(time);
-  const std::chrono::year_month_day date(days);
   const std::chrono::hh_mm_ss clock(time - days);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(date.year()),
-                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+  return fmt::format("{}T{:02}:{:02}:{:02}Z", format_date(std::chrono::year_month_day(days)),
                      clock.hours().count(), clock.minutes().count(), clock.seconds().count());
+}
+
+std::chrono::year_month_day utc_day(Timestamp time) {
+  return std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(time));
+}
+
+std::string_view month_name(std::chrono::month month) {
+  static constexpr std::string_view kMonths[] = {"January",   "February", "March",    "April",
+                                                 "May",       "June",     "July",     "August",
+                                                 "September", "October",  "November", "December"};
+  return month.ok() ? kMonths[static_cast<unsigned>(month) - 1] : std::string_view();
+}
+
+std::string human_date(std::chrono::year_month_day date) {
+  return fmt::format("{} {} {}", static_cast<unsigned>(date.day()), month_name(date.month()),
+                     static_cast<int>(date.year()));
+}
+
+std::string format_date(std::chrono::year_month_day date) {
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
 }
 
 namespace {
@@ -47,11 +66,9 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
   return false;
 }
 
-}  // namespace
-
-std::optional<Timestamp> parse_iso8601(std::string_view text) {
-  std::size_t pos = 0;
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+// Reads "2030-01-15" at `pos`, a day of the calendar.
+std::optional<std::chrono::year_month_day> read_date(std::string_view text, std::size_t& pos) {
+  int year = 0, month = 0, day = 0;
   if (!read_number(text, pos, 4, year) || !expect(text, pos, '-') ||
       !read_number(text, pos, 2, month) || !expect(text, pos, '-') ||
       !read_number(text, pos, 2, day)) {
@@ -61,6 +78,27 @@ std::optional<Timestamp> parse_iso8601(std::string_view text) {
                                          std::chrono::month(static_cast<unsigned>(month)),
                                          std::chrono::day(static_cast<unsigned>(day))};
   if (!date.ok()) {
+    return std::nullopt;
+  }
+  return date;
+}
+
+}  // namespace
+
+std::optional<std::chrono::year_month_day> parse_date(std::string_view text) {
+  std::size_t pos = 0;
+  auto date = read_date(text, pos);
+  if (!date || pos != text.size()) {
+    return std::nullopt;
+  }
+  return date;
+}
+
+std::optional<Timestamp> parse_iso8601(std::string_view text) {
+  std::size_t pos = 0;
+  int hour = 0, minute = 0, second = 0;
+  const auto date = read_date(text, pos);
+  if (!date) {
     return std::nullopt;
   }
   std::chrono::seconds offset{0};
@@ -94,7 +132,7 @@ std::optional<Timestamp> parse_iso8601(std::string_view text) {
       return std::nullopt;
     }
   }
-  return Timestamp(std::chrono::sys_days(date).time_since_epoch() + std::chrono::hours(hour) +
+  return Timestamp(std::chrono::sys_days(*date).time_since_epoch() + std::chrono::hours(hour) +
                    std::chrono::minutes(minute) + std::chrono::seconds(second) - offset);
 }
 

@@ -94,6 +94,15 @@ Result<Issue> issue_from_body(const json& body, const RouteServices& services) {
       *target = track->get<bool>();
     }
   }
+  auto date_text = optional_string(body, "date");
+  if (!date_text) {
+    return std::move(date_text).error();
+  }
+  auto edition_date = parse_edition_date(date_text->value_or(""));
+  if (!edition_date) {
+    return std::move(edition_date).error();
+  }
+  issue.edition_date = *edition_date;
   auto lists = body.find("lists");
   if (lists == body.end() || !lists->is_array() || lists->empty()) {
     return make_error(ErrorCode::invalid_input, "lists: must be a non-empty array of list ids");

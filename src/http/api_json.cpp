@@ -105,6 +105,7 @@ json to_json(const Issue& issue) {
           {"track_subscribers", issue.track_subscribers},
           {"track_opens", issue.track_opens},
           {"archive", issue.archive},
+          {"date", issue.edition_date ? json(format_date(*issue.edition_date)) : json(nullptr)},
           {"scheduled_at", time_or_null(issue.scheduled_at)},
           {"expire_after_seconds",
            issue.expire_after ? json(issue.expire_after->count()) : json(nullptr)},

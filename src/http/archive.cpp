@@ -60,7 +60,7 @@ HttpResponse handle_archive_index(const HttpRequest& request, Store& store,
           "<li><a href=\"/archive/{}\">{}</a><br>"
           "<small>{}</small><br>{}</li>\n",
           escape_html(issue_slug(issue)), escape_html(issue.subject),
-          format_iso8601(issue.updated_at).substr(0, 10),
+          format_date(masthead_day(issue, issue.updated_at)),
           escape_html(summarise(issue.sections, 200)));
     }
     body += "</ul>\n";

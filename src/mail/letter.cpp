@@ -91,16 +91,6 @@ std::string slugify(std::string_view text) {
   return slug;
 }
 
-std::string human_date(Timestamp time) {
-  static constexpr std::string_view kMonths[] = {"January",   "February", "March",    "April",
-                                                 "May",       "June",     "July",     "August",
-                                                 "September", "October",  "November", "December"};
-  const std::chrono::year_month_day date(std::chrono::floor<std::chrono::days>(time));
-  return fmt::format("{} {} {}", static_cast<unsigned>(date.day()),
-                     kMonths[static_cast<unsigned>(date.month()) - 1],
-                     static_cast<int>(date.year()));
-}
-
 // Control characters (but tab and line breaks) have no place in a letter, and the planned
 // composer uses two of them to mark personal values.
 std::string without_control_characters(std::string_view text) {
@@ -305,7 +295,7 @@ nlohmann::json template_context(const PreparedIssue& prepared, const PersonalVal
         {"attributes", personal.attributes}}},
       {"issue",
        {{"subject", issue.subject},
-        {"date", human_date(now)},
+        {"date", human_date(masthead_day(issue, now))},
         {"language", issue.language.empty() ? "en" : issue.language},
         {"preheader", prepared.preheader},
         {"published", prepared.published},

@@ -1,7 +1,8 @@
 // IssueStore: issues — their drafts, their lists and sections, their state and schedule,
 // and the public archive — as the store keeps them.
 //
-// Policy: only a draft is edited, and an issue's whole draft (fields, lists, sections) is
+// Policy: only a draft is edited (its edition date also while scheduled, before any
+// letter carries it), and an issue's whole draft (fields, lists, sections) is
 // written as one transaction. A guarded state change moves an issue only from the states
 // the caller names, in one statement, so two actors racing on one issue cannot both win;
 // the refusal names the state the issue is in. The public archive shows only issues that
@@ -43,6 +44,12 @@ class IssueStore {
   // Lets the public archive show an issue (when its lists are all public) or keeps it out,
   // in any state; not_found when there is no such issue.
   virtual Result<void> set_issue_archive(IssueId id, bool archive) = 0;
+
+  // Sets the day the masthead of a draft or scheduled issue shows (none: the day its letters
+  // are made); conflict in any other state, as letters of it may already carry a date.
+  virtual Result<void> set_issue_edition_date(IssueId id,
+                                              std::optional<std::chrono::year_month_day> date,
+                                              Timestamp now) = 0;
 
   virtual Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) = 0;
   // The status alone (cheap enough to ask between two windows of a send).

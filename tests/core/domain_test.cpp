@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/issue.hpp"
 #include "core/mailing_list.hpp"
 #include "core/time.hpp"
 
@@ -91,6 +92,59 @@ TEST(Time, ParsesIso8601AndDurations) {
   EXPECT_EQ(parse_duration("3d"), std::chrono::seconds(3 * 86400));
   EXPECT_FALSE(parse_duration("3 days"));
   EXPECT_FALSE(parse_duration("h"));
+}
+
+TEST(Time, ParsesACalendarDayAndNothingElse) {
+  using namespace std::chrono;
+  EXPECT_EQ(parse_date("2030-01-15"), year_month_day(year(2030), January, day(15)));
+  EXPECT_EQ(parse_date("2028-02-29"), year_month_day(year(2028), February, day(29)));
+  EXPECT_FALSE(parse_date("2026-02-29"));  // not a leap year
+  EXPECT_FALSE(parse_date("2026-02-30"));
+  EXPECT_FALSE(parse_date("2026-13-01"));
+  EXPECT_FALSE(parse_date("2026-1-15"));
+  EXPECT_FALSE(parse_date("2030-01-15T10:00Z"));
+  EXPECT_FALSE(parse_date(""));
+  EXPECT_EQ(format_date(year_month_day(year(2030), January, day(5))), "2030-01-05");
+  EXPECT_EQ(human_date(year_month_day(year(2030), January, day(15))), "15 January 2030");
+}
+
+std::string edition_error(std::string_view text) {
+  auto parsed = parse_edition_date(text);
+  return parsed ? "accepted" : parsed.error().message;
+}
+
+TEST(EditionDate, IsNoneWhenEmptyAndADayOfTheCalendarOtherwise) {
+  using namespace std::chrono;
+  auto none = parse_edition_date("");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+  auto dated = parse_edition_date("2030-01-15");
+  ASSERT_TRUE(dated);
+  EXPECT_EQ(*dated, year_month_day(year(2030), January, day(15)));
+}
+
+TEST(EditionDate, RefusalNamesTheFieldAndWhatIsWrong) {
+  EXPECT_EQ(edition_error("2026-02-30"),
+            "date: '2026-02-30' is not a day of the calendar: February 2026 has 28 days");
+  EXPECT_EQ(edition_error("2028-02-30"),
+            "date: '2028-02-30' is not a day of the calendar: February 2028 has 29 days");
+  EXPECT_EQ(edition_error("2026-13-01"),
+            "date: '2026-13-01' has no month 13; months are 01 to 12 (YYYY-MM-DD)");
+  EXPECT_EQ(edition_error("15/01/2030"),
+            "date: '15/01/2030' is not written YYYY-MM-DD; write the edition date as, for "
+            "example, 2030-01-15 (or leave it empty for the day letters are made)");
+  EXPECT_TRUE(edition_error("2030-1--15").starts_with("date: '2030-1--15' is not written"));
+  EXPECT_TRUE(edition_error(std::string(5000, 'x')).starts_with("date: the text given is not"));
+  EXPECT_EQ(parse_edition_date("2026-02-30").error().code, ErrorCode::invalid_input);
+}
+
+TEST(EditionDate, TheMastheadShowsItElseTheDayLettersAreMade) {
+  using namespace std::chrono;
+  Issue issue;
+  const auto made = *parse_iso8601("2026-12-03T23:59:59Z");
+  EXPECT_EQ(masthead_day(issue, made), year_month_day(year(2026), December, day(3)));
+  issue.edition_date = year_month_day(year(2030), January, day(15));
+  EXPECT_EQ(masthead_day(issue, made), year_month_day(year(2030), January, day(15)));
 }
 
 }  // namespace

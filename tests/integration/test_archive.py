@@ -173,6 +173,29 @@ class ArchiveTest(CommuniqueTestCase):
         self.assertIn("there is no issue 999", missing.stderr)
 
 
+    def test_the_index_and_the_web_version_show_an_issue_s_edition_date(self):
+        _, dated_path = self.send_issue("Dated letter", ["Public news"], "--date", "2030-01-15")
+        _, undated_path = self.send_issue("Undated letter", ["Public news"])
+        _, address = self.start_server()
+
+        status, _, index = self.get(address, "/archive")
+        self.assertEqual(status, 200)
+        dates = re.findall(r"<small>([^<]*)</small>", index)
+        self.assertEqual(len(dates), 2, index)
+        self.assertEqual(dates[1], "2030-01-15")  # newest first: the undated one is first
+        self.assertRegex(dates[0], r"^\d{4}-\d{2}-\d{2}$")
+        self.assertNotEqual(dates[0], "2030-01-15")
+        status, _, page = self.get(address, dated_path)
+        self.assertEqual(status, 200)
+        self.assertIn("15 January 2030", page)
+        status, _, page = self.get(address, undated_path)
+        self.assertNotIn("January 2030", page)
+        # The feed says when each entry last changed, not its edition.
+        status, _, feed = self.get(address, "/archive/feed.atom")
+        updated = xml.etree.ElementTree.fromstring(feed).findall("atom:entry/atom:updated", ATOM)
+        self.assertEqual(len(updated), 2)
+        self.assertFalse(any(entry.text.startswith("2030") for entry in updated), feed)
+
     def test_summaries_are_the_first_words_of_the_prose(self):
         body = ("## News\n\nTelephone conversation between the President and the Prime "
                 "Minister of [Norway](https://example.org/no). The leaders discussed trade, energy "

@@ -269,6 +269,60 @@ class LetterTest(unittest.TestCase):
         self.assertNotIn("root:", bodies)
         self.assertIn("[][][][Embassy Press Office]", bodies)
 
+    def parts(self, issue):
+        raw = self.cli("render", issue, "--to", "ann@example.org").stdout
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        kinds = {part.get_content_type(): part for part in message.walk()}
+        return (message, kinds["text/html"].get_content(), kinds["text/plain"].get_content())
+
+    def test_an_edition_date_is_the_masthead_date_of_both_parts(self):
+        issue = self.create_issue("--date", "2030-01-15")
+        self.assertIn("date:      2030-01-15", self.cli("issues", "show", issue).stdout.decode())
+        message, html, text = self.parts(issue)
+        self.assertIn("15 January 2030", html)
+        self.assertIn("15 January 2030", text)
+        # The Date header stays the time the letter is made.
+        self.assertNotIn("2030", message["Date"])
+
+        changed = self.cli("issues", "update", issue, "--date", "2030-02-01").stdout.decode()
+        self.assertIn(f"issue {issue}: dated 1 February 2030 in its masthead", changed)
+        _, html, text = self.parts(issue)
+        self.assertIn("1 February 2030", html)
+        self.assertIn("1 February 2030", text)
+        self.assertNotIn("15 January 2030", text)
+
+        for clear in (["--no-date"], ["--date", ""]):
+            self.cli("issues", "update", issue, "--date", "2030-02-01")
+            self.cli("issues", "update", issue, *clear)
+            _, html, text = self.parts(issue)
+            self.assertNotIn("February 2030", html)
+            self.assertNotIn("February 2030", text)
+            self.assertIn("date:      the day its letters are made",
+                          self.cli("issues", "show", issue).stdout.decode())
+
+    def test_an_edition_date_that_is_no_day_is_refused(self):
+        refused = self.cli("issues", "create", "--list", "Press releases", "--subject", "S",
+                           "--body", REFERENCE, "--date", "2026-02-30", check=False)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("date: '2026-02-30' is not a day of the calendar: February 2026 has 28 "
+                      "days", refused.stderr.decode())
+        self.assertEqual(self.cli("issues", "ls", "--json").stdout.decode().strip(), "[]")
+
+        issue = self.create_issue()
+        refused = self.cli("issues", "update", issue, "--date", "15/01/2030", check=False)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("date: '15/01/2030' is not written YYYY-MM-DD", refused.stderr.decode())
+        both = self.cli("issues", "update", issue, "--date", "2030-01-15", "--no-date",
+                        check=False)
+        self.assertEqual(both.returncode, 2)
+
+        # Letters of an issue that went out keep the date they carry.
+        self.cli("send", issue)
+        late = self.cli("issues", "update", issue, "--date", "2030-01-15", check=False)
+        self.assertEqual(late.returncode, 1)
+        self.assertIn(f"issue {issue} is sent; the date of an issue can be changed only before "
+                      "its letters are made", late.stderr.decode())
+
     def test_bad_input_is_refused_with_a_reason(self):
         newline = self.cli("issues", "create", "--list", "Press releases", "--subject",
                            "Hi\nBcc: x@example.org", "--body", REFERENCE, check=False)

@@ -194,6 +194,43 @@ class ServerApiTest(ServerTestCase):
                     if p.get_content_type() == "text/plain").get_content()
         return re.search(r"https?://[^/\s]+(/preferences/[A-Za-z0-9_-]{43})", text).group(1)
 
+    def test_an_issue_date_is_read_and_written_through_the_api(self):
+        self.add_admin()
+        _, address = self.start_server()
+        program = Client(address)
+        program.token = self.run_cli("tokens", "create", "--user", "alice", "deploy").stdout.strip()
+        status, _, body = program.call("POST", "/api/v1/lists", {"name": "Weekly"})
+        self.assertEqual(status, 201, body)
+        draft = {"subject": "Hello", "lists": [json.loads(body)["id"]], "body": "Hi"}
+
+        status, _, body = program.call("POST", "/api/v1/issues", dict(draft, date="2030-01-15"))
+        self.assertEqual(status, 201, body)
+        issue = json.loads(body)
+        self.assertEqual(issue["date"], "2030-01-15")
+        status, _, body = program.call("GET", f"/api/v1/issues/{issue['id']}")
+        self.assertEqual(json.loads(body)["date"], "2030-01-15")
+
+        # A date that is no day of the calendar, or is not written YYYY-MM-DD, is refused
+        # and names the field; the stored date is left as it was.
+        for date, words in (("2026-02-30", "February 2026 has 28 days"),
+                            ("15/01/2030", "is not written YYYY-MM-DD")):
+            for method, path in (("POST", "/api/v1/issues"),
+                                 ("PUT", f"/api/v1/issues/{issue['id']}")):
+                status, _, body = program.call(method, path, dict(draft, date=date))
+                self.assertEqual(status, 400, body)
+                error = json.loads(body)["error"]
+                self.assertEqual(error["code"], "invalid_input")
+                self.assertTrue(error["message"].startswith(f"date: '{date}'"), error)
+                self.assertIn(words, error["message"])
+        status, _, body = program.call("GET", f"/api/v1/issues/{issue['id']}")
+        self.assertEqual(json.loads(body)["date"], "2030-01-15")
+
+        # An empty date clears it: letters are dated the day they are made.
+        status, _, body = program.call("PUT", f"/api/v1/issues/{issue['id']}",
+                                       dict(draft, date=""))
+        self.assertEqual(status, 200, body)
+        self.assertIsNone(json.loads(body)["date"])
+
     def test_links_of_an_erased_subscriber_open_nothing_for_the_next_one(self):
         """Ids were given again: erase the newest subscriber, and the next to subscribe got
         their id, and with it every link sent to the person who left."""

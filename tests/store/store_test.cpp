@@ -90,12 +90,12 @@ TEST_P(StoreTest, AnotherConnectionsWritesAreSeenAfterReadingTheSchemaVersion) {
 TEST_P(StoreTest, AppliesMigrationsOnceAndKeepsData) {
   auto version = store_->schema_version();
   ASSERT_TRUE(version);
-  EXPECT_EQ(*version, 10);
+  EXPECT_EQ(*version, 11);
   make_list("press");
   store_.reset();
   store_ = reopen();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(*store_->schema_version(), 10);
+  EXPECT_EQ(*store_->schema_version(), 11);
   EXPECT_TRUE(store_->find_list("press"));
 }
 
@@ -360,6 +360,36 @@ TEST_P(StoreTest, IssuesKeepTheirListsAndSectionsInOrder) {
   ASSERT_EQ(all->size(), 1u);
   EXPECT_EQ((*all)[0].lists.size(), 2u);
   EXPECT_EQ(store_->find_issue(999).error().code, ErrorCode::not_found);
+}
+
+TEST_P(StoreTest, AnEditionDateIsKeptAndChangedOnlyBeforeLettersAreMade) {
+  using namespace std::chrono;
+  auto press = make_list("press");
+  Issue issue;
+  issue.subject = "Weekly";
+  issue.lists = {press.id};
+  issue.sections = {{"", BodyFormat::markdown, "x"}};
+  issue.edition_date = year_month_day(year(2030), January, day(15));
+  const auto id = store_->create_issue(issue, fixed_time())->id;
+  EXPECT_EQ(store_->find_issue(id)->edition_date, issue.edition_date);
+  EXPECT_EQ((*store_->issues())[0].edition_date, issue.edition_date);
+
+  issue.id = id;
+  issue.edition_date.reset();
+  ASSERT_TRUE(store_->update_issue(issue, fixed_time()));
+  EXPECT_FALSE(store_->find_issue(id)->edition_date);
+
+  const year_month_day later(year(2030), February, day(1));
+  ASSERT_TRUE(store_->set_issue_edition_date(id, later, fixed_time()));
+  EXPECT_EQ(store_->find_issue(id)->edition_date, later);
+  ASSERT_TRUE(store_->set_issue_status(id, IssueStatus::sent, fixed_time()));
+  auto refused = store_->set_issue_edition_date(id, std::nullopt, fixed_time());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::conflict);
+  EXPECT_NE(refused.error().message.find("is sent"), std::string::npos);
+  EXPECT_EQ(store_->find_issue(id)->edition_date, later);
+  EXPECT_EQ(store_->set_issue_edition_date(999, later, fixed_time()).error().code,
+            ErrorCode::not_found);
 }
 
 TEST_P(StoreTest, AnIssueForAMissingListWritesNothing) {

@@ -111,8 +111,8 @@ ORDER BY s.subscriber_id;
 -- name: insert-issue
 INSERT INTO issues (kind, status, subject, from_name, from_address, reply_to, template,
                     language, created_at, updated_at, track_clicks, track_subscribers,
-                    track_opens, archive)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13)
+                    track_opens, archive, edition_date)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14)
 RETURNING id;
 
 -- name: insert-issue-list
@@ -124,13 +124,13 @@ INSERT INTO issue_sections (issue_id, position, title, format, body) VALUES (?1,
 -- name: get-issue
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
        created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks,
-       track_subscribers, track_opens, archive
+       track_subscribers, track_opens, archive, edition_date
 FROM issues WHERE id = ?1;
 
 -- name: all-issues
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
        created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks,
-       track_subscribers, track_opens, archive
+       track_subscribers, track_opens, archive, edition_date
 FROM issues ORDER BY id DESC;
 
 -- name: lists-of-issue
@@ -260,7 +260,7 @@ ORDER BY coalesce(scheduled_at, 0), id;
 -- a private list is never published (NOT EXISTS over the few lists of each issue).
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
        created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks,
-       track_subscribers, track_opens, archive
+       track_subscribers, track_opens, archive, edition_date
 FROM issues
 WHERE (status = 'sent' OR status = 'sending') AND id < ?1 AND archive = 1
   AND NOT EXISTS (SELECT 1 FROM issue_lists il JOIN lists l ON l.id = il.list_id
@@ -406,8 +406,15 @@ SELECT state, count(*) FROM deliveries GROUP BY state;
 -- Edits a draft; any other state is left alone (the caller learns it from changes()).
 UPDATE issues SET kind = ?2, subject = ?3, from_name = ?4, from_address = ?5, reply_to = ?6,
                   template = ?7, language = ?8, updated_at = ?9, track_clicks = ?10,
-                  track_subscribers = ?11, track_opens = ?12, archive = ?13
+                  track_subscribers = ?11, track_opens = ?12, archive = ?13, edition_date = ?14
 WHERE id = ?1 AND status = 'draft';
+
+-- name: set-issue-edition-date
+-- Sets the day an issue's masthead shows while none of its letters is made yet (a draft or
+-- a scheduled issue), so that letters of one issue never disagree about their date; the
+-- caller learns from changes() whether the issue was in such a state.
+UPDATE issues SET edition_date = ?2, updated_at = ?3
+WHERE id = ?1 AND status IN ('draft', 'scheduled');
 
 -- name: set-issue-archive
 -- Whether an issue may be published; in any state, since an editor may take a sent issue

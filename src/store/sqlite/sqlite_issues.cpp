@@ -16,6 +16,11 @@ std::int64_t flag(bool value) {
   return value ? 1 : 0;
 }
 
+// An edition date as stored: "YYYY-MM-DD", or "" for none.
+std::string edition_text(const std::optional<std::chrono::year_month_day>& date) {
+  return date ? format_date(*date) : std::string();
+}
+
 IssueStatus read_status(const sqlite::Statement& row) {
   return parse_issue_status(row.column_text(0)).value_or(IssueStatus::draft);
 }
@@ -29,7 +34,8 @@ Result<Issue> SqliteStore::create_issue(const Issue& issue, Timestamp now) {
   auto id = first_row("insert-issue", read_integer, to_string(issue.kind), to_string(issue.status),
                       issue.subject, issue.from_name, issue.from_address, issue.reply_to,
                       issue.template_name, issue.language, now, flag(issue.track_clicks),
-                      flag(issue.track_subscribers), flag(issue.track_opens), flag(issue.archive));
+                      flag(issue.track_subscribers), flag(issue.track_opens), flag(issue.archive),
+                      edition_text(issue.edition_date));
   if (!id) {
     return std::move(id).error();
   }
@@ -137,7 +143,7 @@ Result<Issue> SqliteStore::update_issue(const Issue& issue, Timestamp now) {
         execute("update-issue", issue.id, to_string(issue.kind), issue.subject, issue.from_name,
                 issue.from_address, issue.reply_to, issue.template_name, issue.language, now,
                 flag(issue.track_clicks), flag(issue.track_subscribers), flag(issue.track_opens),
-                flag(issue.archive));
+                flag(issue.archive), edition_text(issue.edition_date));
     if (!changed) {
       return std::move(changed).error();
     }
@@ -170,6 +176,18 @@ Result<void> SqliteStore::set_issue_archive(IssueId id, bool archive) {
     return make_error(ErrorCode::not_found, no_issue(id));
   }
   return ok();
+}
+
+Result<void> SqliteStore::set_issue_edition_date(IssueId id,
+                                                 std::optional<std::chrono::year_month_day> date,
+                                                 Timestamp now) {
+  auto changed = [&] {
+    Call call(*this);
+    return execute("set-issue-edition-date", id, edition_text(date), now);
+  }();
+  return moved_or_refused(std::move(changed), id,
+                          "; the date of an issue can be changed only before its letters are "
+                          "made (as a draft or scheduled)");
 }
 
 Result<void> SqliteStore::set_issue_status(IssueId id, IssueStatus status, Timestamp now) {

@@ -100,6 +100,8 @@ class SqliteStore final : public Store {
   Result<std::vector<Issue>> public_issues(IssueId before, std::size_t limit) override;
   Result<Issue> update_issue(const Issue& issue, Timestamp now) override;
   Result<void> set_issue_archive(IssueId id, bool archive) override;
+  Result<void> set_issue_edition_date(IssueId id, std::optional<std::chrono::year_month_day> date,
+                                      Timestamp now) override;
   Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) override;
   Result<IssueStatus> issue_status(IssueId id) override;
   Result<void> change_issue_status(IssueId id, std::span<const IssueStatus> from,
@@ -236,8 +238,7 @@ class SqliteStore final : public Store {
                                             Timestamp now);
   // Whether a guarded change of issue `id` (`changed`: the rows it changed) moved it: ok
   // when it did, else conflict naming the state it is in, then `refusal`. Takes the lock.
-  Result<void> moved_or_refused(Result<std::int64_t> changed, IssueId id,
-                                std::string_view refusal);
+  Result<void> moved_or_refused(Result<std::int64_t> changed, IssueId id, std::string_view refusal);
   // Inserts the lists and sections of `issue` (whose id is set); the lock is held.
   Result<void> write_issue_parts(const Issue& issue);
   // Confirmation `id` of `subscriber` with the names of its lists; the lock is held.

@@ -159,6 +159,7 @@ inline Issue read_issue(const sqlite::Statement& row) {
   issue.track_subscribers = row.column_int(15) != 0;
   issue.track_opens = row.column_int(16) != 0;
   issue.archive = row.column_int(17) != 0;
+  issue.edition_date = parse_date(row.column_text(18));  // "" (none) reads as none
   return issue;
 }
 
