@@ -208,9 +208,11 @@ int run_export(const GlobalOptions& global, const ExportOptions& options) {
   fmt::print(stderr,
              "exported {} member(s) of '{}', those who left included. 'status' is the address's "
              "(enabled or blocklisted), 'subscription' its standing on this list (confirmed, "
-             "unconfirmed or unsubscribed); importing the file keeps the unsubscribed and "
-             "blocklisted out.\n",
-             *written, options.list);
+             "unconfirmed or unsubscribed){}\n",
+             *written, options.list,
+             *format == ExportFormat::csv
+                 ? "; importing the file keeps the unsubscribed and blocklisted out."
+                 : ".");
   return 0;
 }
 

@@ -1,6 +1,6 @@
 // Subscriptions: what a subscriber does on a public page — subscribe, confirm, change
-// their preferences, unsubscribe, erase — one method each, for the pages, the API and the
-// command line alike. Callers check tokens and forms; this decides and writes.
+// their preferences, unsubscribe, erase — one method each, for the public pages and the API
+// alike. Callers check tokens and forms; this decides and writes.
 //
 // Policy:
 // - Form posts are counted per client address: at most `posts_per_address` in the window
