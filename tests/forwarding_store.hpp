@@ -52,6 +52,9 @@ class ForwardingStore : public Store {
   }
   Result<MailingList> find_list(const std::string& name) override { return inner_.find_list(name); }
   Result<MailingList> find_list(ListId id) override { return inner_.find_list(id); }
+  Result<MailingList> update_list(ListId id, const ListChanges& changes, Timestamp now) override {
+    return inner_.update_list(id, changes, now);
+  }
   Result<std::vector<ListSummary>> list_summaries() override { return inner_.list_summaries(); }
   Result<std::vector<MailingList>> lists() override { return inner_.lists(); }
   Result<Topic> create_topic(ListId list, const std::string& name, const std::string& description,
@@ -117,8 +120,8 @@ class ForwardingStore : public Store {
                                                    std::span<const std::string> urls) override {
     return inner_.register_links(issue, urls);
   }
-  Result<std::vector<std::string>> issue_list_names(IssueId issue) override {
-    return inner_.issue_list_names(issue);
+  Result<std::vector<MailingList>> issue_lists(IssueId issue) override {
+    return inner_.issue_lists(issue);
   }
   Result<std::vector<bool>> unsubscribe_many(
       std::span<const std::pair<SubscriberId, IssueId>> pairs, Timestamp now) override {

@@ -27,9 +27,17 @@ struct ServeOptions {
 
 struct ListCreateOptions {
   std::string name;
+  std::string title;
   std::string description;
   std::string opt_in = "single";
   bool is_private = false;
+};
+
+// An absent option leaves the field as it is; an empty title shows the list by its name.
+struct ListUpdateOptions {
+  std::string name;
+  std::optional<std::string> title;
+  std::optional<std::string> description;
 };
 
 struct TopicCreateOptions {
@@ -87,6 +95,7 @@ struct DkimKeygenOptions {
 int run_version();
 int run_serve(const GlobalOptions& global, const ServeOptions& options);
 int run_lists_create(const GlobalOptions& global, const ListCreateOptions& options);
+int run_lists_update(const GlobalOptions& global, const ListUpdateOptions& options);
 int run_lists_ls(const GlobalOptions& global, OutputFormat format);
 
 // Accounts (account_commands.cpp). Passwords are read from standard input.

@@ -9,6 +9,7 @@
 #include "app/command_groups.hpp"
 #include "app/progress_bar.hpp"
 #include "app/runtime.hpp"
+#include "base/text.hpp"
 #include "transfer/exporter.hpp"
 #include "transfer/importer.hpp"
 
@@ -31,6 +32,10 @@ int run_lists_create(const GlobalOptions& global, const ListCreateOptions& optio
   if (!name) {
     return fail(name.error());
   }
+  auto title = validate_title(options.title);
+  if (!title) {
+    return fail(title.error());
+  }
   auto opt_in = parse_opt_in(options.opt_in);
   if (!opt_in) {
     return fail("--optin must be single or double, not '" + options.opt_in + "'");
@@ -41,6 +46,7 @@ int run_lists_create(const GlobalOptions& global, const ListCreateOptions& optio
   }
   auto created = runtime->store->create_list(
       NewList{.name = *name,
+              .title = *title,
               .description = options.description,
               .visibility =
                   options.is_private ? ListVisibility::private_list : ListVisibility::public_list,
@@ -49,8 +55,33 @@ int run_lists_create(const GlobalOptions& global, const ListCreateOptions& optio
   if (!created) {
     return fail(created.error());
   }
-  fmt::print("created list '{}' ({}, {} opt-in)\n", created->name, to_string(created->visibility),
-             to_string(created->opt_in));
+  fmt::print("created list '{}' ({}, {} opt-in), shown to readers as \"{}\"\n", created->name,
+             to_string(created->visibility), to_string(created->opt_in), created->display_name());
+  return 0;
+}
+
+int run_lists_update(const GlobalOptions& global, const ListUpdateOptions& options) {
+  if (!options.title && !options.description) {
+    return fail("nothing to change: give --title, --description or both");
+  }
+  ListChanges changes{.description = options.description};
+  if (options.title) {
+    auto title = validate_title(*options.title);
+    if (!title) {
+      return fail(title.error());
+    }
+    changes.title = *title;
+  }
+  auto opened = open_list(global, options.name);
+  if (!opened) {
+    return fail(opened.error());
+  }
+  auto updated = opened->runtime.store->update_list(opened->list.id, changes, system_clock_now());
+  if (!updated) {
+    return fail(updated.error());
+  }
+  fmt::print("updated list '{}', shown to readers as \"{}\"\n", updated->name,
+             updated->display_name());
   return 0;
 }
 
@@ -67,6 +98,7 @@ int run_lists_ls(const GlobalOptions& global, OutputFormat format) {
     nlohmann::json lists = nlohmann::json::array();
     for (const auto& s : *summaries) {
       lists.push_back({{"name", s.list.name},
+                       {"title", s.list.title},
                        {"description", s.list.description},
                        {"visibility", to_string(s.list.visibility)},
                        {"optin", to_string(s.list.opt_in)},
@@ -83,16 +115,23 @@ int run_lists_ls(const GlobalOptions& global, OutputFormat format) {
     fmt::print(stderr, "no lists yet; create one with: communique lists create NAME\n");
     return 0;
   }
+  // Widths in code points, so that a title in Cyrillic lines up as one in Latin does.
   std::size_t width = 4;
+  std::size_t title_width = 5;
   for (const auto& s : *summaries) {
-    width = std::max(width, s.list.name.size());
+    width = std::max(width, code_points(s.list.name));
+    title_width = std::max(title_width, code_points(s.list.title));
   }
-  fmt::print("{:<{}}  {:<7}  {:<6}  {:>11}  {:>11}  {:>12}  {:>6}\n", "NAME", width, "ACCESS",
-             "OPT-IN", "CONFIRMED", "UNCONFIRMED", "UNSUBSCRIBED", "TOPICS");
+  const auto padded = [](const std::string& text, std::size_t to) {
+    return text + std::string(to - std::min(to, code_points(text)), ' ');
+  };
+  fmt::print("{}  {}  {:<7}  {:<6}  {:>11}  {:>11}  {:>12}  {:>6}\n", padded("NAME", width),
+             padded("TITLE", title_width), "ACCESS", "OPT-IN", "CONFIRMED", "UNCONFIRMED",
+             "UNSUBSCRIBED", "TOPICS");
   for (const auto& s : *summaries) {
-    fmt::print("{:<{}}  {:<7}  {:<6}  {:>11}  {:>11}  {:>12}  {:>6}\n", s.list.name, width,
-               to_string(s.list.visibility), to_string(s.list.opt_in), s.confirmed, s.unconfirmed,
-               s.unsubscribed, s.topics);
+    fmt::print("{}  {}  {:<7}  {:<6}  {:>11}  {:>11}  {:>12}  {:>6}\n", padded(s.list.name, width),
+               padded(s.list.title, title_width), to_string(s.list.visibility),
+               to_string(s.list.opt_in), s.confirmed, s.unconfirmed, s.unsubscribed, s.topics);
   }
   return 0;
 }
@@ -314,6 +353,8 @@ void add_lists(CLI::App& app, CommandChoice& choice) {
   auto& create = choice.keep<ListCreateOptions>();
   auto* create_cmd = lists->add_subcommand("create", "Create a list");
   create_cmd->add_option("NAME", create.name, "Name of the list")->required();
+  create_cmd->add_option("--title", create.title,
+                         "What readers see (\"Press releases\"); without one, the name");
   create_cmd->add_option("--description", create.description, "What the list is for");
   create_cmd
       ->add_option("--optin", create.opt_in, "single, or double (new subscribers confirm by email)")
@@ -323,6 +364,15 @@ void add_lists(CLI::App& app, CommandChoice& choice) {
                        "Not offered on the public subscription form");
   choice.on(create_cmd,
             [&create](const GlobalOptions& global) { return run_lists_create(global, create); });
+  auto& update = choice.keep<ListUpdateOptions>();
+  auto* update_cmd =
+      lists->add_subcommand("update", "Change a list's title or description (the name stays)");
+  update_cmd->add_option("NAME", update.name, "Name of the list")->required();
+  update_cmd->add_option("--title", update.title,
+                         "What readers see; an empty title shows the list by its name");
+  update_cmd->add_option("--description", update.description, "What the list is for");
+  choice.on(update_cmd,
+            [&update](const GlobalOptions& global) { return run_lists_update(global, update); });
   auto& json = choice.keep<bool>(false);
   auto* ls = lists->add_subcommand("ls", "Show every list with its member counts");
   ls->add_flag("--json", json, "Print JSON instead of a table");

@@ -96,11 +96,12 @@ Result<std::vector<std::string>> Subscriptions::receiving(const Confirmation& co
     return std::move(current).error();
   }
   std::vector<std::string> names;
-  const auto& asked = confirmation.list_names;
+  const auto& asked = confirmation.lists;
   for (const auto& subscription : *current) {
+    const auto was_asked = [&](const MailingList& list) { return list.id == subscription.list_id; };
     if (subscription.status == SubscriptionStatus::confirmed &&
-        std::find(asked.begin(), asked.end(), subscription.list_name) != asked.end()) {
-      names.push_back(subscription.list_name);
+        std::any_of(asked.begin(), asked.end(), was_asked)) {
+      names.emplace_back(subscription.list_display_name());
     }
   }
   return names;

@@ -74,7 +74,8 @@ class Subscriptions {
   // Confirms exactly the lists confirmation `id` of `subscriber` asked about, once:
   // conflict when it was used, not_found when it (or its subscriber) is gone.
   Result<Confirmation> confirm(ConfirmationId id, SubscriberId subscriber, Timestamp now) const;
-  // The lists of `confirmation` that its subscriber receives now, in name order.
+  // The display names of the lists of `confirmation` that its subscriber receives now, in
+  // name order.
   Result<std::vector<std::string>> receiving(const Confirmation& confirmation) const;
 
   // What the preference page shows `subscriber`.

@@ -6,6 +6,16 @@
 
 namespace communique {
 
+std::size_t code_points(std::string_view text) {
+  std::size_t count = 0;
+  for (char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+      ++count;
+    }
+  }
+  return count;
+}
+
 bool is_valid_utf8(std::string_view text) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t size = text.size();

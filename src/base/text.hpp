@@ -15,6 +15,9 @@ namespace communique {
 // above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
+// Number of code points in valid UTF-8 text.
+std::size_t code_points(std::string_view text);
+
 // True when every byte of `text` is ASCII (below 0x80).
 bool is_ascii(std::string_view text);
 

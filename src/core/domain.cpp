@@ -22,17 +22,6 @@ bool has_control_character(std::string_view text) {
   return false;
 }
 
-// Number of code points in valid UTF-8 text.
-std::size_t code_points(std::string_view text) {
-  std::size_t count = 0;
-  for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-      ++count;
-    }
-  }
-  return count;
-}
-
 bool all_letters(std::string_view text) {
   for (char c : text) {
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
@@ -142,6 +131,26 @@ Result<std::string> validate_name(std::string_view name, std::string_view what) 
                       std::string("the ") + std::string(what) + " is longer than 100 characters");
   }
   return std::string(trimmed);
+}
+
+Result<std::string> validate_title(std::string_view title) {
+  if (trim(title).empty()) {
+    return std::string();
+  }
+  return validate_name(title, "list title");
+}
+
+std::string_view display_name(std::string_view title, std::string_view name) {
+  return title.empty() ? name : title;
+}
+
+std::vector<std::string> display_names(const std::vector<MailingList>& lists) {
+  std::vector<std::string> names;
+  names.reserve(lists.size());
+  for (const auto& list : lists) {
+    names.emplace_back(list.display_name());
+  }
+  return names;
 }
 
 Result<std::string> normalise_language(std::string_view tag) {

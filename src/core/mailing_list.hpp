@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.hpp"
 #include "core/time.hpp"
@@ -23,21 +24,37 @@ using TopicId = std::int64_t;
 enum class OptIn { single_opt_in, double_opt_in };
 enum class ListVisibility { public_list, private_list };
 
+// What readers see of a list: its title, or its name when it has none.
+std::string_view display_name(std::string_view title, std::string_view name);
+
 struct MailingList {
   ListId id = 0;
-  std::string name;
+  std::string name;   // the short handle: `--list press`, the API, List-Id's id
+  std::string title;  // what readers see ("Press releases"); empty: the name
   std::string description;
   ListVisibility visibility = ListVisibility::public_list;
   OptIn opt_in = OptIn::single_opt_in;
   Timestamp created_at{};
+
+  std::string_view display_name() const { return communique::display_name(title, name); }
 };
+
+// The display names of `lists`, in their order.
+std::vector<std::string> display_names(const std::vector<MailingList>& lists);
 
 // What a caller supplies to create a list; the store assigns id and timestamps.
 struct NewList {
   std::string name;
+  std::string title;
   std::string description;
   ListVisibility visibility = ListVisibility::public_list;
   OptIn opt_in = OptIn::single_opt_in;
+};
+
+// What changes on an existing list; an absent field stays as it is.
+struct ListChanges {
+  std::optional<std::string> title;
+  std::optional<std::string> description;
 };
 
 struct Topic {
@@ -56,5 +73,9 @@ std::optional<ListVisibility> parse_visibility(std::string_view text);
 // Checks a list or topic name: 1 to 100 characters of valid UTF-8, no control characters,
 // not only spaces. `what` names the thing in the message ("list name").
 Result<std::string> validate_name(std::string_view name, std::string_view what);
+
+// Checks a list's title as a name, except that an empty (or blank) title is allowed and
+// returned empty: the list is then shown by its name.
+Result<std::string> validate_title(std::string_view title);
 
 }  // namespace communique

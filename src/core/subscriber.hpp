@@ -43,9 +43,12 @@ struct Subscriber {
 struct Subscription {
   ListId list_id = 0;
   std::string list_name;
+  std::string list_title;  // empty when the list has none
   SubscriptionStatus status = SubscriptionStatus::unconfirmed;
   Timestamp created_at{};
   Timestamp updated_at{};
+
+  std::string_view list_display_name() const { return display_name(list_title, list_name); }
 };
 
 std::string_view to_string(SubscriberStatus status);  // "enabled" | "blocklisted"

@@ -24,6 +24,7 @@ HttpResponse delete_token(const HttpRequest& request, const RouteServices& servi
 HttpResponse list_lists(const HttpRequest& request, const RouteServices& services);
 HttpResponse create_list(const HttpRequest& request, const RouteServices& services);
 HttpResponse get_list(const HttpRequest& request, const RouteServices& services);
+HttpResponse update_list(const HttpRequest& request, const RouteServices& services);
 HttpResponse export_list(const HttpRequest& request, const RouteServices& services);
 HttpResponse list_topics(const HttpRequest& request, const RouteServices& services);
 HttpResponse create_topic(const HttpRequest& request, const RouteServices& services);

@@ -80,17 +80,23 @@ HttpResponse create_list(const HttpRequest& request, const RouteServices& servic
     return fail(body.error());
   }
   auto name = required_string(*body, "name");
+  auto title = optional_string(*body, "title");
   auto description = optional_string(*body, "description");
   auto visibility = optional_string(*body, "visibility");
   auto opt_in = optional_string(*body, "opt_in");
-  if (auto error = first_error(description, visibility, opt_in, name)) {
+  if (auto error = first_error(title, description, visibility, opt_in, name)) {
     return fail(*error);
   }
   auto valid_name = validate_name(*name, "name");
   if (!valid_name) {
     return fail(valid_name.error());
   }
-  NewList list{.name = *valid_name, .description = description->value_or("")};
+  auto valid_title = validate_title(title->value_or(""));
+  if (!valid_title) {
+    return fail(valid_title.error());
+  }
+  NewList list{
+      .name = *valid_name, .title = *valid_title, .description = description->value_or("")};
   if (*visibility) {
     auto parsed = parse_visibility(**visibility);
     if (!parsed) {
@@ -116,6 +122,31 @@ HttpResponse get_list(const HttpRequest& request, const RouteServices& services)
   }
   auto list = services.store.find_list(*id);
   return list ? answer(to_json(*list)) : fail(list.error());
+}
+
+// PATCH /api/v1/lists/{id} {"title": "...", "description": "..."}: the fields given change,
+// the others (and the name, which scripts use as a handle) stay.
+HttpResponse update_list(const HttpRequest& request, const RouteServices& services) {
+  auto id = path_id(request);
+  auto body = object_body(request);
+  if (auto error = first_error(id, body)) {
+    return fail(*error);
+  }
+  auto title = optional_string(*body, "title");
+  auto description = optional_string(*body, "description");
+  if (auto error = first_error(title, description)) {
+    return fail(*error);
+  }
+  ListChanges changes{.description = *description};
+  if (*title) {
+    auto valid_title = validate_title(**title);
+    if (!valid_title) {
+      return fail(valid_title.error());
+    }
+    changes.title = *valid_title;
+  }
+  auto updated = services.store.update_list(*id, changes, services.clock());
+  return updated ? answer(to_json(*updated)) : fail(updated.error());
 }
 
 HttpResponse export_list(const HttpRequest& request, const RouteServices& services) {

@@ -42,6 +42,7 @@ json to_json(const ApiToken& token) {
 json to_json(const MailingList& list) {
   return {{"id", list.id},
           {"name", list.name},
+          {"title", list.title},
           {"description", list.description},
           {"visibility", to_string(list.visibility)},
           {"opt_in", to_string(list.opt_in)},

@@ -31,7 +31,7 @@ Result<bool> ConfirmationSender::send(const ConfirmationLetter& letter, Timestam
   const std::string text = render_public_text(
       "confirm_letter.txt",
       {{"name", subscriber.name},
-       {"lists", join_as_list(letter.confirmation.list_names)},
+       {"lists", join_as_list(display_names(letter.confirmation.lists))},
        {"organisation", identity_.organisation},
        {"confirm_url",
         identity_.base_url + confirm_path(links_, letter.confirmation, subscriber.link_key)}});

@@ -87,6 +87,7 @@ std::vector<Route> make_routes(RouteServices services) {
       {"GET",    "/api/v1/lists",                              A::viewer,    to(api::list_lists)},
       {"POST",   "/api/v1/lists",                              A::editor,    to(api::create_list)},
       {"GET",    "/api/v1/lists/{id}",                         A::viewer,    to(api::get_list)},
+      {"PATCH",  "/api/v1/lists/{id}",                         A::editor,    to(api::update_list)},
       {"GET",    "/api/v1/lists/{id}/export",                  A::viewer,    to(api::export_list)},
       {"GET",    "/api/v1/lists/{id}/topics",                  A::viewer,    to(api::list_topics)},
       {"POST",   "/api/v1/lists/{id}/topics",                  A::editor,    to(api::create_topic)},

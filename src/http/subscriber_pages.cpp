@@ -35,7 +35,7 @@ HttpResponse form_page(int status, const RouteServices& services, const std::str
     const bool checked =
         shown.size() == 1 || std::find(chosen.begin(), chosen.end(), list.id) != chosen.end();
     lists.push_back({{"id", list.id},
-                     {"name", list.name},
+                     {"name", list.display_name()},
                      {"description", list.description},
                      {"checked", checked}});
   }
@@ -55,7 +55,8 @@ HttpResponse requested_page(const RouteServices& services, std::span<const Maili
   std::vector<std::string> single;
   std::vector<std::string> double_opt_in;
   for (const auto& list : lists) {
-    (list.opt_in == OptIn::single_opt_in ? single : double_opt_in).push_back(list.name);
+    (list.opt_in == OptIn::single_opt_in ? single : double_opt_in)
+        .emplace_back(list.display_name());
   }
   std::vector<std::string> paragraphs;
   if (!single.empty()) {
@@ -152,7 +153,7 @@ HttpResponse subscribe(const HttpRequest& request, const RouteServices& services
 HttpResponse subscribe_snippet(const HttpRequest&, const RouteServices& services) {
   json lists = json::array();
   for (const auto& list : public_lists(services)) {
-    lists.push_back({{"id", list.id}, {"name", list.name}});
+    lists.push_back({{"id", list.id}, {"name", list.display_name()}});
   }
   HttpResponse response;
   response.content_type = "text/plain; charset=utf-8";
@@ -210,7 +211,7 @@ HttpResponse confirm_page(const HttpRequest& request, const RouteServices& servi
     return not_found_page();
   }
   return render_public_page(200, "Confirm your subscription", "confirm",
-                            {{"lists", join_as_list(confirmation->list_names)},
+                            {{"lists", join_as_list(display_names(confirmation->lists))},
                              {"email", subscriber->email},
                              {"token", token->second}},
                             organisation(services));
@@ -264,7 +265,7 @@ HttpResponse preferences_page(const RouteServices& services, const Subscriber& s
       topics.push_back({{"id", topic.id}, {"name", topic.name}, {"chosen", chosen}});
     }
     lists.push_back({{"id", offered.list.id},
-                     {"name", offered.list.name},
+                     {"name", offered.list.display_name()},
                      {"description", offered.list.description},
                      {"subscribed", offered.receiving},
                      {"topics", topics}});

@@ -18,7 +18,7 @@ namespace {
 
 struct Target {
   TokenClaims claims;
-  std::vector<std::string> lists;
+  std::vector<MailingList> lists;
 };
 
 // The subscriber and lists a token names, or nothing for a token that is not valid.
@@ -27,11 +27,11 @@ std::optional<Target> resolve(const HttpRequest& request, Store& store, const Li
   if (!link) {
     return std::nullopt;
   }
-  auto names = store.issue_list_names(link->claims.issue);
-  if (!names || names->empty()) {
+  auto lists = store.issue_lists(link->claims.issue);
+  if (!lists || lists->empty()) {
     return std::nullopt;
   }
-  return Target{link->claims, std::move(*names)};
+  return Target{link->claims, std::move(*lists)};
 }
 
 // Whether the subscriber left every list the issue went to already.
@@ -42,7 +42,7 @@ bool already_unsubscribed(Store& store, const Target& target) {
   }
   for (const auto& list : target.lists) {
     const auto found = std::find_if(subscriptions->begin(), subscriptions->end(),
-                                    [&](const Subscription& s) { return s.list_name == list; });
+                                    [&](const Subscription& s) { return s.list_id == list.id; });
     if (found == subscriptions->end() || found->status != SubscriptionStatus::unsubscribed) {
       return false;
     }
@@ -79,12 +79,13 @@ HttpResponse handle_unsubscribe_page(const HttpRequest& request, Store& store,
     return not_found_page();
   }
   if (already_unsubscribed(store, *target)) {
-    return public_page(200, "You are unsubscribed",
-                       fmt::format("<p>{}</p>\n<p>Changed your mind? "
-                                   "<a href=\"/subscribe\">Subscribe again</a>.</p>",
-                                   end_sentence(fmt::format(
-                                       "You already left {}: you no longer receive it from {}",
-                                       list_names(target->lists), escape_html(organisation)))));
+    return public_page(
+        200, "You are unsubscribed",
+        fmt::format("<p>{}</p>\n<p>Changed your mind? "
+                    "<a href=\"/subscribe\">Subscribe again</a>.</p>",
+                    end_sentence(fmt::format(
+                        "You already left {}: you no longer receive it from {}",
+                        list_names(display_names(target->lists)), escape_html(organisation)))));
   }
   return public_page(
       200, "Unsubscribe",
@@ -93,7 +94,7 @@ HttpResponse handle_unsubscribe_page(const HttpRequest& request, Store& store,
                   "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">\n"
                   "<input type=\"hidden\" name=\"page\" value=\"1\">\n"
                   "<button type=\"submit\">Unsubscribe</button>\n</form>",
-                  list_names(target->lists), escape_html(organisation)));
+                  list_names(display_names(target->lists)), escape_html(organisation)));
 }
 
 HttpResponse UnsubscribedPages::answer(IssueId issue, const std::vector<std::string>& lists,
@@ -144,7 +145,7 @@ std::vector<HttpResponse> unsubscribe_batch(std::span<const HttpRequest> request
     logger("http")->error("{} one-click unsubscribe(s) not stored: {}", pairs.size(),
                           done.error().message);
   }
-  // The lists of each issue in the batch; none for an issue with no lists (or none left).
+  // The display names of each issue's lists; none for an issue with no lists (or none left).
   std::map<IssueId, std::vector<std::string>> lists;
   std::vector<HttpResponse> answers;
   answers.reserve(requests.size());
@@ -160,8 +161,9 @@ std::vector<HttpResponse> unsubscribe_batch(std::span<const HttpRequest> request
     const IssueId issue = pairs[*pair_of[i]].second;
     auto names = lists.find(issue);
     if (names == lists.end()) {
-      auto found = store.issue_list_names(issue);
-      names = lists.emplace(issue, found ? std::move(*found) : std::vector<std::string>{}).first;
+      auto found = store.issue_lists(issue);
+      names =
+          lists.emplace(issue, found ? display_names(*found) : std::vector<std::string>{}).first;
     }
     if (!(*done)[*pair_of[i]] || names->second.empty()) {
       answers.push_back(not_found_page());

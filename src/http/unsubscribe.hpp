@@ -30,8 +30,8 @@ HttpResponse handle_unsubscribe_page(const HttpRequest& request, Store& store,
                                      const LinkSigner& links, const std::string& organisation);
 
 // The answers that say "you are unsubscribed" for each issue: a page for a person, plain
-// text for a mail provider. Made once, and again only when the names of the issue's lists
-// change. Shared between threads.
+// text for a mail provider. Made once, and again only when the display names of the issue's
+// lists change. Shared between threads.
 class UnsubscribedPages {
  public:
   explicit UnsubscribedPages(std::string organisation) : organisation_(std::move(organisation)) {}

@@ -344,7 +344,9 @@ std::vector<MimeHeader> letter_headers(const PreparedIssue& prepared,
   if (!reply_to.empty()) {
     headers.push_back({"Reply-To", format_mailbox({"", reply_to})});
   }
-  headers.push_back({"List-Id", format_mailbox({prepared.list.name, list_label + "." + domain})});
+  // RFC 2919: the phrase is for people (the list's display name), the id stays the name's.
+  headers.push_back({"List-Id", format_mailbox({std::string(prepared.list.display_name()),
+                                                list_label + "." + domain})});
   headers.push_back({"List-Unsubscribe", "<" + personal.unsubscribe + ">, <mailto:unsubscribe@" +
                                              domain + "?subject=unsubscribe-" + token + ">"});
   headers.push_back({"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"});

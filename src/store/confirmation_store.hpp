@@ -26,8 +26,8 @@ struct Confirmation {
   ConfirmationId id = 0;
   SubscriberId subscriber = 0;
   Timestamp created_at{};
-  std::optional<Timestamp> used_at;     // set once its link confirmed
-  std::vector<std::string> list_names;  // the lists it asks about, in name order
+  std::optional<Timestamp> used_at;  // set once its link confirmed
+  std::vector<MailingList> lists;    // the lists it asks about, in name order
 };
 
 // What a subscribe request meets, read in the transaction that acts on it.

@@ -32,8 +32,8 @@ class IssueStore {
   virtual Result<Issue> find_issue(IssueId id) = 0;
   // Every issue, newest first, with its lists but without section bodies.
   virtual Result<std::vector<Issue>> issues() = 0;
-  // The names of the lists `issue` goes to, in list order (empty for an unknown issue).
-  virtual Result<std::vector<std::string>> issue_list_names(IssueId issue) = 0;
+  // The lists `issue` goes to, in list order (empty for an unknown issue).
+  virtual Result<std::vector<MailingList>> issue_lists(IssueId issue) = 0;
   // Issues that went out (sending or sent), newest first, with their sections: at most
   // `limit` with ids below `before` (keyset pagination for the public archive).
   virtual Result<std::vector<Issue>> public_issues(IssueId before, std::size_t limit) = 0;

@@ -49,9 +49,9 @@ struct ImportPolicy {
 };
 
 struct ImportCounts {
-  std::int64_t imported = 0;  // new subscribers
-  std::int64_t updated = 0;   // known subscribers updated (upsert)
-  std::int64_t skipped = 0;   // known subscribers left alone (skip_existing)
+  std::int64_t imported = 0;      // new subscribers
+  std::int64_t updated = 0;       // known subscribers updated (upsert)
+  std::int64_t skipped = 0;       // known subscribers left alone (skip_existing)
   std::int64_t unsubscribed = 0;  // rows recorded as having left the list, as the file said
   std::int64_t blocklisted = 0;   // rows whose address the file said is blocklisted
 };
@@ -78,6 +78,8 @@ class ListStore {
   virtual Result<MailingList> create_list(const NewList& list, Timestamp now) = 0;
   virtual Result<MailingList> find_list(const std::string& name) = 0;
   virtual Result<MailingList> find_list(ListId id) = 0;
+  // Changes the fields `changes` has; not_found when there is no list `id`.
+  virtual Result<MailingList> update_list(ListId id, const ListChanges& changes, Timestamp now) = 0;
   virtual Result<std::vector<ListSummary>> list_summaries() = 0;
   virtual Result<std::vector<MailingList>> lists() = 0;
 

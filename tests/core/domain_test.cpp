@@ -50,6 +50,27 @@ TEST(Names, ListNamesAreCheckedAndTrimmed) {
   EXPECT_FALSE(validate_name("a\tb", "list name"));
 }
 
+TEST(Names, AListTitleIsCheckedLikeANameButMayBeEmpty) {
+  EXPECT_EQ(*validate_title("  Press releases "), "Press releases");
+  EXPECT_EQ(*validate_title("   "), "");
+  auto control = validate_title("Press\nBcc: x@y.org");
+  ASSERT_FALSE(control);
+  EXPECT_EQ(control.error().message, "the list title contains invalid or control characters");
+  EXPECT_FALSE(validate_title(std::string(101, 'x')));
+  EXPECT_TRUE(validate_title(std::string(100, 'x')));
+}
+
+TEST(Names, AListIsShownByItsTitleOrElseItsName) {
+  MailingList list{.name = "press"};
+  EXPECT_EQ(list.display_name(), "press");
+  list.title = "Press releases";
+  EXPECT_EQ(list.display_name(), "Press releases");
+  Subscription subscription{.list_name = "press"};
+  EXPECT_EQ(subscription.list_display_name(), "press");
+  subscription.list_title = "Press releases";
+  EXPECT_EQ(subscription.list_display_name(), "Press releases");
+}
+
 TEST(Enums, RoundTripThroughText) {
   for (auto status : {SubscriptionStatus::unconfirmed, SubscriptionStatus::confirmed,
                       SubscriptionStatus::unsubscribed}) {

@@ -90,12 +90,12 @@ TEST_P(StoreTest, AnotherConnectionsWritesAreSeenAfterReadingTheSchemaVersion) {
 TEST_P(StoreTest, AppliesMigrationsOnceAndKeepsData) {
   auto version = store_->schema_version();
   ASSERT_TRUE(version);
-  EXPECT_EQ(*version, 11);
+  EXPECT_EQ(*version, 12);
   make_list("press");
   store_.reset();
   store_ = reopen();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(*store_->schema_version(), 11);
+  EXPECT_EQ(*store_->schema_version(), 12);
   EXPECT_TRUE(store_->find_list("press"));
 }
 
@@ -161,6 +161,35 @@ TEST_P(StoreTest, ListNamesAreUniqueIgnoringCase) {
   ASSERT_FALSE(duplicate);
   EXPECT_EQ(duplicate.error().code, ErrorCode::conflict);
   auto missing = store_->find_list("nope");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::not_found);
+}
+
+TEST_P(StoreTest, AListKeepsItsTitleAndChangesOnlyWhatAnUpdateGives) {
+  auto created = store_->create_list(
+      NewList{.name = "press", .title = "Press releases", .description = "Statements"},
+      fixed_time());
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->title, "Press releases");
+  EXPECT_EQ(store_->find_list("press")->title, "Press releases");
+  EXPECT_EQ(store_->find_list(created->id)->display_name(), "Press releases");
+  EXPECT_EQ((*store_->lists())[0].title, "Press releases");
+  EXPECT_EQ((*store_->list_summaries())[0].list.title, "Press releases");
+
+  auto retitled =
+      store_->update_list(created->id, ListChanges{.title = "Пресс-релизы"}, fixed_time(60));
+  ASSERT_TRUE(retitled) << retitled.error().message;
+  EXPECT_EQ(retitled->name, "press");
+  EXPECT_EQ(retitled->title, "Пресс-релизы");
+  EXPECT_EQ(retitled->description, "Statements");
+
+  auto untitled = store_->update_list(created->id, ListChanges{.title = "", .description = "New"},
+                                      fixed_time(60));
+  ASSERT_TRUE(untitled);
+  EXPECT_EQ(store_->find_list("press")->display_name(), "press");
+  EXPECT_EQ(store_->find_list("press")->description, "New");
+
+  auto missing = store_->update_list(created->id + 100, ListChanges{.title = "x"}, fixed_time());
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::not_found);
 }
@@ -638,7 +667,8 @@ TEST_P(StoreTest, AConfirmationConfirmsTheListsItAskedAboutOnce) {
   ASSERT_TRUE(due);
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0].subscriber.email, "ann@example.org");
-  EXPECT_EQ((*due)[0].confirmation.list_names, std::vector<std::string>{"weekly"});
+  ASSERT_EQ((*due)[0].confirmation.lists.size(), 1u);
+  EXPECT_EQ((*due)[0].confirmation.lists[0].name, "weekly");
   ASSERT_TRUE(store_->record_confirmation_letter(**asked, LetterOutcome::sent, "", fixed_time(60),
                                                  fixed_time(60)));
   EXPECT_TRUE(store_->claim_confirmation_letters(fixed_time(3600), 10, fixed_time(4200))->empty());

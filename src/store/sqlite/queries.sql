@@ -5,23 +5,33 @@
 SELECT coalesce(max(version), 0) FROM schema_migrations;
 
 -- name: insert-list
-INSERT INTO lists (name, description, visibility, opt_in, created_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+INSERT INTO lists (name, description, visibility, opt_in, created_at, updated_at, title)
+VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
 RETURNING id;
 
+-- name: update-list
+-- A NULL parameter keeps the column as it is, so one statement serves every mix of
+-- changes. Returns the list as read_list reads it, or no row when there is no such list.
+UPDATE lists SET title = coalesce(?2, title), description = coalesce(?3, description),
+                 updated_at = ?4
+WHERE id = ?1
+RETURNING id, name, description, visibility, opt_in, created_at, title;
+
 -- name: get-list-by-name
-SELECT id, name, description, visibility, opt_in, created_at
+-- Every query read by read_list selects these seven columns in this order (title last:
+-- it came last, in migration 11).
+SELECT id, name, description, visibility, opt_in, created_at, title
 FROM lists WHERE name = ?1;
 
 -- name: get-list-by-id
 SELECT id FROM lists WHERE id = ?1;
 
 -- name: get-list
-SELECT id, name, description, visibility, opt_in, created_at FROM lists WHERE id = ?1;
+SELECT id, name, description, visibility, opt_in, created_at, title FROM lists WHERE id = ?1;
 
 -- name: list-summaries
 -- One pass over subscriptions grouped by list, joined to every list (empty lists too).
-SELECT l.id, l.name, l.description, l.visibility, l.opt_in, l.created_at,
+SELECT l.id, l.name, l.description, l.visibility, l.opt_in, l.created_at, l.title,
        coalesce(s.confirmed, 0), coalesce(s.unconfirmed, 0), coalesce(s.unsubscribed, 0),
        (SELECT count(*) FROM topics t WHERE t.list_id = l.id)
 FROM lists l
@@ -89,7 +99,7 @@ FROM subscribers WHERE email = ?1;
 
 -- name: subscriptions-of-subscriber
 -- Walks the lists and probes the (list_id, subscriber_id) key of each: lists are few.
-SELECT s.list_id, l.name, s.status, s.created_at, s.updated_at
+SELECT s.list_id, l.name, s.status, s.created_at, s.updated_at, l.title
 FROM lists l CROSS JOIN subscriptions s ON s.list_id = l.id AND s.subscriber_id = ?1
 ORDER BY l.name;
 
@@ -383,7 +393,7 @@ INSERT INTO subscriber_topics (subscriber_id, topic_id)
 SELECT ?1, id FROM topics WHERE id = ?2 AND list_id = ?3;
 
 -- name: all-lists
-SELECT id, name, description, visibility, opt_in, created_at FROM lists ORDER BY name;
+SELECT id, name, description, visibility, opt_in, created_at, title FROM lists ORDER BY name;
 
 -- name: insert-issue-link
 INSERT INTO issue_links (issue_id, url) VALUES (?1, ?2)
@@ -427,8 +437,9 @@ DELETE FROM issue_lists WHERE issue_id = ?1;
 -- name: delete-issue-sections
 DELETE FROM issue_sections WHERE issue_id = ?1;
 
--- name: issue-list-names
-SELECT l.name FROM issue_lists il JOIN lists l ON l.id = il.list_id
+-- name: issue-lists
+SELECT l.id, l.name, l.description, l.visibility, l.opt_in, l.created_at, l.title
+FROM issue_lists il JOIN lists l ON l.id = il.list_id
 WHERE il.issue_id = ?1 ORDER BY l.id;
 
 -- name: unsubscribe-from-issue
@@ -507,8 +518,9 @@ ON CONFLICT (list_id, subscriber_id) DO NOTHING;
 SELECT id, subscriber_id, created_at, used_at FROM confirmations
 WHERE id = ?1 AND subscriber_id = ?2;
 
--- name: confirmation-list-names
-SELECT l.name FROM confirmation_lists c JOIN lists l ON l.id = c.list_id
+-- name: confirmation-lists
+SELECT l.id, l.name, l.description, l.visibility, l.opt_in, l.created_at, l.title
+FROM confirmation_lists c JOIN lists l ON l.id = c.list_id
 WHERE c.confirmation_id = ?1 ORDER BY l.name;
 
 -- name: use-confirmation

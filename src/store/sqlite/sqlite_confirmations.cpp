@@ -111,8 +111,8 @@ Result<std::optional<ConfirmationId>> SqliteStore::record_subscribe_request(
   return queued;
 }
 
-Result<std::vector<std::string>> SqliteStore::confirmation_list_names(ConfirmationId id) {
-  return rows("confirmation-list-names", read_text, id);
+Result<std::vector<MailingList>> SqliteStore::confirmation_lists(ConfirmationId id) {
+  return rows("confirmation-lists", read_list, id);
 }
 
 Result<Confirmation> SqliteStore::read_confirmation_with_lists(ConfirmationId id,
@@ -121,11 +121,11 @@ Result<Confirmation> SqliteStore::read_confirmation_with_lists(ConfirmationId id
   if (!found) {
     return found;
   }
-  auto names = confirmation_list_names(id);
-  if (!names) {
-    return std::move(names).error();
+  auto lists = confirmation_lists(id);
+  if (!lists) {
+    return std::move(lists).error();
   }
-  found->list_names = std::move(*names);
+  found->lists = std::move(*lists);
   return found;
 }
 
@@ -176,11 +176,11 @@ Result<std::vector<ConfirmationLetter>> SqliteStore::claim_confirmation_letters(
     if (*taken == 0) {
       continue;
     }
-    auto names = confirmation_list_names(letter.confirmation.id);
-    if (!names) {
-      return std::move(names).error();
+    auto lists = confirmation_lists(letter.confirmation.id);
+    if (!lists) {
+      return std::move(lists).error();
     }
-    letter.confirmation.list_names = std::move(*names);
+    letter.confirmation.lists = std::move(*lists);
     claimed.push_back(std::move(letter));
   }
   COMMUNIQUE_TRY(transaction.commit());

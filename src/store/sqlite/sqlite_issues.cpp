@@ -117,9 +117,9 @@ Result<std::vector<Issue>> SqliteStore::issues() {
   return all;
 }
 
-Result<std::vector<std::string>> SqliteStore::issue_list_names(IssueId issue) {
+Result<std::vector<MailingList>> SqliteStore::issue_lists(IssueId issue) {
   Call call(*this);
-  return rows("issue-list-names", read_text, issue);
+  return rows("issue-lists", read_list, issue);
 }
 
 Result<std::vector<Issue>> SqliteStore::public_issues(IssueId before, std::size_t limit) {

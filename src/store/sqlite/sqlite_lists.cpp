@@ -8,7 +8,7 @@ using namespace sqlite_support;  // NOLINT(google-build-using-namespace): the ba
 Result<MailingList> SqliteStore::create_list(const NewList& list, Timestamp now) {
   Call call(*this);
   auto id = first_row("insert-list", read_integer, list.name, list.description,
-                      to_string(list.visibility), to_string(list.opt_in), now);
+                      to_string(list.visibility), to_string(list.opt_in), now, list.title);
   if (!id) {
     if (id.error().code == ErrorCode::conflict) {
       return make_error(ErrorCode::conflict, "a list named '" + list.name + "' exists already");
@@ -18,6 +18,7 @@ Result<MailingList> SqliteStore::create_list(const NewList& list, Timestamp now)
   MailingList created;
   created.id = id->value_or(0);
   created.name = list.name;
+  created.title = list.title;
   created.description = list.description;
   created.visibility = list.visibility;
   created.opt_in = list.opt_in;
@@ -35,15 +36,21 @@ Result<MailingList> SqliteStore::find_list(ListId id) {
   return find("get-list", read_list, "there is no list " + std::to_string(id), id);
 }
 
+Result<MailingList> SqliteStore::update_list(ListId id, const ListChanges& changes, Timestamp now) {
+  Call call(*this);
+  return find("update-list", read_list, "there is no list " + std::to_string(id), id, changes.title,
+              changes.description, now);
+}
+
 Result<std::vector<ListSummary>> SqliteStore::list_summaries() {
   Call call(*this);
   return rows("list-summaries", [](const sqlite::Statement& row) {
     ListSummary summary;
     summary.list = read_list(row);
-    summary.confirmed = row.column_int(6);
-    summary.unconfirmed = row.column_int(7);
-    summary.unsubscribed = row.column_int(8);
-    summary.topics = row.column_int(9);
+    summary.confirmed = row.column_int(7);
+    summary.unconfirmed = row.column_int(8);
+    summary.unsubscribed = row.column_int(9);
+    summary.topics = row.column_int(10);
     return summary;
   });
 }

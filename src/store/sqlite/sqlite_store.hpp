@@ -47,6 +47,7 @@ class SqliteStore final : public Store {
   Result<MailingList> create_list(const NewList& list, Timestamp now) override;
   Result<MailingList> find_list(const std::string& name) override;
   Result<MailingList> find_list(ListId id) override;
+  Result<MailingList> update_list(ListId id, const ListChanges& changes, Timestamp now) override;
   Result<std::vector<ListSummary>> list_summaries() override;
   Result<std::vector<MailingList>> lists() override;
   Result<Topic> create_topic(ListId list, const std::string& name, const std::string& description,
@@ -96,7 +97,7 @@ class SqliteStore final : public Store {
   Result<Issue> create_issue(const Issue& issue, Timestamp now) override;
   Result<Issue> find_issue(IssueId id) override;
   Result<std::vector<Issue>> issues() override;
-  Result<std::vector<std::string>> issue_list_names(IssueId issue) override;
+  Result<std::vector<MailingList>> issue_lists(IssueId issue) override;
   Result<std::vector<Issue>> public_issues(IssueId before, std::size_t limit) override;
   Result<Issue> update_issue(const Issue& issue, Timestamp now) override;
   Result<void> set_issue_archive(IssueId id, bool archive) override;
@@ -244,7 +245,7 @@ class SqliteStore final : public Store {
   // Confirmation `id` of `subscriber` with the names of its lists; the lock is held.
   Result<Confirmation> read_confirmation_with_lists(ConfirmationId id, SubscriberId subscriber);
   // The names of the lists confirmation `id` asks about; the lock is held.
-  Result<std::vector<std::string>> confirmation_list_names(ConfirmationId id);
+  Result<std::vector<MailingList>> confirmation_lists(ConfirmationId id);
 
   std::mutex mutex_;
   std::unique_ptr<sqlite::Database> db_;

@@ -263,11 +263,13 @@ Result<SubscriberActivity> SqliteStore::activity_of(SubscriberId subscriber) {
     return std::move(confirmation_rows).error();
   }
   for (auto& [id, confirmation] : *confirmation_rows) {
-    auto lists = confirmation_list_names(id);
+    auto lists = confirmation_lists(id);
     if (!lists) {
       return std::move(lists).error();
     }
-    confirmation.lists = std::move(*lists);
+    for (const auto& list : *lists) {
+      confirmation.lists.push_back(list.name);
+    }
     activity.confirmations.push_back(std::move(confirmation));
   }
   return activity;

@@ -78,6 +78,7 @@ inline MailingList read_list(const sqlite::Statement& row) {
   list.visibility = parse_visibility(row.column_text(3)).value_or(ListVisibility::public_list);
   list.opt_in = parse_opt_in(row.column_text(4)).value_or(OptIn::single_opt_in);
   list.created_at = from_unix(row.column_int(5));
+  list.title = row.column_text(6);
   return list;
 }
 
@@ -103,6 +104,7 @@ inline Subscription read_subscription(const sqlite::Statement& row) {
       parse_subscription_status(row.column_text(2)).value_or(SubscriptionStatus::unconfirmed);
   subscription.created_at = from_unix(row.column_int(3));
   subscription.updated_at = from_unix(row.column_int(4));
+  subscription.list_title = row.column_text(5);
   return subscription;
 }
 
