@@ -12,11 +12,25 @@ namespace communique {
 
 namespace {
 
+// A C0 or C1 control, DEL, or a character that reorders or breaks a line when shown: line
+// and paragraph separators (U+2028, U+2029) and bidirectional controls (U+200E, U+200F,
+// U+202A..U+202E, U+2066..U+2069), which could make a name read as something else.
 bool has_control_character(std::string_view text) {
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
     if (byte < 0x20 || byte == 0x7F) {
       return true;
+    }
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (byte == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      return true;  // U+0080..U+009F
+    }
+    if (byte == 0xE2 && i + 2 < text.size()) {
+      const auto last = static_cast<unsigned char>(text[i + 2]);
+      if ((next == 0x80 && (last == 0x8E || last == 0x8F || (last >= 0xA8 && last <= 0xAE))) ||
+          (next == 0x81 && last >= 0xA6 && last <= 0xA9)) {
+        return true;
+      }
     }
   }
   return false;
@@ -292,6 +306,12 @@ Result<std::optional<std::chrono::year_month_day>> parse_edition_date(std::strin
     return std::optional<std::chrono::year_month_day>();
   }
   if (auto date = parse_date(text)) {
+    // Year 0 and the middle ages are typos of an edition date, never one.
+    if (date->year() < std::chrono::year(1900)) {
+      return make_error(ErrorCode::invalid_input,
+                        "date: " + std::string(text) +
+                            " is before 1900; write the edition date as, for example, 2030-01-15");
+    }
     return std::optional<std::chrono::year_month_day>(*date);
   }
   bool shaped = text.size() == 10;

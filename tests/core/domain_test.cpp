@@ -58,6 +58,13 @@ TEST(Names, AListTitleIsCheckedLikeANameButMayBeEmpty) {
   EXPECT_EQ(control.error().message, "the list title contains invalid or control characters");
   EXPECT_FALSE(validate_title(std::string(101, 'x')));
   EXPECT_TRUE(validate_title(std::string(100, 'x')));
+  // Characters that reorder or break what a reader sees: C1 controls, separators, bidi.
+  for (const auto* hidden :
+       {"a\u0085b", "a\u2028b", "a\u2029b", "a\u202Eb", "a\u2066b", "a\u200Fb"}) {
+    EXPECT_FALSE(validate_title(hidden)) << hidden;
+  }
+  EXPECT_TRUE(validate_title("Пресс-релизы \u2014 «Неделя»"));
+  EXPECT_TRUE(validate_title("\u05D7\u05D3\u05E9\u05D5\u05EA"));  // Hebrew, right to left
 }
 
 TEST(Names, AListIsShownByItsTitleOrElseItsName) {
@@ -145,6 +152,8 @@ TEST(EditionDate, IsNoneWhenEmptyAndADayOfTheCalendarOtherwise) {
 }
 
 TEST(EditionDate, RefusalNamesTheFieldAndWhatIsWrong) {
+  EXPECT_EQ(edition_error("0000-01-01"),
+            "date: 0000-01-01 is before 1900; write the edition date as, for example, 2030-01-15");
   EXPECT_EQ(edition_error("2026-02-30"),
             "date: '2026-02-30' is not a day of the calendar: February 2026 has 28 days");
   EXPECT_EQ(edition_error("2028-02-30"),

@@ -411,6 +411,23 @@ TEST_P(StoreTest, AnEditionDateIsKeptAndChangedOnlyBeforeLettersAreMade) {
   const year_month_day later(year(2030), February, day(1));
   ASSERT_TRUE(store_->set_issue_edition_date(id, later, fixed_time()));
   EXPECT_EQ(store_->find_issue(id)->edition_date, later);
+
+  // A run that has started (it holds the lease) fixes what its letters say, even while the
+  // issue is still a draft: neither its date nor the rest can change under it.
+  ASSERT_TRUE(store_->take_issue_lease(id, "runner", "", fixed_time(), fixed_time(60))->granted);
+  auto dated = store_->set_issue_edition_date(id, std::nullopt, fixed_time(1));
+  ASSERT_FALSE(dated);
+  EXPECT_EQ(dated.error().code, ErrorCode::conflict);
+  EXPECT_NE(dated.error().message.find("is being sent"), std::string::npos)
+      << dated.error().message;
+  issue.subject = "Changed under the runner";
+  auto edited = store_->update_issue(issue, fixed_time(1));
+  ASSERT_FALSE(edited);
+  EXPECT_NE(edited.error().message.find("is being sent"), std::string::npos);
+  EXPECT_EQ(store_->find_issue(id)->subject, "Weekly");
+  EXPECT_EQ(store_->find_issue(id)->edition_date, later);
+  // A lease that ran out (its runner is gone) holds nothing back.
+  ASSERT_TRUE(store_->set_issue_edition_date(id, later, fixed_time(61)));
   ASSERT_TRUE(store_->set_issue_status(id, IssueStatus::sent, fixed_time()));
   auto refused = store_->set_issue_edition_date(id, std::nullopt, fixed_time());
   ASSERT_FALSE(refused);

@@ -413,18 +413,22 @@ SELECT id, issue_id, url, clicks FROM issue_links WHERE issue_id = ?1 ORDER BY i
 SELECT state, count(*) FROM deliveries GROUP BY state;
 
 -- name: update-issue
--- Edits a draft; any other state is left alone (the caller learns it from changes()).
+-- Edits a draft that no run has started (a runner holds its lease from before it reads the
+-- issue until it is sending); anything else is left alone (the caller learns it from
+-- changes()), so the letters of one issue never differ.
 UPDATE issues SET kind = ?2, subject = ?3, from_name = ?4, from_address = ?5, reply_to = ?6,
                   template = ?7, language = ?8, updated_at = ?9, track_clicks = ?10,
                   track_subscribers = ?11, track_opens = ?12, archive = ?13, edition_date = ?14
-WHERE id = ?1 AND status = 'draft';
+WHERE id = ?1 AND status = 'draft'
+  AND NOT EXISTS (SELECT 1 FROM issue_leases WHERE issue_id = ?1 AND expires_at > ?9);
 
 -- name: set-issue-edition-date
 -- Sets the day an issue's masthead shows while none of its letters is made yet (a draft or
--- a scheduled issue), so that letters of one issue never disagree about their date; the
--- caller learns from changes() whether the issue was in such a state.
+-- a scheduled issue that no run has started), so that letters of one issue never disagree
+-- about their date; the caller learns from changes() whether the issue was in such a state.
 UPDATE issues SET edition_date = ?2, updated_at = ?3
-WHERE id = ?1 AND status IN ('draft', 'scheduled');
+WHERE id = ?1 AND status IN ('draft', 'scheduled')
+  AND NOT EXISTS (SELECT 1 FROM issue_leases WHERE issue_id = ?1 AND expires_at > ?3);
 
 -- name: set-issue-archive
 -- Whether an issue may be published; in any state, since an editor may take a sent issue

@@ -134,6 +134,16 @@ Result<std::vector<Issue>> SqliteStore::public_issues(IssueId before, std::size_
   return found;
 }
 
+namespace {
+
+// Why a draft or scheduled issue refused a change: a run has started it (it holds the
+// issue's lease) and is making its letters.
+std::string being_sent(IssueId id) {
+  return "issue " + std::to_string(id) + " is being sent (a run has started making its letters)";
+}
+
+}  // namespace
+
 Result<Issue> SqliteStore::update_issue(const Issue& issue, Timestamp now) {
   {
     Call call(*this);
@@ -154,6 +164,10 @@ Result<Issue> SqliteStore::update_issue(const Issue& issue, Timestamp now) {
       }
       if (!*status) {
         return make_error(ErrorCode::not_found, no_issue(issue.id));
+      }
+      if (**status == "draft") {
+        return make_error(ErrorCode::conflict,
+                          being_sent(issue.id) + "; it can no longer be edited");
       }
       return make_error(ErrorCode::conflict, "issue " + std::to_string(issue.id) + " is " +
                                                  **status + "; only a draft can be edited");
@@ -185,6 +199,12 @@ Result<void> SqliteStore::set_issue_edition_date(IssueId id,
     Call call(*this);
     return execute("set-issue-edition-date", id, edition_text(date), now);
   }();
+  if (changed && *changed == 0) {
+    if (auto status = issue_status(id);
+        status && (*status == IssueStatus::draft || *status == IssueStatus::scheduled)) {
+      return make_error(ErrorCode::conflict, being_sent(id) + "; its date can no longer change");
+    }
+  }
   return moved_or_refused(std::move(changed), id,
                           "; the date of an issue can be changed only before its letters are "
                           "made (as a draft or scheduled)");
