@@ -36,6 +36,10 @@ int run_lists_create(const GlobalOptions& global, const ListCreateOptions& optio
   if (!title) {
     return fail(title.error());
   }
+  auto description = validate_description(options.description);
+  if (!description) {
+    return fail(description.error());
+  }
   auto opt_in = parse_opt_in(options.opt_in);
   if (!opt_in) {
     return fail("--optin must be single or double, not '" + options.opt_in + "'");
@@ -47,7 +51,7 @@ int run_lists_create(const GlobalOptions& global, const ListCreateOptions& optio
   auto created = runtime->store->create_list(
       NewList{.name = *name,
               .title = *title,
-              .description = options.description,
+              .description = *description,
               .visibility =
                   options.is_private ? ListVisibility::private_list : ListVisibility::public_list,
               .opt_in = *opt_in},
@@ -64,7 +68,14 @@ int run_lists_update(const GlobalOptions& global, const ListUpdateOptions& optio
   if (!options.title && !options.description) {
     return fail("nothing to change: give --title, --description or both");
   }
-  ListChanges changes{.description = options.description};
+  ListChanges changes;
+  if (options.description) {
+    auto description = validate_description(*options.description);
+    if (!description) {
+      return fail(description.error());
+    }
+    changes.description = *description;
+  }
   if (options.title) {
     auto title = validate_title(*options.title);
     if (!title) {
@@ -141,13 +152,17 @@ int run_topics_create(const GlobalOptions& global, const TopicCreateOptions& opt
   if (!name) {
     return fail(name.error());
   }
+  auto description = validate_description(options.description);
+  if (!description) {
+    return fail(description.error());
+  }
   auto opened = open_list(global, options.list);
   if (!opened) {
     return fail(opened.error());
   }
   const auto& list = opened->list;
   auto topic =
-      opened->runtime.store->create_topic(list.id, *name, options.description, system_clock_now());
+      opened->runtime.store->create_topic(list.id, *name, *description, system_clock_now());
   if (!topic) {
     return fail(topic.error());
   }

@@ -154,6 +154,18 @@ Result<std::string> validate_title(std::string_view title) {
   return validate_name(title, "list title");
 }
 
+Result<std::string> validate_description(std::string_view description) {
+  const std::string_view trimmed = trim(description);
+  if (!is_valid_utf8(trimmed) || has_control_character(trimmed)) {
+    return make_error(ErrorCode::invalid_input,
+                      "the description must be one line without control characters");
+  }
+  if (code_points(trimmed) > 500) {
+    return make_error(ErrorCode::invalid_input, "the description is longer than 500 characters");
+  }
+  return std::string(trimmed);
+}
+
 std::string_view display_name(std::string_view title, std::string_view name) {
   return title.empty() ? name : title;
 }

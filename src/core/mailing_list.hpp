@@ -78,4 +78,8 @@ Result<std::string> validate_name(std::string_view name, std::string_view what);
 // returned empty: the list is then shown by its name.
 Result<std::string> validate_title(std::string_view title);
 
+// Checks a list's or topic's description, shown to readers beside it: one line of valid
+// UTF-8 without control characters, at most 500 characters; empty is allowed.
+Result<std::string> validate_description(std::string_view description);
+
 }  // namespace communique

@@ -95,8 +95,11 @@ HttpResponse create_list(const HttpRequest& request, const RouteServices& servic
   if (!valid_title) {
     return fail(valid_title.error());
   }
-  NewList list{
-      .name = *valid_name, .title = *valid_title, .description = description->value_or("")};
+  auto valid_description = validate_description(description->value_or(""));
+  if (!valid_description) {
+    return fail(valid_description.error());
+  }
+  NewList list{.name = *valid_name, .title = *valid_title, .description = *valid_description};
   if (*visibility) {
     auto parsed = parse_visibility(**visibility);
     if (!parsed) {
@@ -137,7 +140,14 @@ HttpResponse update_list(const HttpRequest& request, const RouteServices& servic
   if (auto error = first_error(title, description)) {
     return fail(*error);
   }
-  ListChanges changes{.description = *description};
+  ListChanges changes;
+  if (*description) {
+    auto valid_description = validate_description(**description);
+    if (!valid_description) {
+      return fail(valid_description.error());
+    }
+    changes.description = *valid_description;
+  }
   if (*title) {
     auto valid_title = validate_title(**title);
     if (!valid_title) {
@@ -203,8 +213,11 @@ HttpResponse create_topic(const HttpRequest& request, const RouteServices& servi
   if (!valid_name) {
     return fail(valid_name.error());
   }
-  auto topic =
-      services.store.create_topic(*id, *valid_name, description->value_or(""), services.clock());
+  auto valid_description = validate_description(description->value_or(""));
+  if (!valid_description) {
+    return fail(valid_description.error());
+  }
+  auto topic = services.store.create_topic(*id, *valid_name, *valid_description, services.clock());
   return topic ? answer(to_json(*topic), 201) : fail(topic.error());
 }
 

@@ -62,7 +62,9 @@ std::string format_mailbox(const Mailbox& mailbox) {
   if (name.empty()) {
     return address;
   }
-  if (!is_ascii_printable(name)) {
+  // A name that holds "=?" is encoded too: inside quotes it would be shown as written
+  // (RFC 2047 section 5), but lenient readers decode it, and it could then read as another.
+  if (!is_ascii_printable(name) || name.find("=?") != std::string::npos) {
     return encoded_words(name) + " <" + address + ">";
   }
   std::string quoted = "\"";

@@ -67,6 +67,20 @@ TEST(Names, AListTitleIsCheckedLikeANameButMayBeEmpty) {
   EXPECT_TRUE(validate_title("\u05D7\u05D3\u05E9\u05D5\u05EA"));  // Hebrew, right to left
 }
 
+TEST(Names, ADescriptionIsOneLineOfTextOrNothing) {
+  EXPECT_EQ(*validate_description("  Statements and briefings "), "Statements and briefings");
+  EXPECT_EQ(*validate_description(""), "");
+  for (const std::string& bad :
+       std::vector<std::string>{"two\nlines", "a\rb", "bidi \u202E", std::string("nul\0x", 5)}) {
+    auto refused = validate_description(bad);
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().message,
+              "the description must be one line without control characters");
+  }
+  EXPECT_FALSE(validate_description(std::string(501, 'x')));
+  EXPECT_TRUE(validate_description(std::string(500, 'x')));
+}
+
 TEST(Names, AListIsShownByItsTitleOrElseItsName) {
   MailingList list{.name = "press"};
   EXPECT_EQ(list.display_name(), "press");

@@ -88,6 +88,10 @@ TEST(Mime, AsciiStaysReadable) {
             "\"Press Office\" <press@example.org>");
   EXPECT_EQ(format_mailbox({"Say \"hi\"", "a@example.org"}), "\"Say \\\"hi\\\"\" <a@example.org>");
   EXPECT_EQ(format_mailbox({"", "a@example.org"}), "a@example.org");
+  // A name that looks like an encoded word is encoded, so no reader decodes it into another.
+  const auto spoof = format_mailbox({"x=?utf-8?b?QQ==?= y", "a@example.org"});
+  EXPECT_TRUE(spoof.starts_with("=?utf-8?")) << spoof;
+  EXPECT_EQ(spoof.find("\"x=?"), std::string::npos) << spoof;
   EXPECT_EQ(format_mailbox({"Zoë", "z@example.org"}), "=?utf-8?b?Wm/Dqw==?= <z@example.org>");
 }
 
