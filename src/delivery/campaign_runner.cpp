@@ -45,6 +45,7 @@ Result<DeliveryCounts> CampaignRunner::send_issue(
   const std::string envelope_from = composer_.envelope_from(*prepared);
   std::optional<std::uint32_t> planned_day;
   auto last_progress = std::chrono::steady_clock::now();
+  bool worked = false;  // whether this run sent (or tried) any letter
   for (;;) {
     const Timestamp now = clock_();
     auto go_on = may_claim(lease, heartbeat, stop, now);
@@ -66,6 +67,7 @@ Result<DeliveryCounts> CampaignRunner::send_issue(
     if (!*sent) {
       break;
     }
+    worked = true;
     // Counting scans the issue's ledger: at most every two seconds, not every window.
     if (on_progress && std::chrono::steady_clock::now() - last_progress > std::chrono::seconds(2)) {
       last_progress = std::chrono::steady_clock::now();
@@ -74,7 +76,7 @@ Result<DeliveryCounts> CampaignRunner::send_issue(
       }
     }
   }
-  return finish(issue_id, on_progress);
+  return finish(issue_id, on_progress, worked);
 }
 
 Result<PreparedIssue> CampaignRunner::start(const IssueLease& lease) {
@@ -122,8 +124,11 @@ Result<PreparedIssue> CampaignRunner::start(const IssueLease& lease) {
       return std::move(marked).error();
     }
   }
-  log->info("issue {}: sending through {} ({} new recipient(s))", issue_id, transport_.describe(),
-            *frozen);
+  // A run that finds nothing new (serve looks at a sending issue whose letters wait for a
+  // retry on every poll) says so only at debug level: the log keeps what changed.
+  log->log(*frozen > 0 || lease.requeued() > 0 ? spdlog::level::info : spdlog::level::debug,
+           "issue {}: sending through {} ({} new recipient(s))", issue_id, transport_.describe(),
+           *frozen);
   return prepared;
 }
 
@@ -198,7 +203,7 @@ Result<bool> CampaignRunner::send_window(const PreparedIssue& prepared,
 }
 
 Result<DeliveryCounts> CampaignRunner::finish(
-    IssueId issue_id, const std::function<void(const DeliveryCounts&)>& on_progress) {
+    IssueId issue_id, const std::function<void(const DeliveryCounts&)>& on_progress, bool worked) {
   auto counts = store_.delivery_counts(issue_id);
   if (!counts) {
     return std::move(counts).error();
@@ -211,8 +216,9 @@ Result<DeliveryCounts> CampaignRunner::finish(
     (void)store_.change_issue_status(issue_id, sending, IssueStatus::sent, "", clock_());
   }
   logger("delivery")
-      ->info("issue {}: sent {}, failed {}, deferred {}", issue_id, counts->sent, counts->failed,
-             counts->deferred);
+      ->log(worked || counts->finished() ? spdlog::level::info : spdlog::level::debug,
+            "issue {}: sent {}, failed {}, deferred {}", issue_id, counts->sent, counts->failed,
+            counts->deferred);
   return counts;
 }
 

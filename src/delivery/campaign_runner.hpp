@@ -80,9 +80,11 @@ class CampaignRunner {
   // Claims, composes, sends and records one window; false when nobody was due.
   Result<bool> send_window(const PreparedIssue& prepared, const std::string& envelope_from,
                            Timestamp now);
-  // Reports the final counts and marks the issue sent when nobody is left.
+  // Reports the final counts and marks the issue sent when nobody is left; logs them at
+  // info level when this run sent a letter (`worked`) or the issue is done.
   Result<DeliveryCounts> finish(IssueId issue,
-                                const std::function<void(const DeliveryCounts&)>& on_progress);
+                                const std::function<void(const DeliveryCounts&)>& on_progress,
+                                bool worked);
   // Pauses `issue` with `what` in its note; the error run() returns.
   Error stop_after_fault(IssueId issue, const std::string& what);
 

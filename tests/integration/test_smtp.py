@@ -152,6 +152,32 @@ class SmtpTest(unittest.TestCase):
             server.wait(timeout=30)
             server.stderr.close()
 
+    def test_serve_says_at_info_level_only_what_changed_while_letters_wait_to_be_retried(self):
+        port = self.sink("-r", "RCPT", "-b", "452 4.2.2 Mailbox full")
+        self.configure(port, delivery="poll_seconds = 1\n")
+        issue = self.make_issue(5)
+        self.cli("send", issue, code=3)  # every letter deferred, to be retried in minutes
+        server = subprocess.Popen([BIN, "--data-dir", self.data, "--config", self.config,
+                                   "--log-level", "debug", "serve", "--listen", "127.0.0.1:0"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        looks = []
+        try:
+            deadline = time.monotonic() + 60
+            for line in server.stderr:
+                if f"issue {issue}: sending through" in line or \
+                        f"issue {issue}: sent 0, failed 0, deferred 5" in line:
+                    looks.append(line.strip())
+                if len(looks) >= 6 or time.monotonic() > deadline:
+                    break
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            server.stderr.close()
+        # Three polls found the issue with nothing due: each said so at debug level only.
+        self.assertEqual(len(looks), 6, looks)
+        for line in looks:
+            self.assertRegex(line, r"Z debug \[delivery\] ", line)
+
     def test_a_hard_rejection_fails_the_recipient(self):
         port = self.sink("-f", "RCPT", "-B", "550 5.1.1 User unknown")
         self.configure(port)
