@@ -110,6 +110,9 @@ class ForwardingStore : public Store {
   }
   Result<Issue> find_issue(IssueId id) override { return inner_.find_issue(id); }
   Result<std::vector<Issue>> issues() override { return inner_.issues(); }
+  Result<std::vector<std::pair<ListId, std::string>>> issue_languages() override {
+    return inner_.issue_languages();
+  }
   Result<std::vector<Issue>> public_issues(IssueId before, std::size_t limit) override {
     return inner_.public_issues(before, limit);
   }

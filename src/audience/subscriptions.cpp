@@ -111,8 +111,8 @@ Result<PreferenceChoices> Subscriptions::preference_choices(const Subscriber& su
   auto current = store_.subscriptions_of(subscriber.id);
   auto chosen = store_.topics_of_subscriber(subscriber.id);
   auto lists = store_.lists();
-  auto issues = store_.issues();
-  if (!current || !chosen || !lists || !issues) {
+  auto languages = store_.issue_languages();
+  if (!current || !chosen || !lists || !languages) {
     return make_error(ErrorCode::unavailable, "the preferences could not be read; try again");
   }
   PreferenceChoices choices;
@@ -133,11 +133,9 @@ Result<PreferenceChoices> Subscriptions::preference_choices(const Subscriber& su
     offered_ids.push_back(offered.list.id);
     choices.lists.push_back(std::move(offered));
   }
-  for (const auto& issue : *issues) {
-    const bool to_offered = std::any_of(issue.lists.begin(), issue.lists.end(),
-                                        [&](ListId id) { return contains(offered_ids, id); });
-    if (to_offered && !issue.language.empty()) {
-      choices.languages.push_back(issue.language);
+  for (auto& [list, language] : *languages) {
+    if (contains(offered_ids, list)) {
+      choices.languages.push_back(std::move(language));
     }
   }
   std::sort(choices.languages.begin(), choices.languages.end());

@@ -32,6 +32,9 @@ class IssueStore {
   virtual Result<Issue> find_issue(IssueId id) = 0;
   // Every issue, newest first, with its lists but without section bodies.
   virtual Result<std::vector<Issue>> issues() = 0;
+  // The languages issues were written in, per list they went to (each pair once, no empty
+  // language): what the preference page offers, read in one query.
+  virtual Result<std::vector<std::pair<ListId, std::string>>> issue_languages() = 0;
   // The lists `issue` goes to, in list order (empty for an unknown issue).
   virtual Result<std::vector<MailingList>> issue_lists(IssueId issue) = 0;
   // Issues that went out (sending or sent), newest first, with their sections: at most

@@ -143,6 +143,13 @@ SELECT id, kind, status, subject, from_name, from_address, reply_to, template, l
        track_subscribers, track_opens, archive, edition_date
 FROM issues ORDER BY id DESC;
 
+-- name: issue-languages-by-list
+-- The languages a list's issues are written in, for the preference page's choice.
+SELECT DISTINCT il.list_id, i.language
+FROM issue_lists il JOIN issues i ON i.id = il.issue_id
+WHERE i.language <> ''
+ORDER BY il.list_id, i.language;
+
 -- name: lists-of-issue
 SELECT list_id FROM issue_lists WHERE issue_id = ?1 ORDER BY list_id;
 

@@ -101,6 +101,13 @@ Result<Issue> SqliteStore::find_issue(IssueId id) {
   return found;
 }
 
+Result<std::vector<std::pair<ListId, std::string>>> SqliteStore::issue_languages() {
+  Call call(*this);
+  return rows("issue-languages-by-list", [](const sqlite::Statement& row) {
+    return std::pair<ListId, std::string>(row.column_int(0), row.column_text(1));
+  });
+}
+
 Result<std::vector<Issue>> SqliteStore::issues() {
   Call call(*this);
   auto all = rows("all-issues", read_issue);

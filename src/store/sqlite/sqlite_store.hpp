@@ -97,6 +97,7 @@ class SqliteStore final : public Store {
   Result<Issue> create_issue(const Issue& issue, Timestamp now) override;
   Result<Issue> find_issue(IssueId id) override;
   Result<std::vector<Issue>> issues() override;
+  Result<std::vector<std::pair<ListId, std::string>>> issue_languages() override;
   Result<std::vector<MailingList>> issue_lists(IssueId issue) override;
   Result<std::vector<Issue>> public_issues(IssueId before, std::size_t limit) override;
   Result<Issue> update_issue(const Issue& issue, Timestamp now) override;
