@@ -154,7 +154,9 @@ Result<void> Subscriptions::change_preferences(SubscriberId subscriber, const Pr
   PreferenceChange change{.name = form.name, .language = form.language, .topics = form.topics};
   for (const auto& list : offered_lists(std::move(*lists), *current)) {
     const bool wants = contains(form.lists, list.id);
-    if (wants != receives(subscription_on(*current, list.id))) {
+    const bool had =
+        form.shown ? contains(*form.shown, list.id) : receives(subscription_on(*current, list.id));
+    if (wants != had && wants != receives(subscription_on(*current, list.id))) {
       change.statuses.emplace_back(
           list.id, wants ? SubscriptionStatus::confirmed : SubscriptionStatus::unsubscribed);
     }

@@ -52,6 +52,10 @@ struct PreferenceForm {
   std::string language;
   std::vector<ListId> lists;  // those to receive; offered lists not named are left
   std::vector<TopicId> topics;
+  // The lists the page showed as received. A list's status changes only where the form
+  // differs from what the page showed, so a page loaded before a one-click unsubscribe
+  // cannot undo it; none given: compared with what the subscriber receives now.
+  std::optional<std::vector<ListId>> shown;
 };
 
 class Subscriptions {

@@ -84,6 +84,7 @@ HttpResponse requested_page(const RouteServices& services, std::span<const Maili
                       organisation(services));
 }
 
+// The ids named, each once, in order: a name given twice ("topic=2&topic=02") is one choice.
 std::vector<ListId> chosen_ids(const std::vector<std::string>& values) {
   std::vector<ListId> ids;
   for (const auto& value : values) {
@@ -92,6 +93,8 @@ std::vector<ListId> chosen_ids(const std::vector<std::string>& values) {
       ids.push_back(*id);
     }
   }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
 }
 
@@ -259,7 +262,11 @@ HttpResponse preferences_page(const RouteServices& services, const Subscriber& s
     return busy(services);
   }
   json lists = json::array();
+  std::string shown;  // the lists the page shows as received, so a save changes only those
   for (const auto& offered : choices->lists) {
+    if (offered.receiving) {
+      shown += (shown.empty() ? "" : ",") + std::to_string(offered.list.id);
+    }
     json topics = json::array();
     for (const auto& [topic, chosen] : offered.topics) {
       topics.push_back({{"id", topic.id}, {"name", topic.name}, {"chosen", chosen}});
@@ -277,10 +284,31 @@ HttpResponse preferences_page(const RouteServices& services, const Subscriber& s
        {"name", subscriber.name},
        {"languages", language_options(choices->languages, subscriber.language)},
        {"lists", lists},
+       {"shown", shown},
        {"saved", saved},
        {"error", error},
        {"privacy_url", privacy_url}},
       organisation(services));
+}
+
+}  // namespace
+
+namespace {
+
+// The lists the page showed as received (its hidden "shown" field), or nothing when the
+// form has no such field (a page from before it, or a hand-made post).
+std::optional<std::vector<ListId>> shown_ids(const FormFields& fields) {
+  auto shown = form_value(fields, "shown");
+  if (!shown) {
+    return std::nullopt;
+  }
+  std::vector<std::string> values;
+  for (std::size_t start = 0; start <= shown->size();) {
+    const auto comma = std::min(shown->find(',', start), shown->size());
+    values.emplace_back(shown->substr(start, comma - start));
+    start = comma + 1;
+  }
+  return chosen_ids(values);
 }
 
 }  // namespace
@@ -315,10 +343,13 @@ HttpResponse save_preferences(const HttpRequest& request, const RouteServices& s
       PreferenceForm{.name = *name,
                      .language = *language,
                      .lists = chosen_ids(form_values(*fields, "list")),
-                     .topics = chosen_ids(form_values(*fields, "topic"))},
+                     .topics = chosen_ids(form_values(*fields, "topic")),
+                     .shown = shown_ids(*fields)},
       services.clock());
   if (!saved) {
     if (saved.error().code != ErrorCode::not_found) {
+      logger("http")->warn("the preferences of subscriber {} were not saved: {}", subscriber->id,
+                           saved.error().message);
       return busy(services);
     }
     return preferences_page(services, *subscriber, 409, false,

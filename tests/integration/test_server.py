@@ -314,6 +314,49 @@ class ServerApiTest(ServerTestCase):
         process.send_signal(signal.SIGTERM)
         self.assertEqual(process.wait(timeout=30), 0)
 
+    def test_a_page_loaded_before_a_one_click_unsubscribe_does_not_undo_it(self):
+        self.run_cli("lists", "create", "weekly")
+        self.run_cli("lists", "create", "monthly")
+        self.run_cli("topics", "create", "--list", "weekly", "culture")
+        people = self.write("a.csv", "email,name\nann@example.org,Ann\n")
+        self.run_cli("import", "--list", "weekly", people)
+        self.run_cli("import", "--list", "monthly", people)
+        issue = self.run_cli("issues", "create", "--list", "weekly", "--subject", "Hello",
+                             "--body", self.write("hello.md", "Hello, reader.\n")).stdout.strip()
+        letter = self.rendered(issue, "ann@example.org")
+        unsubscribe = re.search(r"<https?://[^/>]+(/unsubscribe/[A-Za-z0-9_-]{43})>",
+                                letter["List-Unsubscribe"]).group(1)
+        preferences = self.preferences_path(letter)
+
+        process, address = self.start_server()
+        visitor = Client(address)
+        status, _, page = visitor.call("GET", preferences)  # both lists ticked
+        shown = re.search(rb'name="shown" value="([0-9,]*)"', page).group(1).decode()
+        self.assertEqual(sorted(shown.split(",")), ["1", "2"])
+        status, _, _ = visitor.call("POST", unsubscribe, form="List-Unsubscribe=One-Click")
+        self.assertEqual(status, 200)
+        # The old page is saved with a new name, the topic given twice: the name changes,
+        # the unsubscribe stands, and a list unticked on the page is left.
+        status, _, page = visitor.call(
+            "POST", preferences,
+            form=f"shown={shown}&name=Annie&language=&list=1&topic=1&topic=01")
+        self.assertEqual(status, 200, page)
+        ann = json.loads(self.run_cli("subscribers", "show", "ann@example.org", "--json").stdout)
+        self.assertEqual(ann["name"], "Annie")
+        self.assertEqual(sorted((s["list"], s["status"], s["topics"]) for s in ann["lists"]),
+                         [("monthly", "unsubscribed", []),
+                          ("weekly", "unsubscribed", ["culture"])])
+        # Ticked again on a page that showed it left, a list is received again.
+        status, _, page = visitor.call("GET", preferences)
+        shown = re.search(rb'name="shown" value="([0-9,]*)"', page).group(1).decode()
+        self.assertEqual(shown, "")
+        visitor.call("POST", preferences, form="shown=&name=Annie&language=&list=1")
+        ann = json.loads(self.run_cli("subscribers", "show", "ann@example.org", "--json").stdout)
+        self.assertEqual(sorted((s["list"], s["status"]) for s in ann["lists"]),
+                         [("monthly", "unsubscribed"), ("weekly", "confirmed")])
+        process.send_signal(signal.SIGTERM)
+        self.assertEqual(process.wait(timeout=30), 0)
+
     def test_writes_of_other_processes_are_seen_after_a_health_check(self):
         self.add_admin()
         process, address = self.start_server()
