@@ -147,6 +147,50 @@ class ForwardingStore : public Store {
   Result<void> set_issue_status(IssueId id, IssueStatus status, Timestamp now) override {
     return inner_.set_issue_status(id, status, now);
   }
+  Result<Section> create_section(ListId list, const std::string& name, Timestamp now) override {
+    return inner_.create_section(list, name, now);
+  }
+  Result<std::vector<Section>> sections(ListId list) override { return inner_.sections(list); }
+  Result<std::vector<Section>> move_section(SectionId id, int position) override {
+    return inner_.move_section(id, position);
+  }
+  Result<Section> rename_section(SectionId id, const std::string& name) override {
+    return inner_.rename_section(id, name);
+  }
+  Result<void> remove_section(SectionId id) override { return inner_.remove_section(id); }
+  Result<Post> create_post(const Post& post, Timestamp now) override {
+    return inner_.create_post(post, now);
+  }
+  Result<Post> find_post(PostId id) override { return inner_.find_post(id); }
+  Result<Post> find_post_by_slug(const std::string& slug) override {
+    return inner_.find_post_by_slug(slug);
+  }
+  Result<std::vector<Post>> posts(const PostFilter& filter) override {
+    return inner_.posts(filter);
+  }
+  Result<std::vector<Post>> posts_by_id(std::span<const PostId> ids) override {
+    return inner_.posts_by_id(ids);
+  }
+  Result<std::vector<Post>> translations_of(std::span<const PostId> originals) override {
+    return inner_.translations_of(originals);
+  }
+  Result<std::vector<Post>> published_posts(ListId list, std::int64_t after_seq,
+                                            std::optional<Timestamp> published_since) override {
+    return inner_.published_posts(list, after_seq, published_since);
+  }
+  Result<std::int64_t> last_published_seq(ListId list) override {
+    return inner_.last_published_seq(list);
+  }
+  Result<Post> update_post(PostId id, const PostChanges& changes, Timestamp now) override {
+    return inner_.update_post(id, changes, now);
+  }
+  Result<Post> publish_post(PostId id, Timestamp published_at, Timestamp now) override {
+    return inner_.publish_post(id, published_at, now);
+  }
+  Result<void> set_post_announced(PostId id, Timestamp at) override {
+    return inner_.set_post_announced(id, at);
+  }
+  Result<void> remove_post(PostId id) override { return inner_.remove_post(id); }
   Result<void> set_issue_archive(IssueId id, bool archive) override {
     return inner_.set_issue_archive(id, archive);
   }

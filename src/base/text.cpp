@@ -128,4 +128,50 @@ std::string end_sentence(std::string text) {
   return text;
 }
 
+bool has_control_character(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7F) {
+      return true;
+    }
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (byte == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      return true;  // U+0080..U+009F
+    }
+    if (byte == 0xE2 && i + 2 < text.size()) {
+      const auto last = static_cast<unsigned char>(text[i + 2]);
+      if ((next == 0x80 && (last == 0x8E || last == 0x8F || (last >= 0xA8 && last <= 0xAE))) ||
+          (next == 0x81 && last >= 0xA6 && last <= 0xA9)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+std::string slugify(std::string_view text) {
+  constexpr std::size_t kMost = 60;
+  std::string slug;
+  for (char c : ascii_lower(text)) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      slug += c;
+    } else if (!slug.empty() && slug.back() != '-') {
+      if (slug.size() >= kMost) {
+        break;  // a whole word ends here
+      }
+      slug += '-';
+    }
+  }
+  // Longer than the most: cut at the last word boundary that fits ("may-11", never
+  // "may-1"), or within the one long word that is all there is.
+  if (slug.size() > kMost) {
+    const auto boundary = slug.rfind('-', kMost);
+    slug.resize(boundary == std::string::npos || boundary == 0 ? kMost : boundary);
+  }
+  while (!slug.empty() && slug.back() == '-') {
+    slug.pop_back();
+  }
+  return slug;
+}
+
 }  // namespace communique

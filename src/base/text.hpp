@@ -26,6 +26,16 @@ inline bool is_ascii_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+// A C0 or C1 control, DEL, or a character that reorders or breaks a line when shown: line
+// and paragraph separators (U+2028, U+2029) and bidirectional controls (U+200E, U+200F,
+// U+202A..U+202E, U+2066..U+2069), which could make a name read as something else.
+bool has_control_character(std::string_view text);
+
+// `text` as a web address's last part: ASCII letters and digits lower-cased, every run of
+// anything else one '-', at most 60 characters cut at a word's end ("Meeting of 11 May" →
+// "meeting-of-11-may"); empty when `text` has no ASCII letter or digit.
+std::string slugify(std::string_view text);
+
 // `text` with ASCII letters lower-cased; other bytes are unchanged.
 std::string ascii_lower(std::string_view text);
 

@@ -1,3 +1,6 @@
+#include <array>
+#include <utility>
+
 #include "core/account.hpp"
 #include "core/email_address.hpp"
 #include "core/issue.hpp"
@@ -11,30 +14,6 @@
 namespace communique {
 
 namespace {
-
-// A C0 or C1 control, DEL, or a character that reorders or breaks a line when shown: line
-// and paragraph separators (U+2028, U+2029) and bidirectional controls (U+200E, U+200F,
-// U+202A..U+202E, U+2066..U+2069), which could make a name read as something else.
-bool has_control_character(std::string_view text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte == 0x7F) {
-      return true;
-    }
-    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
-    if (byte == 0xC2 && next >= 0x80 && next <= 0x9F) {
-      return true;  // U+0080..U+009F
-    }
-    if (byte == 0xE2 && i + 2 < text.size()) {
-      const auto last = static_cast<unsigned char>(text[i + 2]);
-      if ((next == 0x80 && (last == 0x8E || last == 0x8F || (last >= 0xA8 && last <= 0xAE))) ||
-          (next == 0x81 && last >= 0xA6 && last <= 0xA9)) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
 
 bool all_letters(std::string_view text) {
   for (char c : text) {
@@ -70,6 +49,33 @@ std::optional<OptIn> parse_opt_in(std::string_view text) {
   }
   if (text == "double") {
     return OptIn::double_opt_in;
+  }
+  return std::nullopt;
+}
+
+namespace {
+constexpr std::array<std::pair<Cadence, std::string_view>, 4> kCadences{{
+    {Cadence::immediate, "immediate"},
+    {Cadence::daily, "daily"},
+    {Cadence::weekly, "weekly"},
+    {Cadence::monthly, "monthly"},
+}};
+}  // namespace
+
+std::string_view to_string(Cadence cadence) {
+  for (const auto& [value, name] : kCadences) {
+    if (value == cadence) {
+      return name;
+    }
+  }
+  return "weekly";
+}
+
+std::optional<Cadence> parse_cadence(std::string_view text) {
+  for (const auto& [value, name] : kCadences) {
+    if (name == text) {
+      return value;
+    }
   }
   return std::nullopt;
 }

@@ -20,6 +20,8 @@
 namespace communique {
 
 using IssueId = std::int64_t;
+using PostId = std::int64_t;
+using DigestId = std::int64_t;
 
 enum class IssueKind { letter, digest };
 enum class IssueStatus { draft, scheduled, sending, paused, sent, cancelled };
@@ -43,6 +45,17 @@ struct Issue {
   std::string language;
   std::vector<ListId> lists;
   std::vector<IssueSection> sections;
+  // Who of the lists' subscribers receive it: those who chose one of `topics` (or chose no
+  // topic at all; none here: everyone)...
+  std::vector<TopicId> topics;
+  // ...and, for an issue made of posts, those whose cadence this is (none: everyone).
+  std::optional<Cadence> cadence;
+  // A digest's posts, in its order (kind digest); each reader's letter carries those of
+  // them they chose and have not received before. `excerpt_words` cuts longer items to
+  // that many words with a link to their page (0: items in full).
+  std::vector<PostId> posts;
+  int excerpt_words = 0;
+  std::optional<DigestId> digest_id;  // the definition whose run made it
   std::optional<Timestamp> scheduled_at;
   std::optional<std::chrono::seconds> expire_after;  // a schedule this late is not sent
   std::string status_note;  // why it stopped: "not sent: 3 days late after downtime"

@@ -23,6 +23,9 @@ using TopicId = std::int64_t;
 
 enum class OptIn { single_opt_in, double_opt_in };
 enum class ListVisibility { public_list, private_list };
+// How often a subscriber receives a list's posts: a letter per post as it is published, or
+// the list's digests of that period. Letters that are not made of posts ignore it.
+enum class Cadence { immediate, daily, weekly, monthly };
 
 // What readers see of a list: its title, or its name when it has none.
 std::string_view display_name(std::string_view title, std::string_view name);
@@ -35,6 +38,10 @@ struct MailingList {
   ListVisibility visibility = ListVisibility::public_list;
   OptIn opt_in = OptIn::single_opt_in;
   Timestamp created_at{};
+  // The translation of a post sent to a reader whose language it has none in ("": the post
+  // as written), and what a subscription that chose no cadence receives.
+  std::string fallback_language;
+  Cadence default_cadence = Cadence::weekly;
 
   std::string_view display_name() const { return communique::display_name(title, name); }
 };
@@ -55,6 +62,8 @@ struct NewList {
 struct ListChanges {
   std::optional<std::string> title;
   std::optional<std::string> description;
+  std::optional<std::string> fallback_language;
+  std::optional<Cadence> default_cadence;
 };
 
 struct Topic {
@@ -67,7 +76,9 @@ struct Topic {
 // Names used on the command line, in configuration, JSON and the database.
 std::string_view to_string(OptIn opt_in);               // "single" | "double"
 std::string_view to_string(ListVisibility visibility);  // "public" | "private"
+std::string_view to_string(Cadence cadence);  // "immediate" | "daily" | "weekly" | "monthly"
 std::optional<OptIn> parse_opt_in(std::string_view text);
+std::optional<Cadence> parse_cadence(std::string_view text);
 std::optional<ListVisibility> parse_visibility(std::string_view text);
 
 // Checks a list or topic name: 1 to 100 characters of valid UTF-8, no control characters,

@@ -47,6 +47,8 @@ struct Subscription {
   SubscriptionStatus status = SubscriptionStatus::unconfirmed;
   Timestamp created_at{};
   Timestamp updated_at{};
+  // What this subscriber chose to receive of the list's posts; none: the list's default.
+  std::optional<Cadence> cadence;
 
   std::string_view list_display_name() const { return display_name(list_title, list_name); }
 };

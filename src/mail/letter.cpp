@@ -66,31 +66,6 @@ Result<std::string> read_file(const std::filesystem::path& path) {
   return content.str();
 }
 
-std::string slugify(std::string_view text) {
-  constexpr std::size_t kMost = 60;
-  std::string slug;
-  for (char c : ascii_lower(text)) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      slug += c;
-    } else if (!slug.empty() && slug.back() != '-') {
-      if (slug.size() >= kMost) {
-        break;  // a whole word ends here
-      }
-      slug += '-';
-    }
-  }
-  // Longer than the most: cut at the last word boundary that fits ("may-11", never
-  // "may-1"), or within the one long word that is all there is.
-  if (slug.size() > kMost) {
-    const auto boundary = slug.rfind('-', kMost);
-    slug.resize(boundary == std::string::npos || boundary == 0 ? kMost : boundary);
-  }
-  while (!slug.empty() && slug.back() == '-') {
-    slug.pop_back();
-  }
-  return slug;
-}
-
 // Control characters (but tab and line breaks) have no place in a letter, and the planned
 // composer uses two of them to mark personal values.
 std::string without_control_characters(std::string_view text) {

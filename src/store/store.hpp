@@ -11,6 +11,7 @@
 //   ListStore         lists, topics, members in bulk (import, export, counts)
 //   SubscriberStore   one subscriber: profile, subscriptions, topics, activity
 //   ConfirmationStore subscribe requests and their confirmation letters
+//   PostStore         posts and the sections of lists
 //   IssueStore        issues, their state, schedule and archive
 //   ClickStore        an issue's tracked links, clicks and opens
 //   LedgerStore       the delivery ledger and issue leases
@@ -28,6 +29,7 @@
 #include "store/issue_store.hpp"
 #include "store/ledger_store.hpp"
 #include "store/list_store.hpp"
+#include "store/post_store.hpp"
 #include "store/settings_store.hpp"
 #include "store/subscriber_store.hpp"
 
@@ -36,6 +38,7 @@ namespace communique {
 class Store : public ListStore,
               public SubscriberStore,
               public ConfirmationStore,
+              public PostStore,
               public IssueStore,
               public ClickStore,
               public LedgerStore,

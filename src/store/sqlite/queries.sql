@@ -13,25 +13,26 @@ RETURNING id;
 -- A NULL parameter keeps the column as it is, so one statement serves every mix of
 -- changes. Returns the list as read_list reads it, or no row when there is no such list.
 UPDATE lists SET title = coalesce(?2, title), description = coalesce(?3, description),
-                 updated_at = ?4
+                 updated_at = ?4, fallback_language = coalesce(?5, fallback_language),
+                 default_cadence = coalesce(?6, default_cadence)
 WHERE id = ?1
-RETURNING id, name, description, visibility, opt_in, created_at, title;
+RETURNING id, name, description, visibility, opt_in, created_at, title, fallback_language, default_cadence;
 
 -- name: get-list-by-name
--- Every query read by read_list selects these seven columns in this order (title last:
--- it came last, in migration 11).
-SELECT id, name, description, visibility, opt_in, created_at, title
+-- Every query read by read_list selects these nine columns in this order (title, then the
+-- fallback language and default cadence, in the order migrations added them).
+SELECT id, name, description, visibility, opt_in, created_at, title, fallback_language, default_cadence
 FROM lists WHERE name = ?1;
 
 -- name: get-list-by-id
 SELECT id FROM lists WHERE id = ?1;
 
 -- name: get-list
-SELECT id, name, description, visibility, opt_in, created_at, title FROM lists WHERE id = ?1;
+SELECT id, name, description, visibility, opt_in, created_at, title, fallback_language, default_cadence FROM lists WHERE id = ?1;
 
 -- name: list-summaries
 -- One pass over subscriptions grouped by list, joined to every list (empty lists too).
-SELECT l.id, l.name, l.description, l.visibility, l.opt_in, l.created_at, l.title,
+SELECT l.id, l.name, l.description, l.visibility, l.opt_in, l.created_at, l.title, l.fallback_language, l.default_cadence,
        coalesce(s.confirmed, 0), coalesce(s.unconfirmed, 0), coalesce(s.unsubscribed, 0),
        (SELECT count(*) FROM topics t WHERE t.list_id = l.id)
 FROM lists l
@@ -99,7 +100,7 @@ FROM subscribers WHERE email = ?1;
 
 -- name: subscriptions-of-subscriber
 -- Walks the lists and probes the (list_id, subscriber_id) key of each: lists are few.
-SELECT s.list_id, l.name, s.status, s.created_at, s.updated_at, l.title
+SELECT s.list_id, l.name, s.status, s.created_at, s.updated_at, l.title, s.cadence
 FROM lists l CROSS JOIN subscriptions s ON s.list_id = l.id AND s.subscriber_id = ?1
 ORDER BY l.name;
 
@@ -121,8 +122,8 @@ ORDER BY s.subscriber_id;
 -- name: insert-issue
 INSERT INTO issues (kind, status, subject, from_name, from_address, reply_to, template,
                     language, created_at, updated_at, track_clicks, track_subscribers,
-                    track_opens, archive, edition_date)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14)
+                    track_opens, archive, edition_date, cadence, digest_id, excerpt_words)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
 RETURNING id;
 
 -- name: insert-issue-list
@@ -134,13 +135,13 @@ INSERT INTO issue_sections (issue_id, position, title, format, body) VALUES (?1,
 -- name: get-issue
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
        created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks,
-       track_subscribers, track_opens, archive, edition_date
+       track_subscribers, track_opens, archive, edition_date, cadence, digest_id, excerpt_words
 FROM issues WHERE id = ?1;
 
 -- name: all-issues
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
        created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks,
-       track_subscribers, track_opens, archive, edition_date
+       track_subscribers, track_opens, archive, edition_date, cadence, digest_id, excerpt_words
 FROM issues ORDER BY id DESC;
 
 -- name: issue-languages-by-list
@@ -277,7 +278,7 @@ ORDER BY coalesce(scheduled_at, 0), id;
 -- a private list is never published (NOT EXISTS over the few lists of each issue).
 SELECT id, kind, status, subject, from_name, from_address, reply_to, template, language,
        created_at, updated_at, scheduled_at, expire_after, status_note, track_clicks,
-       track_subscribers, track_opens, archive, edition_date
+       track_subscribers, track_opens, archive, edition_date, cadence, digest_id, excerpt_words
 FROM issues
 WHERE (status = 'sent' OR status = 'sending') AND id < ?1 AND archive = 1
   AND NOT EXISTS (SELECT 1 FROM issue_lists il JOIN lists l ON l.id = il.list_id
@@ -400,7 +401,7 @@ INSERT INTO subscriber_topics (subscriber_id, topic_id)
 SELECT ?1, id FROM topics WHERE id = ?2 AND list_id = ?3;
 
 -- name: all-lists
-SELECT id, name, description, visibility, opt_in, created_at, title FROM lists ORDER BY name;
+SELECT id, name, description, visibility, opt_in, created_at, title, fallback_language, default_cadence FROM lists ORDER BY name;
 
 -- name: insert-issue-link
 INSERT INTO issue_links (issue_id, url) VALUES (?1, ?2)
@@ -425,7 +426,8 @@ SELECT state, count(*) FROM deliveries GROUP BY state;
 -- changes()), so the letters of one issue never differ.
 UPDATE issues SET kind = ?2, subject = ?3, from_name = ?4, from_address = ?5, reply_to = ?6,
                   template = ?7, language = ?8, updated_at = ?9, track_clicks = ?10,
-                  track_subscribers = ?11, track_opens = ?12, archive = ?13, edition_date = ?14
+                  track_subscribers = ?11, track_opens = ?12, archive = ?13, edition_date = ?14,
+                  cadence = ?15, digest_id = ?16, excerpt_words = ?17
 WHERE id = ?1 AND status = 'draft'
   AND NOT EXISTS (SELECT 1 FROM issue_leases WHERE issue_id = ?1 AND expires_at > ?9);
 
@@ -448,8 +450,31 @@ DELETE FROM issue_lists WHERE issue_id = ?1;
 -- name: delete-issue-sections
 DELETE FROM issue_sections WHERE issue_id = ?1;
 
+-- name: delete-issue-topics
+DELETE FROM issue_topics WHERE issue_id = ?1;
+
+-- name: delete-issue-posts
+DELETE FROM issue_posts WHERE issue_id = ?1;
+
+-- name: insert-issue-topic
+-- Only a topic of one of the issue's lists (written just before): no row otherwise.
+INSERT INTO issue_topics (issue_id, topic_id)
+SELECT ?1, t.id FROM topics t
+WHERE t.id = ?2 AND t.list_id IN (SELECT list_id FROM issue_lists WHERE issue_id = ?1)
+ON CONFLICT DO NOTHING;
+
+-- name: insert-issue-post
+INSERT INTO issue_posts (issue_id, post_id, position) VALUES (?1, ?2, ?3)
+ON CONFLICT DO NOTHING;
+
+-- name: topics-of-issue
+SELECT topic_id FROM issue_topics WHERE issue_id = ?1 ORDER BY topic_id;
+
+-- name: posts-of-issue
+SELECT post_id FROM issue_posts WHERE issue_id = ?1 ORDER BY position;
+
 -- name: issue-lists
-SELECT l.id, l.name, l.description, l.visibility, l.opt_in, l.created_at, l.title
+SELECT l.id, l.name, l.description, l.visibility, l.opt_in, l.created_at, l.title, l.fallback_language, l.default_cadence
 FROM issue_lists il JOIN lists l ON l.id = il.list_id
 WHERE il.issue_id = ?1 ORDER BY l.id;
 
@@ -530,7 +555,7 @@ SELECT id, subscriber_id, created_at, used_at FROM confirmations
 WHERE id = ?1 AND subscriber_id = ?2;
 
 -- name: confirmation-lists
-SELECT l.id, l.name, l.description, l.visibility, l.opt_in, l.created_at, l.title
+SELECT l.id, l.name, l.description, l.visibility, l.opt_in, l.created_at, l.title, l.fallback_language, l.default_cadence
 FROM confirmation_lists c JOIN lists l ON l.id = c.list_id
 WHERE c.confirmation_id = ?1 ORDER BY l.name;
 
@@ -568,3 +593,122 @@ WHERE id = ?1 AND letter_state = 'queued' AND next_attempt_at <= ?2;
 UPDATE confirmations
 SET letter_state = ?2, attempts = attempts + 1, next_attempt_at = ?3, last_reply = ?4
 WHERE id = ?1;
+
+-- name: insert-section
+-- Appends a section to its list: its position is one past the last.
+INSERT INTO sections (list_id, name, position, created_at)
+SELECT ?1, ?2, coalesce(max(position) + 1, 0), ?3 FROM sections WHERE list_id = ?1
+RETURNING id;
+
+-- name: get-section
+-- Every query read by read_section selects these four columns in this order.
+SELECT id, list_id, name, position FROM sections WHERE id = ?1;
+
+-- name: sections-of-list
+SELECT id, list_id, name, position FROM sections WHERE list_id = ?1 ORDER BY position, id;
+
+-- name: set-section-position
+UPDATE sections SET position = ?2 WHERE id = ?1;
+
+-- name: rename-section
+UPDATE sections SET name = ?2 WHERE id = ?1 RETURNING id, list_id, name, position;
+
+-- name: posts-in-section
+SELECT count(*) FROM posts WHERE section_id = ?1;
+
+-- name: delete-section
+DELETE FROM sections WHERE id = ?1;
+
+-- name: slug-taken
+SELECT 1 FROM posts WHERE slug = ?1;
+
+-- name: insert-post
+-- A published post takes the next number (over every list: numbers are unique).
+INSERT INTO posts (list_id, section_id, slug, title, body, language, status, published_at,
+                   published_seq, source, external_id, translation_of, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+        CASE WHEN ?7 = 'published'
+             THEN (SELECT coalesce(max(published_seq), 0) + 1 FROM posts) END,
+        ?9, ?10, ?11, ?12, ?12)
+RETURNING id;
+
+-- name: insert-post-topic
+-- Only a topic of the post's own list: no row otherwise.
+INSERT INTO post_topics (post_id, topic_id)
+SELECT ?1, t.id FROM topics t
+WHERE t.id = ?2 AND t.list_id = (SELECT list_id FROM posts WHERE id = ?1)
+ON CONFLICT DO NOTHING;
+
+-- name: delete-post-topics
+DELETE FROM post_topics WHERE post_id = ?1;
+
+-- name: topics-of-post
+SELECT topic_id FROM post_topics WHERE post_id = ?1 ORDER BY topic_id;
+
+-- name: get-post
+-- Every query read by read_post selects these seventeen columns in this order.
+SELECT p.id, p.list_id, p.section_id, s.name, p.slug, p.title, p.body, p.language, p.status,
+       p.published_at, p.published_seq, p.source, p.external_id, p.translation_of,
+       p.announced_at, p.created_at, p.updated_at
+FROM posts p JOIN sections s ON s.id = p.section_id
+WHERE p.id = ?1;
+
+-- name: get-post-by-slug
+SELECT p.id, p.list_id, p.section_id, s.name, p.slug, p.title, p.body, p.language, p.status,
+       p.published_at, p.published_seq, p.source, p.external_id, p.translation_of,
+       p.announced_at, p.created_at, p.updated_at
+FROM posts p JOIN sections s ON s.id = p.section_id
+WHERE p.slug = ?1;
+
+-- name: filtered-posts
+-- A NULL filter matches every post; ?4 = 0 starts from the newest.
+SELECT p.id, p.list_id, p.section_id, s.name, p.slug, p.title, p.body, p.language, p.status,
+       p.published_at, p.published_seq, p.source, p.external_id, p.translation_of,
+       p.announced_at, p.created_at, p.updated_at
+FROM posts p JOIN sections s ON s.id = p.section_id
+WHERE (?1 IS NULL OR p.list_id = ?1) AND (?2 IS NULL OR p.status = ?2)
+  AND (?3 IS NULL OR p.published_at >= ?3) AND (?4 = 0 OR p.id < ?4)
+ORDER BY p.id DESC
+LIMIT ?5;
+
+-- name: translations-of-post
+SELECT p.id, p.list_id, p.section_id, s.name, p.slug, p.title, p.body, p.language, p.status,
+       p.published_at, p.published_seq, p.source, p.external_id, p.translation_of,
+       p.announced_at, p.created_at, p.updated_at
+FROM posts p JOIN sections s ON s.id = p.section_id
+WHERE p.translation_of = ?1 AND p.status = 'published'
+ORDER BY p.id;
+
+-- name: published-posts-after
+-- What a digest run collects: a range of the posts_by_list index.
+SELECT p.id, p.list_id, p.section_id, s.name, p.slug, p.title, p.body, p.language, p.status,
+       p.published_at, p.published_seq, p.source, p.external_id, p.translation_of,
+       p.announced_at, p.created_at, p.updated_at
+FROM posts p JOIN sections s ON s.id = p.section_id
+WHERE p.list_id = ?1 AND p.published_seq > ?2 AND p.status = 'published'
+  AND (?3 IS NULL OR p.published_at >= ?3)
+ORDER BY p.published_seq;
+
+-- name: last-published-seq
+SELECT coalesce(max(published_seq), 0) FROM posts WHERE list_id = ?1;
+
+-- name: update-post
+-- A NULL parameter keeps the column as it is.
+UPDATE posts SET title = coalesce(?2, title), body = coalesce(?3, body),
+                 language = coalesce(?4, language), section_id = coalesce(?5, section_id),
+                 published_at = coalesce(?6, published_at), updated_at = ?7
+WHERE id = ?1;
+
+-- name: set-post-translation
+UPDATE posts SET translation_of = ?2 WHERE id = ?1;
+
+-- name: publish-post
+UPDATE posts SET status = 'published', published_at = ?2, updated_at = ?3,
+                 published_seq = (SELECT coalesce(max(published_seq), 0) + 1 FROM posts)
+WHERE id = ?1 AND status = 'draft';
+
+-- name: set-post-announced
+UPDATE posts SET announced_at = ?2 WHERE id = ?1;
+
+-- name: delete-post
+DELETE FROM posts WHERE id = ?1;

@@ -35,7 +35,8 @@ Result<Issue> SqliteStore::create_issue(const Issue& issue, Timestamp now) {
                       issue.subject, issue.from_name, issue.from_address, issue.reply_to,
                       issue.template_name, issue.language, now, flag(issue.track_clicks),
                       flag(issue.track_subscribers), flag(issue.track_opens), flag(issue.archive),
-                      edition_text(issue.edition_date));
+                      edition_text(issue.edition_date), cadence_text(issue.cadence),
+                      issue.digest_id, issue.excerpt_words);
   if (!id) {
     return std::move(id).error();
   }
@@ -61,6 +62,25 @@ Result<void> SqliteStore::write_issue_parts(const Issue& issue) {
   for (const auto& section : issue.sections) {
     COMMUNIQUE_TRY(execute("insert-issue-section", issue.id, position++, section.title,
                            to_string(section.format), section.body));
+  }
+  for (TopicId topic : issue.topics) {
+    auto added = execute("insert-issue-topic", issue.id, topic);
+    if (!added) {
+      return std::move(added).error();
+    }
+    if (*added == 0) {
+      return make_error(ErrorCode::not_found,
+                        "topic " + std::to_string(topic) + " is not a topic of the issue's lists");
+    }
+  }
+  position = 0;
+  for (PostId post : issue.posts) {
+    if (auto added = execute("insert-issue-post", issue.id, post, position++); !added) {
+      if (added.error().code == ErrorCode::conflict) {
+        return make_error(ErrorCode::not_found, "post " + std::to_string(post) + " does not exist");
+      }
+      return std::move(added).error();
+    }
   }
   return ok();
 }
@@ -88,6 +108,16 @@ Result<void> SqliteStore::load_issue_parts(Issue& issue) {
     return std::move(sections).error();
   }
   issue.sections = std::move(*sections);
+  auto topics = rows("topics-of-issue", read_integer, issue.id);
+  if (!topics) {
+    return std::move(topics).error();
+  }
+  issue.topics = std::move(*topics);
+  auto posts = rows("posts-of-issue", read_integer, issue.id);
+  if (!posts) {
+    return std::move(posts).error();
+  }
+  issue.posts = std::move(*posts);
   return ok();
 }
 
@@ -160,7 +190,8 @@ Result<Issue> SqliteStore::update_issue(const Issue& issue, Timestamp now) {
         execute("update-issue", issue.id, to_string(issue.kind), issue.subject, issue.from_name,
                 issue.from_address, issue.reply_to, issue.template_name, issue.language, now,
                 flag(issue.track_clicks), flag(issue.track_subscribers), flag(issue.track_opens),
-                flag(issue.archive), edition_text(issue.edition_date));
+                flag(issue.archive), edition_text(issue.edition_date), cadence_text(issue.cadence),
+                issue.digest_id, issue.excerpt_words);
     if (!changed) {
       return std::move(changed).error();
     }
@@ -181,6 +212,8 @@ Result<Issue> SqliteStore::update_issue(const Issue& issue, Timestamp now) {
     }
     COMMUNIQUE_TRY(execute("delete-issue-lists", issue.id));
     COMMUNIQUE_TRY(execute("delete-issue-sections", issue.id));
+    COMMUNIQUE_TRY(execute("delete-issue-topics", issue.id));
+    COMMUNIQUE_TRY(execute("delete-issue-posts", issue.id));
     COMMUNIQUE_TRY(write_issue_parts(issue));
     COMMUNIQUE_TRY(transaction.commit());
   }

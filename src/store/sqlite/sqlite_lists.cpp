@@ -39,7 +39,8 @@ Result<MailingList> SqliteStore::find_list(ListId id) {
 Result<MailingList> SqliteStore::update_list(ListId id, const ListChanges& changes, Timestamp now) {
   Call call(*this);
   return find("update-list", read_list, "there is no list " + std::to_string(id), id, changes.title,
-              changes.description, now);
+              changes.description, now, changes.fallback_language,
+              cadence_text(changes.default_cadence));
 }
 
 Result<std::vector<ListSummary>> SqliteStore::list_summaries() {
@@ -47,10 +48,10 @@ Result<std::vector<ListSummary>> SqliteStore::list_summaries() {
   return rows("list-summaries", [](const sqlite::Statement& row) {
     ListSummary summary;
     summary.list = read_list(row);
-    summary.confirmed = row.column_int(7);
-    summary.unconfirmed = row.column_int(8);
-    summary.unsubscribed = row.column_int(9);
-    summary.topics = row.column_int(10);
+    summary.confirmed = row.column_int(9);
+    summary.unconfirmed = row.column_int(10);
+    summary.unsubscribed = row.column_int(11);
+    summary.topics = row.column_int(12);
     return summary;
   });
 }

@@ -93,6 +93,26 @@ class SqliteStore final : public Store {
                                           const std::string& reply, Timestamp retry_at,
                                           Timestamp now) override;
 
+  // Posts and sections (sqlite_posts.cpp).
+  Result<Section> create_section(ListId list, const std::string& name, Timestamp now) override;
+  Result<std::vector<Section>> sections(ListId list) override;
+  Result<std::vector<Section>> move_section(SectionId id, int position) override;
+  Result<Section> rename_section(SectionId id, const std::string& name) override;
+  Result<void> remove_section(SectionId id) override;
+  Result<Post> create_post(const Post& post, Timestamp now) override;
+  Result<Post> find_post(PostId id) override;
+  Result<Post> find_post_by_slug(const std::string& slug) override;
+  Result<std::vector<Post>> posts(const PostFilter& filter) override;
+  Result<std::vector<Post>> posts_by_id(std::span<const PostId> ids) override;
+  Result<std::vector<Post>> translations_of(std::span<const PostId> originals) override;
+  Result<std::vector<Post>> published_posts(ListId list, std::int64_t after_seq,
+                                            std::optional<Timestamp> published_since) override;
+  Result<std::int64_t> last_published_seq(ListId list) override;
+  Result<Post> update_post(PostId id, const PostChanges& changes, Timestamp now) override;
+  Result<Post> publish_post(PostId id, Timestamp published_at, Timestamp now) override;
+  Result<void> set_post_announced(PostId id, Timestamp at) override;
+  Result<void> remove_post(PostId id) override;
+
   // Issues (sqlite_issues.cpp).
   Result<Issue> create_issue(const Issue& issue, Timestamp now) override;
   Result<Issue> find_issue(IssueId id) override;
@@ -195,6 +215,15 @@ class SqliteStore final : public Store {
   // Ends a transaction a call left open (see Call); the lock is held.
   void end_stray_transaction();
   Result<std::vector<ListId>> lists_of_issue(IssueId id);
+  // A post with its topics; the lock is held.
+  Result<Post> load_post(PostId id);
+  // `posts` with their topics read; the lock is held.
+  Result<std::vector<Post>> with_topics(Result<std::vector<Post>> posts);
+  // Replaces the topics of `post` (each of its list's, each once); the lock is held.
+  Result<void> write_post_topics(const Post& post);
+  // The original that `post` translates (a translation's original when it names one), or
+  // none; invalid_input when it is on another list or is the post itself.
+  Result<std::optional<PostId>> original_of(const Post& post);
   // Reads the lists and sections of `issue` (its row already read); the lock is held.
   Result<void> load_issue_parts(Issue& issue);
   // The kept statement of query `name`, prepared on first use and reset. Only

@@ -79,6 +79,8 @@ inline MailingList read_list(const sqlite::Statement& row) {
   list.opt_in = parse_opt_in(row.column_text(4)).value_or(OptIn::single_opt_in);
   list.created_at = from_unix(row.column_int(5));
   list.title = row.column_text(6);
+  list.fallback_language = row.column_text(7);
+  list.default_cadence = parse_cadence(row.column_text(8)).value_or(Cadence::weekly);
   return list;
 }
 
@@ -96,6 +98,21 @@ inline Topic read_topic(const sqlite::Statement& row) {
   return Topic{row.column_int(0), row.column_int(1), row.column_text(2), row.column_text(3)};
 }
 
+// A cadence as stored (NULL for none).
+inline std::optional<std::string> cadence_text(const std::optional<Cadence>& cadence) {
+  if (!cadence) {
+    return std::nullopt;
+  }
+  return std::string(to_string(*cadence));
+}
+
+inline std::optional<Cadence> read_cadence(const sqlite::Statement& row, int column) {
+  if (row.column_is_null(column)) {
+    return std::nullopt;
+  }
+  return parse_cadence(row.column_text(column));
+}
+
 inline Subscription read_subscription(const sqlite::Statement& row) {
   Subscription subscription;
   subscription.list_id = row.column_int(0);
@@ -105,6 +122,7 @@ inline Subscription read_subscription(const sqlite::Statement& row) {
   subscription.created_at = from_unix(row.column_int(3));
   subscription.updated_at = from_unix(row.column_int(4));
   subscription.list_title = row.column_text(5);
+  subscription.cadence = read_cadence(row, 6);
   return subscription;
 }
 
@@ -162,6 +180,11 @@ inline Issue read_issue(const sqlite::Statement& row) {
   issue.track_opens = row.column_int(16) != 0;
   issue.archive = row.column_int(17) != 0;
   issue.edition_date = parse_date(row.column_text(18));  // "" (none) reads as none
+  issue.cadence = read_cadence(row, 19);
+  if (!row.column_is_null(20)) {
+    issue.digest_id = row.column_int(20);
+  }
+  issue.excerpt_words = static_cast<int>(row.column_int(21));
   return issue;
 }
 
