@@ -72,6 +72,7 @@ int run_cli(int argc, char** argv) {
   add_account_commands(app, choice);
   add_settings_commands(app, choice);
   add_list_commands(app, choice);
+  add_post_commands(app, choice);
   add_letter_commands(app, choice);
   add_delivery_commands(app, choice);
 

@@ -54,6 +54,8 @@ void add_account_commands(CLI::App& app, CommandChoice& choice);
 void add_settings_commands(CLI::App& app, CommandChoice& choice);
 // lists, topics, import, export, subscribers (list_commands.cpp).
 void add_list_commands(CLI::App& app, CommandChoice& choice);
+// sections, posts (post_commands.cpp).
+void add_post_commands(CLI::App& app, CommandChoice& choice);
 // issues create | update | ls | show, render, dkim keygen (letter_commands.cpp).
 void add_letter_commands(CLI::App& app, CommandChoice& choice);
 // issues status | pause | resume | cancel | schedule, send (delivery_commands.cpp); after

@@ -38,6 +38,48 @@ struct ListUpdateOptions {
   std::string name;
   std::optional<std::string> title;
   std::optional<std::string> description;
+  std::optional<std::string> fallback_language;  // "" clears it
+  std::optional<std::string> cadence;            // the list's default cadence
+};
+
+// `sections move`: to a position (1 first, as `sections ls` shows) or before another section.
+struct SectionMoveOptions {
+  std::string list;
+  std::string name;
+  std::optional<int> to;
+  std::optional<std::string> before;
+};
+
+// `posts add`: FILE is the Markdown body ("-": standard input).
+struct PostAddOptions {
+  std::string list;
+  std::string section;
+  std::vector<std::string> topics;
+  std::string language;
+  std::optional<std::int64_t> translation_of;
+  bool draft = false;
+  std::optional<std::string> published_at;
+  std::string title;
+  std::string file;
+};
+
+struct PostListOptions {
+  std::optional<std::string> list;
+  std::optional<std::string> since;
+  std::optional<std::string> status;
+  std::size_t limit = 100;
+  bool json = false;
+};
+
+// `posts update`: only the fields given change.
+struct PostUpdateOptions {
+  std::int64_t post = 0;
+  std::optional<std::string> title;
+  std::optional<std::string> section;
+  std::vector<std::string> topics;
+  bool no_topics = false;
+  std::optional<std::string> language;
+  std::optional<std::string> body;
 };
 
 struct TopicCreateOptions {
@@ -133,6 +175,21 @@ struct ScheduleOptions {
   std::string expire_after;
 };
 int run_issues_schedule(const GlobalOptions& global, const ScheduleOptions& options);
+// Sections and posts (post_commands.cpp).
+int run_sections_create(const GlobalOptions& global, const std::string& list,
+                        const std::string& name);
+int run_sections_ls(const GlobalOptions& global, const std::string& list);
+int run_sections_move(const GlobalOptions& global, const SectionMoveOptions& options);
+int run_sections_rename(const GlobalOptions& global, const std::string& list,
+                        const std::string& name, const std::string& new_name);
+int run_sections_rm(const GlobalOptions& global, const std::string& list, const std::string& name);
+int run_posts_add(const GlobalOptions& global, const PostAddOptions& options);
+int run_posts_ls(const GlobalOptions& global, const PostListOptions& options);
+int run_posts_show(const GlobalOptions& global, std::int64_t post);
+int run_posts_publish(const GlobalOptions& global, std::int64_t post,
+                      const std::optional<std::string>& at);
+int run_posts_update(const GlobalOptions& global, const PostUpdateOptions& options);
+int run_posts_rm(const GlobalOptions& global, std::int64_t post);
 int run_dkim_keygen(const GlobalOptions& global, const DkimKeygenOptions& options);
 int run_subscribers_show(const GlobalOptions& global, const std::string& email,
                          OutputFormat format);

@@ -21,23 +21,6 @@ namespace communique {
 
 namespace {
 
-Result<std::string> read_text_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(ErrorCode::io, "cannot read " + path.string());
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  std::string text = content.str();
-  if (text.starts_with("\xEF\xBB\xBF")) {
-    text.erase(0, 3);
-  }
-  if (!is_valid_utf8(text)) {
-    return make_error(ErrorCode::invalid_input, path.string() + " is not valid UTF-8");
-  }
-  return text;
-}
-
 std::string list_names(Store& store, const std::vector<ListId>& ids) {
   std::string names;
   for (ListId id : ids) {

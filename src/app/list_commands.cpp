@@ -25,6 +25,20 @@ std::string with_thousands(std::int64_t value) {
   return digits;
 }
 
+std::string_view cadence_phrase(Cadence cadence) {
+  switch (cadence) {
+    case Cadence::immediate:
+      return "as each is published";
+    case Cadence::daily:
+      return "in daily digests";
+    case Cadence::weekly:
+      return "in weekly digests";
+    case Cadence::monthly:
+      return "in monthly digests";
+  }
+  return "";
+}
+
 }  // namespace
 
 int run_lists_create(const GlobalOptions& global, const ListCreateOptions& options) {
@@ -65,10 +79,24 @@ int run_lists_create(const GlobalOptions& global, const ListCreateOptions& optio
 }
 
 int run_lists_update(const GlobalOptions& global, const ListUpdateOptions& options) {
-  if (!options.title && !options.description) {
-    return fail("nothing to change: give --title, --description or both");
+  if (!options.title && !options.description && !options.fallback_language && !options.cadence) {
+    return fail("nothing to change: give --title, --description, --fallback-language or --cadence");
   }
   ListChanges changes;
+  if (options.fallback_language) {
+    auto language = normalise_language(*options.fallback_language);
+    if (!language) {
+      return fail("--fallback-language: " + language.error().message);
+    }
+    changes.fallback_language = *language;
+  }
+  if (options.cadence) {
+    changes.default_cadence = parse_cadence(*options.cadence);
+    if (!changes.default_cadence) {
+      return fail("--cadence must be immediate, daily, weekly or monthly, not '" +
+                  *options.cadence + "'");
+    }
+  }
   if (options.description) {
     auto description = validate_description(*options.description);
     if (!description) {
@@ -91,8 +119,12 @@ int run_lists_update(const GlobalOptions& global, const ListUpdateOptions& optio
   if (!updated) {
     return fail(updated.error());
   }
-  fmt::print("updated list '{}', shown to readers as \"{}\"\n", updated->name,
-             updated->display_name());
+  fmt::print(
+      "updated list '{}', shown to readers as \"{}\"; posts reach its subscribers {} unless "
+      "they chose otherwise, in {} when a post has no translation in their language\n",
+      updated->name, updated->display_name(), cadence_phrase(updated->default_cadence),
+      updated->fallback_language.empty() ? std::string("the language it was written in")
+                                         : updated->fallback_language);
   return 0;
 }
 
@@ -117,6 +149,8 @@ int run_lists_ls(const GlobalOptions& global, OutputFormat format) {
                        {"unconfirmed", s.unconfirmed},
                        {"unsubscribed", s.unsubscribed},
                        {"topics", s.topics},
+                       {"fallback_language", s.list.fallback_language},
+                       {"cadence", to_string(s.list.default_cadence)},
                        {"created_at", format_iso8601(s.list.created_at)}});
     }
     fmt::print("{}\n", lists.dump(2));
@@ -136,13 +170,15 @@ int run_lists_ls(const GlobalOptions& global, OutputFormat format) {
   const auto padded = [](const std::string& text, std::size_t to) {
     return text + std::string(to - std::min(to, code_points(text)), ' ');
   };
-  fmt::print("{}  {}  {:<7}  {:<6}  {:>11}  {:>11}  {:>12}  {:>6}\n", padded("NAME", width),
-             padded("TITLE", title_width), "ACCESS", "OPT-IN", "CONFIRMED", "UNCONFIRMED",
-             "UNSUBSCRIBED", "TOPICS");
+  fmt::print("{}  {}  {:<7}  {:<6}  {:>11}  {:>11}  {:>12}  {:>6}  {:<9}  {}\n",
+             padded("NAME", width), padded("TITLE", title_width), "ACCESS", "OPT-IN", "CONFIRMED",
+             "UNCONFIRMED", "UNSUBSCRIBED", "TOPICS", "CADENCE", "FALLBACK");
   for (const auto& s : *summaries) {
-    fmt::print("{}  {}  {:<7}  {:<6}  {:>11}  {:>11}  {:>12}  {:>6}\n", padded(s.list.name, width),
-               padded(s.list.title, title_width), to_string(s.list.visibility),
-               to_string(s.list.opt_in), s.confirmed, s.unconfirmed, s.unsubscribed, s.topics);
+    fmt::print("{}  {}  {:<7}  {:<6}  {:>11}  {:>11}  {:>12}  {:>6}  {:<9}  {}\n",
+               padded(s.list.name, width), padded(s.list.title, title_width),
+               to_string(s.list.visibility), to_string(s.list.opt_in), s.confirmed, s.unconfirmed,
+               s.unsubscribed, s.topics, to_string(s.list.default_cadence),
+               s.list.fallback_language.empty() ? "-" : s.list.fallback_language);
   }
   return 0;
 }
@@ -381,11 +417,21 @@ void add_lists(CLI::App& app, CommandChoice& choice) {
             [&create](const GlobalOptions& global) { return run_lists_create(global, create); });
   auto& update = choice.keep<ListUpdateOptions>();
   auto* update_cmd =
-      lists->add_subcommand("update", "Change a list's title or description (the name stays)");
+      lists->add_subcommand("update",
+                            "Change a list's title, description, fallback language or default "
+                            "cadence (the name stays)");
   update_cmd->add_option("NAME", update.name, "Name of the list")->required();
   update_cmd->add_option("--title", update.title,
                          "What readers see; an empty title shows the list by its name");
   update_cmd->add_option("--description", update.description, "What the list is for");
+  update_cmd->add_option("--fallback-language", update.fallback_language,
+                         "The translation of a post sent to a reader whose language it has "
+                         "none in (ru, en...); '' sends the post as written");
+  update_cmd
+      ->add_option("--cadence", update.cadence,
+                   "How its subscribers who chose none receive posts: immediate, daily, weekly "
+                   "or monthly")
+      ->check(CLI::IsMember({"immediate", "daily", "weekly", "monthly"}));
   choice.on(update_cmd,
             [&update](const GlobalOptions& global) { return run_lists_update(global, update); });
   auto& json = choice.keep<bool>(false);

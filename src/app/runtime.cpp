@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+#include <iostream>
 #include <random>
+#include <sstream>
 
 #include "base/log.hpp"
 #include "base/text.hpp"
@@ -17,6 +20,29 @@ namespace {
 constexpr std::string_view kLinkSecretName = "link-signing";
 }  // namespace
 
+Result<std::string> read_text_file(const std::filesystem::path& path) {
+  std::ostringstream content;
+  if (path == "-") {
+    content << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      return make_error(ErrorCode::io, "cannot read " + path.string());
+    }
+    content << in.rdbuf();
+  }
+  std::string text = std::move(content).str();
+  if (text.starts_with("\xEF\xBB\xBF")) {
+    text.erase(0, 3);
+  }
+  if (!is_valid_utf8(text)) {
+    return make_error(
+        ErrorCode::invalid_input,
+        (path == "-" ? std::string("standard input") : path.string()) + " is not valid UTF-8");
+  }
+  return text;
+}
+
 int fail(const std::string& message) {
   fmt::print(stderr, "communique: {}\n", message);
   return 1;
@@ -27,6 +53,9 @@ int fail(const Error& error) {
   if (error.code == ErrorCode::not_found) {
     if (error.message.starts_with("there is no issue ")) {
       return fail(error.message + "; `communique issues ls` lists the issues");
+    }
+    if (error.message.starts_with("there is no post ")) {
+      return fail(error.message + "; `communique posts ls` lists the posts");
     }
     if (error.message.starts_with("there is no list named ")) {
       return fail(error.message + "; `communique lists ls` lists the lists");

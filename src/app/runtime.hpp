@@ -87,6 +87,9 @@ struct CampaignSending {
 Result<std::unique_ptr<CampaignSending>> make_campaign_sending(const GlobalOptions& global,
                                                                Runtime& runtime);
 
+// The text of a file as UTF-8 (a byte-order mark dropped); "-" reads standard input.
+Result<std::string> read_text_file(const std::filesystem::path& path);
+
 // Prints "communique: MESSAGE" to standard error; returns exit code 1.
 int fail(const std::string& message);
 int fail(const Error& error);

@@ -402,7 +402,18 @@ Result<Issue> normalise_issue(Issue issue) {
     }
     issue.from_name = std::move(*name);
   }
-  if (issue.sections.empty()) {
+  // A digest is made of posts; a letter of its sections.
+  if (issue.kind == IssueKind::digest) {
+    if (!issue.sections.empty()) {
+      return make_error(ErrorCode::invalid_input,
+                        "sections: a digest is made of posts, not sections written inline; "
+                        "publish each item as a post and give the posts' ids in posts");
+    }
+    if (issue.posts.empty()) {
+      return make_error(ErrorCode::invalid_input,
+                        "posts: a digest needs at least one post (the ids of published posts)");
+    }
+  } else if (issue.sections.empty()) {
     return make_error(ErrorCode::invalid_input, "sections: an issue needs at least one section");
   }
   for (const auto& section : issue.sections) {

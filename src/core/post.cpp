@@ -2,6 +2,7 @@
 #include "core/post.hpp"
 
 #include "base/text.hpp"
+#include "core/subscriber.hpp"
 
 namespace communique {
 
@@ -52,6 +53,50 @@ Result<std::string> validate_post_body(std::string_view body) {
     }
   }
   return std::string(body);
+}
+
+Result<Post> normalise_post(Post post) {
+  auto title = validate_post_title(post.title);
+  if (!title) {
+    return std::move(title).error();
+  }
+  auto body = validate_post_body(post.body);
+  if (!body) {
+    return std::move(body).error();
+  }
+  auto language = normalise_language(post.language);
+  if (!language) {
+    return make_error(ErrorCode::invalid_input, "language: " + language.error().message);
+  }
+  post.title = std::move(*title);
+  post.body = std::move(*body);
+  post.language = std::move(*language);
+  return post;
+}
+
+Result<PostChanges> normalise_post_changes(PostChanges changes) {
+  if (changes.title) {
+    auto title = validate_post_title(*changes.title);
+    if (!title) {
+      return std::move(title).error();
+    }
+    changes.title = std::move(*title);
+  }
+  if (changes.body) {
+    auto body = validate_post_body(*changes.body);
+    if (!body) {
+      return std::move(body).error();
+    }
+    changes.body = std::move(*body);
+  }
+  if (changes.language) {
+    auto language = normalise_language(*changes.language);
+    if (!language) {
+      return make_error(ErrorCode::invalid_input, "language: " + language.error().message);
+    }
+    changes.language = std::move(*language);
+  }
+  return changes;
 }
 
 std::string post_slug(std::string_view title) {

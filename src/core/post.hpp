@@ -28,7 +28,8 @@ struct Section {
   SectionId id = 0;
   ListId list_id = 0;
   std::string name;
-  int position = 0;  // 0 first
+  int position = 0;        // 0 first
+  std::int64_t posts = 0;  // how many posts are in it (filled by PostStore::sections)
 };
 
 enum class PostStatus { draft, published };
@@ -87,6 +88,11 @@ Result<std::string> validate_post_title(std::string_view title);
 // Checks a post's body: valid UTF-8, at most 1 MiB, no control characters but tab and line
 // breaks. Empty is allowed (a post may be its title alone).
 Result<std::string> validate_post_body(std::string_view body);
+
+// Checks and normalises what a person writes in a post (title, body, language): the one set
+// of rules for the CLI and the API. The message of an error names the field ("title: ...").
+Result<Post> normalise_post(Post post);
+Result<PostChanges> normalise_post_changes(PostChanges changes);
 
 // The slug a post's title gives ("Meeting with the Minister" → "meeting-with-the-minister"),
 // or "post" when the title has no ASCII letter or digit. The store makes it unique.

@@ -49,6 +49,18 @@ HttpResponse resume_issue(const HttpRequest& request, const RouteServices& servi
 HttpResponse cancel_issue(const HttpRequest& request, const RouteServices& services);
 HttpResponse issue_status(const HttpRequest& request, const RouteServices& services);
 
+// Posts and the sections of lists (api_posts.cpp).
+HttpResponse list_posts(const HttpRequest& request, const RouteServices& services);
+HttpResponse create_post(const HttpRequest& request, const RouteServices& services);
+HttpResponse get_post(const HttpRequest& request, const RouteServices& services);
+HttpResponse update_post(const HttpRequest& request, const RouteServices& services);
+HttpResponse delete_post(const HttpRequest& request, const RouteServices& services);
+HttpResponse publish_post(const HttpRequest& request, const RouteServices& services);
+HttpResponse list_sections(const HttpRequest& request, const RouteServices& services);
+HttpResponse create_section(const HttpRequest& request, const RouteServices& services);
+HttpResponse update_section(const HttpRequest& request, const RouteServices& services);
+HttpResponse delete_section(const HttpRequest& request, const RouteServices& services);
+
 // Imports, templates and settings (api_content.cpp).
 HttpResponse start_import(const HttpRequest& request, const RouteServices& services);
 HttpResponse import_status(const HttpRequest& request, const RouteServices& services);

@@ -137,10 +137,26 @@ HttpResponse update_list(const HttpRequest& request, const RouteServices& servic
   }
   auto title = optional_string(*body, "title");
   auto description = optional_string(*body, "description");
-  if (auto error = first_error(title, description)) {
+  auto fallback_language = optional_string(*body, "fallback_language");
+  auto default_cadence = optional_string(*body, "default_cadence");
+  if (auto error = first_error(title, description, fallback_language, default_cadence)) {
     return fail(*error);
   }
   ListChanges changes;
+  if (*fallback_language) {
+    auto language = normalise_language(**fallback_language);
+    if (!language) {
+      return fail({ErrorCode::invalid_input, "fallback_language: " + language.error().message});
+    }
+    changes.fallback_language = *language;
+  }
+  if (*default_cadence) {
+    changes.default_cadence = parse_cadence(**default_cadence);
+    if (!changes.default_cadence) {
+      return fail({ErrorCode::invalid_input,
+                   "default_cadence: must be immediate, daily, weekly or monthly"});
+    }
+  }
   if (*description) {
     auto valid_description = validate_description(**description);
     if (!valid_description) {

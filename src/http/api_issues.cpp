@@ -1,5 +1,8 @@
 // /api/v1/issues: drafts, previews, test sends, and the moves of an issue going out.
+#include <algorithm>
+
 #include "content/html_sanitizer.hpp"
+#include "core/post.hpp"
 #include "delivery/issue_control.hpp"
 #include "delivery/issue_letters.hpp"
 #include "http/api.hpp"
@@ -52,6 +55,63 @@ Result<std::vector<IssueSection>> sections_field(const json& body) {
     sections.push_back({title->value_or(""), *format, std::move(*text)});
   }
   return sections;
+}
+
+// A digest's posts (published, of its lists) and its cadence; inline sections are refused.
+Result<void> digest_fields(const json& body, Issue& issue, Store& store) {
+  if (body.contains("sections") || body.contains("body")) {
+    return make_error(ErrorCode::invalid_input,
+                      "sections: a digest is made of posts, not sections written inline; "
+                      "publish each item (POST /api/v1/posts), list them (GET "
+                      "/api/v1/posts?status=published) and give their ids in posts");
+  }
+  auto posts = body.find("posts");
+  if (posts == body.end() || !posts->is_array() || posts->empty()) {
+    return make_error(ErrorCode::invalid_input,
+                      "posts: a digest needs a non-empty array of the ids of published posts");
+  }
+  for (const auto& item : *posts) {
+    if (!item.is_number_integer()) {
+      return make_error(ErrorCode::invalid_input, "posts: must be an array of post ids");
+    }
+    const auto id = item.get<PostId>();
+    if (std::find(issue.posts.begin(), issue.posts.end(), id) == issue.posts.end()) {
+      issue.posts.push_back(id);
+    }
+  }
+  auto found = store.posts_by_id(issue.posts);
+  if (!found) {
+    return std::move(found).error();
+  }
+  for (PostId id : issue.posts) {
+    auto post = std::find_if(found->begin(), found->end(),
+                             [id](const Post& candidate) { return candidate.id == id; });
+    if (post == found->end()) {
+      return make_error(ErrorCode::invalid_input, "posts: there is no post " + std::to_string(id));
+    }
+    if (post->status != PostStatus::published) {
+      return make_error(ErrorCode::invalid_input,
+                        "posts: post " + std::to_string(id) +
+                            " is a draft; publish it first (POST /api/v1/posts/" +
+                            std::to_string(id) + "/publish)");
+    }
+    if (std::find(issue.lists.begin(), issue.lists.end(), post->list_id) == issue.lists.end()) {
+      return make_error(ErrorCode::invalid_input,
+                        "posts: post " + std::to_string(id) + " is on list " +
+                            std::to_string(post->list_id) + ", which the digest does not go to");
+    }
+  }
+  auto cadence = optional_string(body, "cadence");
+  if (!cadence) {
+    return std::move(cadence).error();
+  }
+  issue.cadence = parse_cadence(cadence->value_or("weekly"));
+  if (!issue.cadence) {
+    return make_error(ErrorCode::invalid_input,
+                      "cadence: must be immediate, daily, weekly or monthly (the subscribers "
+                      "it goes to)");
+  }
+  return ok();
 }
 
 // The issue a request body describes, checked as `issues create` checks it.
@@ -113,11 +173,18 @@ Result<Issue> issue_from_body(const json& body, const RouteServices& services) {
     }
     issue.lists.push_back(item.get<ListId>());
   }
-  auto sections = sections_field(body);
-  if (!sections) {
-    return std::move(sections).error();
+  if (issue.kind == IssueKind::digest) {
+    auto made_of_posts = digest_fields(body, issue, services.store);
+    if (!made_of_posts) {
+      return std::move(made_of_posts).error();
+    }
+  } else {
+    auto sections = sections_field(body);
+    if (!sections) {
+      return std::move(sections).error();
+    }
+    issue.sections = std::move(*sections);
   }
-  issue.sections = std::move(*sections);
   auto normalised = normalise_issue(std::move(issue));
   if (!normalised) {
     return normalised;

@@ -46,6 +46,8 @@ json to_json(const MailingList& list) {
           {"description", list.description},
           {"visibility", to_string(list.visibility)},
           {"opt_in", to_string(list.opt_in)},
+          {"fallback_language", list.fallback_language},
+          {"default_cadence", to_string(list.default_cadence)},
           {"created_at", iso(list.created_at)}};
 }
 
@@ -102,6 +104,9 @@ json to_json(const Issue& issue) {
           {"language", issue.language},
           {"lists", issue.lists},
           {"sections", sections},
+          {"posts", issue.posts},
+          {"topics", issue.topics},
+          {"cadence", issue.cadence ? json(to_string(*issue.cadence)) : json(nullptr)},
           {"track_clicks", issue.track_clicks},
           {"track_subscribers", issue.track_subscribers},
           {"track_opens", issue.track_opens},

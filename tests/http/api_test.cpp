@@ -374,7 +374,7 @@ TEST_F(ApiTest, IssuesAreDraftedEditedAndMovedThroughTheirStates) {
   EXPECT_NE(broken.body.find("subject:"), std::string::npos);
   auto edited = as(
       admin_token_, "PUT", "/api/v1/issues/1",
-      R"({"subject":"Weekly news","lists":[1],"sections":[{"title":"A","body":"a"},{"title":"B","body":"b"}],"kind":"digest"})");
+      R"({"subject":"Weekly news","lists":[1],"sections":[{"title":"A","body":"a"},{"title":"B","body":"b"}]})");
   ASSERT_EQ(edited.status, 200) << edited.body;
   EXPECT_EQ(json::parse(edited.body)["sections"].size(), 2u);
   EXPECT_EQ(as(admin_token_, "POST", "/api/v1/issues/1/pause").status, 409);
@@ -489,6 +489,237 @@ TEST_F(ApiTest, ImportsNeedAJobRunnerAndSettingsNeedAdmin) {
             503);
   EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/settings").status, 403);
   EXPECT_EQ(as(admin_token_, "GET", "/api/v1/settings").status, 200);
+}
+
+// Posts and sections: /api/v1/posts and /api/v1/lists/{id}/sections.
+class PostApiTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    ASSERT_EQ(as(admin_token_, "POST", "/api/v1/lists", R"({"name":"press"})").status, 201);
+    ASSERT_EQ(as(admin_token_, "POST", "/api/v1/lists", R"({"name":"other"})").status, 201);
+    news_ = section(1, "News");
+    statements_ = section(1, "Statements");
+    economy_ = topic(1, "Economy");
+    theirs_ = topic(2, "Theirs");
+  }
+
+  std::int64_t section(int list, const std::string& name) {
+    auto made = as(admin_token_, "POST", "/api/v1/lists/" + std::to_string(list) + "/sections",
+                   json{{"name", name}}.dump());
+    EXPECT_EQ(made.status, 201) << made.body;
+    return json::parse(made.body).value("id", 0);
+  }
+
+  std::int64_t topic(int list, const std::string& name) {
+    auto made = as(admin_token_, "POST", "/api/v1/lists/" + std::to_string(list) + "/topics",
+                   json{{"name", name}}.dump());
+    EXPECT_EQ(made.status, 201) << made.body;
+    return json::parse(made.body).value("id", 0);
+  }
+
+  HttpResponse add_post(json fields) {
+    json body{{"list", 1}, {"section", news_}, {"title", "Talks"}, {"body", "We **met**."}};
+    body.update(fields);
+    return as(admin_token_, "POST", "/api/v1/posts", body.dump());
+  }
+
+  std::int64_t news_ = 0;
+  std::int64_t statements_ = 0;
+  std::int64_t economy_ = 0;
+  std::int64_t theirs_ = 0;
+};
+
+TEST_F(PostApiTest, APostIsAddedReadChangedPublishedAndRemoved) {
+  auto created = add_post({{"topics", {economy_}}, {"language", "EN"}, {"status", "draft"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto post = json::parse(created.body);
+  const auto id = post["id"].get<std::int64_t>();
+  EXPECT_EQ(post["list"], 1);
+  EXPECT_EQ(post["section"], (json{{"id", news_}, {"name", "News"}}));
+  EXPECT_EQ(post["slug"], "talks");
+  EXPECT_EQ(post["language"], "en");
+  EXPECT_EQ(post["status"], "draft");
+  EXPECT_TRUE(post["published_at"].is_null());
+  EXPECT_EQ(post["topics"], (json::array({{{"id", economy_}, {"name", "Economy"}}})));
+  EXPECT_TRUE(post["translation_of"].is_null());
+  EXPECT_EQ(post["source"], "local");
+  EXPECT_EQ(post["external_id"], "");
+  EXPECT_TRUE(post["url"].get<std::string>().ends_with("/posts/talks")) << post["url"];
+
+  const std::string path = "/api/v1/posts/" + std::to_string(id);
+  auto changed = as(
+      admin_token_, "PATCH", path,
+      json{{"title", "Trade talks"}, {"section", statements_}, {"topics", json::array()}}.dump());
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(json::parse(changed.body)["title"], "Trade talks");
+  EXPECT_EQ(json::parse(changed.body)["section"]["name"], "Statements");
+  EXPECT_EQ(json::parse(changed.body)["topics"], json::array());
+  EXPECT_EQ(json::parse(changed.body)["body"], "We **met**.");
+
+  auto published = as(admin_token_, "POST", path + "/publish");
+  ASSERT_EQ(published.status, 200) << published.body;
+  EXPECT_EQ(json::parse(published.body)["status"], "published");
+  EXPECT_EQ(json::parse(published.body)["published_at"], format_iso8601(fixed_time(60)));
+  EXPECT_EQ(as(admin_token_, "POST", path + "/publish").status, 409);
+
+  auto drafts = json::parse(as(viewer_token_, "GET", "/api/v1/posts?list=1&status=draft").body);
+  EXPECT_TRUE(drafts["posts"].empty());
+  auto listed = json::parse(as(viewer_token_, "GET", "/api/v1/posts?status=published").body);
+  ASSERT_EQ(listed["posts"].size(), 1u);
+  EXPECT_EQ(listed["posts"][0]["id"], id);
+  EXPECT_EQ(as(viewer_token_, "GET", path).status, 200);
+
+  EXPECT_EQ(as(admin_token_, "DELETE", path).status, 204);
+  EXPECT_EQ(as(admin_token_, "GET", path).status, 404);
+  EXPECT_EQ(as(admin_token_, "DELETE", path).status, 404);
+}
+
+TEST_F(PostApiTest, PostsArePagedNewestFirstByKeyset) {
+  for (const char* title : {"One", "Two", "Three"}) {
+    ASSERT_EQ(add_post({{"title", title}}).status, 201);
+  }
+  auto first = json::parse(as(viewer_token_, "GET", "/api/v1/posts?limit=2").body);
+  ASSERT_EQ(first["posts"].size(), 2u);
+  EXPECT_EQ(first["posts"][0]["title"], "Three");
+  const auto next = first["next_before"].get<std::int64_t>();
+  auto second = json::parse(
+      as(viewer_token_, "GET", "/api/v1/posts?limit=2&before=" + std::to_string(next)).body);
+  ASSERT_EQ(second["posts"].size(), 1u);
+  EXPECT_EQ(second["posts"][0]["title"], "One");
+  EXPECT_TRUE(second["next_before"].is_null());
+  EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/posts?status=gone").status, 400);
+  EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/posts?since=yesterday").status, 400);
+  EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/posts?list=99").status, 404);
+}
+
+TEST_F(PostApiTest, HostilePostsAreRefusedWithTheFieldNamed) {
+  auto line_break = add_post({{"title", "Talks\r\nBcc: victim@example.org"}});
+  EXPECT_EQ(line_break.status, 400);
+  EXPECT_NE(line_break.body.find("title:"), std::string::npos) << line_break.body;
+  auto nul = add_post({{"body", std::string("before\0after", 12)}});
+  EXPECT_EQ(nul.status, 400);
+  EXPECT_NE(nul.body.find("body:"), std::string::npos) << nul.body;
+  auto huge = add_post({{"body", std::string(1024 * 1024 + 1, 'a')}});
+  EXPECT_EQ(huge.status, 400);
+  EXPECT_NE(huge.body.find("1 MiB"), std::string::npos);
+  auto their_topic = add_post({{"topics", {theirs_}}});
+  EXPECT_EQ(their_topic.status, 404);
+  EXPECT_NE(their_topic.body.find("not a topic of the post's list"), std::string::npos);
+  auto their_section = add_post({{"section", section(2, "Their news")}});
+  EXPECT_EQ(their_section.status, 404);
+  auto no_section = add_post({{"section", nullptr}});
+  EXPECT_EQ(no_section.status, 400);
+  EXPECT_NE(no_section.body.find("section: required"), std::string::npos);
+  auto language = add_post({{"language", "not a language"}});
+  EXPECT_EQ(language.status, 400);
+  EXPECT_NE(language.body.find("language:"), std::string::npos);
+  EXPECT_TRUE(json::parse(as(admin_token_, "GET", "/api/v1/posts").body)["posts"].empty());
+
+  // Script in a title is text: stored as written, answered as a JSON string.
+  const std::string script = "<script>alert(\"x\")</script> & more";
+  auto stored = add_post({{"title", script}});
+  ASSERT_EQ(stored.status, 201) << stored.body;
+  EXPECT_EQ(stored.content_type.rfind("application/json", 0), 0u);
+  EXPECT_EQ(stored.body.find("alert(\"x\")"), std::string::npos);  // quotes are escaped
+  EXPECT_EQ(json::parse(stored.body)["title"], script);
+}
+
+TEST_F(PostApiTest, ViewersReadAndSessionsWriteOnlyWithTheirCsrfToken) {
+  const json body{{"list", 1}, {"section", news_}, {"title", "Talks"}};
+  auto refused = as(viewer_token_, "POST", "/api/v1/posts", body.dump());
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(as(viewer_token_, "POST", "/api/v1/lists/1/sections", R"({"name":"X"})").status, 403);
+  EXPECT_EQ(as(viewer_token_, "GET", "/api/v1/lists/1/sections").status, 200);
+  const auto [cookie, csrf] = sign_in("alice", "correct horse battery");
+  auto no_csrf = call("POST", "/api/v1/posts", body.dump(), {{"cookie", cookie}});
+  EXPECT_EQ(no_csrf.status, 403);
+  EXPECT_EQ(json::parse(no_csrf.body)["error"]["code"], "csrf");
+  auto with_csrf =
+      call("POST", "/api/v1/posts", body.dump(), {{"cookie", cookie}, {"x-csrf-token", csrf}});
+  EXPECT_EQ(with_csrf.status, 201) << with_csrf.body;
+}
+
+TEST_F(PostApiTest, SectionsAreRenamedMovedAndRemovedWhenEmpty) {
+  const auto travel = section(1, "Travel");
+  auto moved = as(admin_token_, "PATCH", "/api/v1/lists/1/sections/" + std::to_string(travel),
+                  R"({"position":0,"name":"Journeys"})");
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(json::parse(moved.body)["name"], "Journeys");
+  EXPECT_EQ(json::parse(moved.body)["position"], 0);
+  auto all = json::parse(as(viewer_token_, "GET", "/api/v1/lists/1/sections").body)["sections"];
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0]["name"], "Journeys");
+  EXPECT_EQ(all[1]["name"], "News");
+  EXPECT_EQ(all[2]["position"], 2);
+  auto taken = as(admin_token_, "PATCH", "/api/v1/lists/1/sections/" + std::to_string(travel),
+                  R"({"name":"news"})");
+  EXPECT_EQ(taken.status, 409);
+  // A section is reached through its own list only.
+  EXPECT_EQ(as(admin_token_, "PATCH", "/api/v1/lists/2/sections/" + std::to_string(travel),
+               R"({"name":"X"})")
+                .status,
+            404);
+  ASSERT_EQ(add_post(json::object()).status, 201);
+  auto in_use = as(admin_token_, "DELETE", "/api/v1/lists/1/sections/" + std::to_string(news_));
+  EXPECT_EQ(in_use.status, 409);
+  EXPECT_NE(in_use.body.find("move them to another section or remove them first"),
+            std::string::npos);
+  EXPECT_EQ(json::parse(
+                as(viewer_token_, "GET", "/api/v1/lists/1/sections").body)["sections"][1]["posts"],
+            1);
+  EXPECT_EQ(as(admin_token_, "DELETE", "/api/v1/lists/1/sections/" + std::to_string(travel)).status,
+            204);
+}
+
+TEST_F(PostApiTest, ADigestIssueIsMadeOfPublishedPostsNotInlineSections) {
+  const auto published = json::parse(add_post(json::object()).body)["id"].get<std::int64_t>();
+  const auto draft = json::parse(add_post({{"status", "draft"}}).body)["id"].get<std::int64_t>();
+  auto inline_form = as(
+      admin_token_, "POST", "/api/v1/issues",
+      R"({"subject":"Weekly","lists":[1],"kind":"digest","sections":[{"title":"News","body":"a"}]})");
+  EXPECT_EQ(inline_form.status, 400);
+  EXPECT_NE(inline_form.body.find("publish each item (POST /api/v1/posts)"), std::string::npos)
+      << inline_form.body;
+  auto with_draft = as(
+      admin_token_, "POST", "/api/v1/issues",
+      json{{"subject", "Weekly"}, {"lists", {1}}, {"kind", "digest"}, {"posts", {published, draft}}}
+          .dump());
+  EXPECT_EQ(with_draft.status, 400);
+  EXPECT_NE(with_draft.body.find("is a draft"), std::string::npos);
+  auto other_list =
+      as(admin_token_, "POST", "/api/v1/issues",
+         json{{"subject", "Weekly"}, {"lists", {2}}, {"kind", "digest"}, {"posts", {published}}}
+             .dump());
+  EXPECT_EQ(other_list.status, 400);
+  auto created = as(admin_token_, "POST", "/api/v1/issues",
+                    json{{"subject", "Weekly"},
+                         {"lists", {1}},
+                         {"kind", "digest"},
+                         {"posts", {published}},
+                         {"cadence", "daily"}}
+                        .dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto issue = json::parse(created.body);
+  EXPECT_EQ(issue["kind"], "digest");
+  EXPECT_EQ(issue["posts"], json::array({published}));
+  EXPECT_EQ(issue["topics"], json::array());
+  EXPECT_EQ(issue["cadence"], "daily");
+  // The post it carries stays: its letters and archive page name it.
+  EXPECT_EQ(as(admin_token_, "DELETE", "/api/v1/posts/" + std::to_string(published)).status, 409);
+}
+
+TEST_F(PostApiTest, AListsFallbackLanguageAndDefaultCadenceAreChanged) {
+  auto changed = as(admin_token_, "PATCH", "/api/v1/lists/1",
+                    R"({"fallback_language":"RU","default_cadence":"daily"})");
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(json::parse(changed.body)["fallback_language"], "ru");
+  EXPECT_EQ(json::parse(changed.body)["default_cadence"], "daily");
+  auto wrong = as(admin_token_, "PATCH", "/api/v1/lists/1", R"({"default_cadence":"hourly"})");
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_NE(wrong.body.find("default_cadence:"), std::string::npos);
+  EXPECT_EQ(json::parse(as(viewer_token_, "GET", "/api/v1/lists/1").body)["default_cadence"],
+            "daily");
 }
 
 }  // namespace

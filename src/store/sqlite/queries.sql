@@ -607,6 +607,12 @@ SELECT id, list_id, name, position FROM sections WHERE id = ?1;
 -- name: sections-of-list
 SELECT id, list_id, name, position FROM sections WHERE list_id = ?1 ORDER BY position, id;
 
+-- name: sections-of-list-with-counts
+-- What `sections ls` shows: each section with the number of its posts (posts_by_section).
+SELECT s.id, s.list_id, s.name, s.position,
+       (SELECT count(*) FROM posts p WHERE p.section_id = s.id)
+FROM sections s WHERE s.list_id = ?1 ORDER BY s.position, s.id;
+
 -- name: set-section-position
 UPDATE sections SET position = ?2 WHERE id = ?1;
 
@@ -698,6 +704,9 @@ UPDATE posts SET title = coalesce(?2, title), body = coalesce(?3, body),
                  language = coalesce(?4, language), section_id = coalesce(?5, section_id),
                  published_at = coalesce(?6, published_at), updated_at = ?7
 WHERE id = ?1;
+
+-- name: post-has-translations
+SELECT 1 FROM posts WHERE translation_of = ?1 LIMIT 1;
 
 -- name: set-post-translation
 UPDATE posts SET translation_of = ?2 WHERE id = ?1;

@@ -22,6 +22,12 @@ Section read_section(const sqlite::Statement& row) {
                  static_cast<int>(row.column_int(3))};
 }
 
+Section read_section_with_count(const sqlite::Statement& row) {
+  Section section = read_section(row);
+  section.posts = row.column_int(4);
+  return section;
+}
+
 std::optional<Timestamp> read_time(const sqlite::Statement& row, int column) {
   if (row.column_is_null(column)) {
     return std::nullopt;
@@ -83,7 +89,14 @@ Result<Section> SqliteStore::create_section(ListId list, const std::string& name
 
 Result<std::vector<Section>> SqliteStore::sections(ListId list) {
   Call call(*this);
-  return rows("sections-of-list", read_section, list);
+  auto list_found = first_row("get-list-by-id", read_integer, list);
+  if (!list_found) {
+    return std::move(list_found).error();
+  }
+  if (!*list_found) {
+    return make_error(ErrorCode::not_found, "there is no list " + std::to_string(list));
+  }
+  return rows("sections-of-list-with-counts", read_section_with_count, list);
 }
 
 Result<std::vector<Section>> SqliteStore::move_section(SectionId id, int position) {
@@ -361,6 +374,20 @@ Result<Post> SqliteStore::update_post(PostId id, const PostChanges& changes, Tim
     COMMUNIQUE_TRY(write_post_topics(with));
   }
   if (changes.translation_of) {
+    // An original that has translations cannot become a translation: theirs would then
+    // point to a translation, and a reader's version would be looked for in two places.
+    if (*changes.translation_of) {
+      auto translated = first_row("post-has-translations", read_integer, id);
+      if (!translated) {
+        return std::move(translated).error();
+      }
+      if (*translated) {
+        return make_error(ErrorCode::invalid_input,
+                          "translation_of: post " + std::to_string(id) +
+                              " has translations of its own; make them translations of the "
+                              "other post first");
+      }
+    }
     Post with = *post;
     with.translation_of = *changes.translation_of;
     auto original = original_of(with);
