@@ -150,7 +150,8 @@ class ListTitleTest(CommuniqueTestCase):
         self.assertEqual((shown["name"], shown["title"], shown["description"]),
                          ("press", "Press releases", "Statements"))
 
-        self.assertIn("nothing to change: give --title, --description or both",
+        self.assertIn("nothing to change: give --title, --description, --fallback-language or "
+                      "--cadence",
                       self.failing_cli("lists", "update", "press"))
         self.assertIn("the list title contains invalid or control characters",
                       self.failing_cli("lists", "update", "press", "--title", "a\tb"))

@@ -120,7 +120,7 @@ class PostsTest(ServerTestCase):
                       "Statements (communique sections ls --list press)", wrong_section)
         their_topic = self.failing("posts", "add", "--list", "press", "--section", "News",
                                    "--topic", "Theirs", "--title", "T", self.write("a.md", "a"))
-        self.assertIn("there is no topic 'Theirs' on list press: topics are Economy, Culture",
+        self.assertIn("there is no topic 'Theirs' on list press: topics are Culture, Economy",
                       their_topic)
         line_break = self.failing("posts", "add", "--list", "press", "--section", "News",
                                   "--title", "Talks\nBcc: x@example.org",
