@@ -336,6 +336,13 @@ TEST_F(PostStoreTest, AnUpdateChangesOnlyTheFieldsGiven) {
   EXPECT_EQ(updated->section_name, "Travel");
   EXPECT_EQ(updated->topics, std::vector{topic->id});
   EXPECT_EQ(updated->slug, post.slug);  // its page stays where it was
+  // A draft has no published time until it is published.
+  const auto draft_post = add(news, "Draft", PostStatus::draft);
+  auto dated =
+      store_->update_post(draft_post.id, PostChanges{.published_at = fixed_time()}, fixed_time());
+  ASSERT_FALSE(dated);
+  EXPECT_EQ(dated.error().code, ErrorCode::invalid_input);
+  EXPECT_FALSE(store_->find_post(draft_post.id)->published_at);
   auto missing = store_->update_post(9999, PostChanges{.title = "X"}, fixed_time());
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::not_found);

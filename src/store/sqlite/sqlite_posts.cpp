@@ -355,6 +355,11 @@ Result<Post> SqliteStore::update_post(PostId id, const PostChanges& changes, Tim
   if (!post) {
     return post;
   }
+  if (changes.published_at && post->status == PostStatus::draft) {
+    return make_error(ErrorCode::invalid_input,
+                      "published_at: post " + std::to_string(id) +
+                          " is a draft, which has no published time; give it when publishing");
+  }
   if (changes.section_id) {
     auto section =
         find("get-section", read_section, no_section(*changes.section_id), *changes.section_id);
