@@ -332,7 +332,7 @@ class DigestTest(unittest.TestCase):
         duplicates = sum(received.values()) - len(received)
         print(f"\nkill -9 three times during a digest to {subscribers}: lost {lost}, "
               f"duplicates {duplicates} (in flight at the kills: {in_flight_total}), "
-              f"skipped {skipped}")
+              f"readers with no item for them: {skipped}")
         self.assertEqual(set(states), {"sent", "skipped"} if skipped else {"sent"}, states)
         self.assertEqual(sent + skipped, subscribers)
         self.assertEqual(lost, 0)
