@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.request
 
 import dkim
 
@@ -237,6 +238,44 @@ class DigestTest(unittest.TestCase):
         everyone = self.cli("issues", "preview", issue).stdout
         self.assertIn("15 item(s)", everyone)
         self.assertIn("Lake Baikal on ice", everyone)
+
+    def test_the_api_preview_and_metrics_show_a_readers_selection_and_the_readers_left_out(self):
+        self.add_readers(READERS)
+        posts = self.fixture["posts"]
+        self.add_posts(posts)
+        issue = self.create_digest([p["id"] for p in posts if "translation_of" not in p])
+        subprocess.run([BIN, "--data-dir", self.data, "users", "add", "alice", "--role", "admin"],
+                       input="correct horse battery\n", capture_output=True, text=True,
+                       check=True)
+        token = self.cli("tokens", "create", "--user", "alice", "ci").stdout.strip()
+        server = subprocess.Popen([BIN, "--data-dir", self.data, "--config", self.config,
+                                   "serve", "--listen", "127.0.0.1:0"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            line = ""
+            while "listening on http://" not in line:
+                line = server.stderr.readline()
+                self.assertTrue(line, "the server did not start")
+            address = line.split("http://")[1].split(" ")[0]
+
+            def get(path):
+                request = urllib.request.Request(f"http://{address}{path}",
+                                                 headers={"Authorization": f"Bearer {token}"})
+                with urllib.request.urlopen(request, timeout=20) as response:
+                    return response.read().decode()
+
+            boris = get(f"/api/v1/issues/{issue}/preview?subscriber=boris@example.org"
+                        "&format=text")
+            self.assertIn("Байкал подо льдом", boris)
+            self.assertNotIn("Norwegian counterpart", boris)
+            self.assertIn("15 item(s)", get(f"/api/v1/issues/{issue}/preview?format=text"))
+            counts = json.loads(get(f"/api/v1/issues/{issue}/status"))
+            self.assertIn('"skipped"', json.dumps(counts))
+            self.assertIn('communique_letters_total{state="skipped"}', get("/metrics"))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            server.stderr.close()
 
     def test_digest_letters_pass_every_verifier(self):
         records = {}
