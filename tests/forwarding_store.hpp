@@ -227,6 +227,10 @@ class ForwardingStore : public Store {
     return inner_.delivery_counts(issue);
   }
   Result<DeliveryCounts> delivery_totals() override { return inner_.delivery_totals(); }
+  Result<std::vector<DigestReader>> digest_readers(
+      IssueId issue, ListId list, std::span<const SubscriberId> subscribers) override {
+    return inner_.digest_readers(issue, list, subscribers);
+  }
   Result<std::vector<DeliveryProblem>> delivery_problems(IssueId issue,
                                                          std::size_t limit) override {
     return inner_.delivery_problems(issue, limit);

@@ -163,6 +163,14 @@ int run_issues_update(const GlobalOptions& global, const IssueUpdateOptions& opt
 int run_issues_ls(const GlobalOptions& global, OutputFormat format);
 int run_issues_show(const GlobalOptions& global, std::int64_t issue);
 int run_render(const GlobalOptions& global, const RenderOptions& options);
+// `issues preview ID [--subscriber EMAIL] [--html]`: the letter's text (or HTML) part as
+// that subscriber would read it (a digest: their selection), with inert links.
+struct PreviewOptions {
+  std::int64_t issue = 0;
+  std::string subscriber;
+  bool html = false;
+};
+int run_issues_preview(const GlobalOptions& global, const PreviewOptions& options);
 int run_send(const GlobalOptions& global, std::int64_t issue, bool wait);
 int run_issues_status(const GlobalOptions& global, std::int64_t issue);
 enum class IssueControl { pause, resume, cancel };

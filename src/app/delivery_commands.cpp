@@ -43,7 +43,7 @@ Result<IssueLease> take_lease(Store& store, std::int64_t issue, LeaseSettings se
                  lease->describe_holder());
     }
     if (auto c = store.delivery_counts(issue)) {
-      bar.update(static_cast<std::uint64_t>(c->sent + c->failed + c->deferred),
+      bar.update(static_cast<std::uint64_t>(c->sent + c->failed + c->deferred + c->skipped),
                  static_cast<std::uint64_t>(c->total()),
                  fmt::format("{} sent by the other runner", c->sent));
     }
@@ -56,13 +56,15 @@ Result<IssueLease> take_lease(Store& store, std::int64_t issue, LeaseSettings se
 
 // Says what a run of `send` did, from the counts `before` it and after it; returns its exit
 // code: 1 when stopped, 3 when nothing went out and letters wait for a retry.
-int report_send(std::int64_t issue, const DeliveryCounts& before, const DeliveryCounts& after,
-                const Transport& transport) {
+int report_send(std::int64_t issue, IssueKind kind, const DeliveryCounts& before,
+                const DeliveryCounts& after, const Transport& transport) {
   const auto sent = after.sent - before.sent;
   const auto failed = after.failed - before.failed;
+  const auto skipped = after.skipped - before.skipped;
   if (stop_requested) {
     fmt::print(stderr, "stopped; run the same command again to go on\n");
-  } else if (sent == 0 && failed == 0 && after.deferred == 0 && before.sent + before.failed > 0) {
+  } else if (sent == 0 && failed == 0 && skipped == 0 && after.deferred == 0 &&
+             before.sent + before.failed + before.skipped > 0) {
     fmt::print(stderr, "nothing was left to send: issue {} reached {} recipient(s) before\n", issue,
                before.sent);
   } else if (after.deferred > 0) {
@@ -72,7 +74,10 @@ int report_send(std::int64_t issue, const DeliveryCounts& before, const Delivery
                after.deferred);
   }
   fmt::print(stderr, "through {}\n", transport.describe());
-  fmt::print("sent {}, failed {}, deferred {}\n", sent, failed, after.deferred);
+  fmt::print(
+      "{}\n",
+      send_summary({.sent = sent, .deferred = after.deferred, .failed = failed, .skipped = skipped},
+                   kind));
   if (stop_requested) {
     return 1;
   }
@@ -120,7 +125,7 @@ int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
   auto counts = (*sending)->runner.run(
       *lease,
       [&](const DeliveryCounts& c) {
-        bar.update(static_cast<std::uint64_t>(c.sent + c.failed + c.deferred),
+        bar.update(static_cast<std::uint64_t>(c.sent + c.failed + c.deferred + c.skipped),
                    static_cast<std::uint64_t>(c.total()),
                    fmt::format("{} sent, {} failed, {} deferred", c.sent, c.failed, c.deferred));
       },
@@ -132,7 +137,8 @@ int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
   if (!counts) {
     return fail(counts.error());
   }
-  return report_send(issue, before, *counts, transport);
+  const auto found = runtime->store->find_issue(issue);
+  return report_send(issue, found ? found->kind : IssueKind::letter, before, *counts, transport);
 }
 
 int run_issues_control(const GlobalOptions& global, std::int64_t issue, IssueControl control) {
@@ -210,15 +216,17 @@ int run_issues_status(const GlobalOptions& global, std::int64_t issue) {
   if (!runtime) {
     return fail(runtime.error());
   }
-  if (auto found = runtime->store->find_issue(issue); !found) {
+  auto found = runtime->store->find_issue(issue);
+  if (!found) {
     return fail(found.error());
   }
   auto counts = runtime->store->delivery_counts(issue);
   if (!counts) {
     return fail(counts.error());
   }
-  fmt::print("queued {}, sending {}, sent {}, deferred {}, failed {}\n", counts->queued,
-             counts->sending, counts->sent, counts->deferred, counts->failed);
+  fmt::print("queued {}, sending {}, sent {}, deferred {}, failed {}{}\n", counts->queued,
+             counts->sending, counts->sent, counts->deferred, counts->failed,
+             found->kind == IssueKind::digest ? fmt::format(", skipped {}", counts->skipped) : "");
   return 0;
 }
 
@@ -227,7 +235,9 @@ namespace {
 void add_issue_controls(CLI::App& issues, CommandChoice& choice) {
   auto& status = choice.keep<std::int64_t>(0);
   auto* status_cmd = issues.add_subcommand(
-      "status", "Print the delivery counts: queued Q, sending N, sent S, deferred D, failed F");
+      "status",
+      "Print the delivery counts: queued Q, sending N, sent S, deferred D, failed F (a digest "
+      "adds ', skipped K': readers whom no item was for)");
   status_cmd->add_option("ID", status, "The issue's id")->required();
   choice.on(status_cmd,
             [&status](const GlobalOptions& global) { return run_issues_status(global, status); });
@@ -280,7 +290,8 @@ void add_send(CLI::App& app, CommandChoice& choice) {
       "transport: the outbox Maildir under the data directory unless [delivery] transport = "
       "\"smtp\" names the relays of [smtp] (the run ends saying which). Resumable: run it "
       "again after a stop or crash. Prints what this run did as 'sent S, failed F, deferred "
-      "D'. Exits 1 on an error (or while another runner sends the issue, saying which), 3 "
+      "D' (a digest adds ', skipped K': readers whom no item was for, who get no letter). Exits 1 "
+      "on an error (or while another runner sends the issue, saying which), 3 "
       "when nothing could be sent and letters wait to be retried.");
   cmd->add_option("ISSUE", issue, "The issue's id")->required();
   cmd->add_flag("--wait", wait,

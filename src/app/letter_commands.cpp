@@ -180,6 +180,11 @@ int run_issues_show(const GlobalOptions& global, std::int64_t id) {
   if (!issue->status_note.empty()) {
     fmt::print("note:      {}\n", issue->status_note);
   }
+  if (auto counts = runtime->store->delivery_counts(id); counts && counts->total() > 0) {
+    fmt::print("letters:   queued {}, sending {}, sent {}, deferred {}, failed {}, skipped {}\n",
+               counts->queued, counts->sending, counts->sent, counts->deferred, counts->failed,
+               counts->skipped);
+  }
   // Why letters did not leave, most common first: what a user asks after "deferred 47".
   auto problems = runtime->store->delivery_problems(id, 5);
   if (!problems) {
@@ -223,7 +228,72 @@ std::optional<std::string> not_in_audience(Store& store, const Issue& issue,
   return states.empty() ? std::string("they are on none of its lists") : join_as_list(states);
 }
 
+// `issue` prepared as `reader`'s letter (for a digest, their selection); not_found when a
+// digest has nothing for them.
+Result<PreparedIssue> reader_letter(Store& store, const Issue& issue, const Subscriber& reader,
+                                    const std::filesystem::path& data_dir) {
+  auto prepared = prepare_stored_issue(store, issue, data_dir);
+  if (!prepared || !prepared->digest) {
+    return prepared;
+  }
+  auto selected = digest_for_reader(store, *prepared, reader);
+  if (!selected) {
+    return std::move(selected).error();
+  }
+  if (!*selected) {
+    return make_error(ErrorCode::not_found,
+                      "no item of digest issue " + std::to_string(issue.id) + " is for " +
+                          reader.email +
+                          " (the topics they chose, or every item received before): they get "
+                          "no letter and are counted skipped");
+  }
+  return std::move(**selected);
+}
+
 }  // namespace
+
+int run_issues_preview(const GlobalOptions& global, const PreviewOptions& options) {
+  auto runtime = open_runtime(global, Verbosity::quiet);
+  if (!runtime) {
+    return fail(runtime.error());
+  }
+  auto& store = *runtime->store;
+  auto issue = store.find_issue(options.issue);
+  if (!issue) {
+    return fail(issue.error());
+  }
+  Subscriber reader{.email = "reader@example.org", .name = "Alex Reader"};
+  if (!options.subscriber.empty()) {
+    auto address = EmailAddress::parse(options.subscriber);
+    if (!address) {
+      return fail("--subscriber: " + address.error().message);
+    }
+    auto found = store.find_subscriber(*address);
+    if (!found) {
+      return fail(found.error().message +
+                  "; import or add them first (communique import --list NAME FILE.csv)");
+    }
+    reader = std::move(*found);
+  }
+  auto prepared = options.subscriber.empty()
+                      ? prepare_stored_issue(store, *issue, global.data_dir)
+                      : reader_letter(store, *issue, reader, global.data_dir);
+  if (!prepared) {
+    return fail(prepared.error());
+  }
+  auto composer = make_composer(global, *runtime);
+  if (!composer) {
+    return fail(composer.error());
+  }
+  auto letter = composer->preview(*prepared, reader, system_clock_now());
+  if (!letter) {
+    return fail(letter.error());
+  }
+  const std::string& part = options.html ? letter->html : letter->text;
+  std::cout.write(part.data(), static_cast<std::streamsize>(part.size()));
+  std::cout.flush();
+  return std::cout ? 0 : fail("writing the preview failed");
+}
 
 int run_render(const GlobalOptions& global, const RenderOptions& options) {
   auto address = EmailAddress::parse(options.to);
@@ -248,7 +318,7 @@ int run_render(const GlobalOptions& global, const RenderOptions& options) {
     fmt::print(stderr, "note: {} would not receive issue {}: {}; printed as it would look\n",
                options.to, issue->id, *why);
   }
-  auto prepared = prepare_stored_issue(store, *issue, global.data_dir);
+  auto prepared = reader_letter(store, *issue, *subscriber, global.data_dir);
   if (!prepared) {
     return fail(prepared.error());
   }
@@ -393,6 +463,19 @@ void add_issues_ls_and_show(CLI::App& issues, CommandChoice& choice) {
   auto* show = issues.add_subcommand("show", "Show one issue and its body");
   show->add_option("ID", id, "The issue's id")->required();
   choice.on(show, [&id](const GlobalOptions& global) { return run_issues_show(global, id); });
+  auto& preview = choice.keep<PreviewOptions>();
+  auto* preview_cmd = issues.add_subcommand(
+      "preview",
+      "Print an issue's text part (or HTML with --html) as a subscriber would read it, with "
+      "links that open nothing; a digest shows that subscriber's selection of its posts");
+  preview_cmd->add_option("ID", preview.issue, "The issue's id")->required();
+  preview_cmd->add_option("--subscriber", preview.subscriber,
+                          "The subscriber's address (default: a sample reader who gets every "
+                          "item)");
+  preview_cmd->add_flag("--html", preview.html, "Print the HTML part");
+  choice.on(preview_cmd, [&preview](const GlobalOptions& global) {
+    return run_issues_preview(global, preview);
+  });
 }
 
 void add_render_and_dkim(CLI::App& app, CommandChoice& choice) {

@@ -442,13 +442,25 @@ std::string_view to_string(DeliveryState state) {
       return "deferred";
     case DeliveryState::failed:
       return "failed";
+    case DeliveryState::skipped:
+      return "skipped";
   }
   return "queued";
 }
 
+std::string send_summary(const DeliveryCounts& counts, IssueKind kind) {
+  std::string summary = "sent " + std::to_string(counts.sent) + ", failed " +
+                        std::to_string(counts.failed) + ", deferred " +
+                        std::to_string(counts.deferred);
+  if (kind == IssueKind::digest) {
+    summary += ", skipped " + std::to_string(counts.skipped);
+  }
+  return summary;
+}
+
 std::optional<DeliveryState> parse_delivery_state(std::string_view text) {
   for (auto state : {DeliveryState::queued, DeliveryState::sending, DeliveryState::sent,
-                     DeliveryState::deferred, DeliveryState::failed}) {
+                     DeliveryState::deferred, DeliveryState::failed, DeliveryState::skipped}) {
     if (to_string(state) == text) {
       return state;
     }

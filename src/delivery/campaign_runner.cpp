@@ -44,6 +44,7 @@ Result<DeliveryCounts> CampaignRunner::send_issue(
   }
   const std::string envelope_from = composer_.envelope_from(*prepared);
   std::optional<std::uint32_t> planned_day;
+  DigestLetters variants(composer_, settings_.digest_variants);
   auto last_progress = std::chrono::steady_clock::now();
   bool worked = false;  // whether this run sent (or tried) any letter
   for (;;) {
@@ -56,11 +57,11 @@ Result<DeliveryCounts> CampaignRunner::send_issue(
       break;
     }
     const auto day = day_number(now);
-    if (day != planned_day) {
+    if (day != planned_day && !prepared->digest) {
       composer_.plan(*prepared, now);  // once per issue and day
       planned_day = day;
     }
-    auto sent = send_window(*prepared, envelope_from, now);
+    auto sent = send_window(*prepared, variants, envelope_from, now);
     if (!sent) {
       return std::move(sent).error();
     }
@@ -76,7 +77,7 @@ Result<DeliveryCounts> CampaignRunner::send_issue(
       }
     }
   }
-  return finish(issue_id, on_progress, worked);
+  return finish(issue_id, prepared->issue.kind, on_progress, worked);
 }
 
 Result<PreparedIssue> CampaignRunner::start(const IssueLease& lease) {
@@ -162,7 +163,7 @@ Result<bool> CampaignRunner::may_claim(const IssueLease& lease, const LeaseHeart
   return true;
 }
 
-Result<bool> CampaignRunner::send_window(const PreparedIssue& prepared,
+Result<bool> CampaignRunner::send_window(const PreparedIssue& prepared, DigestLetters& variants,
                                          const std::string& envelope_from, Timestamp now) {
   const IssueId issue_id = prepared.issue.id;
   auto claimed = store_.claim_recipients(issue_id, settings_.window, now);
@@ -172,12 +173,45 @@ Result<bool> CampaignRunner::send_window(const PreparedIssue& prepared,
   if (claimed->empty()) {
     return false;
   }
+  // A digest's readers: what each chose and already received, in two queries a window.
+  std::vector<DigestReader> readers;
+  if (prepared.digest) {
+    std::vector<SubscriberId> ids;
+    ids.reserve(claimed->size());
+    for (const auto& recipient : *claimed) {
+      ids.push_back(recipient.subscriber.id);
+    }
+    auto read = store_.digest_readers(issue_id, prepared.list.id, ids);
+    if (!read) {
+      return std::move(read).error();
+    }
+    readers = std::move(*read);
+  }
   std::vector<OutgoingLetter> letters;
   std::vector<DeliveryResult> results;
   std::vector<const Recipient*> sent_to;
-  for (const auto& recipient : *claimed) {
+  std::vector<std::vector<PostId>> carried;  // per letter in `letters`
+  for (std::size_t i = 0; i < claimed->size(); ++i) {
+    const Recipient& recipient = (*claimed)[i];
+    const PreparedIssue* letter = &prepared;
+    std::shared_ptr<const PreparedIssue> variant;
+    std::vector<PostId> items;
+    if (prepared.digest) {
+      auto selection = select_digest_items(*prepared.digest, readers.at(i).topics,
+                                           readers.at(i).received, recipient.subscriber.language);
+      if (selection.empty()) {
+        results.push_back({.subscriber = recipient.subscriber.id,
+                           .state = DeliveryState::skipped,
+                           .reply = "no item of this digest is for them (topics chosen, or "
+                                    "every item received before)"});
+        continue;
+      }
+      variant = variants.letter(prepared, selection, now);
+      letter = variant.get();
+      items = std::move(selection.posts);
+    }
     auto message =
-        composer_.compose(prepared, recipient.subscriber, now, composer_.new_message_id());
+        composer_.compose(*letter, recipient.subscriber, now, composer_.new_message_id());
     if (!message) {
       // This recipient's letter cannot be made (a template that fails on their data):
       // a permanent failure for them, not for the issue.
@@ -190,11 +224,15 @@ Result<bool> CampaignRunner::send_window(const PreparedIssue& prepared,
     letters.push_back(
         {recipient.subscriber.id, envelope_from, recipient.subscriber.email, std::move(*message)});
     sent_to.push_back(&recipient);
+    carried.push_back(std::move(items));
   }
   const auto outcomes = transport_.send(letters);
   const Timestamp answered = clock_();
   for (std::size_t i = 0; i < sent_to.size(); ++i) {
     results.push_back(policy_.decide(*sent_to[i], outcomes.at(i), answered));
+    // The record is kept whatever became of the letter: only sent (and sending) rows
+    // count as received.
+    results.back().items = std::move(carried[i]);
   }
   if (auto recorded = store_.record_deliveries(issue_id, results, answered); !recorded) {
     return std::move(recorded).error();
@@ -203,7 +241,8 @@ Result<bool> CampaignRunner::send_window(const PreparedIssue& prepared,
 }
 
 Result<DeliveryCounts> CampaignRunner::finish(
-    IssueId issue_id, const std::function<void(const DeliveryCounts&)>& on_progress, bool worked) {
+    IssueId issue_id, IssueKind kind, const std::function<void(const DeliveryCounts&)>& on_progress,
+    bool worked) {
   auto counts = store_.delivery_counts(issue_id);
   if (!counts) {
     return std::move(counts).error();
@@ -217,8 +256,7 @@ Result<DeliveryCounts> CampaignRunner::finish(
   }
   logger("delivery")
       ->log(worked || counts->finished() ? spdlog::level::info : spdlog::level::debug,
-            "issue {}: sent {}, failed {}, deferred {}", issue_id, counts->sent, counts->failed,
-            counts->deferred);
+            "issue {}: {}", issue_id, send_summary(*counts, kind));
   return counts;
 }
 

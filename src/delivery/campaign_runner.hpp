@@ -8,6 +8,9 @@
 //   their letters are made, and recorded sent/deferred/failed right after the transport
 //   answers: a crash loses nobody, and can send twice only the letters of the window in
 //   flight at that moment (recovery puts them back in the queue);
+// - a digest issue sends each reader their own selection of its posts (mail/digest.hpp),
+//   read a window at a time with what they chose and already received; a reader whom
+//   nothing is for is recorded skipped, and each letter's posts are recorded with it;
 // - one runner per issue: run() needs the issue's lease (delivery/issue_lease.hpp), whose
 //   taking is the only recovery of letters in flight; it renews the lease while it works
 //   and stops claiming if the lease is found taken over;
@@ -28,6 +31,7 @@
 
 #include "base/result.hpp"
 #include "core/delivery.hpp"
+#include "delivery/digest_letters.hpp"
 #include "delivery/issue_lease.hpp"
 #include "delivery/reply_policy.hpp"
 #include "delivery/transport.hpp"
@@ -42,6 +46,8 @@ struct RunnerSettings {
   static constexpr std::size_t kDefaultWindow = 1000;
   std::size_t window = kDefaultWindow;
   std::filesystem::path data_dir;  // where custom templates live
+  // Planned variants of a digest kept at once (delivery/digest_letters.hpp).
+  std::size_t digest_variants = DigestLetters::kDefaultCapacity;
 };
 
 class CampaignRunner {
@@ -77,12 +83,14 @@ class CampaignRunner {
   // or cancelled; an error when the lease was taken over.
   Result<bool> may_claim(const IssueLease& lease, const LeaseHeartbeat& heartbeat,
                          const std::atomic<bool>* stop, Timestamp now);
-  // Claims, composes, sends and records one window; false when nobody was due.
-  Result<bool> send_window(const PreparedIssue& prepared, const std::string& envelope_from,
-                           Timestamp now);
+  // Claims, composes, sends and records one window; false when nobody was due. A digest's
+  // letters are each reader's selection (`variants` keeps the planned ones); a reader
+  // whom nothing is for is recorded skipped.
+  Result<bool> send_window(const PreparedIssue& prepared, DigestLetters& variants,
+                           const std::string& envelope_from, Timestamp now);
   // Reports the final counts and marks the issue sent when nobody is left; logs them at
   // info level when this run sent a letter (`worked`) or the issue is done.
-  Result<DeliveryCounts> finish(IssueId issue,
+  Result<DeliveryCounts> finish(IssueId issue, IssueKind kind,
                                 const std::function<void(const DeliveryCounts&)>& on_progress,
                                 bool worked);
   // Pauses `issue` with `what` in its note; the error run() returns.

@@ -5,18 +5,31 @@
 
 #include <filesystem>
 
+#include <optional>
+
+#include "mail/digest.hpp"
 #include "mail/letter.hpp"
-#include "store/click_store.hpp"
-#include "store/list_store.hpp"
+#include "store/store.hpp"
 
 namespace communique {
 
 // `issue` prepared for letters: its first list (named in List-Id), its templates (built
 // in, or from DATA_DIR/templates), its rendered sections, and whether the archive shows it
-// (every list public and its archive flag on). Errors: conflict when it goes to no list,
-// not_found when a list or template is missing, invalid_input for a broken template.
-Result<PreparedIssue> prepare_stored_issue(ListStore& store, const Issue& issue,
+// (every list public and its archive flag on). A digest's posts and their published
+// translations are read and rendered once (`digest`), and its sections hold every item in
+// the issue's language: the web version; digest_for_reader() selects a reader's letter.
+// Errors: conflict when it goes to no list, not_found when a list or template is missing,
+// invalid_input for a broken template.
+Result<PreparedIssue> prepare_stored_issue(Store& store, const Issue& issue,
                                            const std::filesystem::path& data_dir);
+
+// What one reader gets of a prepared digest issue (the ledger's record of what they
+// received, the topics they chose): a variant to plan and compose, or nothing when no item
+// is for them. Previews call it; the runner selects a window at a time
+// (delivery/digest_letters.hpp).
+Result<std::optional<PreparedIssue>> digest_for_reader(LedgerStore& store,
+                                                       const PreparedIssue& prepared,
+                                                       const Subscriber& reader);
 
 // Registers the links of `issue` whose clicks are counted (a row each, kept for the
 // issue's life) and points them at their counted redirects; adds the open pixel when the

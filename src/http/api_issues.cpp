@@ -313,6 +313,19 @@ HttpResponse preview_issue(const HttpRequest& request, const RouteServices& serv
   if (!prepared) {
     return fail(prepared.error());
   }
+  if (prepared->digest && subscriber.id != 0) {  // a digest: that reader's selection
+    auto selected = digest_for_reader(services.store, *prepared, subscriber);
+    if (!selected) {
+      return fail(selected.error());
+    }
+    if (!*selected) {
+      return fail(make_error(ErrorCode::not_found,
+                             "no item of this digest is for " + subscriber.email +
+                                 " (the topics they chose, or every item received before): "
+                                 "they get no letter and are counted skipped"));
+    }
+    *prepared = std::move(**selected);
+  }
   auto letter = (*composer)->preview(*prepared, subscriber, services.clock());
   if (!letter) {
     return fail(letter.error());

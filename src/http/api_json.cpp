@@ -121,7 +121,8 @@ json to_json(const Issue& issue) {
 
 json to_json(const DeliveryCounts& counts) {
   return {{"queued", counts.queued},     {"sending", counts.sending}, {"sent", counts.sent},
-          {"deferred", counts.deferred}, {"failed", counts.failed},   {"total", counts.total()}};
+          {"deferred", counts.deferred}, {"failed", counts.failed},   {"skipped", counts.skipped},
+          {"total", counts.total()}};
 }
 
 HttpResponse answer(const json& body, int status) {

@@ -23,7 +23,8 @@ std::string Metrics::render(Store& store) const {
         "# TYPE communique_letters_total gauge\n";
     for (const auto& [state, count] :
          {std::pair{"sent", totals->sent}, std::pair{"deferred", totals->deferred},
-          std::pair{"failed", totals->failed}, std::pair{"sending", totals->sending}}) {
+          std::pair{"failed", totals->failed}, std::pair{"sending", totals->sending},
+          std::pair{"skipped", totals->skipped}}) {
       out += fmt::format("communique_letters_total{{state=\"{}\"}} {}\n", state, count);
     }
     out += fmt::format(

@@ -15,6 +15,7 @@
 #include "content/html_text.hpp"
 #include "content/markdown.hpp"
 #include "content/summary.hpp"
+#include "mail/digest.hpp"
 #include "mail/letter_parts.hpp"
 #include "mail/mime.hpp"
 #include "security/link_binding.hpp"
@@ -97,7 +98,8 @@ std::string hex(const unsigned char* data, std::size_t size) {
 }  // namespace letter_parts
 
 Result<LetterTemplates> load_letter_templates(const std::string& name,
-                                              const std::filesystem::path& data_dir) {
+                                              const std::filesystem::path& data_dir,
+                                              IssueKind kind) {
   if (!valid_template_name(name)) {
     return make_error(ErrorCode::invalid_input,
                       "template names are letters, digits, '-' and '_'; not '" + name + "'");
@@ -106,8 +108,9 @@ Result<LetterTemplates> load_letter_templates(const std::string& name,
   std::string text;
   if (name == "default") {
     const auto files = letter_templates::embedded_files();
-    html = std::string(find_embedded(files, "default.html").value_or(""));
-    text = std::string(find_embedded(files, "default.txt").value_or(""));
+    const std::string stem = kind == IssueKind::digest ? "digest" : "default";
+    html = std::string(find_embedded(files, stem + ".html").value_or(""));
+    text = std::string(find_embedded(files, stem + ".txt").value_or(""));
   } else {
     auto html_file = read_file(data_dir / "templates" / (name + ".html"));
     if (!html_file) {
@@ -214,6 +217,44 @@ void remove_control_characters(nlohmann::json& value) {
   }
 }
 
+// What digest templates see besides a letter's context: `sections` with their items, the
+// table of contents `toc` and `item_count` (docs/templates.md).
+void add_digest_context(nlohmann::json& context, const PreparedIssue& prepared,
+                        const std::string& base) {
+  nlohmann::json sections = nlohmann::json::array();
+  nlohmann::json toc = nlohmann::json::array();
+  std::size_t count = 0;
+  for (const auto& section : prepared.sections) {
+    nlohmann::json items = nlohmann::json::array();
+    nlohmann::json titles = nlohmann::json::array();
+    for (const auto& item : section.items) {
+      const std::string url = base + "/posts/" + item->slug;
+      nlohmann::json topics = nlohmann::json::array();
+      for (const auto& topic : item->topics) {
+        topics.push_back({{"name", topic}});
+      }
+      items.push_back({{"title", item->title},
+                       {"html", item->html},
+                       {"text", item->text},
+                       {"url", url},
+                       {"topics", std::move(topics)},
+                       {"has_topics", !item->topics.empty()},
+                       {"published", item->published},
+                       {"anchor", item->anchor},
+                       {"cut", item->cut}});
+      titles.push_back({{"title", item->title}, {"anchor", item->anchor}, {"url", url}});
+      ++count;
+    }
+    sections.push_back(
+        {{"name", section.title}, {"anchor", section.anchor}, {"items", std::move(items)}});
+    toc.push_back(
+        {{"name", section.title}, {"anchor", section.anchor}, {"items", std::move(titles)}});
+  }
+  context["sections"] = std::move(sections);
+  context["toc"] = std::move(toc);
+  context["item_count"] = count;
+}
+
 }  // namespace
 
 std::string sign_link(const LinkSigner& signer, const TokenClaims& claims, PersonalLinks links,
@@ -262,7 +303,7 @@ nlohmann::json template_context(const PreparedIssue& prepared, const PersonalVal
   }
   const Issue& issue = prepared.issue;
   const std::string& base = identity.base_url;
-  return {
+  nlohmann::json context = {
       {"subscriber",
        {{"email", personal.email},
         {"name", personal.name},
@@ -290,6 +331,10 @@ nlohmann::json template_context(const PreparedIssue& prepared, const PersonalVal
         {"view_online", prepared.published ? base + "/archive/" + prepared.slug : ""}}},
       {"content", {{"sections", std::move(sections)}}},
   };
+  if (prepared.digest) {
+    add_digest_context(context, prepared, base);
+  }
+  return context;
 }
 
 std::vector<MimeHeader> letter_headers(const PreparedIssue& prepared,

@@ -35,10 +35,12 @@ struct LetterTemplates {
   Template text;
 };
 
-// The templates called `name`: "default" is built in; any other name is read from
-// DATA_DIR/templates/NAME.html and NAME.txt. Names are letters, digits, '-' and '_' only.
+// The templates called `name`: "default" is built in (for a digest, the built-in digest
+// pair); any other name is read from DATA_DIR/templates/NAME.html and NAME.txt. Names are
+// letters, digits, '-' and '_' only.
 Result<LetterTemplates> load_letter_templates(const std::string& name,
-                                              const std::filesystem::path& data_dir);
+                                              const std::filesystem::path& data_dir,
+                                              IssueKind kind = IssueKind::letter);
 
 // Whether `name` may name a template: letters, digits, '-' and '_'.
 bool valid_template_name(const std::string& name);
@@ -47,11 +49,29 @@ bool valid_template_name(const std::string& name);
 // that has its NAME.txt, sorted.
 std::vector<std::string> letter_template_names(const std::filesystem::path& data_dir);
 
+// One post of a digest as templates show it, rendered once (Markdown → HTML and text).
+struct RenderedItem {
+  PostId post = 0;  // the version shown (an original or a translation)
+  std::string title;
+  std::string html;
+  std::string text;
+  std::string slug;                 // its page: base_url/posts/{slug}
+  std::string published;            // "3 December 2026"
+  std::string anchor;               // "post-12": its place in the letter, for the table of contents
+  std::vector<std::string> topics;  // names
+  bool cut = false;  // excerpt_words cut it: the template links to the rest ("Read more")
+};
+
 struct RenderedSection {
   std::string title;
   std::string html;
   std::string text;
+  // A digest's section: its anchor ("section-1") and the items it shows.
+  std::string anchor;
+  std::vector<std::shared_ptr<const RenderedItem>> items;
 };
+
+struct DigestContent;  // mail/digest.hpp: every item of a digest, in every language
 
 // Work done once per issue and day so that composing a letter costs little more than its
 // signature (see letter_plan.cpp). Opaque outside the mail module.
@@ -64,6 +84,9 @@ struct PreparedIssue {
   std::string slug;       // for the web version: "12-weekly-digest"
   std::string preheader;  // the first words of the letter, shown by inboxes
   LetterTemplates templates;
+  // A digest's items in every version (kind digest); `sections` then hold one reader's
+  // selection of them (mail/digest.hpp).
+  std::shared_ptr<const DigestContent> digest;
   std::shared_ptr<const LetterPlan> plan;  // set by LetterComposer::plan
   // Set by track_links when links or the open pixel name the subscriber: each letter is
   // then rendered in full (no plan), as its links differ from everyone else's.

@@ -28,6 +28,16 @@ struct LeaseHolder {
 
 // What LedgerStore::take_issue_lease did: granted (to the caller, `holder`), or refused
 // because `holder` holds it and its lease has not run out.
+// What a digest letter to one reader depends on besides the issue: the topics they chose of
+// the issue's list (none: every topic) and the posts they already received from the list's
+// other digest issues that share posts with this one (the ledger's items of those issues'
+// sent and sending letters).
+struct DigestReader {
+  SubscriberId subscriber = 0;
+  std::vector<TopicId> topics;
+  std::vector<PostId> received;
+};
+
 struct LeaseTake {
   bool granted = false;
   LeaseHolder holder;
@@ -49,6 +59,11 @@ class LedgerStore {
   virtual Result<void> record_deliveries(IssueId issue, std::span<const DeliveryResult> results,
                                          Timestamp now) = 0;
   virtual Result<DeliveryCounts> delivery_counts(IssueId issue) = 0;
+  // For a claimed window of the digest issue `issue` (of `list`): each of `subscribers`
+  // with their chosen topics of the list and the posts they already received; in the
+  // order of `subscribers`. Two queries, whatever the window's size.
+  virtual Result<std::vector<DigestReader>> digest_readers(
+      IssueId issue, ListId list, std::span<const SubscriberId> subscribers) = 0;
   // The `limit` most common last replies of the issue's deferred and failed recipients.
   virtual Result<std::vector<DeliveryProblem>> delivery_problems(IssueId issue,
                                                                  std::size_t limit) = 0;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 
@@ -588,6 +589,79 @@ TEST_P(StoreTest, TheLedgerClaimsRecordsRetriesAndRecovers) {
   EXPECT_EQ(counts.sending, 0);
   EXPECT_FALSE(counts.finished());
   EXPECT_EQ(store_->claim_recipients(id, 10, fixed_time(700))->size(), 3u);
+}
+
+TEST_P(StoreTest, DigestReadersComeWithTheirTopicsAndThePostsTheyReceived) {
+  auto list = make_list("press");
+  std::vector<ImportRecord> records{record("r0@example.org"), record("r1@example.org"),
+                                    record("r2@example.org")};
+  ASSERT_TRUE(store_->import_batch(list.id, records, {.now = fixed_time()}));
+  const auto news = store_->create_topic(list.id, "news", "", fixed_time())->id;
+  const auto travel = store_->create_topic(list.id, "travel", "", fixed_time())->id;
+  const SubscriberId r0 = subscriber("r0@example.org").id;
+  const SubscriberId r1 = subscriber("r1@example.org").id;
+  const SubscriberId r2 = subscriber("r2@example.org").id;
+  const TopicId r0_topics[] = {news};
+  const TopicId r1_topics[] = {news, travel};
+  ASSERT_TRUE(store_->set_subscriber_topics(r0, list.id, r0_topics));
+  ASSERT_TRUE(store_->set_subscriber_topics(r1, list.id, r1_topics));
+  const auto section = store_->create_section(list.id, "News", fixed_time())->id;
+  std::vector<PostId> posts;
+  for (const char* title : {"One", "Two", "Three"}) {
+    auto post = store_->create_post(Post{.list_id = list.id,
+                                         .section_id = section,
+                                         .title = title,
+                                         .body = "Body",
+                                         .status = PostStatus::published,
+                                         .published_at = fixed_time()},
+                                    fixed_time());
+    ASSERT_TRUE(post) << post.error().message;
+    posts.push_back(post->id);
+  }
+  const auto digest = [&](std::vector<PostId> ids) {
+    Issue issue;
+    issue.kind = IssueKind::digest;
+    issue.subject = "Digest";
+    issue.lists = {list.id};
+    issue.posts = std::move(ids);
+    return store_->create_issue(issue, fixed_time())->id;
+  };
+  const auto first = digest({posts[0], posts[1]});
+  const auto unrelated = digest({posts[2]});
+  for (const IssueId issue : {first, unrelated}) {
+    ASSERT_TRUE(store_->freeze_audience(issue, fixed_time()));
+    ASSERT_EQ(store_->claim_recipients(issue, 10, fixed_time())->size(), 3u);
+  }
+  const DeliveryResult results[] = {
+      {.subscriber = r0, .state = DeliveryState::sent, .items = {posts[0]}},
+      {.subscriber = r1, .state = DeliveryState::deferred, .items = {posts[1]}},
+      {.subscriber = r2, .state = DeliveryState::sent, .items = {posts[0], posts[1]}}};
+  ASSERT_TRUE(store_->record_deliveries(first, results, fixed_time()));
+  const DeliveryResult elsewhere[] = {
+      {.subscriber = r0, .state = DeliveryState::sent, .items = {posts[2]}},
+      {.subscriber = r1, .state = DeliveryState::skipped},
+      {.subscriber = r2, .state = DeliveryState::sent, .items = {posts[2]}}};
+  ASSERT_TRUE(store_->record_deliveries(unrelated, elsewhere, fixed_time()));
+  EXPECT_EQ(store_->delivery_counts(unrelated)->skipped, 1);
+  EXPECT_TRUE(store_->delivery_counts(unrelated)->finished());
+
+  // A second digest sharing the second post with the first.
+  const auto second = digest({posts[1], posts[0]});
+  const SubscriberId window[] = {r2, r0, r1};
+  auto readers = store_->digest_readers(second, list.id, window);
+  ASSERT_TRUE(readers) << readers.error().message;
+  ASSERT_EQ(readers->size(), 3u);
+  EXPECT_EQ((*readers)[0].subscriber, r2);
+  EXPECT_TRUE((*readers)[0].topics.empty());  // chose none: every topic
+  auto received = (*readers)[0].received;
+  std::sort(received.begin(), received.end());
+  EXPECT_EQ(received, (std::vector<PostId>{posts[0], posts[1]}));  // not the unrelated one
+  EXPECT_EQ((*readers)[1].topics, (std::vector<TopicId>{news}));
+  EXPECT_EQ((*readers)[1].received, (std::vector<PostId>{posts[0]}));
+  auto r1_chosen = (*readers)[2].topics;
+  std::sort(r1_chosen.begin(), r1_chosen.end());
+  EXPECT_EQ(r1_chosen, (std::vector<TopicId>{news, travel}));
+  EXPECT_TRUE((*readers)[2].received.empty());  // deferred: not received
 }
 
 TEST_P(StoreTest, AnIssueLeaseIsTakenRenewedAndTakenOverOnlyOnceItRunsOut) {

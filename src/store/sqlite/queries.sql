@@ -207,9 +207,33 @@ SELECT id, email, name, attributes, language, status, created_at, updated_at, li
 FROM subscribers WHERE id = ?1;
 
 -- name: record-delivery
+-- `items`: the posts a digest letter carried ('' for letters), the reader's record.
 UPDATE deliveries
-SET state = ?3, next_attempt_at = ?4, last_reply = ?5, updated_at = ?6
+SET state = ?3, next_attempt_at = ?4, last_reply = ?5, updated_at = ?6, items = ?7
 WHERE issue_id = ?1 AND subscriber_id = ?2 AND state = 'sending';
+
+-- name: topics-of-readers
+-- The topics a window of readers (?2: a JSON array of subscriber ids) chose of list ?1: one
+-- query per window rather than one per reader; json_each keeps the statement prepared
+-- whatever the window's size.
+SELECT st.subscriber_id, st.topic_id
+FROM subscriber_topics st
+JOIN topics t ON t.id = st.topic_id AND t.list_id = ?1
+WHERE st.subscriber_id IN (SELECT value FROM json_each(?2));
+
+-- name: posts-received-by-readers
+-- What a window of readers (?2) already received from the digest issues that share a post
+-- with issue ?1 (posts belong to one list, so these are that list's digests): the items of
+-- their letters sent or in flight. Only issues sharing a post can matter, and
+-- issue_posts_by_post finds them without reading every digest of the list.
+SELECT d.subscriber_id, d.items
+FROM deliveries d
+WHERE d.issue_id IN (SELECT DISTINCT other.issue_id
+                     FROM issue_posts mine
+                     JOIN issue_posts other ON other.post_id = mine.post_id
+                     WHERE mine.issue_id = ?1 AND other.issue_id <> ?1)
+  AND d.subscriber_id IN (SELECT value FROM json_each(?2))
+  AND d.state IN ('sent', 'sending') AND d.items <> '';
 
 -- name: delivery-counts
 SELECT state, count(*) FROM deliveries WHERE issue_id = ?1 GROUP BY state;

@@ -1,6 +1,9 @@
 // SqliteStore's delivery ledger and issue leases: one runner per issue, and the recovery of
 // a stopped runner's letters in flight in the same transaction as the takeover that allows
 // it (store/ledger_store.hpp).
+#include <unordered_map>
+
+#include "base/text.hpp"
 #include "store/sqlite/sqlite_support.hpp"
 
 namespace communique {
@@ -40,9 +43,38 @@ DeliveryCounts delivery_counts_of(const std::vector<std::pair<std::string, std::
       case DeliveryState::failed:
         counts.failed = count;
         break;
+      case DeliveryState::skipped:
+        counts.skipped = count;
+        break;
     }
   }
   return counts;
+}
+
+// "3,5,9": the ledger's items column.
+std::string join_ids(std::span<const std::int64_t> ids) {
+  std::string joined;
+  for (const auto id : ids) {
+    if (!joined.empty()) {
+      joined += ',';
+    }
+    joined += std::to_string(id);
+  }
+  return joined;
+}
+
+// The ids of an items column; what does not read as a number is passed over.
+void split_ids(std::string_view text, std::vector<std::int64_t>& into) {
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    if (auto id = parse_integer(text.substr(0, comma))) {
+      into.push_back(*id);
+    }
+    if (comma == std::string_view::npos) {
+      break;
+    }
+    text.remove_prefix(comma + 1);
+  }
 }
 
 }  // namespace
@@ -124,7 +156,7 @@ Result<void> SqliteStore::record_deliveries(IssueId issue, std::span<const Deliv
   COMMUNIQUE_TRY(transaction.begin());
   for (const auto& result : results) {
     COMMUNIQUE_TRY(execute("record-delivery", issue, result.subscriber, to_string(result.state),
-                           result.next_attempt_at, result.reply, now));
+                           result.next_attempt_at, result.reply, now, join_ids(result.items)));
   }
   COMMUNIQUE_TRY(transaction.commit());
   return ok();
@@ -137,6 +169,44 @@ Result<DeliveryCounts> SqliteStore::delivery_counts(IssueId issue) {
     return std::move(counted).error();
   }
   return delivery_counts_of(*counted);
+}
+
+Result<std::vector<DigestReader>> SqliteStore::digest_readers(
+    IssueId issue, ListId list, std::span<const SubscriberId> subscribers) {
+  Call call(*this);
+  std::vector<DigestReader> readers;
+  readers.reserve(subscribers.size());
+  std::unordered_map<SubscriberId, std::size_t> index;
+  std::string ids = "[";
+  for (const auto id : subscribers) {
+    index.emplace(id, readers.size());
+    readers.push_back({.subscriber = id});
+    ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+  }
+  ids += "]";
+  using Row = std::pair<SubscriberId, std::string>;
+  const auto read_row = [](const sqlite::Statement& row) {
+    return Row{row.column_int(0), row.column_text(1)};
+  };
+  auto topics = rows("topics-of-readers", read_row, list, ids);
+  if (!topics) {
+    return std::move(topics).error();
+  }
+  for (const auto& [subscriber, topic] : *topics) {
+    if (auto found = index.find(subscriber); found != index.end()) {
+      split_ids(topic, readers[found->second].topics);
+    }
+  }
+  auto received = rows("posts-received-by-readers", read_row, issue, ids);
+  if (!received) {
+    return std::move(received).error();
+  }
+  for (const auto& [subscriber, items] : *received) {
+    if (auto found = index.find(subscriber); found != index.end()) {
+      split_ids(items, readers[found->second].received);
+    }
+  }
+  return readers;
 }
 
 Result<std::vector<DeliveryProblem>> SqliteStore::delivery_problems(IssueId issue,

@@ -152,6 +152,8 @@ class SqliteStore final : public Store {
   Result<DeliveryCounts> delivery_counts(IssueId issue) override;
   Result<std::vector<DeliveryProblem>> delivery_problems(IssueId issue, std::size_t limit) override;
   Result<DeliveryCounts> delivery_totals() override;
+  Result<std::vector<DigestReader>> digest_readers(
+      IssueId issue, ListId list, std::span<const SubscriberId> subscribers) override;
   Result<LeaseTake> take_issue_lease(IssueId issue, const std::string& owner,
                                      const std::string& replacing, Timestamp now,
                                      Timestamp until) override;
