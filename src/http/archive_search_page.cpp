@@ -10,12 +10,41 @@ namespace {
 
 constexpr std::size_t kResultsPerPage = 20;
 
+// `excerpt` (a post's Markdown) as a reader would read it: without emphasis and heading
+// marks, code ticks and the "> " of quotes, its white space collapsed to single spaces.
+std::string without_markdown_marks(const std::string& excerpt) {
+  std::string text;
+  text.reserve(excerpt.size());
+  const auto is_space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+  for (std::size_t i = 0; i < excerpt.size(); ++i) {
+    const char c = excerpt[i];
+    const bool starts_word = i == 0 || is_space(excerpt[i - 1]) || excerpt[i - 1] == '#';
+    const bool mark =
+        c == '*' || c == '`' || (c == '#' && starts_word) ||
+        (c == '>' && starts_word && (i + 1 == excerpt.size() || is_space(excerpt[i + 1])));
+    if (mark) {
+      continue;
+    }
+    if (is_space(c)) {
+      if (!text.empty() && text.back() != ' ') {
+        text += ' ';
+      }
+      continue;
+    }
+    text += c;
+  }
+  while (!text.empty() && text.back() == ' ') {
+    text.pop_back();
+  }
+  return text;
+}
+
 // `excerpt` escaped, with the store's match markers as <mark> elements (a marker left
 // open by a cut excerpt is closed).
 std::string marked_excerpt(const std::string& excerpt) {
   std::string html;
   bool open = false;
-  for (char c : escape_html(excerpt)) {
+  for (char c : escape_html(without_markdown_marks(excerpt))) {
     if (c == kMatchStart && !open) {
       html += "<mark>";
       open = true;

@@ -232,6 +232,14 @@ TEST_F(PostPagesTest, SearchFindsPublicPostsWithEscapedHighlightedExcerpts) {
   EXPECT_EQ(page.body.find("<b>"), std::string::npos);
 }
 
+TEST_F(PostPagesTest, AnExcerptReadsAsTextWithoutMarkdownMarks) {
+  add(press_.id, news_, "Statement", "## Heading\n\n> **Quoted** `code` on climate.\n");
+  const auto page = get("/archive", "q=climate");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Heading Quoted code on <mark>climate</mark>."), std::string::npos)
+      << page.body;
+}
+
 TEST_F(PostPagesTest, SearchPagesOlderResultsByCursor) {
   for (int i = 0; i < 45; ++i) {
     add(press_.id, news_, "Bulletin " + std::to_string(i), "weather report", PostStatus::published,
