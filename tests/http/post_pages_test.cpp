@@ -240,6 +240,19 @@ TEST_F(PostPagesTest, AnExcerptReadsAsTextWithoutMarkdownMarks) {
       << page.body;
 }
 
+TEST_F(PostPagesTest, SearchFollowsEditsPublicationAndRemoval) {
+  const auto post = add(press_.id, news_, "Harbour works", "Cranes.");
+  const auto draft = add(press_.id, news_, "Lighthouse draft", "Lamps.", PostStatus::draft);
+  *store_->update_post(post.id, PostChanges{.title = "Dockyard works"}, fixed_time(5));
+  EXPECT_EQ(get("/archive", "q=harbour").body.find("works</a>"), std::string::npos);
+  EXPECT_NE(get("/archive", "q=dockyard").body.find("Dockyard works</a>"), std::string::npos);
+  EXPECT_EQ(get("/archive", "q=lighthouse").body.find("Lighthouse draft</a>"), std::string::npos);
+  *store_->publish_post(draft.id, fixed_time(6), fixed_time(6));
+  EXPECT_NE(get("/archive", "q=lighthouse").body.find("Lighthouse draft</a>"), std::string::npos);
+  ASSERT_TRUE(store_->remove_post(post.id));
+  EXPECT_EQ(get("/archive", "q=dockyard").body.find("Dockyard works</a>"), std::string::npos);
+}
+
 TEST_F(PostPagesTest, SearchPagesOlderResultsByCursor) {
   for (int i = 0; i < 45; ++i) {
     add(press_.id, news_, "Bulletin " + std::to_string(i), "weather report", PostStatus::published,
