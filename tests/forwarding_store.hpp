@@ -191,6 +191,13 @@ class ForwardingStore : public Store {
     return inner_.set_post_announced(id, at);
   }
   Result<void> remove_post(PostId id) override { return inner_.remove_post(id); }
+  Result<std::vector<Post>> public_posts(ListId list, std::optional<TopicId> topic,
+                                         std::size_t limit) override {
+    return inner_.public_posts(list, topic, limit);
+  }
+  Result<std::vector<ArchiveHit>> search_archive(const ArchiveSearch& search) override {
+    return inner_.search_archive(search);
+  }
   Result<void> set_issue_archive(IssueId id, bool archive) override {
     return inner_.set_issue_archive(id, archive);
   }

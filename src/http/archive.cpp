@@ -8,6 +8,8 @@
 #include "content/markdown.hpp"
 #include "content/summary.hpp"
 #include "delivery/issue_letters.hpp"
+#include "http/archive_search_page.hpp"
+#include "http/form.hpp"
 #include "http/public_page.hpp"
 #include "mail/letter.hpp"
 
@@ -40,17 +42,61 @@ std::optional<IssueId> before_parameter(const std::string& query) {
   return id;
 }
 
+// What the index says of an issue: the first words of a letter, the titles of a digest's
+// posts.
+std::string summary_of(Store& store, const Issue& issue) {
+  if (issue.posts.empty()) {
+    return summarise(issue.sections, 200);
+  }
+  std::string titles;
+  if (auto posts = store.posts_by_id(issue.posts)) {
+    for (const auto& post : *posts) {
+      titles += (titles.empty() ? "" : " · ") + post.title;
+    }
+  }
+  const std::vector<IssueSection> text{{"", BodyFormat::markdown, titles}};
+  return summarise(text, 200);
+}
+
+// Links to the archive pages of the public lists that have published posts, and the search
+// form.
+std::string lists_and_search(Store& store) {
+  std::string links;
+  if (auto lists = store.lists()) {
+    for (const auto& list : *lists) {
+      if (list.visibility != ListVisibility::public_list) {
+        continue;
+      }
+      auto posts = store.public_posts(list.id, std::nullopt, 1);
+      if (posts && !posts->empty()) {
+        links += fmt::format("{}<a href=\"/archive/{}\">{}</a>", links.empty() ? "" : " · ",
+                             escape_html(encode_path_segment(list.name)),
+                             escape_html(list.display_name()));
+      }
+    }
+  }
+  std::string html = render_public_text("search.html", {{"query", ""}});
+  if (!links.empty()) {
+    html += "<p>Posts: " + links + "</p>\n";
+  }
+  return html;
+}
+
 }  // namespace
 
 HttpResponse handle_archive_index(const HttpRequest& request, Store& store,
                                   const SenderIdentity& identity) {
+  if (auto fields = parse_form(request.query); fields && form_value(*fields, "q")) {
+    return handle_archive_search(*fields, store, identity);
+  }
   const IssueId before =
       before_parameter(request.query).value_or(std::numeric_limits<IssueId>::max());
   auto issues = store.public_issues(before, kPageSize);
   if (!issues) {
     return public_page(503, "Please try again", "<p>The archive cannot be read just now.</p>");
   }
-  std::string body = "<p><a href=\"/archive/feed.atom\">Atom feed</a></p>\n";
+  std::string body =
+      lists_and_search(store) + "<p><a href=\"/archive/feed.atom\">Atom feed</a></p>\n";
   if (issues->empty()) {
     body += "<p>No issue has been published yet.</p>\n";
   } else {
@@ -61,7 +107,7 @@ HttpResponse handle_archive_index(const HttpRequest& request, Store& store,
           "<small>{}</small><br>{}</li>\n",
           escape_html(issue_slug(issue)), escape_html(issue.subject),
           format_date(masthead_day(issue, issue.updated_at)),
-          escape_html(summarise(issue.sections, 200)));
+          escape_html(summary_of(store, issue)));
     }
     body += "</ul>\n";
     if (issues->size() == kPageSize) {
@@ -96,7 +142,7 @@ HttpResponse handle_archive_feed(Store& store, const SenderIdentity& identity) {
         "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n"
         "    <updated>{}</updated>\n    <summary>{}</summary>\n  </entry>\n",
         escape_html(issue.subject), url, url, format_iso8601(issue.updated_at),
-        escape_html(summarise(issue.sections, 200)));
+        escape_html(summary_of(store, issue)));
   }
   xml += "</feed>\n";
   HttpResponse response;

@@ -1,6 +1,8 @@
-// The public archive: GET /archive (issues that went out, newest first, 20 a page, older
-// pages by ?before=ID), GET /archive/feed.atom (the newest 20 as Atom 1.0, RFC 4287), and
-// GET /archive/{slug}, the web version of an issue ("View in your browser" in letters).
+// The public archive: GET /archive (issues that went out, letters and digests alike, newest
+// first, 20 a page, older pages by ?before=ID, with the search form and links to the pages
+// of public lists with posts; with ?q= it is the search, archive_search_page.hpp),
+// GET /archive/feed.atom (the newest 20 as Atom 1.0, RFC 4287), and GET /archive/{slug},
+// the web version of an issue ("View in your browser" in letters).
 //
 // Policy: only issues that are sending or sent, whose every list is public and whose
 // archive flag is on, are published; the rest (drafts, scheduled, paused and cancelled

@@ -19,12 +19,15 @@ int hex_digit(char c) {
   return -1;
 }
 
-std::optional<std::string> decode_component(std::string_view text) {
+// In a form, '+' is a space; in a URL's path it is itself.
+enum class Plus { space, literal };
+
+std::optional<std::string> decode_component(std::string_view text, Plus plus = Plus::space) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '+') {
+    if (c == '+' && plus == Plus::space) {
       out += ' ';
     } else if (c == '%') {
       if (i + 2 >= text.size()) {
@@ -48,6 +51,29 @@ std::optional<std::string> decode_component(std::string_view text) {
 }
 
 }  // namespace
+
+std::optional<std::string> decode_path_segment(std::string_view segment) {
+  return decode_component(segment, Plus::literal);
+}
+
+std::string encode_path_segment(std::string_view text) {
+  constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    }
+  }
+  return out;
+}
 
 Result<FormFields> parse_form(std::string_view text) {
   FormFields fields;

@@ -54,7 +54,7 @@ std::string render(const std::string& name, const nlohmann::json& context) {
 }  // namespace
 
 HttpResponse public_page(int status, const std::string& title, const std::string& body_html,
-                         const std::string& organisation) {
+                         const std::string& organisation, const PageHead& head) {
   HttpResponse response;
   response.status = status;
   response.content_type = "text/html; charset=utf-8";
@@ -70,13 +70,16 @@ HttpResponse public_page(int status, const std::string& title, const std::string
                                          {"page_title", page_title},
                                          {"body", body_html},
                                          {"organisation", organisation},
-                                         {"language", "en"}});
+                                         {"language", head.language.empty() ? "en" : head.language},
+                                         {"indexable", head.indexable},
+                                         {"head", head.extra_html}});
   return response;
 }
 
 HttpResponse render_public_page(int status, const std::string& title, const std::string& page,
-                                const nlohmann::json& context, const std::string& organisation) {
-  return public_page(status, title, render(page + ".html", context), organisation);
+                                const nlohmann::json& context, const std::string& organisation,
+                                const PageHead& head) {
+  return public_page(status, title, render(page + ".html", context), organisation, head);
 }
 
 HttpResponse message_page(int status, const std::string& title,

@@ -15,14 +15,25 @@
 
 namespace communique {
 
+// What a page puts in the layout's head beside its title. Pages are kept out of search
+// engines unless they say otherwise (personal pages must never be indexed; published posts
+// and the archive may be). `extra_html` is trusted markup made by the caller (meta and link
+// elements with every value escaped).
+struct PageHead {
+  std::string language = "en";
+  bool indexable = false;
+  std::string extra_html;
+};
+
 // `body_html` is trusted markup made by the caller; `title` and `organisation` are escaped.
 HttpResponse public_page(int status, const std::string& title, const std::string& body_html,
-                         const std::string& organisation = "");
+                         const std::string& organisation = "", const PageHead& head = {});
 
 // The page templates/public/`page`.html rendered with `context` (values escaped) inside
 // the layout.
 HttpResponse render_public_page(int status, const std::string& title, const std::string& page,
-                                const nlohmann::json& context, const std::string& organisation);
+                                const nlohmann::json& context, const std::string& organisation,
+                                const PageHead& head = {});
 
 // A page of plain sentences (each escaped).
 HttpResponse message_page(int status, const std::string& title,

@@ -7,6 +7,7 @@
 #include "http/health.hpp"
 #include "http/link_pages.hpp"
 #include "http/metrics.hpp"
+#include "http/post_pages.hpp"
 #include "http/privacy_pages.hpp"
 #include "http/public_page.hpp"
 #include "http/subscriber_pages.hpp"
@@ -33,7 +34,7 @@ std::vector<Route> make_routes(RouteServices services) {
       {"GET",    "/metrics",                                   A::viewer,    to(handle_metrics)},
 
       // Public pages (subscriber_pages.hpp, privacy_pages.hpp, link_pages.hpp, unsubscribe.hpp,
-      // archive.hpp).
+      // archive.hpp, post_pages.hpp).
       {"GET",    "/",                                          A::public_route, to(pages::landing)},
       {"GET",    "/assets/public.css",                         A::public_route,
        [](const HttpRequest&) { return public_stylesheet(); },
@@ -66,10 +67,17 @@ std::vector<Route> make_routes(RouteServices services) {
       // Before {slug}: the first route that matches wins.
       {"GET",    "/archive/feed.atom",                         A::public_route,
        [shared](const HttpRequest&) { return handle_archive_feed(shared->store, shared->identity); }},
+      // An issue's address starts with its id; any other name is a list's page.
       {"GET",    "/archive/{slug}",                            A::public_route,
        [shared](const HttpRequest& r) {
+         if (!pages::names_issue(r.params.at("slug"))) {
+           return pages::list_archive(r.params.at("slug"), *shared);
+         }
          return handle_archive_issue(r, shared->store, shared->identity, shared->data_dir);
        }},
+      {"GET",    "/archive/{list}/feed.atom",                  A::public_route, to(pages::list_feed)},
+      {"GET",    "/archive/{list}/topics/{topic}/feed.atom",   A::public_route, to(pages::topic_feed)},
+      {"GET",    "/posts/{slug}",                              A::public_route, to(pages::post_page)},
 
       // The REST API (api.hpp), described by /api/v1/openapi.json.
       {"GET",    "/api/v1/openapi.json",                       A::public_route, to(api::openapi_document)},

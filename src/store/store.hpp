@@ -12,6 +12,7 @@
 //   SubscriberStore   one subscriber: profile, subscriptions, topics, activity
 //   ConfirmationStore subscribe requests and their confirmation letters
 //   PostStore         posts and the sections of lists
+//   ArchiveStore      what the public web reads: public posts, archive search
 //   IssueStore        issues, their state, schedule and archive
 //   ClickStore        an issue's tracked links, clicks and opens
 //   LedgerStore       the delivery ledger and issue leases
@@ -24,6 +25,7 @@
 
 #include "base/result.hpp"
 #include "store/account_store.hpp"
+#include "store/archive_store.hpp"
 #include "store/click_store.hpp"
 #include "store/confirmation_store.hpp"
 #include "store/issue_store.hpp"
@@ -39,6 +41,7 @@ class Store : public ListStore,
               public SubscriberStore,
               public ConfirmationStore,
               public PostStore,
+              public ArchiveStore,
               public IssueStore,
               public ClickStore,
               public LedgerStore,

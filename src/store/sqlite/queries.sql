@@ -745,3 +745,42 @@ UPDATE posts SET announced_at = ?2 WHERE id = ?1;
 
 -- name: delete-post
 DELETE FROM posts WHERE id = ?1;
+
+-- name: public-posts
+-- A public list's newest published posts (of topic ?2 only, when it is not NULL): its page
+-- and its feeds. The list's visibility is read here, in the same statement, so a list made
+-- private stops showing its posts at once.
+SELECT p.id, p.list_id, p.section_id, s.name, p.slug, p.title, p.body, p.language, p.status,
+       p.published_at, p.published_seq, p.source, p.external_id, p.translation_of,
+       p.announced_at, p.created_at, p.updated_at
+FROM posts p JOIN sections s ON s.id = p.section_id JOIN lists l ON l.id = p.list_id
+WHERE p.list_id = ?1 AND p.status = 'published' AND l.visibility = 'public'
+  AND (?2 IS NULL
+       OR EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id AND pt.topic_id = ?2))
+ORDER BY p.published_at DESC, p.id DESC
+LIMIT ?3;
+
+-- name: search-archive
+-- The archive's search (migration 14's FTS5 tables): published posts of public lists and
+-- the issues public-issues would show, matching ?1 (an FTS5 query of quoted words), newest
+-- first after the cursor (?2 time, ?3 kind, ?4 id). The row-value comparison keeps the
+-- keyset exact when results share a second. Visibility is read from the tables here, not
+-- kept in the index, so it cannot fall out of step. Excerpts come from a post's body (its
+-- title is shown beside it) and mark matches with char(2) and char(3), which no post or
+-- subject may contain.
+SELECT kind, id, slug, title, excerpt, at FROM (
+  SELECT 'post' AS kind, p.id AS id, p.slug AS slug, p.title AS title,
+         snippet(post_search, 1, char(2), char(3), '…', 24) AS excerpt, p.published_at AS at
+  FROM post_search JOIN posts p ON p.id = post_search.rowid JOIN lists l ON l.id = p.list_id
+  WHERE post_search MATCH ?1 AND p.status = 'published' AND l.visibility = 'public'
+  UNION ALL
+  SELECT 'issue', i.id, '', i.subject, snippet(issue_search, 0, char(2), char(3), '…', 24),
+         i.updated_at
+  FROM issue_search JOIN issues i ON i.id = issue_search.rowid
+  WHERE issue_search MATCH ?1 AND (i.status = 'sent' OR i.status = 'sending') AND i.archive = 1
+    AND NOT EXISTS (SELECT 1 FROM issue_lists il JOIN lists l ON l.id = il.list_id
+                    WHERE il.issue_id = i.id AND l.visibility != 'public')
+)
+WHERE (at, kind, id) < (?2, ?3, ?4)
+ORDER BY at DESC, kind DESC, id DESC
+LIMIT ?5;

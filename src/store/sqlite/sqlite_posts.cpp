@@ -338,6 +338,12 @@ Result<std::vector<Post>> SqliteStore::published_posts(ListId list, std::int64_t
       rows("published-posts-after", read_post, list, after_seq, optional_time(published_since)));
 }
 
+Result<std::vector<Post>> SqliteStore::public_posts(ListId list, std::optional<TopicId> topic,
+                                                    std::size_t limit) {
+  Call call(*this);
+  return with_topics(rows("public-posts", read_post, list, topic, limit));
+}
+
 Result<std::int64_t> SqliteStore::last_published_seq(ListId list) {
   Call call(*this);
   auto last = first_row("last-published-seq", read_integer, list);

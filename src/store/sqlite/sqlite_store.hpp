@@ -113,6 +113,11 @@ class SqliteStore final : public Store {
   Result<void> set_post_announced(PostId id, Timestamp at) override;
   Result<void> remove_post(PostId id) override;
 
+  // What the public web reads: a list's posts (sqlite_posts.cpp), search (sqlite_archive.cpp).
+  Result<std::vector<Post>> public_posts(ListId list, std::optional<TopicId> topic,
+                                         std::size_t limit) override;
+  Result<std::vector<ArchiveHit>> search_archive(const ArchiveSearch& search) override;
+
   // Issues (sqlite_issues.cpp).
   Result<Issue> create_issue(const Issue& issue, Timestamp now) override;
   Result<Issue> find_issue(IssueId id) override;
