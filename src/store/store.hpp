@@ -12,6 +12,7 @@
 //   SubscriberStore   one subscriber: profile, subscriptions, topics, activity
 //   ConfirmationStore subscribe requests and their confirmation letters
 //   PostStore         posts and the sections of lists
+//   DigestStore       digest definitions, their runs, and posts' announcements
 //   IssueStore        issues, their state, schedule and archive
 //   ClickStore        an issue's tracked links, clicks and opens
 //   LedgerStore       the delivery ledger and issue leases
@@ -26,6 +27,7 @@
 #include "store/account_store.hpp"
 #include "store/click_store.hpp"
 #include "store/confirmation_store.hpp"
+#include "store/digest_store.hpp"
 #include "store/issue_store.hpp"
 #include "store/ledger_store.hpp"
 #include "store/list_store.hpp"
@@ -39,6 +41,7 @@ class Store : public ListStore,
               public SubscriberStore,
               public ConfirmationStore,
               public PostStore,
+              public DigestStore,
               public IssueStore,
               public ClickStore,
               public LedgerStore,
