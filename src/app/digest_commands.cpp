@@ -284,9 +284,9 @@ int run_digests_run(const GlobalOptions& global, std::int64_t id) {
     fmt::print("{}\n", issue);
     std::fflush(stdout);
   }
-  // Sent here and now, exactly as `communique send` does (a serve that finds it first takes
-  // its lease; then this says so and leaves it to that runner).
-  return run_send(global, issue, false);
+  // Sent here and now, exactly as `communique send --wait` does: a `serve` that took the
+  // issue first is waited for, so the summary still comes last.
+  return run_send(global, issue, true);
 }
 
 void add_digest_commands(CLI::App& app, CommandChoice& choice) {

@@ -103,7 +103,7 @@ class DigestCommandsTest(DigestTestCase):
         return self.cli("digests", "create", "--list", "press", "--name", "weekly", "--every",
                         "weekly mon 09:00", "--tz", "Europe/Moscow", *extra).stdout.strip()
 
-    def test_create_ls_show_run_and_a_second_run_with_nothing_new_is_skipped(self):
+    def test_create_ls_show_run_and_a_second_run_with_nothing_new_sends_nothing(self):
         self.make_list(subscribers=2)
         self.make_section("News")
         self.make_section("Statements")
