@@ -198,6 +198,35 @@ class ForwardingStore : public Store {
   Result<std::vector<ArchiveHit>> search_archive(const ArchiveSearch& search) override {
     return inner_.search_archive(search);
   }
+  Result<DigestDefinition> create_digest(const DigestDefinition& digest, Timestamp now) override {
+    return inner_.create_digest(digest, now);
+  }
+  Result<DigestDefinition> find_digest(DigestId id) override { return inner_.find_digest(id); }
+  Result<DigestDefinition> find_digest(ListId list, const std::string& name) override {
+    return inner_.find_digest(list, name);
+  }
+  Result<std::vector<DigestDefinition>> digests() override { return inner_.digests(); }
+  Result<DigestDefinition> update_digest(DigestId id, const DigestChanges& changes,
+                                         Timestamp now) override {
+    return inner_.update_digest(id, changes, now);
+  }
+  Result<void> remove_digest(DigestId id) override { return inner_.remove_digest(id); }
+  Result<std::vector<DigestRun>> digest_runs(DigestId id, std::size_t limit) override {
+    return inner_.digest_runs(id, limit);
+  }
+  Result<std::optional<DigestRun>> last_digest_run(DigestId id) override {
+    return inner_.last_digest_run(id);
+  }
+  Result<DigestRun> record_digest_run(const RunRecord& record, Timestamp now) override {
+    return inner_.record_digest_run(record, now);
+  }
+  Result<std::vector<PostToAnnounce>> posts_to_announce(std::size_t limit) override {
+    return inner_.posts_to_announce(limit);
+  }
+  Result<std::optional<IssueId>> announce_post(PostId post, const std::optional<Issue>& issue,
+                                               Timestamp now) override {
+    return inner_.announce_post(post, issue, now);
+  }
   Result<void> set_issue_archive(IssueId id, bool archive) override {
     return inner_.set_issue_archive(id, archive);
   }

@@ -75,6 +75,7 @@ int run_cli(int argc, char** argv) {
   add_post_commands(app, choice);
   add_letter_commands(app, choice);
   add_delivery_commands(app, choice);
+  add_digest_commands(app, choice);
 
   try {
     app.parse(argc, argv);

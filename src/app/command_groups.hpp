@@ -61,5 +61,7 @@ void add_letter_commands(CLI::App& app, CommandChoice& choice);
 // issues status | pause | resume | cancel | schedule, send (delivery_commands.cpp); after
 // add_letter_commands, which makes `issues`.
 void add_delivery_commands(CLI::App& app, CommandChoice& choice);
+// digests create | ls | show | update | rm | run (digest_commands.cpp).
+void add_digest_commands(CLI::App& app, CommandChoice& choice);
 
 }  // namespace communique

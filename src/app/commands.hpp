@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "digest/digest_form.hpp"
 #include "store/account_store.hpp"
 
 namespace communique {
@@ -198,6 +199,15 @@ int run_posts_publish(const GlobalOptions& global, std::int64_t post,
                       const std::optional<std::string>& at);
 int run_posts_update(const GlobalOptions& global, const PostUpdateOptions& options);
 int run_posts_rm(const GlobalOptions& global, std::int64_t post);
+// Digests (digest_commands.cpp): what is written is read as digest_form reads it.
+int run_digests_create(const GlobalOptions& global, const std::string& list,
+                       const DigestInput& input);
+int run_digests_ls(const GlobalOptions& global);
+int run_digests_show(const GlobalOptions& global, std::int64_t id);
+int run_digests_update(const GlobalOptions& global, std::int64_t id, const DigestInput& input);
+int run_digests_rm(const GlobalOptions& global, std::int64_t id);
+// Runs it now; prints the id and sends it as run_send does, or says it was skipped.
+int run_digests_run(const GlobalOptions& global, std::int64_t id);
 int run_dkim_keygen(const GlobalOptions& global, const DkimKeygenOptions& options);
 int run_subscribers_show(const GlobalOptions& global, const std::string& email,
                          OutputFormat format);

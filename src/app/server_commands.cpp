@@ -15,6 +15,7 @@
 #include "base/log.hpp"
 #include "base/version.hpp"
 #include "delivery/delivery_service.hpp"
+#include "digest/digest_scheduler.hpp"
 #include "http/access.hpp"
 #include "http/click_counter.hpp"
 #include "http/confirmation_sender.hpp"
@@ -114,8 +115,16 @@ int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& a
     return fail(sending.error());
   }
   const LetterComposer& composer = (*sending)->composer;
-  DeliveryService delivery(*runtime->store, (*sending)->runner, system_clock_now,
-                           runtime->settings.delivery.poll, runtime->settings.delivery.lease);
+  // Each round of it first makes the issues of due digests and of newly published posts.
+  DigestRuns digest_runs(*runtime->store);
+  DigestScheduler digests(*runtime->store, digest_runs);
+  DeliveryService delivery(
+      *runtime->store, (*sending)->runner, system_clock_now, runtime->settings.delivery.poll,
+      runtime->settings.delivery.lease, [&digests](Timestamp now) {
+        if (auto looked = digests.run_due(now); !looked) {
+          logger("digest")->error("digest round failed: {}", looked.error().message);
+        }
+      });
 
   BlockingPool pool(runtime->settings.blocking_threads);
   auto links = make_link_signer(*runtime);

@@ -297,4 +297,21 @@ std::chrono::seconds period_of(const ScheduleRule& rule, Timestamp around) {
   return days(1);
 }
 
+std::chrono::year_month_day local_date(const ScheduleRule& rule, Timestamp time) {
+  return std::chrono::year_month_day(local_day(zone_of(rule), time));
+}
+
+std::string format_local_time(const ScheduleRule& rule, Timestamp time) {
+  const auto& zone = zone_of(rule);
+  const auto local = zone.to_local(time).time_since_epoch();
+  const auto day = std::chrono::floor<days>(local);
+  const std::chrono::year_month_day date{local_days(day)};
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(local - day).count();
+  const auto offset =
+      std::chrono::duration_cast<std::chrono::minutes>(zone.get_info(time).offset).count();
+  const auto size = offset < 0 ? -offset : offset;
+  return fmt::format("{} {:02}:{:02} {}{:02}:{:02}", format_date(date), minutes / 60, minutes % 60,
+                     offset < 0 ? '-' : '+', size / 60, size % 60);
+}
+
 }  // namespace communique

@@ -69,4 +69,10 @@ std::optional<Timestamp> due_run(const ScheduleRule& rule, Timestamp last, Times
 // (monthly: a run on 1 March looks back to 1 February).
 std::chrono::seconds period_of(const ScheduleRule& rule, Timestamp around);
 
+// The calendar day `time` falls on in the rule's zone: the date a digest's masthead shows.
+std::chrono::year_month_day local_date(const ScheduleRule& rule, Timestamp time);
+
+// `time` on the clocks of the rule's zone, for people: "2026-12-07 09:00 +03:00".
+std::string format_local_time(const ScheduleRule& rule, Timestamp time);
+
 }  // namespace communique

@@ -9,6 +9,9 @@ namespace communique {
 Result<int> DeliveryService::run_once(const std::atomic<bool>& stop) {
   auto log = logger("delivery");
   const Timestamp now = clock_();
+  if (before_round_) {
+    before_round_(now);
+  }
   auto due = issues_.issues_to_run(now);
   if (!due) {
     return std::move(due).error();

@@ -60,6 +60,13 @@ HttpResponse list_sections(const HttpRequest& request, const RouteServices& serv
 HttpResponse create_section(const HttpRequest& request, const RouteServices& services);
 HttpResponse update_section(const HttpRequest& request, const RouteServices& services);
 HttpResponse delete_section(const HttpRequest& request, const RouteServices& services);
+// Digest definitions and their runs (api_digests.cpp).
+HttpResponse list_digests(const HttpRequest& request, const RouteServices& services);
+HttpResponse create_digest(const HttpRequest& request, const RouteServices& services);
+HttpResponse get_digest(const HttpRequest& request, const RouteServices& services);
+HttpResponse update_digest(const HttpRequest& request, const RouteServices& services);
+HttpResponse delete_digest(const HttpRequest& request, const RouteServices& services);
+HttpResponse run_digest(const HttpRequest& request, const RouteServices& services);
 
 // Imports, templates and settings (api_content.cpp).
 HttpResponse start_import(const HttpRequest& request, const RouteServices& services);

@@ -137,6 +137,12 @@ std::vector<Route> make_routes(RouteServices services) {
       {"POST",   "/api/v1/issues/{id}/resume",                 A::editor,    to(api::resume_issue)},
       {"POST",   "/api/v1/issues/{id}/cancel",                 A::editor,    to(api::cancel_issue)},
       {"GET",    "/api/v1/issues/{id}/status",                 A::viewer,    to(api::issue_status)},
+      {"GET",    "/api/v1/digests",                            A::viewer,    to(api::list_digests)},
+      {"POST",   "/api/v1/digests",                            A::editor,    to(api::create_digest)},
+      {"GET",    "/api/v1/digests/{id}",                       A::viewer,    to(api::get_digest)},
+      {"PATCH",  "/api/v1/digests/{id}",                       A::editor,    to(api::update_digest)},
+      {"DELETE", "/api/v1/digests/{id}",                       A::editor,    to(api::delete_digest)},
+      {"POST",   "/api/v1/digests/{id}/run",                   A::editor,    to(api::run_digest)},
   };
   // clang-format on
 }

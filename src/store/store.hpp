@@ -13,6 +13,7 @@
 //   ConfirmationStore subscribe requests and their confirmation letters
 //   PostStore         posts and the sections of lists
 //   ArchiveStore      what the public web reads: public posts, archive search
+//   DigestStore       digest definitions, their runs, and posts' announcements
 //   IssueStore        issues, their state, schedule and archive
 //   ClickStore        an issue's tracked links, clicks and opens
 //   LedgerStore       the delivery ledger and issue leases
@@ -28,6 +29,7 @@
 #include "store/archive_store.hpp"
 #include "store/click_store.hpp"
 #include "store/confirmation_store.hpp"
+#include "store/digest_store.hpp"
 #include "store/issue_store.hpp"
 #include "store/ledger_store.hpp"
 #include "store/list_store.hpp"
@@ -42,6 +44,7 @@ class Store : public ListStore,
               public ConfirmationStore,
               public PostStore,
               public ArchiveStore,
+              public DigestStore,
               public IssueStore,
               public ClickStore,
               public LedgerStore,

@@ -338,5 +338,15 @@ TEST(PeriodOf, TheMonthIsTheOneOnTheRulesClocks) {
   EXPECT_EQ(period_of(rule("monthly 1 01:00", "UTC"), at("2026-02-28T22:00:00Z")), days(31));
 }
 
+TEST(LocalTime, TheDateAndTimeAreThoseOfTheRulesZoneWithItsOffset) {
+  const auto berlin = rule("weekly mon 09:00", "Europe/Berlin");
+  EXPECT_EQ(format_local_time(berlin, at("2026-03-23T08:00:00Z")), "2026-03-23 09:00 +01:00");
+  EXPECT_EQ(format_local_time(berlin, at("2026-03-30T07:00:00Z")), "2026-03-30 09:00 +02:00");
+  EXPECT_EQ(format_local_time(rule("daily 09:00", "America/New_York"), at("2026-12-07T03:30:00Z")),
+            "2026-12-06 22:30 -05:00");
+  EXPECT_EQ(local_date(rule("daily 09:00", "Asia/Tokyo"), at("2026-12-06T20:00:00Z")),
+            std::chrono::year_month_day(std::chrono::year(2026) / std::chrono::December / 7));
+}
+
 }  // namespace
 }  // namespace communique

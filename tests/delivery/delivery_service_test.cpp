@@ -60,6 +60,27 @@ TEST_F(DeliveryServiceTest, SendsScheduledIssuesWhenDueAndNotBefore) {
   EXPECT_EQ(store_->delivery_counts(id)->sent, 2);
 }
 
+TEST_F(DeliveryServiceTest, WhatARoundStartMakesDueIsSentInThatRound) {
+  CampaignRunner runner(
+      *store_, composer_, *transport_, policy_, [] { return fixed_time(60); },
+      RunnerSettings{.window = 10, .data_dir = dir_.path()});
+  std::optional<Timestamp> started_at;
+  IssueId made = 0;
+  DeliveryService service(
+      *store_, runner, [] { return fixed_time(60); }, std::chrono::seconds(1), LeaseSettings{},
+      [&](Timestamp now) {
+        started_at = now;
+        made = new_issue();  // what a digest run makes: scheduled at the round's time
+        ASSERT_TRUE(store_->schedule_issue(made, now, std::nullopt, now));
+      });
+  std::atomic<bool> stop{false};
+  auto worked = service.run_once(stop);
+  ASSERT_TRUE(worked) << worked.error().message;
+  EXPECT_EQ(started_at, fixed_time(60));
+  EXPECT_EQ(*worked, 1);
+  EXPECT_EQ(store_->issue_status(made).value(), IssueStatus::sent);
+}
+
 TEST_F(DeliveryServiceTest, AScheduleFoundTooLateIsCancelledAndSaysWhy) {
   const auto id = new_issue();
   ASSERT_TRUE(store_->schedule_issue(id, fixed_time(), std::chrono::seconds(3600), fixed_time()));

@@ -26,7 +26,7 @@ TEST(Health, ReportsStatusAndSchemaVersionThroughTheRouteTable) {
   EXPECT_EQ(response.content_type, "application/json");
   auto body = nlohmann::json::parse(response.body);
   EXPECT_EQ(body["status"], "ok");
-  EXPECT_EQ(body["schema_version"], 14);
+  EXPECT_EQ(body["schema_version"], 15);
 }
 
 TEST(Responses, MapsErrorCodesInOnePlaceAndHidesInternalDetail) {

@@ -784,3 +784,85 @@ SELECT kind, id, slug, title, excerpt, at FROM (
 WHERE (at, kind, id) < (?2, ?3, ?4)
 ORDER BY at DESC, kind DESC, id DESC
 LIMIT ?5;
+
+-- Digest definitions, their sections and runs (sqlite_digests.cpp).
+
+-- name: insert-digest
+INSERT INTO digests (list_id, name, every, time_zone, subject, template, max_per_section,
+                     excerpt_words, only_if_new, review, enabled, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
+RETURNING id;
+
+-- name: get-digest
+SELECT id, list_id, name, every, time_zone, subject, template, max_per_section, excerpt_words,
+       only_if_new, review, enabled, created_at, updated_at
+FROM digests WHERE id = ?1;
+
+-- name: get-digest-by-name
+SELECT id, list_id, name, every, time_zone, subject, template, max_per_section, excerpt_words,
+       only_if_new, review, enabled, created_at, updated_at
+FROM digests WHERE list_id = ?1 AND name = ?2;
+
+-- name: all-digests
+SELECT id, list_id, name, every, time_zone, subject, template, max_per_section, excerpt_words,
+       only_if_new, review, enabled, created_at, updated_at
+FROM digests ORDER BY id;
+
+-- name: update-digest
+UPDATE digests SET name = ?2, every = ?3, time_zone = ?4, subject = ?5, template = ?6,
+                   max_per_section = ?7, excerpt_words = ?8, only_if_new = ?9, review = ?10,
+                   enabled = ?11, updated_at = ?12
+WHERE id = ?1;
+
+-- name: delete-digest
+DELETE FROM digests WHERE id = ?1;
+
+-- name: sections-of-digest
+SELECT section_id FROM digest_sections WHERE digest_id = ?1 ORDER BY position;
+
+-- name: delete-digest-sections
+DELETE FROM digest_sections WHERE digest_id = ?1;
+
+-- name: insert-digest-section
+-- Only a section of the definition's own list: no row otherwise (the caller says which).
+INSERT INTO digest_sections (digest_id, section_id, position)
+SELECT d.id, s.id, ?3 FROM digests d JOIN sections s ON s.list_id = d.list_id
+WHERE d.id = ?1 AND s.id = ?2
+ON CONFLICT DO NOTHING;
+
+-- name: runs-of-digest
+-- Newest first by id: runs are recorded in the order they ran.
+SELECT id, digest_id, scheduled_for, ran_at, since, after_seq, up_to_seq, posts, outcome,
+       issue_id, note
+FROM digest_runs WHERE digest_id = ?1 ORDER BY id DESC LIMIT ?2;
+
+-- name: run-for-instant
+-- Whether a run of this definition for this scheduled instant is recorded (the unique index
+-- digest_runs_once refuses a second one too; asking first gives a clear message).
+SELECT id FROM digest_runs WHERE digest_id = ?1 AND scheduled_for = ?2;
+
+-- name: insert-digest-run
+INSERT INTO digest_runs (digest_id, scheduled_for, ran_at, since, after_seq, up_to_seq, posts,
+                         outcome, issue_id, note)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+RETURNING id;
+
+-- name: posts-to-announce
+-- Published posts whose own letter has not gone, oldest first (the partial index
+-- posts_to_announce holds just them), with whether the post has anyone to tell: an original
+-- (a translation is carried by its original's letter) on a list with a confirmed subscriber
+-- whose cadence (their own, else the list's default) is immediate.
+SELECT p.id, p.list_id, p.title,
+       p.translation_of IS NULL
+       AND EXISTS (SELECT 1 FROM subscriptions s JOIN subscribers r ON r.id = s.subscriber_id
+                   WHERE s.list_id = p.list_id AND s.status = 'confirmed'
+                     AND r.status = 'enabled'
+                     AND coalesce(s.cadence, l.default_cadence) = 'immediate')
+FROM posts p JOIN lists l ON l.id = p.list_id
+WHERE p.status = 'published' AND p.announced_at IS NULL
+ORDER BY p.published_seq LIMIT ?1;
+
+-- name: claim-post-announcement
+-- Marks the post announced unless it is already: the one runner that changes the row writes
+-- its letter.
+UPDATE posts SET announced_at = ?2 WHERE id = ?1 AND announced_at IS NULL;

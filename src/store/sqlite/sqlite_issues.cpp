@@ -31,6 +31,15 @@ Result<Issue> SqliteStore::create_issue(const Issue& issue, Timestamp now) {
   Call call(*this);
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
+  auto created = create_issue_locked(issue, now);
+  if (!created) {
+    return created;
+  }
+  COMMUNIQUE_TRY(transaction.commit());
+  return created;
+}
+
+Result<Issue> SqliteStore::create_issue_locked(const Issue& issue, Timestamp now) {
   auto id = first_row("insert-issue", read_integer, to_string(issue.kind), to_string(issue.status),
                       issue.subject, issue.from_name, issue.from_address, issue.reply_to,
                       issue.template_name, issue.language, now, flag(issue.track_clicks),
@@ -45,7 +54,13 @@ Result<Issue> SqliteStore::create_issue(const Issue& issue, Timestamp now) {
   created.created_at = now;
   created.updated_at = now;
   COMMUNIQUE_TRY(write_issue_parts(created));
-  COMMUNIQUE_TRY(transaction.commit());
+  if (issue.status == IssueStatus::scheduled && issue.scheduled_at) {
+    std::optional<std::int64_t> expire_seconds;
+    if (issue.expire_after) {
+      expire_seconds = static_cast<std::int64_t>(issue.expire_after->count());
+    }
+    COMMUNIQUE_TRY(execute("schedule-issue", created.id, *issue.scheduled_at, expire_seconds, now));
+  }
   return created;
 }
 

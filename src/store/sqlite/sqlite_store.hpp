@@ -118,6 +118,21 @@ class SqliteStore final : public Store {
                                          std::size_t limit) override;
   Result<std::vector<ArchiveHit>> search_archive(const ArchiveSearch& search) override;
 
+  // Digest definitions, runs and announcements (sqlite_digests.cpp).
+  Result<DigestDefinition> create_digest(const DigestDefinition& digest, Timestamp now) override;
+  Result<DigestDefinition> find_digest(DigestId id) override;
+  Result<DigestDefinition> find_digest(ListId list, const std::string& name) override;
+  Result<std::vector<DigestDefinition>> digests() override;
+  Result<DigestDefinition> update_digest(DigestId id, const DigestChanges& changes,
+                                         Timestamp now) override;
+  Result<void> remove_digest(DigestId id) override;
+  Result<std::vector<DigestRun>> digest_runs(DigestId id, std::size_t limit) override;
+  Result<std::optional<DigestRun>> last_digest_run(DigestId id) override;
+  Result<DigestRun> record_digest_run(const RunRecord& record, Timestamp now) override;
+  Result<std::vector<PostToAnnounce>> posts_to_announce(std::size_t limit) override;
+  Result<std::optional<IssueId>> announce_post(PostId post, const std::optional<Issue>& issue,
+                                               Timestamp now) override;
+
   // Issues (sqlite_issues.cpp).
   Result<Issue> create_issue(const Issue& issue, Timestamp now) override;
   Result<Issue> find_issue(IssueId id) override;
@@ -277,6 +292,13 @@ class SqliteStore final : public Store {
   // Whether a guarded change of issue `id` (`changed`: the rows it changed) moved it: ok
   // when it did, else conflict naming the state it is in, then `refusal`. Takes the lock.
   Result<void> moved_or_refused(Result<std::int64_t> changed, IssueId id, std::string_view refusal);
+  // Writes a new issue with its parts (scheduled at its scheduled_at when its status is
+  // scheduled), inside the caller's transaction; the lock is held.
+  Result<Issue> create_issue_locked(const Issue& issue, Timestamp now);
+  // A definition with its sections; the lock is held.
+  Result<DigestDefinition> load_digest(DigestId id);
+  // Replaces the sections of `digest` (each of its list's, each once); the lock is held.
+  Result<void> write_digest_sections(const DigestDefinition& digest);
   // Inserts the lists and sections of `issue` (whose id is set); the lock is held.
   Result<void> write_issue_parts(const Issue& issue);
   // Confirmation `id` of `subscriber` with the names of its lists; the lock is held.
