@@ -62,6 +62,9 @@ class ForwardingStore : public Store {
     return inner_.create_topic(list, name, description, now);
   }
   Result<std::vector<Topic>> topics(ListId list) override { return inner_.topics(list); }
+  Result<std::vector<Cadence>> digest_cadences(ListId list) override {
+    return inner_.digest_cadences(list);
+  }
   Result<ImportCounts> import_batch(ListId list, std::span<const ImportRecord> records,
                                     const ImportPolicy& policy) override {
     return inner_.import_batch(list, records, policy);
@@ -94,6 +97,10 @@ class ForwardingStore : public Store {
   Result<void> delete_subscriber(SubscriberId id) override { return inner_.delete_subscriber(id); }
   Result<std::vector<Topic>> topics_of_subscriber(SubscriberId id) override {
     return inner_.topics_of_subscriber(id);
+  }
+  Result<void> set_subscription_cadence(SubscriberId subscriber, ListId list,
+                                        std::optional<Cadence> cadence, Timestamp now) override {
+    return inner_.set_subscription_cadence(subscriber, list, cadence, now);
   }
   Result<void> set_subscriber_topics(SubscriberId id, ListId list,
                                      std::span<const TopicId> topics) override {

@@ -115,6 +115,7 @@ struct IssueCreateOptions {
   std::string reply_to;
   bool archive = true;
   std::string date;  // the edition date, "YYYY-MM-DD"; empty: the day letters are made
+  std::vector<std::string> topics;  // names of its lists' topics; none: every subscriber
 };
 
 // What `issues update` changes: only the fields given.

@@ -12,6 +12,7 @@
 
 #include "app/command_groups.hpp"
 #include "app/runtime.hpp"
+#include "audience/issue_topics.hpp"
 #include "base/text.hpp"
 #include "content/html_sanitizer.hpp"
 #include "delivery/issue_letters.hpp"
@@ -26,6 +27,25 @@ std::string list_names(Store& store, const std::vector<ListId>& ids) {
   for (ListId id : ids) {
     auto list = store.find_list(id);
     names += (names.empty() ? "" : ", ") + (list ? list->name : "#" + std::to_string(id));
+  }
+  return names;
+}
+
+// "sport (press), travel (digest)": the topics an issue goes to, by name.
+std::string topic_names(Store& store, const std::vector<ListId>& lists,
+                        const std::vector<TopicId>& ids) {
+  std::string names;
+  for (ListId list_id : lists) {
+    auto list = store.find_list(list_id);
+    auto topics = store.topics(list_id);
+    if (!list || !topics) {
+      continue;
+    }
+    for (const auto& topic : *topics) {
+      if (std::find(ids.begin(), ids.end(), topic.id) != ids.end()) {
+        names += (names.empty() ? "" : ", ") + topic.name + " (" + list->name + ")";
+      }
+    }
   }
   return names;
 }
@@ -75,6 +95,12 @@ int run_issues_create(const GlobalOptions& global, const IssueCreateOptions& opt
     }
     issue->lists.push_back(list->id);
   }
+  const std::vector<TopicReference> topics(options.topics.begin(), options.topics.end());
+  auto topic_ids = issue_topic_ids(*runtime->store, issue->lists, topics, "--topic");
+  if (!topic_ids) {
+    return fail(topic_ids.error());
+  }
+  issue->topics = std::move(*topic_ids);
   auto created = runtime->store->create_issue(*issue, system_clock_now());
   if (!created) {
     return fail(created.error());
@@ -165,6 +191,14 @@ int run_issues_show(const GlobalOptions& global, std::int64_t id) {
   fmt::print("status:    {}\n", to_string(issue->status));
   fmt::print("subject:   {}\n", issue->subject);
   fmt::print("lists:     {}\n", list_names(*runtime->store, issue->lists));
+  if (!issue->topics.empty()) {
+    fmt::print("topics:    {} (and subscribers who chose no topic)\n",
+               topic_names(*runtime->store, issue->lists, issue->topics));
+  }
+  if (issue->cadence) {
+    fmt::print("cadence:   {} (subscribers who receive their posts so)\n",
+               to_string(*issue->cadence));
+  }
   fmt::print("template:  {}\n", issue->template_name);
   fmt::print("language:  {}\n", issue->language);
   fmt::print("date:      {}\n", issue->edition_date ? format_date(*issue->edition_date)
@@ -419,6 +453,9 @@ void add_issues_create(CLI::App& issues, CommandChoice& choice) {
   cmd->add_option("--date", create.date,
                   "Edition date its masthead shows (YYYY-MM-DD); by default the day its "
                   "letters are made");
+  cmd->add_option("--topic", create.topics,
+                  "Send it only to subscribers who chose this topic of its lists, or chose "
+                  "none (repeatable; LIST/TOPIC when several lists have it)");
   choice.on(cmd,
             [&create](const GlobalOptions& global) { return run_issues_create(global, create); });
 }

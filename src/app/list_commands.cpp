@@ -365,7 +365,9 @@ int run_subscribers_show(const GlobalOptions& global, const std::string& email,
     for (const auto& s : *subscriptions) {
       lists.push_back({{"list", s.list_name},
                        {"status", to_string(s.status)},
-                       {"topics", chosen_on(s.list_id)}});
+                       {"topics", chosen_on(s.list_id)},
+                       {"cadence", to_string(s.effective_cadence())},
+                       {"cadence_chosen", s.cadence.has_value()}});
     }
     auto attributes = nlohmann::json::parse(subscriber->attributes_json, nullptr, false);
     nlohmann::json out{
@@ -390,8 +392,9 @@ int run_subscribers_show(const GlobalOptions& global, const std::string& email,
   fmt::print("lists:{}\n", subscriptions->empty() ? "       (none)" : "");
   for (const auto& s : *subscriptions) {
     const auto chosen = chosen_on(s.list_id);
-    fmt::print("  {} ({}), topics: {}\n", s.list_name, to_string(s.status),
-               chosen.empty() ? std::string("all") : fmt::format("{}", fmt::join(chosen, ", ")));
+    fmt::print("  {} ({}), topics: {}, cadence: {}{}\n", s.list_name, to_string(s.status),
+               chosen.empty() ? std::string("all") : fmt::format("{}", fmt::join(chosen, ", ")),
+               to_string(s.effective_cadence()), s.cadence ? "" : " (the list's default)");
   }
   return 0;
 }
@@ -463,7 +466,9 @@ void add_import_and_export(CLI::App& app, CommandChoice& choice) {
   auto* import_cmd = app.add_subcommand(
       "import",
       "Import subscribers from a CSV file (header row: email, and optionally name, lang, "
-      "attributes, status, subscription, or any other column as an attribute). A status or "
+      "attributes, status, subscription, topics (names of the list's topics separated by "
+      "';'), cadence (immediate, daily, weekly or monthly), or any other column as an "
+      "attribute). A status or "
       "subscription of 'unsubscribed' records the person as having left the list, and "
       "'blocklisted' blocklists the address (sent nothing on any list), even with --mode skip. "
       "Prints "
@@ -493,8 +498,9 @@ void add_import_and_export(CLI::App& app, CommandChoice& choice) {
       "export",
       "Write a list's members to standard output (CSV or JSON), those who left included. "
       "Columns: email, name, lang, status (the address: enabled or blocklisted), "
-      "subscription (on this list: confirmed, unconfirmed or unsubscribed), created_at, "
-      "updated_at, attributes. Importing the file elsewhere keeps the unsubscribed and "
+      "subscription (on this list: confirmed, unconfirmed or unsubscribed), topics (chosen "
+      "on this list, separated by ';'), cadence (chosen; empty: the list's default), "
+      "created_at, updated_at, attributes. Importing the file elsewhere keeps the unsubscribed and "
       "blocklisted out.");
   export_cmd->add_option("--list", exported.list, "The list")->required();
   export_cmd->add_option("--format", exported.format, "csv or json")

@@ -32,7 +32,34 @@ std::vector<MailingList> offered_lists(std::vector<MailingList> lists,
   return lists;
 }
 
+// The cadence of `list` in `pairs`, if any.
+std::optional<Cadence> cadence_for(const std::vector<std::pair<ListId, Cadence>>& pairs,
+                                   ListId list) {
+  for (const auto& [id, cadence] : pairs) {
+    if (id == list) {
+      return cadence;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+Result<std::vector<Cadence>> Subscriptions::cadences_offered(const MailingList& list,
+                                                             Cadence current) const {
+  auto digests = store_.digest_cadences(list.id);
+  if (!digests) {
+    return std::move(digests).error();
+  }
+  std::vector<Cadence> offered{Cadence::immediate, Cadence::daily, Cadence::weekly};
+  const bool monthly =
+      current == Cadence::monthly || list.default_cadence == Cadence::monthly ||
+      std::find(digests->begin(), digests->end(), Cadence::monthly) != digests->end();
+  if (monthly) {
+    offered.push_back(Cadence::monthly);
+  }
+  return offered;
+}
 
 Result<std::vector<MailingList>> Subscriptions::public_lists() const {
   auto lists = store_.lists();
@@ -123,8 +150,17 @@ Result<PreferenceChoices> Subscriptions::preference_choices(const Subscriber& su
     if (!topics) {
       return std::move(topics).error();
     }
-    const bool receiving = receives(subscription_on(*current, list.id));
-    OfferedList offered{.list = std::move(list), .receiving = receiving};
+    const auto* subscription = subscription_on(*current, list.id);
+    const Cadence cadence =
+        subscription != nullptr ? subscription->effective_cadence() : list.default_cadence;
+    auto cadences = cadences_offered(list, cadence);
+    if (!cadences) {
+      return std::move(cadences).error();
+    }
+    OfferedList offered{.list = std::move(list),
+                        .receiving = receives(subscription),
+                        .cadences = std::move(*cadences),
+                        .cadence = cadence};
     for (auto& topic : *topics) {
       const bool is_chosen = std::any_of(chosen->begin(), chosen->end(),
                                          [&](const Topic& t) { return t.id == topic.id; });
@@ -144,6 +180,35 @@ Result<PreferenceChoices> Subscriptions::preference_choices(const Subscriber& su
   return choices;
 }
 
+Result<void> Subscriptions::add_cadence_change(const MailingList& list,
+                                               const Subscription* subscription, bool wants,
+                                               const PreferenceForm& form,
+                                               PreferenceChange& change) const {
+  const auto chosen = cadence_for(form.cadences, list.id);
+  // A cadence needs a subscription: one they have, or one this save makes.
+  if (!chosen || (subscription == nullptr && !wants)) {
+    return ok();
+  }
+  const Cadence now_cadence =
+      subscription != nullptr ? subscription->effective_cadence() : list.default_cadence;
+  const auto shown = form.shown_cadences ? cadence_for(*form.shown_cadences, list.id)
+                                         : std::optional<Cadence>(now_cadence);
+  if (*chosen == shown.value_or(now_cadence) || *chosen == now_cadence) {
+    return ok();
+  }
+  auto offered = cadences_offered(list, now_cadence);
+  if (!offered) {
+    return std::move(offered).error();
+  }
+  if (std::find(offered->begin(), offered->end(), *chosen) == offered->end()) {
+    return make_error(ErrorCode::invalid_input, "the list " + std::string(list.display_name()) +
+                                                    " does not offer " +
+                                                    std::string(to_string(*chosen)) + " letters");
+  }
+  change.cadences.emplace_back(list.id, *chosen);
+  return ok();
+}
+
 Result<void> Subscriptions::change_preferences(SubscriberId subscriber, const PreferenceForm& form,
                                                Timestamp now) const {
   auto current = store_.subscriptions_of(subscriber);
@@ -161,6 +226,11 @@ Result<void> Subscriptions::change_preferences(SubscriberId subscriber, const Pr
           list.id, wants ? SubscriptionStatus::confirmed : SubscriptionStatus::unsubscribed);
     }
     change.topic_lists.push_back(list.id);
+    if (auto added =
+            add_cadence_change(list, subscription_on(*current, list.id), wants, form, change);
+        !added) {
+      return added;
+    }
   }
   return store_.apply_preferences(subscriber, change, now);
 }

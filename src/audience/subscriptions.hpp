@@ -39,6 +39,10 @@ struct OfferedList {
   MailingList list;
   bool receiving = false;                      // subscribed and not unsubscribed
   std::vector<std::pair<Topic, bool>> topics;  // each with whether it is chosen
+  // How often they may receive its posts: a letter per post, daily or weekly digests, and
+  // monthly ones when the list has a monthly digest (or it is their cadence already).
+  std::vector<Cadence> cadences;
+  Cadence cadence = Cadence::weekly;  // theirs: chosen, or else the list's default
 };
 
 struct PreferenceChoices {
@@ -56,6 +60,11 @@ struct PreferenceForm {
   // differs from what the page showed, so a page loaded before a one-click unsubscribe
   // cannot undo it; none given: compared with what the subscriber receives now.
   std::optional<std::vector<ListId>> shown;
+  // The cadence chosen per list, and the one the page showed: like a status, a cadence
+  // changes only where the form differs from what the page showed (none given: compared
+  // with the subscriber's cadence now). Only lists they are on, or join in this save, change.
+  std::vector<std::pair<ListId, Cadence>> cadences;
+  std::optional<std::vector<std::pair<ListId, Cadence>>> shown_cadences;
 };
 
 class Subscriptions {
@@ -84,7 +93,8 @@ class Subscriptions {
 
   // What the preference page shows `subscriber`.
   Result<PreferenceChoices> preference_choices(const Subscriber& subscriber) const;
-  // Saves the page's form, all or nothing.
+  // Saves the page's form, all or nothing: invalid_input when it chooses a cadence the list
+  // does not offer.
   Result<void> change_preferences(SubscriberId subscriber, const PreferenceForm& form,
                                   Timestamp now) const;
 
@@ -96,6 +106,13 @@ class Subscriptions {
   Result<void> erase(SubscriberId subscriber) const;
 
  private:
+  // Adds to `change` the cadence `form` chooses for `list`, if it changes one.
+  Result<void> add_cadence_change(const MailingList& list, const Subscription* subscription,
+                                  bool wants, const PreferenceForm& form,
+                                  PreferenceChange& change) const;
+  // The cadences `list` offers to a subscriber whose cadence on it is `current`.
+  Result<std::vector<Cadence>> cadences_offered(const MailingList& list, Cadence current) const;
+
   Store& store_;
   SubscriptionsSettings settings_;
   SlidingWindow* limiter_;

@@ -47,8 +47,13 @@ struct Subscription {
   SubscriptionStatus status = SubscriptionStatus::unconfirmed;
   Timestamp created_at{};
   Timestamp updated_at{};
-  // What this subscriber chose to receive of the list's posts; none: the list's default.
+  // What this subscriber chose to receive of the list's posts; none: the list's default,
+  // `list_cadence`.
   std::optional<Cadence> cadence;
+  Cadence list_cadence = Cadence::weekly;
+
+  // How often they receive the list's posts: their choice, or else the list's default.
+  Cadence effective_cadence() const { return cadence.value_or(list_cadence); }
 
   std::string_view list_display_name() const { return display_name(list_title, list_name); }
 };

@@ -1,6 +1,7 @@
 // /api/v1/lists, their topics and export, /api/v1/subscribers and their subscriptions.
 #include <sstream>
 
+#include "base/text.hpp"
 #include "http/api.hpp"
 #include "http/api_json.hpp"
 #include "transfer/exporter.hpp"
@@ -44,6 +45,47 @@ Result<std::optional<std::string>> name_field(const json& body) {
     return make_error(ErrorCode::invalid_input, "name: " + name.error().message);
   }
   return std::optional<std::string>(std::move(*name));
+}
+
+constexpr std::string_view kCadences = "immediate, daily, weekly or monthly";
+
+// A cadence as the API takes it: one of kCadences, or null for the list's default.
+Result<std::optional<Cadence>> cadence_value(const json& value, const std::string& field) {
+  if (value.is_null()) {
+    return std::optional<Cadence>();
+  }
+  const auto cadence = value.is_string() ? parse_cadence(value.get<std::string>()) : std::nullopt;
+  if (!cadence) {
+    return make_error(ErrorCode::invalid_input, field + ": must be " + std::string(kCadences) +
+                                                    " (null: the list's default)");
+  }
+  return std::optional<Cadence>(*cadence);
+}
+
+// PATCH's `cadences`: {"LIST_ID": "daily", "LIST_ID": null, ...}.
+Result<std::vector<std::pair<ListId, std::optional<Cadence>>>> cadences_field(const json& body) {
+  std::vector<std::pair<ListId, std::optional<Cadence>>> cadences;
+  auto found = body.find("cadences");
+  if (found == body.end() || found->is_null()) {
+    return cadences;
+  }
+  if (!found->is_object()) {
+    return make_error(
+        ErrorCode::invalid_input,
+        "cadences: must be an object of list ids and cadences, as {\"3\": \"daily\"}");
+  }
+  for (const auto& [key, value] : found->items()) {
+    const auto list = parse_integer(key);
+    if (!list || *list <= 0) {
+      return make_error(ErrorCode::invalid_input, "cadences: '" + key + "' is not a list id");
+    }
+    auto cadence = cadence_value(value, "cadences." + key);
+    if (!cadence) {
+      return std::move(cadence).error();
+    }
+    cadences.emplace_back(*list, *cadence);
+  }
+  return cadences;
 }
 
 HttpResponse subscriber_with_lists(const RouteServices& services, SubscriberId id, int status) {
@@ -331,6 +373,13 @@ HttpResponse create_subscriber(const HttpRequest& request, const RouteServices& 
     }
   }
   NewSubscriber subscriber{*email, name->value_or(""), language->value_or(""), *attributes};
+  if (auto found = body->find("cadence"); found != body->end()) {
+    auto cadence = cadence_value(*found, "cadence");
+    if (!cadence) {
+      return fail(cadence.error());
+    }
+    subscriber.cadence = *cadence;
+  }
   auto added = services.store.add_subscriber(subscriber, lists, *status, services.clock());
   if (!added) {
     return fail(added.error());
@@ -365,6 +414,11 @@ HttpResponse update_subscriber(const HttpRequest& request, const RouteServices& 
     }
     change.attributes_json = *attributes;
   }
+  auto cadences = cadences_field(*body);
+  if (!cadences) {
+    return fail(cadences.error());
+  }
+  change.cadences = std::move(*cadences);
   if (*status) {
     change.status = parse_subscriber_status(**status);
     if (!change.status) {

@@ -1,6 +1,7 @@
 // /api/v1/issues: drafts, previews, test sends, and the moves of an issue going out.
 #include <algorithm>
 
+#include "audience/issue_topics.hpp"
 #include "content/html_sanitizer.hpp"
 #include "core/post.hpp"
 #include "delivery/issue_control.hpp"
@@ -55,6 +56,30 @@ Result<std::vector<IssueSection>> sections_field(const json& body) {
     sections.push_back({title->value_or(""), *format, std::move(*text)});
   }
   return sections;
+}
+
+// The topics an issue goes to (`topics`: ids or names of its lists' topics; none: every
+// subscriber), resolved as `issues create --topic` resolves them.
+Result<std::vector<TopicId>> topics_field(const json& body, const RouteServices& services,
+                                          const std::vector<ListId>& lists) {
+  auto topics = body.find("topics");
+  if (topics == body.end() || topics->is_null()) {
+    return std::vector<TopicId>{};
+  }
+  if (!topics->is_array()) {
+    return make_error(ErrorCode::invalid_input, "topics: must be an array of topic ids or names");
+  }
+  std::vector<TopicReference> references;
+  for (const auto& item : *topics) {
+    if (item.is_number_integer()) {
+      references.emplace_back(item.get<TopicId>());
+    } else if (item.is_string()) {
+      references.emplace_back(item.get<std::string>());
+    } else {
+      return make_error(ErrorCode::invalid_input, "topics: must be an array of topic ids or names");
+    }
+  }
+  return issue_topic_ids(services.store, lists, references, "topics");
 }
 
 // A digest's posts (published, of its lists) and its cadence; inline sections are refused.
@@ -173,6 +198,11 @@ Result<Issue> issue_from_body(const json& body, const RouteServices& services) {
     }
     issue.lists.push_back(item.get<ListId>());
   }
+  auto topics = topics_field(body, services, issue.lists);
+  if (!topics) {
+    return std::move(topics).error();
+  }
+  issue.topics = std::move(*topics);
   if (issue.kind == IssueKind::digest) {
     auto made_of_posts = digest_fields(body, issue, services.store);
     if (!made_of_posts) {

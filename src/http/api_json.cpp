@@ -82,6 +82,9 @@ json to_json(const Subscription& subscription) {
   return {{"list_id", subscription.list_id},
           {"list", subscription.list_name},
           {"status", to_string(subscription.status)},
+          // What they receive of its posts, and whether they chose it (else the list's default).
+          {"cadence", to_string(subscription.effective_cadence())},
+          {"cadence_chosen", subscription.cadence.has_value()},
           {"created_at", iso(subscription.created_at)},
           {"updated_at", iso(subscription.updated_at)}};
 }
@@ -103,6 +106,7 @@ json to_json(const Issue& issue) {
           {"template", issue.template_name},
           {"language", issue.language},
           {"lists", issue.lists},
+          {"topics", issue.topics},
           {"sections", sections},
           {"posts", issue.posts},
           {"topics", issue.topics},

@@ -255,6 +255,33 @@ json language_options(const std::vector<std::string>& languages, const std::stri
   return options;
 }
 
+// What the page calls each cadence.
+std::string_view cadence_label(Cadence cadence) {
+  switch (cadence) {
+    case Cadence::immediate:
+      return "As it happens";
+    case Cadence::daily:
+      return "Daily digest";
+    case Cadence::weekly:
+      return "Weekly digest";
+    case Cadence::monthly:
+      return "Monthly digest";
+  }
+  return "";
+}
+
+// A list's cadence choices as its <select> shows them; each value is "LIST:CADENCE".
+json cadence_options(const OfferedList& offered) {
+  json options = json::array();
+  for (Cadence cadence : offered.cadences) {
+    options.push_back(
+        {{"value", std::to_string(offered.list.id) + ":" + std::string(to_string(cadence))},
+         {"label", cadence_label(cadence)},
+         {"selected", cadence == offered.cadence}});
+  }
+  return options;
+}
+
 HttpResponse preferences_page(const RouteServices& services, const Subscriber& subscriber,
                               int status, bool saved, const std::string& error) {
   auto choices = services.subscriptions.preference_choices(subscriber);
@@ -262,11 +289,14 @@ HttpResponse preferences_page(const RouteServices& services, const Subscriber& s
     return busy(services);
   }
   json lists = json::array();
-  std::string shown;  // the lists the page shows as received, so a save changes only those
+  std::string shown;           // the lists the page shows as received, so a save changes only those
+  std::string shown_cadences;  // and the cadence it shows for each: "LIST:CADENCE,..."
   for (const auto& offered : choices->lists) {
     if (offered.receiving) {
       shown += (shown.empty() ? "" : ",") + std::to_string(offered.list.id);
     }
+    shown_cadences += (shown_cadences.empty() ? "" : ",") + std::to_string(offered.list.id) + ":" +
+                      std::string(to_string(offered.cadence));
     json topics = json::array();
     for (const auto& [topic, chosen] : offered.topics) {
       topics.push_back({{"id", topic.id}, {"name", topic.name}, {"chosen", chosen}});
@@ -275,7 +305,8 @@ HttpResponse preferences_page(const RouteServices& services, const Subscriber& s
                      {"name", offered.list.display_name()},
                      {"description", offered.list.description},
                      {"subscribed", offered.receiving},
-                     {"topics", topics}});
+                     {"topics", topics},
+                     {"cadences", cadence_options(offered)}});
   }
   const std::string privacy_url = "/privacy/" + sign(services, TokenPurpose::privacy, subscriber);
   return render_public_page(
@@ -285,6 +316,7 @@ HttpResponse preferences_page(const RouteServices& services, const Subscriber& s
        {"languages", language_options(choices->languages, subscriber.language)},
        {"lists", lists},
        {"shown", shown},
+       {"shown_cadences", shown_cadences},
        {"saved", saved},
        {"error", error},
        {"privacy_url", privacy_url}},
@@ -309,6 +341,49 @@ std::optional<std::vector<ListId>> shown_ids(const FormFields& fields) {
     start = comma + 1;
   }
   return chosen_ids(values);
+}
+
+// "LIST:CADENCE" values (the page's cadence choices, or its hidden "shown_cadences" split at
+// commas): invalid_input naming a value that is neither, which no page of ours sends.
+Result<std::vector<std::pair<ListId, Cadence>>> cadence_choices(
+    const std::vector<std::string>& values) {
+  std::vector<std::pair<ListId, Cadence>> choices;
+  for (const auto& value : values) {
+    const auto refused =
+        make_error(ErrorCode::invalid_input,
+                   "'" + value + "' is not a choice this page offers; open the page again");
+    const auto colon = value.find(':');
+    if (colon == std::string::npos) {
+      return refused;
+    }
+    const auto list = parse_integer(std::string_view(value).substr(0, colon));
+    const auto cadence = parse_cadence(std::string_view(value).substr(colon + 1));
+    if (!list || *list <= 0 || !cadence) {
+      return refused;
+    }
+    choices.emplace_back(list.value(), cadence.value());
+  }
+  return choices;
+}
+
+// The cadences the page showed (its hidden "shown_cadences" field), or nothing without one.
+Result<std::optional<std::vector<std::pair<ListId, Cadence>>>> shown_cadences(
+    const FormFields& fields) {
+  auto shown = form_value(fields, "shown_cadences");
+  if (!shown) {
+    return std::optional<std::vector<std::pair<ListId, Cadence>>>();
+  }
+  std::vector<std::string> values;
+  for (std::size_t start = 0; start < shown->size();) {
+    const auto comma = std::min(shown->find(',', start), shown->size());
+    values.emplace_back(shown->substr(start, comma - start));
+    start = comma + 1;
+  }
+  auto choices = cadence_choices(values);
+  if (!choices) {
+    return std::move(choices).error();
+  }
+  return std::optional(std::move(*choices));
 }
 
 }  // namespace
@@ -338,14 +413,26 @@ HttpResponse save_preferences(const HttpRequest& request, const RouteServices& s
         services, *subscriber, 400, false,
         !name ? "The name: " + name.error().message : "The language: " + language.error().message);
   }
+  auto cadences = cadence_choices(form_values(*fields, "cadence"));
+  auto shown = shown_cadences(*fields);
+  if (!cadences || !shown) {
+    return preferences_page(services, *subscriber, 400, false,
+                            "How often: " + (!cadences ? cadences.error() : shown.error()).message);
+  }
   auto saved = services.subscriptions.change_preferences(
       subscriber->id,
       PreferenceForm{.name = *name,
                      .language = *language,
                      .lists = chosen_ids(form_values(*fields, "list")),
                      .topics = chosen_ids(form_values(*fields, "topic")),
-                     .shown = shown_ids(*fields)},
+                     .shown = shown_ids(*fields),
+                     .cadences = std::move(*cadences),
+                     .shown_cadences = std::move(*shown)},
       services.clock());
+  if (!saved && saved.error().code == ErrorCode::invalid_input) {
+    return preferences_page(services, *subscriber, 400, false,
+                            "Nothing was saved: " + saved.error().message + ".");
+  }
   if (!saved) {
     if (saved.error().code != ErrorCode::not_found) {
       logger("http")->warn("the preferences of subscriber {} were not saved: {}", subscriber->id,

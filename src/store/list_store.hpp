@@ -35,6 +35,10 @@ struct ImportRecord {
   // and subscribes it nowhere.
   std::optional<SubscriptionStatus> at_most;
   bool blocklisted = false;
+  // What the file says they chose of the list (a `topics` and a `cadence` column): their
+  // topics of the list are replaced by these, their cadence set. Absent: left as they are.
+  std::optional<std::vector<TopicId>> topics;
+  std::optional<Cadence> cadence;
 };
 
 enum class ImportMode {
@@ -68,6 +72,8 @@ struct ListSummary {
 struct Member {
   Subscriber subscriber;
   SubscriptionStatus status = SubscriptionStatus::unconfirmed;
+  std::optional<Cadence> cadence;   // chosen on the list; none: the list's default
+  std::vector<std::string> topics;  // names of the list's topics they chose (none: all)
 };
 
 class ListStore {
@@ -87,6 +93,9 @@ class ListStore {
   virtual Result<Topic> create_topic(ListId list, const std::string& name,
                                      const std::string& description, Timestamp now) = 0;
   virtual Result<std::vector<Topic>> topics(ListId list) = 0;
+  // The cadences of the list's enabled digest definitions, each once (what subscribers may
+  // choose beside a letter per post).
+  virtual Result<std::vector<Cadence>> digest_cadences(ListId list) = 0;
 
   // Adds or updates `records` and subscribes them to `list`, as one transaction: either
   // every record of the batch is written or none is. A subscription that exists is never

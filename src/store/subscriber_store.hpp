@@ -41,6 +41,7 @@ struct NewSubscriber {
   std::string name;
   std::string language;
   std::string attributes_json = "{}";
+  std::optional<Cadence> cadence;  // on each of their lists; none: the lists' defaults
 };
 
 // A change to a subscriber: absent fields stay as they are.
@@ -49,6 +50,9 @@ struct SubscriberChange {
   std::optional<std::string> language;
   std::optional<std::string> attributes_json;  // replaces the object
   std::optional<SubscriberStatus> status;
+  // How often they receive the posts of each list named (none: the list's default); each
+  // must be a list they are on.
+  std::vector<std::pair<ListId, std::optional<Cadence>>> cadences;
 };
 
 // What is recorded about one subscriber's letters, for their privacy download.
@@ -90,6 +94,9 @@ struct PreferenceChange {
   // The lists whose topics are replaced by those of `topics` that belong to them.
   std::vector<ListId> topic_lists;
   std::vector<TopicId> topics;
+  // The lists whose cadence changes, and to what (none: the list's default). Only a list
+  // the subscriber is on changes.
+  std::vector<std::pair<ListId, std::optional<Cadence>>> cadences;
 };
 
 class SubscriberStore {
@@ -124,6 +131,11 @@ class SubscriberStore {
   virtual Result<std::vector<bool>> unsubscribe_many(
       std::span<const std::pair<SubscriberId, IssueId>> pairs, Timestamp now) = 0;
 
+  // Sets how often `subscriber` receives the posts of `list` (none: the list's default).
+  // not_found when they are not on the list (in any status): a cadence needs a subscription.
+  virtual Result<void> set_subscription_cadence(SubscriberId subscriber, ListId list,
+                                                std::optional<Cadence> cadence, Timestamp now) = 0;
+
   // The topics a subscriber chose, on every list.
   virtual Result<std::vector<Topic>> topics_of_subscriber(SubscriberId id) = 0;
   // Replaces the subscriber's topics of `list` with `topics` (ids of other lists are
@@ -132,7 +144,8 @@ class SubscriberStore {
                                              std::span<const TopicId> topics) = 0;
 
   // The preference page's save, as one transaction: the name and language, then each
-  // status, then each list's topics. Nothing is written when any of it fails: not_found
+  // status, then each list's topics, then each list's cadence (a list they are not on is
+  // left alone). Nothing is written when any of it fails: not_found
   // when the subscriber, or a list named in `change`, no longer exists.
   virtual Result<void> apply_preferences(SubscriberId subscriber, const PreferenceChange& change,
                                          Timestamp now) = 0;

@@ -19,9 +19,21 @@ nlohmann::json to_json(const Member& member) {
                         {"lang", s.language},
                         {"status", to_string(s.status)},
                         {"subscription", to_string(member.status)},
+                        {"topics", member.topics},
+                        {"cadence", member.cadence ? nlohmann::json(to_string(*member.cadence))
+                                                   : nlohmann::json(nullptr)},
                         {"created_at", format_iso8601(s.created_at)},
                         {"updated_at", format_iso8601(s.updated_at)},
                         {"attributes", std::move(attributes)}};
+}
+
+// A `topics` cell as the importer reads it back: names separated by ';'.
+std::string join_topic_names(const std::vector<std::string>& names) {
+  std::string cell;
+  for (const auto& name : names) {
+    cell += (cell.empty() ? "" : ";") + name;
+  }
+  return cell;
 }
 
 Result<void> check(std::ostream& out) {
@@ -47,8 +59,8 @@ Result<std::int64_t> export_members(ListStore& store, ListId list, ExportFormat 
                                     std::ostream& out) {
   std::int64_t written = 0;
   if (format == ExportFormat::csv) {
-    const std::string header[] = {"email",        "name",       "lang",       "status",
-                                  "subscription", "created_at", "updated_at", "attributes"};
+    const std::string header[] = {"email",  "name",    "lang",       "status",     "subscription",
+                                  "topics", "cadence", "created_at", "updated_at", "attributes"};
     write_csv_record(out, header, FormulaGuard::off);
   } else {
     out << "[";
@@ -61,6 +73,8 @@ Result<std::int64_t> export_members(ListStore& store, ListId list, ExportFormat 
                                     s.language,
                                     std::string(to_string(s.status)),
                                     std::string(to_string(member.status)),
+                                    join_topic_names(member.topics),
+                                    member.cadence ? std::string(to_string(*member.cadence)) : "",
                                     format_iso8601(s.created_at),
                                     format_iso8601(s.updated_at),
                                     s.attributes_json};

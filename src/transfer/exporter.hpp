@@ -2,9 +2,10 @@
 // not grow with the list.
 //
 // CSV columns: email, name, lang, status (enabled|blocklisted), subscription
-// (unconfirmed|confirmed|unsubscribed), created_at, updated_at (ISO 8601 UTC), attributes
-// (a JSON object). `import` reads this file back: it takes email, name, lang and
-// attributes and ignores the read-only columns.
+// (unconfirmed|confirmed|unsubscribed), topics (the names of the list's topics they chose,
+// separated by ';'; empty: every topic), cadence (the one they chose; empty: the list's
+// default), created_at, updated_at (ISO 8601 UTC), attributes (a JSON object). `import`
+// reads this file back into the same choices and ignores the read-only columns.
 // JSON: one array of objects with the same fields (attributes as an object), one member
 // per line, so that line-oriented tools can still cut it.
 #pragma once

@@ -12,6 +12,7 @@
 #include "base/bounded_queue.hpp"
 #include "base/log.hpp"
 #include "base/text.hpp"
+#include "core/topic_choice.hpp"
 #include "transfer/csv_reader.hpp"
 #include "transfer/csv_writer.hpp"
 
@@ -26,7 +27,9 @@ struct ColumnMap {
   std::optional<std::size_t> name;
   std::optional<std::size_t> language;
   std::optional<std::size_t> attributes;
-  std::vector<std::size_t> standing;  // `status` and `subscription`: what the person chose
+  std::optional<std::size_t> topics;   // names of the list's topics, separated by ';'
+  std::optional<std::size_t> cadence;  // immediate, daily, weekly or monthly
+  std::vector<std::size_t> standing;   // `status` and `subscription`: what the person chose
   std::vector<std::pair<std::size_t, std::string>> extra;  // attribute columns
   std::vector<std::string> ignored;
   std::size_t width = 0;
@@ -67,6 +70,10 @@ Result<ColumnMap> map_columns(const CsvRecord& header) {
       map.language = i;
     } else if (key == "attributes") {
       map.attributes = i;
+    } else if (key == "topics") {
+      map.topics = i;
+    } else if (key == "cadence") {
+      map.cadence = i;
     } else if (key == "status" || key == "subscription") {
       map.standing.push_back(i);
     } else if (std::find(std::begin(kReadOnlyColumns), std::end(kReadOnlyColumns), key) !=
@@ -112,9 +119,40 @@ Result<void> read_standing(std::string_view value, std::string_view column, Impo
   return ok();
 }
 
+// The list imported into, and its topics: what a `topics` cell names.
+struct ImportList {
+  std::vector<MailingList> list;  // the one list, as resolve_topics takes it
+  std::vector<Topic> topics;
+};
+
+// Reads the `topics` and `cadence` cells into the record; empty cells change nothing.
+Result<void> read_choices(const CsvRecord& row, const ColumnMap& columns, const ImportList& into,
+                          ImportRecord& record) {
+  if (columns.topics && !trim(row.fields[*columns.topics]).empty()) {
+    const auto names = split_topic_names(row.fields[*columns.topics]);
+    const std::vector<TopicReference> references(names.begin(), names.end());
+    auto ids = resolve_topics(into.list, into.topics, references, "topics");
+    if (!ids) {
+      return std::move(ids).error();
+    }
+    record.topics = std::move(*ids);
+  }
+  if (columns.cadence && !trim(row.fields[*columns.cadence]).empty()) {
+    const auto word = ascii_lower(trim(row.fields[*columns.cadence]));
+    record.cadence = parse_cadence(word);
+    if (!record.cadence) {
+      return make_error(ErrorCode::invalid_input,
+                        fmt::format("invalid cadence: '{}'; use immediate, daily, weekly or "
+                                    "monthly (or leave it empty)",
+                                    row.fields[*columns.cadence]));
+    }
+  }
+  return ok();
+}
+
 // Turns one CSV record into an ImportRecord, or says why it cannot be imported.
 Result<ImportRecord> to_record(const CsvRecord& row, const ColumnMap& columns,
-                               const CsvRecord& header) {
+                               const CsvRecord& header, const ImportList& into) {
   if (!row.problem.empty()) {
     return make_error(ErrorCode::invalid_input, row.problem);
   }
@@ -158,6 +196,9 @@ Result<ImportRecord> to_record(const CsvRecord& row, const ColumnMap& columns,
         !read) {
       return std::move(read).error();
     }
+  }
+  if (auto read = read_choices(row, columns, into, record); !read) {
+    return std::move(read).error();
   }
   nlohmann::json attributes = nlohmann::json::object();
   if (columns.attributes && !trim(row.fields[*columns.attributes]).empty()) {
@@ -264,8 +305,8 @@ struct ReadOutcome {
 // Reads, checks and batches the rows after the header; rejected rows go to `rejects`.
 // Stops early when `batches` is closed by the writer.
 ReadOutcome read_rows(CsvReader& reader, const ColumnMap& columns, const CsvRecord& header,
-                      RejectsWriter& rejects, std::size_t batch_size, BoundedQueue<Batch>& batches,
-                      const std::filesystem::path& file) {
+                      const ImportList& into, RejectsWriter& rejects, std::size_t batch_size,
+                      BoundedQueue<Batch>& batches, const std::filesystem::path& file) {
   ReadOutcome outcome;
   Batch batch;
   batch.records.reserve(batch_size);
@@ -276,7 +317,7 @@ ReadOutcome read_rows(CsvReader& reader, const ColumnMap& columns, const CsvReco
     if (batch.records.empty()) {
       batch.first_line = row.line;
     }
-    auto record = to_record(row, columns, header);
+    auto record = to_record(row, columns, header, into);
     if (!record) {
       ++outcome.rejected;
       if (auto written = rejects.add(row, record.error().message); !written) {
@@ -322,6 +363,11 @@ Result<ImportSummary> Importer::run(const ImportRequest& request,
     }
     return std::move(list).error();
   }
+  auto topics = store_.topics(list->id);
+  if (!topics) {
+    return std::move(topics).error();
+  }
+  const ImportList into{.list = {*list}, .topics = std::move(*topics)};
   std::ifstream input(request.file, std::ios::binary);
   if (!input) {
     return make_error(ErrorCode::io, "cannot read " + request.file.string());
@@ -354,8 +400,8 @@ Result<ImportSummary> Importer::run(const ImportRequest& request,
   BoundedQueue<Batch> batches(1);
   ReadOutcome read_outcome;
   std::thread reading([&] {
-    read_outcome =
-        read_rows(reader, *columns, header, rejects, settings_.batch_size, batches, request.file);
+    read_outcome = read_rows(reader, *columns, header, into, rejects, settings_.batch_size, batches,
+                             request.file);
     batches.close();
   });
   std::optional<Error> write_error;

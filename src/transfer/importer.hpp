@@ -2,12 +2,16 @@
 //
 // Policy:
 // - the first record names the columns: `email` (required), `name`, `lang` (or
-//   `language`), `attributes` (a JSON object, as `export` writes it); every other column
-//   becomes a string attribute, except the read-only columns an export adds (`status`,
-//   `subscription`, `created_at`, `updated_at`), which are ignored and reported;
+//   `language`), `attributes` (a JSON object, as `export` writes it), `topics` (names of
+//   the list's topics separated by ';': they replace the person's topics of the list) and
+//   `cadence` (immediate, daily, weekly or monthly); every other column becomes a string
+//   attribute, except the read-only columns an export adds (`created_at`, `updated_at`),
+//   which are ignored and reported; `status` and `subscription` say how far the person
+//   may be subscribed;
 // - every row that cannot be imported (malformed CSV, wrong number of fields, invalid
-//   UTF-8, an invalid address, name or language) is written with its line number and a
-//   reason to the rejects file (`subs.csv` → `subs.rejects.csv`) and the import goes on;
+//   UTF-8, an invalid address, name, language or cadence, a topic the list does not have)
+//   is written with its line number and a reason to the rejects file (`subs.csv` →
+//   `subs.rejects.csv`) and the import goes on;
 // - valid rows are committed in batches of `batch_size`, each one transaction, so a crash
 //   leaves whole batches only and running the same import again finishes the job;
 // - memory is flat in the size of the file: one batch and one read buffer at a time.

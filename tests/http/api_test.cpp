@@ -410,6 +410,97 @@ TEST_F(ApiTest, IssuesAreDraftedEditedAndMovedThroughTheirStates) {
   EXPECT_EQ(status["deliveries"]["total"], 0);
 }
 
+TEST_F(ApiTest, AnIssueGoesToTopicsNamedByIdOrNameAndAnAmbiguousNameIsRefused) {
+  ASSERT_EQ(as(admin_token_, "POST", "/api/v1/lists", R"({"name":"press"})").status, 201);
+  ASSERT_EQ(as(admin_token_, "POST", "/api/v1/lists", R"({"name":"digest"})").status, 201);
+  for (const auto& [list, name] : {std::pair{1, "sport"}, {1, "arts"}, {2, "sport"}}) {
+    ASSERT_EQ(as(admin_token_, "POST", "/api/v1/lists/" + std::to_string(list) + "/topics",
+                 json{{"name", name}}.dump())
+                  .status,
+              201);
+  }
+  auto by_name = as(admin_token_, "POST", "/api/v1/issues",
+                    R"({"subject":"S","lists":[1],"body":"x","topics":["Sport"]})");
+  ASSERT_EQ(by_name.status, 201) << by_name.body;
+  EXPECT_EQ(json::parse(by_name.body)["topics"], json::array({1}));
+
+  auto ambiguous = as(admin_token_, "POST", "/api/v1/issues",
+                      R"({"subject":"S","lists":[1,2],"body":"x","topics":["sport"]})");
+  EXPECT_EQ(ambiguous.status, 400);
+  EXPECT_NE(ambiguous.body.find("topics: topic 'sport' is on several lists and so is ambiguous; "
+                                "name one as press/sport or digest/sport"),
+            std::string::npos)
+      << ambiguous.body;
+  auto qualified = as(admin_token_, "POST", "/api/v1/issues",
+                      R"({"subject":"S","lists":[1,2],"body":"x","topics":["digest/sport",2]})");
+  ASSERT_EQ(qualified.status, 201) << qualified.body;
+  EXPECT_EQ(json::parse(qualified.body)["topics"], json::array({3, 2}));  // as named
+
+  auto elsewhere = as(admin_token_, "POST", "/api/v1/issues",
+                      R"({"subject":"S","lists":[1],"body":"x","topics":[3]})");
+  EXPECT_EQ(elsewhere.status, 400);
+  EXPECT_NE(elsewhere.body.find("topic 3 is not a topic of the list; topics there are press: "
+                                "arts, sport"),
+            std::string::npos)
+      << elsewhere.body;
+  auto unknown = as(admin_token_, "POST", "/api/v1/issues",
+                    R"({"subject":"S","lists":[1],"body":"x","topics":["weather"]})");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_NE(unknown.body.find("no topic 'weather' on list press"), std::string::npos)
+      << unknown.body;
+  EXPECT_EQ(as(admin_token_, "POST", "/api/v1/issues",
+               R"({"subject":"S","lists":[1],"body":"x","topics":"sport"})")
+                .status,
+            400);
+
+  auto edited =
+      as(admin_token_, "PUT", "/api/v1/issues/1", R"({"subject":"S","lists":[1],"body":"x"})");
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(json::parse(edited.body)["topics"], json::array());
+}
+
+TEST_F(ApiTest, ASubscribersCadenceIsShownPerListAndSetOnlyOnTheirLists) {
+  ASSERT_EQ(as(admin_token_, "POST", "/api/v1/lists", R"({"name":"press"})").status, 201);
+  ASSERT_EQ(as(admin_token_, "POST", "/api/v1/lists", R"({"name":"other"})").status, 201);
+  auto ann = as(admin_token_, "POST", "/api/v1/subscribers",
+                R"({"email":"ann@example.org","lists":[1],"cadence":"daily"})");
+  ASSERT_EQ(ann.status, 201) << ann.body;
+  EXPECT_EQ(json::parse(ann.body)["subscriptions"][0]["cadence"], "daily");
+  EXPECT_EQ(json::parse(ann.body)["subscriptions"][0]["cadence_chosen"], true);
+  auto bob =
+      as(admin_token_, "POST", "/api/v1/subscribers", R"({"email":"bob@example.org","lists":[1]})");
+  ASSERT_EQ(bob.status, 201) << bob.body;
+  EXPECT_EQ(json::parse(bob.body)["subscriptions"][0]["cadence"], "weekly");  // the default
+  EXPECT_EQ(json::parse(bob.body)["subscriptions"][0]["cadence_chosen"], false);
+
+  auto changed =
+      as(admin_token_, "PATCH", "/api/v1/subscribers/1", R"({"cadences":{"1":"immediate"}})");
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(json::parse(changed.body)["subscriptions"][0]["cadence"], "immediate");
+  auto reset = as(admin_token_, "PATCH", "/api/v1/subscribers/1", R"({"cadences":{"1":null}})");
+  ASSERT_EQ(reset.status, 200) << reset.body;
+  EXPECT_EQ(json::parse(reset.body)["subscriptions"][0]["cadence"], "weekly");
+  EXPECT_EQ(json::parse(reset.body)["subscriptions"][0]["cadence_chosen"], false);
+
+  auto not_on = as(admin_token_, "PATCH", "/api/v1/subscribers/1",
+                   R"({"name":"Ann","cadences":{"2":"daily"}})");
+  EXPECT_EQ(not_on.status, 404);
+  EXPECT_NE(not_on.body.find("is not on list 2; add them to it first"), std::string::npos)
+      << not_on.body;
+  EXPECT_EQ(store_->find_subscriber(1)->name, "");  // the whole change or nothing
+  EXPECT_EQ(store_->subscriptions_of(1)->size(), 1u);
+  auto invalid =
+      as(admin_token_, "PATCH", "/api/v1/subscribers/1", R"({"cadences":{"1":"hourly"}})");
+  EXPECT_EQ(invalid.status, 400);
+  EXPECT_NE(invalid.body.find("cadences.1: must be immediate, daily, weekly or monthly"),
+            std::string::npos)
+      << invalid.body;
+  EXPECT_EQ(as(admin_token_, "POST", "/api/v1/subscribers",
+               R"({"email":"cid@example.org","lists":[1],"cadence":"sometimes"})")
+                .status,
+            400);
+}
+
 TEST_F(ApiTest, HtmlSectionsAreStoredSanitisedMarkdownAsWritten) {
   ASSERT_EQ(as(admin_token_, "POST", "/api/v1/lists", R"({"name":"press"})").status, 201);
   const json hostile = {{"subject", "Feed item"},

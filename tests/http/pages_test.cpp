@@ -311,6 +311,85 @@ TEST_F(PagesTest, PreferencesChangeListsTopicsNameAndLanguage) {
   EXPECT_EQ(subscriber("ann@example.org").language, "pt-BR");
 }
 
+TEST_F(PagesTest, ThePreferencePageOffersACadencePerListPreselectedAndSavesIt) {
+  call("POST", "/subscribe", "email=ann%40example.org&list=" + std::to_string(alerts_.id));
+  const auto ann = subscriber("ann@example.org");
+  const auto path = "/preferences/" + token(TokenPurpose::preferences, ann.id);
+  const auto alerts = std::to_string(alerts_.id);
+  auto page = call("GET", path);
+  ASSERT_EQ(page.status, 200);
+  for (const char* label : {"As it happens", "Daily digest", "Weekly digest"}) {
+    EXPECT_NE(page.body.find(label), std::string::npos) << label;
+  }
+  EXPECT_EQ(page.body.find("Monthly digest"), std::string::npos);  // no monthly digest here
+  EXPECT_NE(page.body.find("value=\"" + alerts + ":weekly\" selected"), std::string::npos);
+  const auto form = "list=" + alerts + "&shown=" + alerts + "&shown_cadences=" + alerts +
+                    ":weekly&cadence=" + alerts + ":daily";
+  ASSERT_EQ(call("POST", path, form).status, 200);
+  EXPECT_EQ(store_->subscriptions_of(ann.id)->front().cadence, Cadence::daily);
+  EXPECT_NE(call("GET", path).body.find("value=\"" + alerts + ":daily\" selected"),
+            std::string::npos);
+
+  // A list whose default is monthly offers it.
+  ListChanges monthly;
+  monthly.default_cadence = Cadence::monthly;
+  ASSERT_TRUE(store_->update_list(weekly_.id, monthly, fixed_time()));
+  EXPECT_NE(call("GET", path).body.find("Monthly digest"), std::string::npos);
+}
+
+TEST_F(PagesTest, AStalePreferencePageLeavesACadenceChangedSinceItWasLoaded) {
+  call("POST", "/subscribe", "email=ann%40example.org&list=" + std::to_string(alerts_.id));
+  const auto ann = subscriber("ann@example.org");
+  const auto path = "/preferences/" + token(TokenPurpose::preferences, ann.id);
+  const auto alerts = std::to_string(alerts_.id);
+  // The page showed weekly; an administrator then made it immediate.
+  ASSERT_TRUE(store_->set_subscription_cadence(ann.id, alerts_.id, Cadence::immediate, now_));
+  ASSERT_EQ(call("POST", path,
+                 "list=" + alerts + "&shown=" + alerts + "&shown_cadences=" + alerts +
+                     ":weekly&cadence=" + alerts + ":weekly")
+                .status,
+            200);
+  EXPECT_EQ(store_->subscriptions_of(ann.id)->front().cadence, Cadence::immediate);
+}
+
+TEST_F(PagesTest, AForgedPreferenceFormSetsNoCadenceOrTopicOnAListThePersonIsNotOn) {
+  call("POST", "/subscribe", "email=ann%40example.org&list=" + std::to_string(alerts_.id));
+  const auto ann = subscriber("ann@example.org");
+  const auto path = "/preferences/" + token(TokenPurpose::preferences, ann.id);
+  const auto staff_topic = *store_->create_topic(staff_.id, "Payroll", "", fixed_time());
+  const auto alerts = std::to_string(alerts_.id);
+  auto saved =
+      call("POST", path,
+           "list=" + alerts + "&shown=" + alerts + "&cadence=" + std::to_string(staff_.id) +
+               ":daily&cadence=" + std::to_string(weekly_.id) +
+               ":immediate&topic=" + std::to_string(staff_topic.id));
+  EXPECT_EQ(saved.status, 200);
+  auto subscriptions = store_->subscriptions_of(ann.id);
+  ASSERT_EQ(subscriptions->size(), 1u);  // not put on staff or weekly
+  EXPECT_EQ(subscriptions->front().list_id, alerts_.id);
+  EXPECT_EQ(subscriptions->front().cadence, std::nullopt);
+  EXPECT_TRUE(store_->topics_of_subscriber(ann.id)->empty());
+}
+
+TEST_F(PagesTest, AnInvalidCadenceIsRefusedAndNothingIsSaved) {
+  call("POST", "/subscribe", "email=ann%40example.org&list=" + std::to_string(alerts_.id));
+  const auto ann = subscriber("ann@example.org");
+  const auto path = "/preferences/" + token(TokenPurpose::preferences, ann.id);
+  const auto alerts = std::to_string(alerts_.id);
+  for (const auto& cadence : {alerts + ":hourly", std::string("daily"), alerts + "x:daily"}) {
+    auto refused = call("POST", path, "name=Mallory&list=" + alerts + "&cadence=" + cadence);
+    EXPECT_EQ(refused.status, 400) << cadence;
+    EXPECT_NE(refused.body.find("is not a choice this page offers"), std::string::npos);
+  }
+  // Monthly is not offered by a list without a monthly digest.
+  auto monthly =
+      call("POST", path, "name=Mallory&list=" + alerts + "&cadence=" + alerts + ":monthly");
+  EXPECT_EQ(monthly.status, 400);
+  EXPECT_NE(monthly.body.find("does not offer monthly letters"), std::string::npos);
+  EXPECT_EQ(subscriber("ann@example.org").name, "");
+  EXPECT_EQ(store_->subscriptions_of(ann.id)->front().cadence, std::nullopt);
+}
+
 TEST_F(PagesTest, PrivacyDownloadsEverythingAndErases) {
   call("POST", "/subscribe", "email=ann%40example.org&name=Ann&list=" + std::to_string(alerts_.id));
   const auto ann = subscriber("ann@example.org");

@@ -113,8 +113,10 @@ class CommandLineTest(CommuniqueTestCase):
                        "WHERE t.name IN ('health', 'trade')")
         db.close()
         shown = self.run_cli("subscribers", "show", "ann@example.org").stdout
-        self.assertIn("  press (confirmed), topics: health, trade\n", shown)
-        self.assertIn("  events (confirmed), topics: all\n", shown)
+        self.assertIn("  press (confirmed), topics: health, trade, cadence: weekly (the list's "
+                      "default)\n", shown)
+        self.assertIn("  events (confirmed), topics: all, cadence: weekly (the list's default)\n",
+                      shown)
         lists = json.loads(self.run_cli("subscribers", "show", "ann@example.org",
                                         "--json").stdout)["lists"]
         self.assertEqual(sorted((entry["list"], entry["topics"]) for entry in lists),
@@ -143,7 +145,8 @@ class CommandLineTest(CommuniqueTestCase):
         shown = json.loads(self.run_cli("subscribers", "show", "Ann@example.org", "--json").stdout)
         self.assertEqual(shown["name"], "Ann")
         self.assertEqual(shown["attributes"], {"city": "Bergen"})
-        self.assertEqual(shown["lists"], [{"list": "press", "status": "confirmed", "topics": []}])
+        self.assertEqual(shown["lists"], [{"list": "press", "status": "confirmed", "topics": [],
+                                           "cadence": "weekly", "cadence_chosen": False}])
         cid = json.loads(self.run_cli("subscribers", "show", "cid@example.org", "--json").stdout)
         self.assertEqual(cid["name"], 'Cid, "the" Third')
         self.assertEqual(cid["attributes"], {"city": "Paris\r\nCentre"})

@@ -225,7 +225,8 @@ class LetterTest(unittest.TestCase):
                 self.assertIn("<h1>You are unsubscribed</h1>", done.read().decode())
             shown = json.loads(self.cli("subscribers", "show", "ann@example.org", "--json").stdout)
             self.assertEqual(shown["lists"],
-                             [{"list": "Press releases", "status": "unsubscribed", "topics": []}])
+                             [{"list": "Press releases", "status": "unsubscribed", "topics": [],
+                               "cadence": "weekly", "cadence_chosen": False}])
             with self.assertRaises(urllib.error.HTTPError) as bad:
                 urllib.request.urlopen(base + token[:-1] + ("A" if token[-1] != "A" else "B"),
                                        timeout=10)

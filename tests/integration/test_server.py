@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import time
 import unittest
 import urllib.error
@@ -301,7 +302,9 @@ class ServerApiTest(ServerTestCase):
         page = page.decode()
         self.assertIn('<select id="language" name="language">', page)
         self.assertNotIn('type="text" id="language"', page)
-        options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', page)
+        languages = page[page.index('<select id="language"'):]
+        languages = languages[:languages.index("</select>")]
+        options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', languages)
         self.assertEqual(options, [("", "", "No preference"), ("ru", "", "ru"),
                                    ("tlh", " selected", "tlh")])
 
@@ -354,6 +357,57 @@ class ServerApiTest(ServerTestCase):
         ann = json.loads(self.run_cli("subscribers", "show", "ann@example.org", "--json").stdout)
         self.assertEqual(sorted((s["list"], s["status"]) for s in ann["lists"]),
                          [("monthly", "unsubscribed"), ("weekly", "confirmed")])
+        process.send_signal(signal.SIGTERM)
+        self.assertEqual(process.wait(timeout=30), 0)
+
+    def test_the_preference_page_sets_a_cadence_and_refuses_forged_ones(self):
+        self.run_cli("lists", "create", "weekly")
+        self.run_cli("lists", "create", "staff", "--private")
+        self.run_cli("import", "--list", "weekly",
+                     self.write("a.csv", "email,name\nann@example.org,Ann\n"))
+        issue = self.run_cli("issues", "create", "--list", "weekly", "--subject", "Hello",
+                             "--body", self.write("hello.md", "Hello, reader.\n")).stdout.strip()
+        preferences = self.preferences_path(self.rendered(issue, "ann@example.org"))
+
+        process, address = self.start_server()
+        visitor = Client(address)
+        status, _, page = visitor.call("GET", preferences)
+        self.assertEqual(status, 200)
+        cadences = re.findall(rb'<option value="1:([a-z]+)"( selected)?>([^<]*)</option>', page)
+        self.assertEqual(cadences, [(b"immediate", b"", b"As it happens"),
+                                    (b"daily", b"", b"Daily digest"),
+                                    (b"weekly", b" selected", b"Weekly digest")])
+        shown = re.search(rb'name="shown_cadences" value="([0-9a-z:,]*)"', page).group(1)
+        self.assertEqual(shown, b"1:weekly")
+        # A monthly digest definition of the list makes monthly a choice.
+        with sqlite3.connect(os.path.join(self.data, "communique.db")) as db:
+            db.execute("INSERT INTO digests (list_id, name, every, created_at, updated_at) "
+                       "VALUES (1, 'monthly', 'monthly 1 09:00', 0, 0)")
+        db.close()
+        status, _, page = visitor.call("GET", preferences)
+        self.assertIn(b'<option value="1:monthly">Monthly digest</option>', page)
+        status, _, page = visitor.call(
+            "POST", preferences,
+            form="shown=1&shown_cadences=1:weekly&name=Ann&language=&list=1&cadence=1:monthly")
+        self.assertEqual(status, 200, page)
+        self.assertIn(b'<option value="1:monthly" selected>Monthly digest</option>', page)
+        ann = json.loads(self.run_cli("subscribers", "show", "ann@example.org", "--json").stdout)
+        self.assertEqual([(s["list"], s["cadence"], s["cadence_chosen"]) for s in ann["lists"]],
+                         [("weekly", "monthly", True)])
+
+        # Forged: a cadence on the private list she is not on is ignored; an unknown one is
+        # refused and nothing of the form is saved.
+        status, _, page = visitor.call(
+            "POST", preferences, form="shown=1&name=Ann&language=&list=1&cadence=2:daily")
+        self.assertEqual(status, 200, page)
+        ann = json.loads(self.run_cli("subscribers", "show", "ann@example.org", "--json").stdout)
+        self.assertEqual([s["list"] for s in ann["lists"]], ["weekly"])
+        status, _, page = visitor.call(
+            "POST", preferences, form="shown=1&name=Mallory&language=&list=1&cadence=1:hourly")
+        self.assertEqual(status, 400)
+        self.assertIn(b"is not a choice this page offers", page)
+        ann = json.loads(self.run_cli("subscribers", "show", "ann@example.org", "--json").stdout)
+        self.assertEqual((ann["name"], ann["lists"][0]["cadence"]), ("Ann", "monthly"))
         process.send_signal(signal.SIGTERM)
         self.assertEqual(process.wait(timeout=30), 0)
 

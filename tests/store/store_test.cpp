@@ -496,6 +496,137 @@ TEST_P(StoreTest, TheAudienceIsFrozenOnceWithEachRecipientOnce) {
   EXPECT_EQ(counts->total(), 2);
 }
 
+// The addresses an issue's frozen audience holds, in address order.
+std::vector<std::string> frozen_audience(Store& store, IssueId issue) {
+  EXPECT_TRUE(store.freeze_audience(issue, fixed_time()));
+  auto claimed = store.claim_recipients(issue, 1000, fixed_time());
+  EXPECT_TRUE(claimed);
+  std::vector<std::string> emails;
+  for (const auto& recipient : claimed ? *claimed : std::vector<Recipient>{}) {
+    emails.push_back(recipient.subscriber.email);
+  }
+  std::sort(emails.begin(), emails.end());
+  return emails;
+}
+
+TEST_P(StoreTest, AnIssueToTopicsReachesMembersWhoChoseOneOfThemOrNoTopicOfTheList) {
+  auto press = make_list("press");
+  auto digest = make_list("digest");
+  auto sport = *store_->create_topic(press.id, "sport", "", fixed_time());
+  auto arts = *store_->create_topic(press.id, "arts", "", fixed_time());
+  auto travel = *store_->create_topic(digest.id, "travel", "", fixed_time());
+  std::vector<ImportRecord> people{record("ann@example.org"), record("bob@example.org"),
+                                   record("cid@example.org"), record("dee@example.org")};
+  ASSERT_TRUE(store_->import_batch(press.id, people, {.now = fixed_time()}));
+  // Ann chose sport, Bob arts, Cid nothing; Dee chose only a topic of another list.
+  const std::vector<TopicId> ann{sport.id};
+  const std::vector<TopicId> bob{arts.id};
+  const std::vector<TopicId> dee{travel.id};
+  ASSERT_TRUE(store_->set_subscriber_topics(subscriber("ann@example.org").id, press.id, ann));
+  ASSERT_TRUE(store_->set_subscriber_topics(subscriber("bob@example.org").id, press.id, bob));
+  ASSERT_TRUE(store_->set_subscription_status(subscriber("dee@example.org").id, digest.id,
+                                              SubscriptionStatus::unsubscribed, fixed_time()));
+  ASSERT_TRUE(store_->set_subscriber_topics(subscriber("dee@example.org").id, digest.id, dee));
+  Issue issue;
+  issue.subject = "Match report";
+  issue.lists = {press.id};
+  issue.topics = {sport.id};
+  issue.sections = {{"", BodyFormat::markdown, "x"}};
+  const auto id = store_->create_issue(issue, fixed_time())->id;
+
+  EXPECT_EQ(frozen_audience(*store_, id),
+            (std::vector<std::string>{"ann@example.org", "cid@example.org", "dee@example.org"}));
+}
+
+TEST_P(StoreTest, TopicsOfOneListDoNotNarrowTheAudienceOfAnotherListOfTheIssue) {
+  auto press = make_list("press");
+  auto digest = make_list("digest");
+  auto sport = *store_->create_topic(press.id, "sport", "", fixed_time());
+  auto travel = *store_->create_topic(digest.id, "travel", "", fixed_time());
+  ASSERT_TRUE(store_->import_batch(press.id, std::vector<ImportRecord>{record("ann@example.org")},
+                                   {.now = fixed_time()}));
+  ASSERT_TRUE(store_->import_batch(digest.id, std::vector<ImportRecord>{record("bob@example.org")},
+                                   {.now = fixed_time()}));
+  const std::vector<TopicId> bob{travel.id};
+  ASSERT_TRUE(store_->set_subscriber_topics(subscriber("bob@example.org").id, digest.id, bob));
+  Issue issue;
+  issue.subject = "S";
+  issue.lists = {press.id, digest.id};
+  issue.topics = {sport.id};
+  issue.sections = {{"", BodyFormat::markdown, "x"}};
+  const auto id = store_->create_issue(issue, fixed_time())->id;
+
+  // The issue names no topic of digest: all of digest's members receive it.
+  EXPECT_EQ(frozen_audience(*store_, id),
+            (std::vector<std::string>{"ann@example.org", "bob@example.org"}));
+}
+
+TEST_P(StoreTest, AnIssueOfACadenceReachesMembersWhoseOwnOrTheListsDefaultCadenceItIs) {
+  auto press = make_list("press");
+  ListChanges daily_by_default;
+  daily_by_default.default_cadence = Cadence::daily;
+  ASSERT_TRUE(store_->update_list(press.id, daily_by_default, fixed_time()));
+  std::vector<ImportRecord> people{record("ann@example.org"), record("bob@example.org"),
+                                   record("cid@example.org")};
+  ASSERT_TRUE(store_->import_batch(press.id, people, {.now = fixed_time()}));
+  // Ann chose weekly, Bob immediate, Cid nothing (the list's daily).
+  ASSERT_TRUE(store_->set_subscription_cadence(subscriber("ann@example.org").id, press.id,
+                                               Cadence::weekly, fixed_time()));
+  ASSERT_TRUE(store_->set_subscription_cadence(subscriber("bob@example.org").id, press.id,
+                                               Cadence::immediate, fixed_time()));
+  const auto issue_of = [&](std::optional<Cadence> cadence) {
+    Issue issue;
+    issue.subject = "S";
+    issue.lists = {press.id};
+    issue.cadence = cadence;
+    issue.sections = {{"", BodyFormat::markdown, "x"}};
+    return store_->create_issue(issue, fixed_time())->id;
+  };
+
+  EXPECT_EQ(frozen_audience(*store_, issue_of(Cadence::weekly)),
+            std::vector<std::string>{"ann@example.org"});
+  EXPECT_EQ(frozen_audience(*store_, issue_of(Cadence::immediate)),
+            std::vector<std::string>{"bob@example.org"});
+  EXPECT_EQ(frozen_audience(*store_, issue_of(Cadence::daily)),
+            std::vector<std::string>{"cid@example.org"});
+  EXPECT_TRUE(frozen_audience(*store_, issue_of(Cadence::monthly)).empty());
+  // A plain letter goes to everyone, whatever their cadence.
+  EXPECT_EQ(frozen_audience(*store_, issue_of(std::nullopt)).size(), 3u);
+}
+
+TEST_P(StoreTest, ACadenceIsSetOnlyOnAListTheSubscriberIsOnAndCanGoBackToTheDefault) {
+  auto press = make_list("press");
+  auto other = make_list("other");
+  ASSERT_TRUE(store_->import_batch(press.id, std::vector<ImportRecord>{record("ann@example.org")},
+                                   {.now = fixed_time()}));
+  const auto ann = subscriber("ann@example.org").id;
+  auto refused = store_->set_subscription_cadence(ann, other.id, Cadence::daily, fixed_time());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::not_found);
+  ASSERT_EQ(store_->subscriptions_of(ann)->size(), 1u);  // not put on `other`
+
+  ASSERT_TRUE(store_->set_subscription_cadence(ann, press.id, Cadence::monthly, fixed_time()));
+  EXPECT_EQ(store_->subscriptions_of(ann)->front().cadence, Cadence::monthly);
+  ASSERT_TRUE(store_->set_subscription_cadence(ann, press.id, std::nullopt, fixed_time()));
+  EXPECT_EQ(store_->subscriptions_of(ann)->front().cadence, std::nullopt);
+}
+
+TEST_P(StoreTest, APreferenceSaveSetsCadencesOnlyOnTheSubscribersListsInItsTransaction) {
+  auto press = make_list("press");
+  auto other = make_list("other");
+  ASSERT_TRUE(store_->import_batch(press.id, std::vector<ImportRecord>{record("ann@example.org")},
+                                   {.now = fixed_time()}));
+  const auto ann = subscriber("ann@example.org").id;
+  PreferenceChange change;
+  change.name = "Ann";
+  change.cadences = {{press.id, Cadence::daily}, {other.id, Cadence::weekly}};
+  ASSERT_TRUE(store_->apply_preferences(ann, change, fixed_time()));
+  auto subscriptions = store_->subscriptions_of(ann);
+  ASSERT_EQ(subscriptions->size(), 1u);
+  EXPECT_EQ(subscriptions->front().list_id, press.id);
+  EXPECT_EQ(subscriptions->front().cadence, Cadence::daily);
+}
+
 TEST_P(StoreTest, DeliveryProblemsCountEachReplyOfDeferredAndFailedRecipients) {
   auto list = make_list("press");
   std::vector<ImportRecord> records;

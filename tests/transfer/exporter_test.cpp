@@ -37,11 +37,12 @@ TEST_F(ExporterTest, WritesCsvWithHeaderAndEscaping) {
   auto written = export_members(*store_, list_.id, ExportFormat::csv, out);
   ASSERT_TRUE(written);
   EXPECT_EQ(*written, 2);
-  EXPECT_EQ(out.str(),
-            "email,name,lang,status,subscription,created_at,updated_at,attributes\r\n"
-            "ann@example.org,\"Ann, \"\"the\"\" first\",en,enabled,confirmed,"
-            "2026-11-29T07:05:47Z,2026-11-29T07:05:47Z,\"{\"\"city\"\":\"\"Oslo\"\"}\"\r\n"
-            "bob@example.org,,,enabled,confirmed,2026-11-29T07:05:47Z,2026-11-29T07:05:47Z,{}\r\n");
+  EXPECT_EQ(
+      out.str(),
+      "email,name,lang,status,subscription,topics,cadence,created_at,updated_at,attributes\r\n"
+      "ann@example.org,\"Ann, \"\"the\"\" first\",en,enabled,confirmed,,,"
+      "2026-11-29T07:05:47Z,2026-11-29T07:05:47Z,\"{\"\"city\"\":\"\"Oslo\"\"}\"\r\n"
+      "bob@example.org,,,enabled,confirmed,,,2026-11-29T07:05:47Z,2026-11-29T07:05:47Z,{}\r\n");
 }
 
 TEST_F(ExporterTest, WritesAJsonArray) {

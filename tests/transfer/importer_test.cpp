@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -9,6 +10,7 @@
 #include "store/open_store.hpp"
 #include "test_support.hpp"
 #include "transfer/csv_reader.hpp"
+#include "transfer/exporter.hpp"
 
 namespace communique {
 namespace {
@@ -245,6 +247,89 @@ TEST_F(ImporterTest, ReadsBackAnExportIgnoringReadOnlyColumns) {
   auto rejects = read_csv(summary->rejects_file);
   EXPECT_EQ(rejects[1].fields[1],
             "the attributes column is not a JSON object such as {\"city\":\"Oslo\"}");
+}
+
+TEST_F(ImporterTest, TopicsAndCadenceColumnsSetChoicesAndBadOnesAreRejectedWithTheReason) {
+  const auto press = *store_->find_list("press");
+  ASSERT_TRUE(store_->create_topic(press.id, "Sport", "", fixed_time()));
+  ASSERT_TRUE(store_->create_topic(press.id, "Arts", "", fixed_time()));
+  auto file = write_file("subs.csv",
+                         "email,topics,cadence\r\n"
+                         "a@example.org,sport; ARTS,daily\r\n"
+                         "b@example.org,,\r\n"
+                         "c@example.org,sport;weather,weekly\r\n"
+                         "d@example.org,arts,hourly\r\n");
+  auto summary = import(file);
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->imported, 2);
+  EXPECT_EQ(summary->rejected, 2);
+  const auto a = store_->find_subscriber(*EmailAddress::parse("a@example.org"))->id;
+  const auto b = store_->find_subscriber(*EmailAddress::parse("b@example.org"))->id;
+  EXPECT_EQ(store_->topics_of_subscriber(a)->size(), 2u);
+  EXPECT_EQ(store_->subscriptions_of(a)->front().cadence, Cadence::daily);
+  EXPECT_TRUE(store_->topics_of_subscriber(b)->empty());
+  EXPECT_EQ(store_->subscriptions_of(b)->front().cadence, std::nullopt);
+  // A `topics` column is a choice, not an attribute.
+  EXPECT_EQ(store_->find_subscriber(a)->attributes_json, "{}");
+  auto rejects = read_csv(summary->rejects_file);
+  ASSERT_EQ(rejects.size(), 3u);
+  EXPECT_EQ(rejects[1].fields[0], "4");
+  EXPECT_EQ(rejects[1].fields[1],
+            "topics: no topic 'weather' on list press; topics there are press: Arts, Sport");
+  EXPECT_EQ(rejects[2].fields[1],
+            "invalid cadence: 'hourly'; use immediate, daily, weekly or monthly (or leave it "
+            "empty)");
+
+  // An empty cell changes nothing; a new one replaces the list's topics.
+  auto again = write_file("again.csv",
+                          "email,topics,cadence\r\na@example.org,,\r\n"
+                          "b@example.org,arts,immediate\r\n");
+  ASSERT_TRUE(import(again));
+  EXPECT_EQ(store_->topics_of_subscriber(a)->size(), 2u);
+  EXPECT_EQ(store_->subscriptions_of(a)->front().cadence, Cadence::daily);
+  ASSERT_EQ(store_->topics_of_subscriber(b)->size(), 1u);
+  EXPECT_EQ(store_->topics_of_subscriber(b)->front().name, "Arts");
+  EXPECT_EQ(store_->subscriptions_of(b)->front().cadence, Cadence::immediate);
+}
+
+TEST_F(ImporterTest, AnExportImportedIntoAFreshDatabaseKeepsTheSameChoices) {
+  const auto press = *store_->find_list("press");
+  ASSERT_TRUE(store_->create_topic(press.id, "Sport", "", fixed_time()));
+  ASSERT_TRUE(store_->create_topic(press.id, "Arts", "", fixed_time()));
+  ASSERT_TRUE(import(write_file("subs.csv",
+                                "email,topics,cadence\r\n"
+                                "a@example.org,Sport;Arts,monthly\r\n"
+                                "b@example.org,Arts,\r\n"
+                                "c@example.org,,immediate\r\n")));
+  const auto exported = dir_.path() / "export.csv";
+  {
+    std::ofstream out(exported, std::ios::binary);
+    ASSERT_TRUE(export_members(*store_, press.id, ExportFormat::csv, out));
+  }
+  auto fresh = std::move(*open_store(StoreSettings{}, dir_.path() / "fresh"));
+  const auto fresh_press = *fresh->create_list(NewList{.name = "press"}, fixed_time());
+  ASSERT_TRUE(fresh->create_topic(fresh_press.id, "Arts", "", fixed_time()));
+  ASSERT_TRUE(fresh->create_topic(fresh_press.id, "Sport", "", fixed_time()));
+  auto summary = import(exported, *fresh);
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->imported, 3);
+  EXPECT_EQ(summary->rejected, 0);
+  // Every member's topics (by name) and chosen cadence are the same in both databases.
+  const auto choices = [](Store& store, const char* email) {
+    const auto id = store.find_subscriber(*EmailAddress::parse(email))->id;
+    const auto topics = store.topics_of_subscriber(id);
+    std::vector<std::string> names;
+    for (const auto& topic : *topics) {
+      names.push_back(topic.name);
+    }
+    std::sort(names.begin(), names.end());
+    return std::pair{names, store.subscriptions_of(id)->front().cadence};
+  };
+  for (const char* email : {"a@example.org", "b@example.org", "c@example.org"}) {
+    EXPECT_EQ(choices(*fresh, email), choices(*store_, email)) << email;
+  }
+  EXPECT_EQ(choices(*fresh, "a@example.org").first, (std::vector<std::string>{"Arts", "Sport"}));
+  EXPECT_EQ(choices(*fresh, "a@example.org").second, Cadence::monthly);
 }
 
 TEST_F(ImporterTest, ADatabaseFailureKeepsWholeBatchesOnlyAndRerunFinishes) {

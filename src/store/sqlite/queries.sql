@@ -53,6 +53,12 @@ RETURNING id;
 -- name: topics-of-list
 SELECT id, list_id, name, description FROM topics WHERE list_id = ?1 ORDER BY name;
 
+-- name: digest-cadences-of-list
+-- A definition's `every` is canonical text whose first word is its cadence ("weekly mon
+-- 09:00", "monthly 1 09:00"; see core/schedule_rule.hpp). Definitions of a list are few.
+SELECT DISTINCT substr(every, 1, instr(every, ' ') - 1) FROM digests
+WHERE list_id = ?1 AND enabled = 1;
+
 -- name: insert-subscriber-if-new
 -- Inserts a new address; a known one changes no row (the caller then updates or skips).
 -- No RETURNING: SQLite builds a temporary table for RETURNING on every execution, which
@@ -94,13 +100,19 @@ VALUES (?1, ?2, ?3, ?4, ?4)
 ON CONFLICT (list_id, subscriber_id) DO UPDATE
 SET status = excluded.status, updated_at = excluded.updated_at;
 
+-- name: set-subscription-cadence
+-- Only an existing subscription: a cadence alone never puts anyone on a list.
+UPDATE subscriptions SET cadence = ?3, updated_at = ?4
+WHERE list_id = ?1 AND subscriber_id = ?2;
+
 -- name: get-subscriber-by-email
 SELECT id, email, name, attributes, language, status, created_at, updated_at, link_key
 FROM subscribers WHERE email = ?1;
 
 -- name: subscriptions-of-subscriber
 -- Walks the lists and probes the (list_id, subscriber_id) key of each: lists are few.
-SELECT s.list_id, l.name, s.status, s.created_at, s.updated_at, l.title, s.cadence
+SELECT s.list_id, l.name, s.status, s.created_at, s.updated_at, l.title, s.cadence,
+       l.default_cadence
 FROM lists l CROSS JOIN subscriptions s ON s.list_id = l.id AND s.subscriber_id = ?1
 ORDER BY l.name;
 
@@ -112,9 +124,14 @@ SELECT count(*) FROM subscriptions WHERE list_id = ?1 AND status <> 'unsubscribe
 
 -- name: list-members
 -- Streams a list's members in the order they were added: the primary key's order, so
--- SQLite reads rows as it goes and never sorts the whole list.
+-- SQLite reads rows as it goes and never sorts the whole list. With each, what they chose of
+-- the list: its cadence (NULL: the list's default) and the names of its topics, joined by ';'
+-- (a probe of subscriber_topics' key per member, in topic id order).
 SELECT b.id, b.email, b.name, b.attributes, b.language, b.status, b.created_at, b.updated_at,
-       b.link_key, s.status
+       b.link_key, s.status, s.cadence,
+       (SELECT group_concat(t.name, ';') FROM subscriber_topics st
+        JOIN topics t ON t.id = st.topic_id AND t.list_id = s.list_id
+        WHERE st.subscriber_id = s.subscriber_id)
 FROM subscriptions s JOIN subscribers b ON b.id = s.subscriber_id
 WHERE s.list_id = ?1
 ORDER BY s.subscriber_id;
@@ -166,16 +183,39 @@ SELECT value FROM secrets WHERE name = ?1;
 
 -- name: freeze-audience
 -- The audience of an issue, fixed once: confirmed members of any of its lists who are not
--- blocklisted. ON CONFLICT drops a subscriber met again (on a second list, or on a second
--- run), so there is no DISTINCT and no ORDER BY: either would make SQLite sort the whole
--- audience in memory (117 MB for a million), while the ledger's primary key orders the
--- rows anyway. (An upsert from a SELECT needs its WHERE clause to parse.)
+-- blocklisted and who chose to receive it. Two choices count (issue 12):
+-- * topics: when the issue is sent to topics of a list (issue_topics), that list's members
+--   who chose topics of it receive the issue only when one of those is among them; members
+--   who chose no topic of the list receive every topic. A list of the issue none of whose
+--   topics it names is sent to in full.
+-- * cadence: an issue made of posts (issues.cadence set) goes only to members whose cadence
+--   (their own, or else the list's default) is the issue's.
+-- A plain letter (no topics, no cadence) pays for neither: each test opens with a constant
+-- that SQLite evaluates once (the issue row, or one probe of issue_topics), and OR stops
+-- there; the subscription's cadence is in the row already read (subscriptions has no rowid).
+-- ON CONFLICT drops a subscriber met again (on a second list, or on a second run), so there
+-- is no DISTINCT and no ORDER BY: either would make SQLite sort the whole audience in memory
+-- (117 MB for a million), while the ledger's primary key orders the rows anyway. (An upsert
+-- from a SELECT needs its WHERE clause to parse.)
 INSERT INTO deliveries (issue_id, subscriber_id, state, queued_at, updated_at)
 SELECT ?1, s.subscriber_id, 'queued', ?2, ?2
-FROM issue_lists il
+FROM issues i
+JOIN issue_lists il ON il.issue_id = i.id
+JOIN lists l ON l.id = il.list_id
 JOIN subscriptions s ON s.list_id = il.list_id AND s.status = 'confirmed'
 JOIN subscribers b ON b.id = s.subscriber_id AND b.status = 'enabled'
-WHERE il.issue_id = ?1
+WHERE i.id = ?1
+  AND (i.cadence IS NULL OR coalesce(s.cadence, l.default_cadence) = i.cadence)
+  AND (NOT EXISTS (SELECT 1 FROM issue_topics WHERE issue_id = ?1)
+       OR NOT EXISTS (SELECT 1 FROM issue_topics it JOIN topics t ON t.id = it.topic_id
+                      WHERE it.issue_id = ?1 AND t.list_id = il.list_id)
+       OR EXISTS (SELECT 1 FROM issue_topics it
+                  JOIN topics t ON t.id = it.topic_id AND t.list_id = il.list_id
+                  JOIN subscriber_topics st
+                    ON st.topic_id = it.topic_id AND st.subscriber_id = s.subscriber_id
+                  WHERE it.issue_id = ?1)
+       OR NOT EXISTS (SELECT 1 FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
+                      WHERE st.subscriber_id = s.subscriber_id AND t.list_id = il.list_id))
 ON CONFLICT (issue_id, subscriber_id) DO NOTHING;
 
 -- name: due-queued-deliveries

@@ -1,4 +1,5 @@
 // SqliteStore's lists, topics and members in bulk (store/list_store.hpp).
+#include "core/topic_choice.hpp"
 #include "store/sqlite/sqlite_support.hpp"
 
 namespace communique {
@@ -80,6 +81,31 @@ Result<std::vector<Topic>> SqliteStore::topics(ListId list) {
   return rows("topics-of-list", read_topic, list);
 }
 
+Result<std::vector<Cadence>> SqliteStore::digest_cadences(ListId list) {
+  Call call(*this);
+  return rows(
+      "digest-cadences-of-list",
+      [](const sqlite::Statement& row) {
+        return parse_cadence(row.column_text(0)).value_or(Cadence::weekly);
+      },
+      list);
+}
+
+Result<void> SqliteStore::write_import_choices(ListId list, SubscriberId subscriber,
+                                               const ImportRecord& record, std::int64_t now) {
+  if (record.topics) {
+    COMMUNIQUE_TRY(execute("clear-subscriber-topics-of-list", subscriber, list));
+    for (TopicId topic : *record.topics) {
+      COMMUNIQUE_TRY(execute("insert-subscriber-topic", subscriber, topic, list));
+    }
+  }
+  if (record.cadence) {
+    COMMUNIQUE_TRY(
+        execute("set-subscription-cadence", list, subscriber, cadence_text(record.cadence), now));
+  }
+  return ok();
+}
+
 Result<ImportCounts> SqliteStore::import_batch(ListId list, std::span<const ImportRecord> records,
                                                const ImportPolicy& policy) {
   Call call(*this);
@@ -118,7 +144,8 @@ Result<ImportCounts> SqliteStore::import_batch(ListId list, std::span<const Impo
             return failed(record, std::move(inserted).error());
           }
           std::int64_t subscriber_id = 0;
-          if (db_->changes() == 1) {
+          const bool added = db_->changes() == 1;
+          if (added) {
             subscriber_id = db_->last_insert_rowid();
             ++counts.imported;
           } else if (policy.mode == ImportMode::skip_existing && !record.blocklisted &&
@@ -172,6 +199,12 @@ Result<ImportCounts> SqliteStore::import_batch(ListId list, std::span<const Impo
           if (auto subscribed = subscribe.run(); !subscribed) {
             return failed(record, std::move(subscribed).error());
           }
+          // Only rows that carry choices pay for them; a skipped address keeps its own.
+          if (added || policy.mode == ImportMode::upsert) {
+            if (auto chosen = write_import_choices(list, subscriber_id, record, now); !chosen) {
+              return failed(record, std::move(chosen).error());
+            }
+          }
         }
         insert.reset();
         update.reset();
@@ -200,6 +233,10 @@ Result<void> SqliteStore::for_each_member(ListId list,
           member.subscriber = read_subscriber(query);
           member.status = parse_subscription_status(query.column_text(9))
                               .value_or(SubscriptionStatus::unconfirmed);
+          member.cadence = read_cadence(query, 10);
+          if (!query.column_is_null(11)) {
+            member.topics = split_topic_names(query.column_text(11));
+          }
           COMMUNIQUE_TRY(visit(member));
         }
       },

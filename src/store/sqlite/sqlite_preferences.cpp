@@ -34,6 +34,10 @@ Result<void> SqliteStore::apply_preferences(SubscriberId subscriber, const Prefe
       COMMUNIQUE_TRY(execute("insert-subscriber-topic", subscriber, topic, list));
     }
   }
+  for (const auto& [list, cadence] : change.cadences) {
+    COMMUNIQUE_TRY(
+        execute("set-subscription-cadence", list, subscriber, cadence_text(cadence), now));
+  }
   return transaction.commit();
 }
 

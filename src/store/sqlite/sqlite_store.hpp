@@ -53,6 +53,7 @@ class SqliteStore final : public Store {
   Result<Topic> create_topic(ListId list, const std::string& name, const std::string& description,
                              Timestamp now) override;
   Result<std::vector<Topic>> topics(ListId list) override;
+  Result<std::vector<Cadence>> digest_cadences(ListId list) override;
   Result<ImportCounts> import_batch(ListId list, std::span<const ImportRecord> records,
                                     const ImportPolicy& policy) override;
   Result<void> for_each_member(ListId list,
@@ -76,6 +77,8 @@ class SqliteStore final : public Store {
   Result<std::vector<bool>> unsubscribe_many(
       std::span<const std::pair<SubscriberId, IssueId>> pairs, Timestamp now) override;
   Result<std::vector<Topic>> topics_of_subscriber(SubscriberId id) override;
+  Result<void> set_subscription_cadence(SubscriberId subscriber, ListId list,
+                                        std::optional<Cadence> cadence, Timestamp now) override;
   Result<void> set_subscriber_topics(SubscriberId id, ListId list,
                                      std::span<const TopicId> topics) override;
   Result<SubscriberActivity> activity_of(SubscriberId subscriber) override;
@@ -246,6 +249,9 @@ class SqliteStore final : public Store {
   // The original that `post` translates (a translation's original when it names one), or
   // none; invalid_input when it is on another list or is the post itself.
   Result<std::optional<PostId>> original_of(const Post& post);
+  // Writes the topics and cadence an imported row chose on `list`; the lock is held.
+  Result<void> write_import_choices(ListId list, SubscriberId subscriber,
+                                    const ImportRecord& record, std::int64_t now);
   // Reads the lists and sections of `issue` (its row already read); the lock is held.
   Result<void> load_issue_parts(Issue& issue);
   // The kept statement of query `name`, prepared on first use and reset. Only

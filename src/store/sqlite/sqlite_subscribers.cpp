@@ -110,6 +110,10 @@ Result<Subscriber> SqliteStore::add_subscriber(const NewSubscriber& subscriber,
       }
       return std::move(subscribed).error();
     }
+    if (subscriber.cadence) {
+      COMMUNIQUE_TRY(execute("set-subscription-cadence", list, added_id,
+                             cadence_text(subscriber.cadence), now));
+    }
   }
   COMMUNIQUE_TRY(transaction.commit());
   Subscriber added;
@@ -132,6 +136,8 @@ Result<Subscriber> SqliteStore::update_subscriber(SubscriberId id, const Subscri
   }
   {
     Call call(*this);
+    Transaction transaction(*db_);
+    COMMUNIQUE_TRY(transaction.begin());
     auto changed = execute("update-subscriber", id, change.name, change.language,
                            change.attributes_json, status, now);
     if (!changed) {
@@ -140,6 +146,18 @@ Result<Subscriber> SqliteStore::update_subscriber(SubscriberId id, const Subscri
     if (*changed == 0) {
       return make_error(ErrorCode::not_found, no_subscriber(id));
     }
+    for (const auto& [list, cadence] : change.cadences) {
+      auto set = execute("set-subscription-cadence", list, id, cadence_text(cadence), now);
+      if (!set) {
+        return std::move(set).error();
+      }
+      if (*set == 0) {
+        return make_error(ErrorCode::not_found, "subscriber " + std::to_string(id) +
+                                                    " is not on list " + std::to_string(list) +
+                                                    "; add them to it first");
+      }
+    }
+    COMMUNIQUE_TRY(transaction.commit());
   }
   return find_subscriber(id);
 }
@@ -196,6 +214,21 @@ Result<std::vector<bool>> SqliteStore::unsubscribe_many(
 Result<std::vector<Topic>> SqliteStore::topics_of_subscriber(SubscriberId id) {
   Call call(*this);
   return rows("topics-of-subscriber", read_topic, id);
+}
+
+Result<void> SqliteStore::set_subscription_cadence(SubscriberId subscriber, ListId list,
+                                                   std::optional<Cadence> cadence, Timestamp now) {
+  Call call(*this);
+  auto changed = execute("set-subscription-cadence", list, subscriber, cadence_text(cadence), now);
+  if (!changed) {
+    return std::move(changed).error();
+  }
+  if (*changed == 0) {
+    return make_error(ErrorCode::not_found, "subscriber " + std::to_string(subscriber) +
+                                                " is not on list " + std::to_string(list) +
+                                                "; add them to it first");
+  }
+  return ok();
 }
 
 Result<void> SqliteStore::set_subscriber_topics(SubscriberId id, ListId list,

@@ -123,6 +123,7 @@ inline Subscription read_subscription(const sqlite::Statement& row) {
   subscription.updated_at = from_unix(row.column_int(4));
   subscription.list_title = row.column_text(5);
   subscription.cadence = read_cadence(row, 6);
+  subscription.list_cadence = parse_cadence(row.column_text(7)).value_or(Cadence::weekly);
   return subscription;
 }
 
