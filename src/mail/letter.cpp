@@ -253,6 +253,7 @@ void add_digest_context(nlohmann::json& context, const PreparedIssue& prepared,
   context["sections"] = std::move(sections);
   context["toc"] = std::move(toc);
   context["item_count"] = count;
+  context["items_text"] = std::to_string(count) + (count == 1 ? " item" : " items");
 }
 
 }  // namespace

@@ -158,7 +158,7 @@ TEST_F(DigestTest, TheLetterKeepsEveryPartAndStaysUnderGmailsClippingSize) {
   EXPECT_NE(letter->html.find("<blockquote"), std::string::npos);  // the message quoted
   EXPECT_NE(letter->html.find("<ol"), std::string::npos);          // the agenda
   EXPECT_NE(letter->html.find("Question:"), std::string::npos);    // the transcript
-  EXPECT_NE(letter->html.find("15 item(s)"), std::string::npos);
+  EXPECT_NE(letter->html.find("15 items"), std::string::npos);
   EXPECT_NE(letter->text.find("== Travel =="), std::string::npos);
   EXPECT_NE(letter->text.find("> Please accept my sincere congratulations"), std::string::npos);
   EXPECT_NE(letter->text.find("1. The Minister's talks"), std::string::npos);
