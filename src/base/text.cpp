@@ -174,4 +174,28 @@ std::string slugify(std::string_view text) {
   return slug;
 }
 
+std::string shorten(std::string_view text, std::size_t most) {
+  if (most == 0) {
+    return {};
+  }
+  if (code_points(text) <= most) {
+    return std::string(text);
+  }
+  // The byte where code point `most` - 1 starts: what fits beside the ellipsis.
+  std::size_t end = 0;
+  for (std::size_t count = 0; end < text.size(); ++end) {
+    if ((static_cast<unsigned char>(text[end]) & 0xC0) != 0x80 && count++ == most - 1) {
+      break;
+    }
+  }
+  std::string_view kept = text.substr(0, end);
+  if (const auto space = kept.rfind(' '); space != std::string_view::npos && space > end / 2) {
+    kept = kept.substr(0, space);
+  }
+  while (!kept.empty() && kept.back() == ' ') {
+    kept.remove_suffix(1);
+  }
+  return std::string(kept) + "\u2026";
+}
+
 }  // namespace communique

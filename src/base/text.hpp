@@ -36,6 +36,11 @@ bool has_control_character(std::string_view text);
 // "meeting-of-11-may"); empty when `text` has no ASCII letter or digit.
 std::string slugify(std::string_view text);
 
+// Valid UTF-8 `text` in at most `most` code points: as it is when it fits, otherwise cut at
+// the last space that keeps it within `most` - 1 (or within a word when there is none in
+// its second half) and ended with "…".
+std::string shorten(std::string_view text, std::size_t most);
+
 // `text` with ASCII letters lower-cased; other bytes are unchanged.
 std::string ascii_lower(std::string_view text);
 

@@ -2,6 +2,7 @@
 #include "digest/digest_scheduler.hpp"
 
 #include "base/log.hpp"
+#include "base/text.hpp"
 
 namespace communique {
 
@@ -16,7 +17,8 @@ Issue announcement(const PostToAnnounce& post, Timestamp now) {
   issue.kind = IssueKind::digest;
   issue.status = IssueStatus::scheduled;
   issue.scheduled_at = now;
-  issue.subject = post.title;
+  // A title may be longer than a subject may be (300 against 250 characters).
+  issue.subject = shorten(post.title, 250);
   issue.lists = {post.list};
   issue.posts = {post.post};
   issue.cadence = Cadence::immediate;

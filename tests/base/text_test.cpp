@@ -74,5 +74,14 @@ TEST(Text, EndSentenceAddsOneFullStop) {
   EXPECT_EQ(end_sentence(""), ".");
 }
 
+TEST(Text, ShortenKeepsWhatFitsAndCutsAtAWordWithAnEllipsis) {
+  EXPECT_EQ(shorten("Meeting with the Minister", 25), "Meeting with the Minister");
+  EXPECT_EQ(shorten("Meeting with the Minister", 20), "Meeting with the\u2026");
+  EXPECT_EQ(shorten("Встреча с министром", 12), "Встреча с\u2026");  // counts characters
+  EXPECT_EQ(code_points(shorten("Встреча с министром", 12)), 10u);
+  EXPECT_EQ(shorten("Supercalifragilistic", 6), "Super\u2026");  // no space: within the word
+  EXPECT_EQ(shorten("anything", 0), "");
+}
+
 }  // namespace
 }  // namespace communique

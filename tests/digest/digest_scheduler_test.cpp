@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "base/text.hpp"
 #include "forwarding_store.hpp"
 #include "store/open_store.hpp"
 #include "test_support.hpp"
@@ -216,6 +217,27 @@ TEST_F(DigestSchedulerTest, ImmediateReadersGetEachNewPostOnceAndOldPostsNever) 
   EXPECT_EQ(issue->cadence, Cadence::immediate);
   EXPECT_EQ(issue->kind, IssueKind::digest);
   EXPECT_EQ(issue->status, IssueStatus::scheduled);
+}
+
+TEST_F(DigestSchedulerTest, APostsOwnLetterHasASubjectOfAtMost250CharactersEvenForALongTitle) {
+  ASSERT_TRUE(store_->update_list(list_.id, ListChanges{.default_cadence = Cadence::immediate},
+                                  at("2026-03-02T11:00:00Z")));
+  ASSERT_TRUE(store_->add_subscriber(NewSubscriber{*EmailAddress::parse("ann@example.org")},
+                                     std::vector<ListId>{list_.id}, SubscriptionStatus::confirmed,
+                                     at("2026-03-02T11:00:00Z")));
+  std::string title;
+  while (title.size() < 290) {
+    title += "Statement on the Arctic ";
+  }
+  publish(title, at("2026-03-02T12:00:00Z"));
+  EXPECT_EQ(look(at("2026-03-02T12:00:05Z")), 1);
+  auto issues = store_->issues();
+  ASSERT_TRUE(issues);
+  ASSERT_EQ(issues->size(), 1u);
+  const std::string& subject = issues->front().subject;
+  EXPECT_LE(code_points(subject), 250u);
+  EXPECT_TRUE(subject.ends_with("Arctic\u2026")) << subject;
+  EXPECT_TRUE(validate_subject(subject));
 }
 
 }  // namespace
