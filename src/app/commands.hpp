@@ -81,6 +81,8 @@ struct PostUpdateOptions {
   bool no_topics = false;
   std::optional<std::string> language;
   std::optional<std::string> body;
+  std::optional<std::int64_t> translation_of;  // makes it a translation of that post
+  bool original = false;                       // makes it an original again
 };
 
 struct TopicCreateOptions {

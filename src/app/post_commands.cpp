@@ -486,6 +486,11 @@ int run_posts_update(const GlobalOptions& global, const PostUpdateOptions& optio
     }
     normalised->topics = std::move(*topics);
   }
+  if (options.translation_of) {
+    normalised->translation_of = std::optional<PostId>(*options.translation_of);
+  } else if (options.original) {
+    normalised->translation_of = std::optional<PostId>();
+  }
   auto updated = store.update_post(post->id, *normalised, system_clock_now());
   if (!updated) {
     return fail(updated.error());
@@ -633,15 +638,23 @@ void add_posts_update(CLI::App& posts, CommandChoice& choice) {
   auto* language = cmd->add_option("--lang", update.language, "Its language");
   auto* body =
       cmd->add_option("--body", update.body, "A new Markdown body; - reads standard input");
-  cmd->callback([&choice, &update, title, section, topic, no_topics, language, body] {
-    if (title->count() + section->count() + topic->count() + no_topics->count() +
-            language->count() + body->count() ==
-        0) {
-      throw CLI::RequiredError("--title, --section, --topic, --no-topics, --lang or --body");
-    }
-    choice.choose(
-        [&update](const GlobalOptions& global) { return run_posts_update(global, update); });
-  });
+  auto* translation = cmd->add_option("--translation-of", update.translation_of,
+                                      "Make it a translation of this post (its original)");
+  auto* original =
+      cmd->add_flag("--original", update.original, "Make it an original, not a translation");
+  translation->excludes(original);
+  cmd->callback(
+      [&choice, &update, title, section, topic, no_topics, language, body, translation, original] {
+        if (title->count() + section->count() + topic->count() + no_topics->count() +
+                language->count() + body->count() + translation->count() + original->count() ==
+            0) {
+          throw CLI::RequiredError(
+              "--title, --section, --topic, --no-topics, --lang, --body, --translation-of or "
+              "--original");
+        }
+        choice.choose(
+            [&update](const GlobalOptions& global) { return run_posts_update(global, update); });
+      });
 }
 
 }  // namespace

@@ -81,4 +81,82 @@ std::optional<ArchiveCursor> parse_archive_cursor(std::string_view text) {
                        kind == "post" ? ArchiveHitKind::post : ArchiveHitKind::issue, *id};
 }
 
+namespace {
+
+char fold(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Whether `word` appears in `text` at `at`, ignoring ASCII case.
+bool appears_at(std::string_view text, std::size_t at, std::string_view word) {
+  if (word.empty() || at + word.size() > text.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (fold(text[at + i]) != fold(word[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The length of the word of `words` that appears at `at` (0: none).
+std::size_t word_at(std::string_view text, std::size_t at, const std::vector<std::string>& words) {
+  for (const auto& word : words) {
+    if (appears_at(text, at, word)) {
+      return word.size();
+    }
+  }
+  return 0;
+}
+
+bool continues_character(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
+
+}  // namespace
+
+std::string archive_excerpt(std::string_view text, const std::vector<std::string>& words,
+                            std::size_t most) {
+  std::size_t first = 0;
+  while (first < text.size() && word_at(text, first, words) == 0) {
+    ++first;
+  }
+  if (first == text.size()) {
+    first = 0;
+  }
+  // Start a little before the first match, at a space; end `most` bytes later, at a space.
+  std::size_t start = first > most / 4 ? first - most / 4 : 0;
+  if (start > 0) {
+    const auto space = text.find(' ', start);
+    start = space != std::string_view::npos && space < first ? space + 1 : start;
+  }
+  while (start > 0 && start < text.size() && continues_character(text[start])) {
+    --start;
+  }
+  std::size_t end = std::min(text.size(), start + most);
+  if (end < text.size()) {
+    const auto space = text.rfind(' ', end);
+    end = space != std::string_view::npos && space > start ? space : end;
+    while (end > start && end < text.size() && continues_character(text[end])) {
+      --end;
+    }
+  }
+  std::string excerpt = start > 0 ? "\u2026" : "";
+  for (std::size_t i = start; i < end;) {
+    if (const auto length = word_at(text, i, words); length > 0 && i + length <= end) {
+      excerpt += kMatchStart;
+      excerpt.append(text.substr(i, length));
+      excerpt += kMatchEnd;
+      i += length;
+    } else {
+      excerpt += text[i++];
+    }
+  }
+  if (end < text.size()) {
+    excerpt += "\u2026";
+  }
+  return excerpt;
+}
+
 }  // namespace communique

@@ -32,6 +32,15 @@ inline constexpr char kMatchEnd = '\x03';
 // The words to search for in `text` (a query as typed, already URL-decoded).
 Result<std::vector<std::string>> parse_search_words(std::string_view text);
 
+// An excerpt of `text` (a post's body, or the first part of it) around the first place one
+// of `words` appears (ignoring ASCII case), about `most` bytes long, cut at spaces and never
+// inside a character, each appearance of a word between kMatchStart and kMatchEnd, with
+// "…" where text was cut. The beginning of `text` when no word appears in it (the index
+// matched a form this plain comparison does not see). Costs one pass over `text`, however
+// many times the words appear: an excerpt is made here, not by the index, for that reason.
+std::string archive_excerpt(std::string_view text, const std::vector<std::string>& words,
+                            std::size_t most = 200);
+
 // What a result is. The order matters: results of one time are ordered by kind, then id.
 enum class ArchiveHitKind { issue, post };
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/text.hpp"
+
 namespace communique {
 namespace {
 
@@ -38,6 +40,42 @@ TEST(ArchiveSearchTest, ACursorReadsBackAsWritten) {
   for (const auto* bad : {"", "1-post", "x-post-1", "1-page-1", "1-post-1x", "-1-post-1"}) {
     EXPECT_FALSE(parse_archive_cursor(bad)) << bad;
   }
+}
+
+TEST(ArchiveExcerpt, MarksTheWordsAroundTheirFirstAppearanceInAShortWindow) {
+  const std::string text =
+      std::string(500, 'x') + " The Minister met the minister of trade. " + std::string(500, 'y');
+  const std::string excerpt = archive_excerpt(text, {"minister"});
+  EXPECT_NE(excerpt.find(std::string(1, kMatchStart) + "Minister" + kMatchEnd), std::string::npos)
+      << excerpt;
+  EXPECT_NE(excerpt.find(std::string(1, kMatchStart) + "minister" + kMatchEnd), std::string::npos);
+  EXPECT_LE(excerpt.size(), 220u);
+  EXPECT_TRUE(excerpt.starts_with("\u2026")) << excerpt;
+  EXPECT_TRUE(excerpt.ends_with("\u2026")) << excerpt;
+}
+
+TEST(ArchiveExcerpt, AWordRepeatedThroughAHugeTextGivesAShortExcerpt) {
+  std::string text;
+  while (text.size() < 1024 * 1024) {
+    text += "lorem ipsum dolor bigword ";
+  }
+  const std::string excerpt = archive_excerpt(text, {"lorem", "bigword"});
+  EXPECT_LE(excerpt.size(), 220u + 40u * 2);  // the text, its markers, an ellipsis
+  EXPECT_TRUE(excerpt.starts_with(std::string(1, kMatchStart) + "lorem" + kMatchEnd));
+}
+
+TEST(ArchiveExcerpt, NeverCutsInsideACharacterAndShowsTheStartWhenNothingMatches) {
+  std::string text;
+  while (text.size() < 600) {
+    text += "Встреча с министром ";
+  }
+  const std::string excerpt = archive_excerpt(text, {"absent"});
+  EXPECT_TRUE(is_valid_utf8(excerpt)) << excerpt;
+  EXPECT_TRUE(excerpt.starts_with("Встреча")) << excerpt;
+  EXPECT_EQ(excerpt.find(kMatchStart), std::string::npos);
+  const std::string russian = archive_excerpt(text, {"министром"});
+  EXPECT_TRUE(is_valid_utf8(russian)) << russian;
+  EXPECT_NE(russian.find(std::string(1, kMatchStart) + "министром" + kMatchEnd), std::string::npos);
 }
 
 }  // namespace

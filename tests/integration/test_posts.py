@@ -106,6 +106,13 @@ class PostsTest(ServerTestCase):
                       self.run_cli("posts", "show", draft).stdout)
         self.assertIn(f"translates:  {draft}",
                       self.run_cli("posts", "show", translation).stdout)
+        self.run_cli("posts", "update", translation, "--original")
+        self.assertNotIn("translates:", self.run_cli("posts", "show", translation).stdout)
+        self.run_cli("posts", "update", translation, "--translation-of", draft)
+        self.assertIn(f"translates:  {draft}",
+                      self.run_cli("posts", "show", translation).stdout)
+        itself = self.failing("posts", "update", draft, "--translation-of", translation)
+        self.assertIn("translation_of:", itself)
 
         self.assertIn(f"removed post {statement}",
                       self.run_cli("posts", "rm", statement).stdout)

@@ -805,25 +805,31 @@ LIMIT ?3;
 -- the issues public-issues would show, matching ?1 (an FTS5 query of quoted words), newest
 -- first after the cursor (?2 time, ?3 kind, ?4 id). The row-value comparison keeps the
 -- keyset exact when results share a second. Visibility is read from the tables here, not
--- kept in the index, so it cannot fall out of step. Excerpts come from a post's body (its
--- title is shown beside it) and mark matches with char(2) and char(3), which no post or
--- subject may contain.
-SELECT kind, id, slug, title, excerpt, at FROM (
-  SELECT 'post' AS kind, p.id AS id, p.slug AS slug, p.title AS title,
-         snippet(post_search, 1, char(2), char(3), '…', 24) AS excerpt, p.published_at AS at
-  FROM post_search JOIN posts p ON p.id = post_search.rowid JOIN lists l ON l.id = p.list_id
-  WHERE post_search MATCH ?1 AND p.status = 'published' AND l.visibility = 'public'
-  UNION ALL
-  SELECT 'issue', i.id, '', i.subject, snippet(issue_search, 0, char(2), char(3), '…', 24),
-         i.updated_at
-  FROM issue_search JOIN issues i ON i.id = issue_search.rowid
-  WHERE issue_search MATCH ?1 AND (i.status = 'sent' OR i.status = 'sending') AND i.archive = 1
-    AND NOT EXISTS (SELECT 1 FROM issue_lists il JOIN lists l ON l.id = il.list_id
-                    WHERE il.issue_id = i.id AND l.visibility != 'public')
-)
-WHERE (at, kind, id) < (?2, ?3, ?4)
-ORDER BY at DESC, kind DESC, id DESC
-LIMIT ?5;
+-- kept in the index, so it cannot fall out of step. The page of hits is chosen first; only
+-- then are the texts of its rows read (a post's first 8,000 bytes), from which the caller
+-- makes excerpts: FTS5's snippet() would weigh every appearance of a word in every
+-- matching post, which a post repeating a word 40,000 times made take seconds.
+SELECT h.kind, h.id, coalesce(p.slug, ''), coalesce(p.title, i.subject),
+       CASE WHEN h.kind = 'post' THEN substr(p.body, 1, 8000) ELSE i.subject END, h.at
+FROM (
+  SELECT kind, id, at FROM (
+    SELECT 'post' AS kind, p.id AS id, p.published_at AS at
+    FROM post_search JOIN posts p ON p.id = post_search.rowid JOIN lists l ON l.id = p.list_id
+    WHERE post_search MATCH ?1 AND p.status = 'published' AND l.visibility = 'public'
+    UNION ALL
+    SELECT 'issue', i.id, i.updated_at
+    FROM issue_search JOIN issues i ON i.id = issue_search.rowid
+    WHERE issue_search MATCH ?1 AND (i.status = 'sent' OR i.status = 'sending') AND i.archive = 1
+      AND NOT EXISTS (SELECT 1 FROM issue_lists il JOIN lists l ON l.id = il.list_id
+                      WHERE il.issue_id = i.id AND l.visibility != 'public')
+  )
+  WHERE (at, kind, id) < (?2, ?3, ?4)
+  ORDER BY at DESC, kind DESC, id DESC
+  LIMIT ?5
+) h
+LEFT JOIN posts p ON h.kind = 'post' AND p.id = h.id
+LEFT JOIN issues i ON h.kind = 'issue' AND i.id = h.id
+ORDER BY h.at DESC, h.kind DESC, h.id DESC;
 
 -- Digest definitions, their sections and runs (sqlite_digests.cpp).
 

@@ -56,8 +56,16 @@ Result<std::vector<ArchiveHit>> SqliteStore::search_archive(const ArchiveSearch&
   const ArchiveCursor before = search.before.value_or(
       ArchiveCursor{from_unix(std::numeric_limits<std::int64_t>::max()), ArchiveHitKind::post,
                     std::numeric_limits<std::int64_t>::max()});
-  return rows("search-archive", read_hit, fts5_query(search.words), before.at,
-              std::string(kind_name(before.kind)), before.id, search.limit);
+  auto hits = rows("search-archive", read_hit, fts5_query(search.words), before.at,
+                   std::string(kind_name(before.kind)), before.id, search.limit);
+  if (hits) {
+    for (auto& hit : *hits) {
+      // An issue's excerpt is its whole subject (at most 250 characters), marked.
+      hit.excerpt =
+          archive_excerpt(hit.excerpt, search.words, hit.kind == ArchiveHitKind::post ? 200 : 1200);
+    }
+  }
+  return hits;
 }
 
 }  // namespace communique
