@@ -276,5 +276,22 @@ TEST_F(DigestStoreTest, APostIsAnnouncedOnceAndOnlyAListWithImmediateReadersHasS
   EXPECT_EQ(post->announced_at, fixed_time(9));
 }
 
+TEST_F(DigestStoreTest, ASectionADigestNamesIsNotRemovedFromUnderIt) {
+  const DigestDefinition digest = weekly();  // names Statements and News
+  ASSERT_NE(digest.id, 0);
+  auto refused = store_->remove_section(statements_);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::conflict);
+  EXPECT_NE(refused.error().message.find("is named by digest weekly"), std::string::npos)
+      << refused.error().message;
+  auto kept = store_->find_digest(digest.id);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->sections, (std::vector<SectionId>{statements_, news_}));
+  // Once the digest no longer names it, it goes.
+  ASSERT_TRUE(store_->update_digest(
+      digest.id, DigestChanges{.sections = std::vector<SectionId>{news_}}, fixed_time(1)));
+  EXPECT_TRUE(store_->remove_section(statements_));
+}
+
 }  // namespace
 }  // namespace communique

@@ -686,6 +686,10 @@ UPDATE sections SET name = ?2 WHERE id = ?1 RETURNING id, list_id, name, positio
 -- name: posts-in-section
 SELECT count(*) FROM posts WHERE section_id = ?1;
 
+-- name: digests-using-section
+SELECT d.name FROM digest_sections ds JOIN digests d ON d.id = ds.digest_id
+WHERE ds.section_id = ?1 ORDER BY d.name;
+
 -- name: delete-section
 DELETE FROM sections WHERE id = ?1;
 

@@ -1,6 +1,7 @@
 // SqliteStore's posts and the sections of lists (store/post_store.hpp).
 #include <algorithm>
 
+#include "base/text.hpp"
 #include "store/sqlite/sqlite_support.hpp"
 
 namespace communique {
@@ -147,6 +148,19 @@ Result<void> SqliteStore::remove_section(SectionId id) {
     return make_error(ErrorCode::conflict,
                       "section '" + section->name + "' has " + std::to_string(**in_use) +
                           " posts; move them to another section or remove them first");
+  }
+  // A digest that names its sections would otherwise lose this one and go on without it
+  // (or, naming no other, take every section): the editor decides first.
+  auto digests = rows("digests-using-section", read_text, id);
+  if (!digests) {
+    return std::move(digests).error();
+  }
+  if (!digests->empty()) {
+    return make_error(ErrorCode::conflict,
+                      "section '" + section->name + "' is named by digest " +
+                          join_as_list(*digests) +
+                          "; change its sections first (communique digests update ID "
+                          "--sections ...)");
   }
   COMMUNIQUE_TRY(execute("delete-section", id));
   // Close the gap the section leaves.
