@@ -111,7 +111,7 @@ int run_digests_create(const GlobalOptions& global, const std::string& list_name
   if (!sections) {
     return fail(sections.error());
   }
-  auto digest = digest_from_input(input, opened->list.id, *sections);
+  auto digest = digest_from_input(input, opened->list.id, *sections, global.data_dir);
   if (!digest) {
     return fail(digest.error());
   }
@@ -227,7 +227,7 @@ int run_digests_update(const GlobalOptions& global, std::int64_t id, const Diges
   if (!sections) {
     return fail(sections.error());
   }
-  auto changes = digest_changes_from_input(input, opened->digest, *sections);
+  auto changes = digest_changes_from_input(input, opened->digest, *sections, global.data_dir);
   if (!changes) {
     return fail(changes.error());
   }

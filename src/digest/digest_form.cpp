@@ -48,7 +48,7 @@ Result<std::vector<SectionId>> resolve_sections(const std::vector<std::string>& 
 }
 
 // Checks the fields given in `input`, other than the schedule and the sections.
-Result<void> check_plain_fields(const DigestInput& input) {
+Result<void> check_plain_fields(const DigestInput& input, const std::filesystem::path& data_dir) {
   if (input.name) {
     if (auto name = validate_digest_name(*input.name); !name) {
       return std::move(name).error();
@@ -63,6 +63,11 @@ Result<void> check_plain_fields(const DigestInput& input) {
     return make_error(ErrorCode::invalid_input,
                       "template: template names are letters, digits, '-' and '_'; not '" +
                           *input.template_name + "'");
+  }
+  if (input.template_name) {
+    if (auto templates = load_letter_templates(*input.template_name, data_dir); !templates) {
+      return make_error(ErrorCode::invalid_input, "template: " + templates.error().message);
+    }
   }
   return validate_digest_limits(input.max_per_section.value_or(0), input.excerpt_words.value_or(0));
 }
@@ -84,7 +89,8 @@ std::vector<std::string> split_section_names(std::string_view text) {
 }
 
 Result<DigestDefinition> digest_from_input(const DigestInput& input, ListId list,
-                                           std::span<const Section> sections) {
+                                           std::span<const Section> sections,
+                                           const std::filesystem::path& data_dir) {
   if (!input.name) {
     return make_error(ErrorCode::invalid_input, "name: give the digest a name, e.g. weekly");
   }
@@ -92,7 +98,7 @@ Result<DigestDefinition> digest_from_input(const DigestInput& input, ListId list
     return make_error(ErrorCode::invalid_input,
                       "every: say when it runs, e.g. \"weekly mon 09:00\"");
   }
-  if (auto checked = check_plain_fields(input); !checked) {
+  if (auto checked = check_plain_fields(input, data_dir); !checked) {
     return std::move(checked).error();
   }
   auto rule = parse_schedule_rule(*input.every, input.time_zone.value_or("UTC"));
@@ -122,8 +128,9 @@ Result<DigestDefinition> digest_from_input(const DigestInput& input, ListId list
 
 Result<DigestChanges> digest_changes_from_input(const DigestInput& input,
                                                 const DigestDefinition& current,
-                                                std::span<const Section> sections) {
-  if (auto checked = check_plain_fields(input); !checked) {
+                                                std::span<const Section> sections,
+                                                const std::filesystem::path& data_dir) {
+  if (auto checked = check_plain_fields(input, data_dir); !checked) {
     return std::move(checked).error();
   }
   DigestChanges changes;

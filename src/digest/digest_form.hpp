@@ -8,6 +8,7 @@
 // stays as it was.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
@@ -36,13 +37,17 @@ struct DigestInput {
 std::vector<std::string> split_section_names(std::string_view text);
 
 // A new definition of `list` (whose sections are `sections`); name and every are required.
+// A template it names must be there and compile (built in, or in DATA_DIR/templates): a
+// definition never waits for its first run to learn it cannot be sent.
 Result<DigestDefinition> digest_from_input(const DigestInput& input, ListId list,
-                                           std::span<const Section> sections);
+                                           std::span<const Section> sections,
+                                           const std::filesystem::path& data_dir);
 
 // The changes `input` makes to `current` (of a list whose sections are `sections`).
 Result<DigestChanges> digest_changes_from_input(const DigestInput& input,
                                                 const DigestDefinition& current,
-                                                std::span<const Section> sections);
+                                                std::span<const Section> sections,
+                                                const std::filesystem::path& data_dir);
 
 // The names of `ids` among `sections` ("News, Statements"), in the order of `ids`.
 std::string section_names(std::span<const SectionId> ids, std::span<const Section> sections);

@@ -185,7 +185,7 @@ HttpResponse create_digest(const HttpRequest& request, const RouteServices& serv
   if (!sections) {
     return fail(sections.error());
   }
-  auto digest = digest_from_input(*input, **list, *sections);
+  auto digest = digest_from_input(*input, **list, *sections, services.data_dir);
   if (!digest) {
     return fail(digest.error());
   }
@@ -230,7 +230,7 @@ HttpResponse update_digest(const HttpRequest& request, const RouteServices& serv
   if (!sections) {
     return fail(sections.error());
   }
-  auto changes = digest_changes_from_input(*input, *current, *sections);
+  auto changes = digest_changes_from_input(*input, *current, *sections, services.data_dir);
   if (!changes) {
     return fail(changes.error());
   }

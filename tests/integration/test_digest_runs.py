@@ -199,7 +199,15 @@ class DigestCommandsTest(DigestTestCase):
         control = self.cli(*base[:-1], "week\x1bly", "--every", "daily 09:00", check=False)
         self.assertEqual(control.returncode, 1)
         self.assertIn("name:", control.stderr)
+        missing = self.cli(*base, "--every", "daily 09:00", "--template", "nope", check=False)
+        self.assertEqual(missing.returncode, 1)
+        self.assertRegex(missing.stderr, r"^communique: template: .*nope")
         self.assertIn("no digests yet", self.cli("digests", "ls").stderr)
+        self.cli(*base, "--every", "daily 09:00")
+        changed = self.cli("digests", "update", "1", "--template", "nope", check=False)
+        self.assertEqual(changed.returncode, 1)
+        self.assertIn("template: ", changed.stderr)
+        self.assertIn("template:        default", self.cli("digests", "show", "1").stdout)
 
     def test_two_runs_at_once_make_one_issue_and_everyone_gets_one_letter(self):
         self.make_list(subscribers=20)
