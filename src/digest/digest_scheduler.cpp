@@ -11,6 +11,11 @@ namespace {
 // How many posts one look announces: the rest wait for the next round.
 constexpr std::size_t kAnnouncementsPerLook = 100;
 
+// A post dated longer ago than this is not news: it is recorded as announced without a
+// letter (a back catalogue entered before `serve` first looked, or an old item dated by
+// its source), so immediate readers get what is new, not the archive.
+constexpr std::chrono::hours kNewsFor{24};
+
 // The letter of one post to the immediate subscribers of its list.
 Issue announcement(const PostToAnnounce& post, Timestamp now) {
   Issue issue;
@@ -98,7 +103,7 @@ Result<int> DigestScheduler::announce_posts(Timestamp now) {
   int recorded = 0;
   for (const auto& post : *posts) {
     std::optional<Issue> letter;
-    if (post.has_immediate_readers) {
+    if (post.has_immediate_readers && post.published_at + kNewsFor >= now) {
       letter = announcement(post, now);
     }
     auto announced = digests_.announce_post(post.post, letter, now);

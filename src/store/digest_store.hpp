@@ -37,6 +37,7 @@ struct PostToAnnounce {
   ListId list = 0;
   std::string title;
   bool has_immediate_readers = false;
+  Timestamp published_at{};  // the time the post says it was published
 };
 
 class DigestStore {

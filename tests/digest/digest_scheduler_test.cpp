@@ -219,6 +219,25 @@ TEST_F(DigestSchedulerTest, ImmediateReadersGetEachNewPostOnceAndOldPostsNever) 
   EXPECT_EQ(issue->status, IssueStatus::scheduled);
 }
 
+TEST_F(DigestSchedulerTest, ABackCatalogueFoundByTheFirstLookIsNotMailedToImmediateReaders) {
+  ASSERT_TRUE(store_->update_list(list_.id, ListChanges{.default_cadence = Cadence::immediate},
+                                  at("2026-03-02T11:00:00Z")));
+  ASSERT_TRUE(store_->add_subscriber(NewSubscriber{*EmailAddress::parse("ann@example.org")},
+                                     std::vector<ListId>{list_.id}, SubscriptionStatus::confirmed,
+                                     at("2026-03-02T11:00:00Z")));
+  publish("Last year's statement", at("2025-01-05T10:00:00Z"));
+  publish("Last week's readout", at("2026-02-24T10:00:00Z"));
+  const PostId today = publish("Today's readout", at("2026-03-02T09:00:00Z"));
+  EXPECT_EQ(look(at("2026-03-02T12:00:00Z")), 3);  // all three looked at, once
+  EXPECT_EQ(look(at("2026-03-02T12:00:05Z")), 0);
+  auto issues = store_->issues();
+  ASSERT_TRUE(issues);
+  ASSERT_EQ(issues->size(), 1u);  // only today's post is news
+  auto issue = store_->find_issue(issues->front().id);
+  ASSERT_TRUE(issue);
+  EXPECT_EQ(issue->posts, std::vector<PostId>{today});
+}
+
 TEST_F(DigestSchedulerTest, APostsOwnLetterHasASubjectOfAtMost250CharactersEvenForALongTitle) {
   ASSERT_TRUE(store_->update_list(list_.id, ListChanges{.default_cadence = Cadence::immediate},
                                   at("2026-03-02T11:00:00Z")));

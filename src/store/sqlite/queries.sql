@@ -907,7 +907,8 @@ SELECT p.id, p.list_id, p.title,
        AND EXISTS (SELECT 1 FROM subscriptions s JOIN subscribers r ON r.id = s.subscriber_id
                    WHERE s.list_id = p.list_id AND s.status = 'confirmed'
                      AND r.status = 'enabled'
-                     AND coalesce(s.cadence, l.default_cadence) = 'immediate')
+                     AND coalesce(s.cadence, l.default_cadence) = 'immediate'),
+       coalesce(p.published_at, 0)
 FROM posts p JOIN lists l ON l.id = p.list_id
 WHERE p.status = 'published' AND p.announced_at IS NULL
 ORDER BY p.published_seq LIMIT ?1;

@@ -56,7 +56,7 @@ DigestRun read_run(const sqlite::Statement& row) {
 
 PostToAnnounce read_post_to_announce(const sqlite::Statement& row) {
   return PostToAnnounce{row.column_int(0), row.column_int(1), row.column_text(2),
-                        row.column_int(3) != 0};
+                        row.column_int(3) != 0, from_unix(row.column_int(4))};
 }
 
 std::int64_t flag(bool value) {
