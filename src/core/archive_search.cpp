@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "base/text.hpp"
+
 namespace communique {
 
 namespace {
@@ -38,14 +40,22 @@ Result<std::vector<std::string>> parse_search_words(std::string_view text) {
                       "Your search is too long: search for a few words (at most " +
                           std::to_string(kMaxSearchLength) + " characters).");
   }
+  if (!is_valid_utf8(text)) {
+    return make_error(ErrorCode::invalid_input,
+                      "Your search has characters that cannot be read: type it again.");
+  }
+  // Control characters (a NUL, a tab) separate words as spaces do: the index never holds them.
+  const auto separates = [](char c) {
+    return is_space(c) || static_cast<unsigned char>(c) < 0x20 || c == '\x7F';
+  };
   std::vector<std::string> words;
   std::size_t at = 0;
   while (at < text.size()) {
-    while (at < text.size() && is_space(text[at])) {
+    while (at < text.size() && separates(text[at])) {
       ++at;
     }
     const std::size_t start = at;
-    while (at < text.size() && !is_space(text[at])) {
+    while (at < text.size() && !separates(text[at])) {
       ++at;
     }
     const auto word = text.substr(start, at - start);

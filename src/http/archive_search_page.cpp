@@ -1,5 +1,6 @@
 #include "http/archive_search_page.hpp"
 
+#include "base/log.hpp"
 #include "content/markdown.hpp"
 #include "http/public_page.hpp"
 #include "mail/letter.hpp"
@@ -100,6 +101,7 @@ HttpResponse handle_archive_search(const FormFields& fields, Store& store,
   }
   auto hits = store.search_archive(search);
   if (!hits) {
+    logger("http")->error("archive search failed: {}", hits.error().message);
     return search_page(503, query, "The archive cannot be searched just now. Please try again.",
                        none, "", identity);
   }

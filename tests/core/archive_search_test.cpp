@@ -42,6 +42,15 @@ TEST(ArchiveSearchTest, ACursorReadsBackAsWritten) {
   }
 }
 
+TEST(ArchiveSearchTest, ControlCharactersSeparateWordsAndInvalidTextIsRefused) {
+  auto words = parse_search_words(std::string("abc\0def\x01ghi", 11));
+  ASSERT_TRUE(words);
+  EXPECT_EQ(*words, (std::vector<std::string>{"abc", "def", "ghi"}));
+  auto unreadable = parse_search_words("caf\xC3");
+  ASSERT_FALSE(unreadable);
+  EXPECT_EQ(unreadable.error().code, ErrorCode::invalid_input);
+}
+
 TEST(ArchiveExcerpt, MarksTheWordsAroundTheirFirstAppearanceInAShortWindow) {
   const std::string text =
       std::string(500, 'x') + " The Minister met the minister of trade. " + std::string(500, 'y');
