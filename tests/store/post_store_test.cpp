@@ -320,6 +320,29 @@ TEST_F(PostStoreTest, APostADigestCarriedIsNotRemoved) {
   EXPECT_EQ(missing.error().code, ErrorCode::not_found);
 }
 
+TEST_F(PostStoreTest, APostInADigestOnItsWayIsNotEditedUntilTheDigestIsSent) {
+  const auto news = section(press_.id, "News");
+  const auto carried = add(news, "Carried");
+  Issue issue;
+  issue.kind = IssueKind::digest;
+  issue.subject = "Weekly";
+  issue.lists = {press_.id};
+  issue.cadence = Cadence::weekly;
+  issue.posts = {carried.id};
+  auto created = store_->create_issue(issue, fixed_time());
+  ASSERT_TRUE(created);
+  // A draft digest does not hold its posts.
+  ASSERT_TRUE(store_->update_post(carried.id, PostChanges{.title = "Carried, v2"}, fixed_time()));
+  ASSERT_TRUE(store_->set_issue_status(created->id, IssueStatus::sending, fixed_time()));
+  auto refused = store_->update_post(carried.id, PostChanges{.body = "Changed."}, fixed_time());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::conflict);
+  EXPECT_NE(refused.error().message.find("on its way"), std::string::npos);
+  EXPECT_EQ(store_->find_post(carried.id)->title, "Carried, v2");
+  ASSERT_TRUE(store_->set_issue_status(created->id, IssueStatus::sent, fixed_time()));
+  EXPECT_TRUE(store_->update_post(carried.id, PostChanges{.body = "Corrected."}, fixed_time()));
+}
+
 TEST_F(PostStoreTest, AnUpdateChangesOnlyTheFieldsGiven) {
   const auto news = section(press_.id, "News");
   const auto travel = section(press_.id, "Travel");

@@ -776,6 +776,13 @@ WHERE id = ?1;
 -- name: post-has-translations
 SELECT 1 FROM posts WHERE translation_of = ?1 LIMIT 1;
 
+-- name: issue-sending-post
+-- A digest carrying the post that is on its way (scheduled, sending or paused): its letters
+-- must all carry the post as it was when the first of them was made.
+SELECT i.id FROM issue_posts ip JOIN issues i ON i.id = ip.issue_id
+WHERE ip.post_id = ?1 AND i.status IN ('scheduled', 'sending', 'paused')
+LIMIT 1;
+
 -- name: set-post-translation
 UPDATE posts SET translation_of = ?2 WHERE id = ?1;
 

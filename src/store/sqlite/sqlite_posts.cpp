@@ -380,6 +380,18 @@ Result<Post> SqliteStore::update_post(PostId id, const PostChanges& changes, Tim
                       "published_at: post " + std::to_string(id) +
                           " is a draft, which has no published time; give it when publishing");
   }
+  if (changes.title || changes.body || changes.language || changes.translation_of) {
+    auto sending = first_row("issue-sending-post", read_integer, id);
+    if (!sending) {
+      return std::move(sending).error();
+    }
+    if (*sending) {
+      return make_error(ErrorCode::conflict,
+                        "post " + std::to_string(id) + " is in issue " + std::to_string(**sending) +
+                            ", which is on its way; its letters must all read the same, so "
+                            "change the post once that issue is sent or cancelled");
+    }
+  }
   if (changes.section_id) {
     auto section =
         find("get-section", read_section, no_section(*changes.section_id), *changes.section_id);
