@@ -524,7 +524,7 @@ void add_sections(CLI::App& app, CommandChoice& choice) {
     std::string new_name;
   };
   auto& create = choice.keep<Named>();
-  auto* create_cmd = sections->add_subcommand("create", "Add a section at the end of a list's");
+  auto* create_cmd = sections->add_subcommand("create", "Add a section after a list's last one");
   create_cmd->add_option("--list", create.list, "The list")->required();
   create_cmd->add_option("NAME", create.name, "The section's name (\"News\")")->required();
   choice.on(create_cmd, [&create](const GlobalOptions& global) {
