@@ -320,6 +320,33 @@ TEST_F(PostStoreTest, APostADigestCarriedIsNotRemoved) {
   EXPECT_EQ(missing.error().code, ErrorCode::not_found);
 }
 
+TEST_F(PostStoreTest, AnOriginalHasOneVersionPerLanguage) {
+  const auto news = section(press_.id, "News");
+  Post original = add(news, "Readout");
+  ASSERT_TRUE(store_->update_post(original.id, PostChanges{.language = "en"}, fixed_time()));
+  Post russian;
+  russian.list_id = press_.id;
+  russian.section_id = news.id;
+  russian.title = "Запись беседы";
+  russian.language = "ru";
+  russian.status = PostStatus::published;
+  russian.translation_of = original.id;
+  ASSERT_TRUE(store_->create_post(russian, fixed_time()));
+  Post again = russian;
+  again.title = "Запись беседы (2)";
+  auto twice = store_->create_post(again, fixed_time());
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, ErrorCode::invalid_input);
+  EXPECT_NE(twice.error().message.find("has a version in ru already"), std::string::npos)
+      << twice.error().message;
+  Post english = russian;
+  english.language = "en";  // the original's own language
+  EXPECT_FALSE(store_->create_post(english, fixed_time()));
+  Post french = russian;
+  french.language = "fr";
+  EXPECT_TRUE(store_->create_post(french, fixed_time()));
+}
+
 TEST_F(PostStoreTest, APostInADigestOnItsWayIsNotEditedUntilTheDigestIsSent) {
   const auto news = section(press_.id, "News");
   const auto carried = add(news, "Carried");

@@ -783,6 +783,11 @@ SELECT i.id FROM issue_posts ip JOIN issues i ON i.id = ip.issue_id
 WHERE ip.post_id = ?1 AND i.status IN ('scheduled', 'sending', 'paused')
 LIMIT 1;
 
+-- name: version-in-language
+-- The original ?1 or one of its translations written in ?2, other than post ?3.
+SELECT id FROM posts WHERE (id = ?1 OR translation_of = ?1) AND language = ?2 AND id != ?3
+LIMIT 1;
+
 -- name: set-post-translation
 UPDATE posts SET translation_of = ?2 WHERE id = ?1;
 

@@ -209,6 +209,19 @@ Result<std::optional<PostId>> SqliteStore::original_of(const Post& post) {
   if (root == post.id) {
     return make_error(ErrorCode::invalid_input, "translation_of: a post cannot translate itself");
   }
+  // One version per language: a reader gets one of them, and which would be a guess.
+  if (!post.language.empty()) {
+    auto same = first_row("version-in-language", read_integer, root, post.language, post.id);
+    if (!same) {
+      return std::move(same).error();
+    }
+    if (*same) {
+      return make_error(ErrorCode::invalid_input, "translation_of: post " + std::to_string(root) +
+                                                      " has a version in " + post.language +
+                                                      " already (post " + std::to_string(**same) +
+                                                      "); change that one instead");
+    }
+  }
   return std::optional<PostId>(root);
 }
 
@@ -427,6 +440,7 @@ Result<Post> SqliteStore::update_post(PostId id, const PostChanges& changes, Tim
     }
     Post with = *post;
     with.translation_of = *changes.translation_of;
+    with.language = changes.language.value_or(post->language);
     auto original = original_of(with);
     if (!original) {
       return std::move(original).error();
