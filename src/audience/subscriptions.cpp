@@ -51,12 +51,14 @@ Result<std::vector<Cadence>> Subscriptions::cadences_offered(const MailingList& 
   if (!digests) {
     return std::move(digests).error();
   }
-  std::vector<Cadence> offered{Cadence::immediate, Cadence::daily, Cadence::weekly};
-  const bool monthly =
-      current == Cadence::monthly || list.default_cadence == Cadence::monthly ||
-      std::find(digests->begin(), digests->end(), Cadence::monthly) != digests->end();
-  if (monthly) {
-    offered.push_back(Cadence::monthly);
+  // A letter per post always; a digest cadence only where the list sends such digests (or
+  // it is the list's default, or the person's own): a choice nobody serves would be silence.
+  std::vector<Cadence> offered{Cadence::immediate};
+  for (Cadence cadence : {Cadence::daily, Cadence::weekly, Cadence::monthly}) {
+    if (cadence == current || cadence == list.default_cadence ||
+        std::find(digests->begin(), digests->end(), cadence) != digests->end()) {
+      offered.push_back(cadence);
+    }
   }
   return offered;
 }

@@ -318,10 +318,18 @@ TEST_F(PagesTest, ThePreferencePageOffersACadencePerListPreselectedAndSavesIt) {
   const auto alerts = std::to_string(alerts_.id);
   auto page = call("GET", path);
   ASSERT_EQ(page.status, 200);
-  for (const char* label : {"As it happens", "Daily digest", "Weekly digest"}) {
+  for (const char* label : {"As it happens", "Weekly digest"}) {  // weekly: the default
     EXPECT_NE(page.body.find(label), std::string::npos) << label;
   }
-  EXPECT_EQ(page.body.find("Monthly digest"), std::string::npos);  // no monthly digest here
+  EXPECT_EQ(page.body.find("Daily digest"), std::string::npos);    // no daily digest here
+  EXPECT_EQ(page.body.find("Monthly digest"), std::string::npos);  // nor a monthly one
+  DigestDefinition daily;
+  daily.list_id = alerts_.id;
+  daily.name = "daily";
+  daily.rule = *parse_schedule_rule("daily 08:00", "UTC");
+  ASSERT_TRUE(store_->create_digest(daily, fixed_time()));
+  page = call("GET", path);
+  EXPECT_NE(page.body.find("Daily digest"), std::string::npos);  // now there is one
   EXPECT_NE(page.body.find("value=\"" + alerts + ":weekly\" selected"), std::string::npos);
   const auto form = "list=" + alerts + "&shown=" + alerts + "&shown_cadences=" + alerts +
                     ":weekly&cadence=" + alerts + ":daily";

@@ -374,8 +374,8 @@ class ServerApiTest(ServerTestCase):
         status, _, page = visitor.call("GET", preferences)
         self.assertEqual(status, 200)
         cadences = re.findall(rb'<option value="1:([a-z]+)"( selected)?>([^<]*)</option>', page)
+        # Daily is not offered: the list sends no daily digest.
         self.assertEqual(cadences, [(b"immediate", b"", b"As it happens"),
-                                    (b"daily", b"", b"Daily digest"),
                                     (b"weekly", b" selected", b"Weekly digest")])
         shown = re.search(rb'name="shown_cadences" value="([0-9a-z:,]*)"', page).group(1)
         self.assertEqual(shown, b"1:weekly")
