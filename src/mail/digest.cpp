@@ -1,5 +1,7 @@
 #include "mail/digest.hpp"
 
+#include "base/text.hpp"
+
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
@@ -23,15 +25,11 @@ bool same_language(std::string_view a, std::string_view b) {
   return !a.empty() && !b.empty() && primary(a) == primary(b);
 }
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 std::size_t count_words(std::string_view text) {
   std::size_t words = 0;
   bool in_word = false;
   for (char c : text) {
-    if (is_space(c)) {
+    if (is_ascii_space(c)) {
       in_word = false;
     } else if (!in_word) {
       in_word = true;
@@ -46,7 +44,7 @@ std::size_t end_of_words(std::string_view text, std::size_t words) {
   std::size_t seen = 0;
   bool in_word = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (is_space(text[i])) {
+    if (is_ascii_space(text[i])) {
       if (in_word && seen == words) {
         return i;
       }
@@ -126,7 +124,7 @@ std::string excerpt_markdown(std::string_view markdown, int words, bool& cut) {
   cut = true;
   if (kept > 0 && taken >= limit / 2) {
     std::string excerpt(markdown.substr(0, kept));
-    while (!excerpt.empty() && is_space(excerpt.back())) {
+    while (!excerpt.empty() && is_ascii_space(excerpt.back())) {
       excerpt.pop_back();
     }
     return excerpt;

@@ -60,13 +60,6 @@ Post read_post(const sqlite::Statement& row) {
   return post;
 }
 
-std::optional<std::int64_t> optional_time(const std::optional<Timestamp>& time) {
-  if (!time) {
-    return std::nullopt;
-  }
-  return to_unix(*time);
-}
-
 }  // namespace
 
 Result<Section> SqliteStore::create_section(ListId list, const std::string& name, Timestamp now) {
@@ -100,6 +93,14 @@ Result<std::vector<Section>> SqliteStore::sections(ListId list) {
   return rows("sections-of-list-with-counts", read_section_with_count, list);
 }
 
+Result<void> SqliteStore::renumber_sections(std::vector<Section>& sections) {
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    sections[i].position = static_cast<int>(i);
+    COMMUNIQUE_TRY(execute("set-section-position", sections[i].id, sections[i].position));
+  }
+  return ok();
+}
+
 Result<std::vector<Section>> SqliteStore::move_section(SectionId id, int position) {
   Call call(*this);
   Transaction transaction(*db_);
@@ -115,10 +116,7 @@ Result<std::vector<Section>> SqliteStore::move_section(SectionId id, int positio
   std::erase_if(*all, [id](const Section& section) { return section.id == id; });
   const auto at = static_cast<std::size_t>(std::clamp(position, 0, static_cast<int>(all->size())));
   all->insert(all->begin() + static_cast<std::ptrdiff_t>(at), *moved);
-  for (std::size_t i = 0; i < all->size(); ++i) {
-    (*all)[i].position = static_cast<int>(i);
-    COMMUNIQUE_TRY(execute("set-section-position", (*all)[i].id, (*all)[i].position));
-  }
+  COMMUNIQUE_TRY(renumber_sections(*all));
   COMMUNIQUE_TRY(transaction.commit());
   return all;
 }
@@ -168,9 +166,7 @@ Result<void> SqliteStore::remove_section(SectionId id) {
   if (!rest) {
     return std::move(rest).error();
   }
-  for (std::size_t i = 0; i < rest->size(); ++i) {
-    COMMUNIQUE_TRY(execute("set-section-position", (*rest)[i].id, static_cast<int>(i)));
-  }
+  COMMUNIQUE_TRY(renumber_sections(*rest));
   return transaction.commit();
 }
 
@@ -225,17 +221,20 @@ Result<std::optional<PostId>> SqliteStore::original_of(const Post& post) {
   return std::optional<PostId>(root);
 }
 
-Result<Post> SqliteStore::load_post(PostId id) {
-  auto post = find("get-post", read_post, no_post(id), id);
+Result<Post> SqliteStore::with_its_topics(Result<Post> post) {
   if (!post) {
     return post;
   }
-  auto topics = rows("topics-of-post", read_integer, id);
+  auto topics = rows("topics-of-post", read_integer, post->id);
   if (!topics) {
     return std::move(topics).error();
   }
   post->topics = std::move(*topics);
   return post;
+}
+
+Result<Post> SqliteStore::load_post(PostId id) {
+  return with_its_topics(find("get-post", read_post, no_post(id), id));
 }
 
 Result<std::vector<Post>> SqliteStore::with_topics(Result<std::vector<Post>> posts) {
@@ -313,11 +312,8 @@ Result<Post> SqliteStore::find_post(PostId id) {
 
 Result<Post> SqliteStore::find_post_by_slug(const std::string& slug) {
   Call call(*this);
-  auto post = find("get-post-by-slug", read_post, "there is no post '" + slug + "'", slug);
-  if (!post) {
-    return post;
-  }
-  return load_post(post->id);
+  return with_its_topics(
+      find("get-post-by-slug", read_post, "there is no post '" + slug + "'", slug));
 }
 
 Result<std::vector<Post>> SqliteStore::posts(const PostFilter& filter) {
@@ -326,8 +322,8 @@ Result<std::vector<Post>> SqliteStore::posts(const PostFilter& filter) {
   if (filter.status) {
     status = std::string(to_string(*filter.status));
   }
-  return with_topics(rows("filtered-posts", read_post, filter.list, status,
-                          optional_time(filter.since), filter.before, filter.limit));
+  return with_topics(rows("filtered-posts", read_post, filter.list, status, filter.since,
+                          filter.before, filter.limit));
 }
 
 Result<std::vector<Post>> SqliteStore::posts_by_id(std::span<const PostId> ids) {
@@ -361,8 +357,7 @@ Result<std::vector<Post>> SqliteStore::translations_of(std::span<const PostId> o
 Result<std::vector<Post>> SqliteStore::published_posts(ListId list, std::int64_t after_seq,
                                                        std::optional<Timestamp> published_since) {
   Call call(*this);
-  return with_topics(
-      rows("published-posts-after", read_post, list, after_seq, optional_time(published_since)));
+  return with_topics(rows("published-posts-after", read_post, list, after_seq, published_since));
 }
 
 Result<std::vector<Post>> SqliteStore::public_posts(ListId list, std::optional<TopicId> topic,
@@ -417,7 +412,7 @@ Result<Post> SqliteStore::update_post(PostId id, const PostChanges& changes, Tim
     }
   }
   COMMUNIQUE_TRY(execute("update-post", id, changes.title, changes.body, changes.language,
-                         changes.section_id, optional_time(changes.published_at), now));
+                         changes.section_id, changes.published_at, now));
   if (changes.topics) {
     Post with = *post;
     with.topics = *changes.topics;

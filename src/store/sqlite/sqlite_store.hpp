@@ -240,6 +240,10 @@ class SqliteStore final : public Store {
   // Ends a transaction a call left open (see Call); the lock is held.
   void end_stray_transaction();
   Result<std::vector<ListId>> lists_of_issue(IssueId id);
+  // Gives `sections` (one list's, in their new order) the positions 0..n-1; the lock is held.
+  Result<void> renumber_sections(std::vector<Section>& sections);
+  // `post` (when read) with its topics read; the lock is held.
+  Result<Post> with_its_topics(Result<Post> post);
   // A post with its topics; the lock is held.
   Result<Post> load_post(PostId id);
   // `posts` with their topics read; the lock is held.
