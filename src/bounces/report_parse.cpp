@@ -482,8 +482,9 @@ void read_arf(GMimeObject* feedback_part, Report& report) {
   }
 }
 
-// A bounce written as text: `form` matched; the addresses after its phrase are the
-// recipients, each with the first SMTP reply quoted after it.
+// A bounce written as text: `form` matched; the addresses in the text before the quoted
+// original (but ours and the reporter's) are the recipients, each with the first SMTP reply
+// quoted after it, else the indented line under it (Exim's "Unrouteable address").
 void read_text_bounce(const BounceForm& form, std::string_view text, Report& report) {
   report.kind = ReportKind::dsn;
   report.form = std::string(form.form);
@@ -495,10 +496,6 @@ void read_text_bounce(const BounceForm& form, std::string_view text, Report& rep
     if (at != std::string::npos && at < body.size()) {
       body = body.substr(0, at);
     }
-  }
-  const auto phrase_at = ascii_lower(body).find(form.phrase);
-  if (phrase_at != std::string::npos) {
-    body = body.substr(phrase_at);
   }
   // Addresses that are ours or the reporter's are not recipients.
   std::vector<std::string> excluded = report.addressed_to;
@@ -531,6 +528,7 @@ void read_text_bounce(const BounceForm& form, std::string_view text, Report& rep
         continue;
       }
       ReportRecipient recipient{.address = address, .action = form.action};
+      std::string_view indented_note;
       // The reply quoted for it: on its own line or the next few, before another address.
       for (std::size_t j = i; j < lines.size() && j < i + 8; ++j) {
         if (j > i && !addresses_in(lines[j], 1).empty() && !holds_smtp_reply(lines[j]) &&
@@ -546,9 +544,14 @@ void read_text_bounce(const BounceForm& form, std::string_view text, Report& rep
           recipient.diagnostic = shorten(trim(lines[j]), 400);
           break;
         }
+        if (j > i && indented_note.empty() && !trim(lines[j]).empty() &&
+            (lines[j].front() == ' ' || lines[j].front() == '\t')) {
+          indented_note = trim(lines[j]);
+        }
       }
       if (recipient.diagnostic.empty()) {
-        recipient.diagnostic = fallback_diagnostic;
+        recipient.diagnostic =
+            !indented_note.empty() ? shorten(indented_note, 400) : fallback_diagnostic;
       }
       recipient.status = enhanced_status_in(recipient.diagnostic);
       if (recipient.status.empty()) {
