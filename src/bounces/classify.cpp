@@ -40,6 +40,7 @@ constexpr std::array kStatusRules = {
     StatusRule{"5.1.3", BounceClass::hard, "bad_address"},
     StatusRule{"5.1.6", BounceClass::hard, "user_unknown"},  // moved, no forwarding
     StatusRule{"5.4.4", BounceClass::hard, "host_unknown"},  // unable to route
+    StatusRule{"5.4.6", BounceClass::soft, "routing_loop"},
     StatusRule{"5.1.7", BounceClass::sender, "sender_address"},
     StatusRule{"5.1.8", BounceClass::sender, "sender_address"},
     StatusRule{"5.2.1", BounceClass::soft, "mailbox_disabled"},
@@ -80,6 +81,7 @@ constexpr std::array kTextRules = {
     TextRule{"user unknown", BounceClass::hard, "user_unknown"},
     TextRule{"unknown user", BounceClass::hard, "user_unknown"},
     TextRule{"no such user", BounceClass::hard, "user_unknown"},
+    TextRule{"no such person", BounceClass::hard, "user_unknown"},
     TextRule{"user not found", BounceClass::hard, "user_unknown"},
     TextRule{"recipient not found", BounceClass::hard, "user_unknown"},
     TextRule{"recipnotfound", BounceClass::hard, "user_unknown"},
@@ -94,7 +96,6 @@ constexpr std::array kTextRules = {
     TextRule{"account that you tried to reach does not exist", BounceClass::hard, "user_unknown"},
     TextRule{"doesn't have a", BounceClass::hard, "user_unknown"},  // Yahoo: "… account"
     TextRule{"does not exist", BounceClass::hard, "user_unknown"},
-    TextRule{"address rejected", BounceClass::hard, "user_unknown"},
     TextRule{"host not found", BounceClass::hard, "host_unknown"},
     TextRule{"domain not found", BounceClass::hard, "host_unknown"},
     TextRule{"host or domain name not found", BounceClass::hard, "host_unknown"},
@@ -121,6 +122,7 @@ constexpr std::array kTextRules = {
     TextRule{"blacklist", BounceClass::sender, "blocked"},
     TextRule{"block list", BounceClass::sender, "blocked"},
     TextRule{"spamhaus", BounceClass::sender, "blocked"},
+    TextRule{"listed at", BounceClass::sender, "blocked"},
     TextRule{"reputation", BounceClass::sender, "blocked"},
     TextRule{"blocked", BounceClass::sender, "blocked"},
     TextRule{"rate limit", BounceClass::sender, "rate_limited"},
