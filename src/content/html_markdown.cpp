@@ -101,20 +101,33 @@ void append_escaped(std::string& out, std::string_view text) {
   }
 }
 
-// Where the run of spaces and hard breaks at either end of `text` begins and ends.
+// Where the run of spaces, no-break spaces and hard breaks at either end of `text` begins
+// and ends: emphasis is only read with none of them just inside its delimiters.
 struct Edges {
   std::string_view lead, core, trail;
 };
 
 Edges edges_of(std::string_view text) {
-  const auto is_edge = [](char c) { return c == ' ' || c == kHardBreak; };
+  constexpr std::string_view kNoBreakSpace = "\xC2\xA0";
+  const auto edge_at_start = [&](std::string_view rest) -> std::size_t {
+    if (rest.starts_with(kNoBreakSpace)) {
+      return kNoBreakSpace.size();
+    }
+    return !rest.empty() && (rest.front() == ' ' || rest.front() == kHardBreak) ? 1 : 0;
+  };
+  const auto edge_at_end = [&](std::string_view rest) -> std::size_t {
+    if (rest.ends_with(kNoBreakSpace)) {
+      return kNoBreakSpace.size();
+    }
+    return !rest.empty() && (rest.back() == ' ' || rest.back() == kHardBreak) ? 1 : 0;
+  };
   std::size_t begin = 0;
-  while (begin < text.size() && is_edge(text[begin])) {
-    ++begin;
+  while (const auto length = edge_at_start(text.substr(begin))) {
+    begin += length;
   }
   std::size_t end = text.size();
-  while (end > begin && is_edge(text[end - 1])) {
-    --end;
+  while (const auto length = edge_at_end(text.substr(begin, end - begin))) {
+    end -= length;
   }
   return {text.substr(0, begin), text.substr(begin, end - begin), text.substr(end)};
 }
@@ -174,16 +187,39 @@ void append_inline_children(std::string& out, const xmlNode* node, Marks marks) 
   }
 }
 
+bool is_ascii_punctuation(char c) {
+  return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+         (c >= '{' && c <= '~');
+}
+
 // `inner` between `delimiter`s, with the spaces at its edges moved outside (Markdown
-// reads "* a *" as text) and nothing around an empty inside.
+// reads "* a *" as text) and nothing around an empty inside. Markdown cannot open
+// emphasis between a letter and punctuation ("a*"b"*"): there the text goes without it.
+// Right after the same mark ("*a*" then "*b*") the two are written as one, since "*a**b*"
+// would not read as two.
 void append_wrapped(std::string& out, std::string_view inner, std::string_view delimiter) {
   const Edges edges = edges_of(inner);
-  if (edges.core.empty()) {
+  if (edges.core.empty() || delimiter.empty()) {
     out += inner;
     return;
   }
-  out += edges.lead;
-  out += delimiter;
+  const char mark = delimiter.front();
+  const bool after_word = edges.lead.empty() && !out.empty() && !is_html_space(out.back()) &&
+                          !is_ascii_punctuation(out.back()) && out.back() != kHardBreak;
+  if (after_word && is_ascii_punctuation(edges.core.front())) {
+    out += inner;
+    return;
+  }
+  const bool joins_previous =
+      edges.lead.empty() && out.ends_with(delimiter) && edges.core.front() != mark &&
+      (out.size() == delimiter.size() || (out[out.size() - delimiter.size() - 1] != '\\' &&
+                                          out[out.size() - delimiter.size() - 1] != mark));
+  if (joins_previous) {
+    out.resize(out.size() - delimiter.size());
+  } else {
+    out += edges.lead;
+    out += delimiter;
+  }
   out += edges.core;
   out += delimiter;
   out += edges.trail;
@@ -339,307 +375,309 @@ struct Block {
   char marker = 0;  // of a list: '-' or '*', '.' or ')'
 };
 
-class Writer {
- public:
-  // The blocks of the children of `parent`: runs of inline nodes become paragraphs.
-  std::vector<Block> blocks_of(const xmlNode* parent) {
-    std::vector<Block> blocks;
-    append_blocks(blocks, parent);
-    return blocks;
+std::string fenced(std::string code) {
+  std::size_t longest = 0;
+  std::size_t run = 0;
+  for (char c : code) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
   }
+  const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+  if (!code.empty() && code.back() != '\n') {
+    code += '\n';
+  }
+  return fence + "\n" + code + fence;
+}
 
-  // The same, after `blocks`: a list there decides the marker of a list that follows.
-  void append_blocks(std::vector<Block>& blocks, const xmlNode* parent) {
-    std::string pending;
-    const auto flush = [&] {
-      std::string paragraph = finish_inline(pending, Breaks::keep);
-      pending.clear();
-      if (!paragraph.empty()) {
-        blocks.push_back({std::move(paragraph), BlockKind::paragraph});
-      }
-    };
-    for (const xmlNode* child = parent->children; child != nullptr; child = child->next) {
-      if (is_block(child)) {
-        flush();
-        append_block(blocks, child);
-      } else {
-        append_inline(pending, child, Marks{});
-      }
+// Blocks joined: by blank lines, except that inside a list item a list that may
+// interrupt a paragraph follows it on the next line (the item stays tight).
+enum class Join { top, in_item };
+std::string joined(const std::vector<Block>& blocks, Join join) {
+  std::string out;
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (i > 0) {
+      const bool tight = join == Join::in_item && blocks[i - 1].kind == BlockKind::paragraph &&
+                         (blocks[i].kind == BlockKind::bullet_list ||
+                          blocks[i].kind == BlockKind::ordered_list_from_one);
+      out += tight ? "\n" : "\n\n";
     }
-    flush();
+    out += blocks[i].text;
   }
+  return out;
+}
 
- private:
-  void append_block(std::vector<Block>& blocks, const xmlNode* node) {
-    const std::string_view name = name_of(node);
-    if (name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6') {
-      std::string raw;
-      append_inline_children(raw, node, Marks{});
-      std::string text = finish_inline(raw, Breaks::as_spaces);
-      if (!text.empty()) {
-        blocks.push_back({std::string(name[1] - '0', '#') + " " + text});
-      }
-    } else if (name == "pre") {
-      blocks.push_back({fenced(text_content(node))});
-    } else if (name == "blockquote") {
-      std::string inner = joined(blocks_of(node), Join::top);
-      if (!inner.empty()) {
-        blocks.push_back({prefixed(inner, "> ", "> ", ">")});
-      }
-    } else if (name == "ul" || name == "ol") {
-      append_list(blocks, node, name == "ol");
-    } else if (name == "table") {
-      append_table(blocks, node);
-    } else if (name == "hr") {
-      blocks.push_back({"---"});
+// `text` with `first` before its first line, `rest` before the others, and `empty`
+// alone on its empty lines.
+std::string prefixed(std::string_view text, std::string_view first, std::string_view rest,
+                     std::string_view empty) {
+  std::string out;
+  bool first_line = true;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string_view::npos) {
+      end = text.size();
+    }
+    const std::string_view line = text.substr(start, end - start);
+    if (!first_line) {
+      out += '\n';
+    }
+    if (first_line) {
+      out += line.empty() ? std::string(trim(first)) : std::string(first);
     } else {
-      append_blocks(blocks, node);
+      out += line.empty() ? empty : rest;
     }
+    out += line;
+    first_line = false;
+    start = end + 1;
   }
+  return out;
+}
 
-  static std::string fenced(std::string code) {
-    std::size_t longest = 0;
-    std::size_t run = 0;
-    for (char c : code) {
-      run = c == '`' ? run + 1 : 0;
-      longest = std::max(longest, run);
-    }
-    const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
-    if (!code.empty() && code.back() != '\n') {
-      code += '\n';
-    }
-    return fence + "\n" + code + fence;
-  }
+// The blocks of a container, a list and a table are written by functions that call one
+// another as the tree nests (its depth is bounded by the sanitiser's kMaxHtmlDepth).
+void append_blocks(std::vector<Block>& blocks, const xmlNode* parent);
+void append_block(std::vector<Block>& blocks, const xmlNode* node);
+void append_list(std::vector<Block>& blocks, const xmlNode* node, bool ordered);
+void append_table(std::vector<Block>& blocks, const xmlNode* node);
 
-  // Blocks joined: by blank lines, except that inside a list item a list that may
-  // interrupt a paragraph follows it on the next line (the item stays tight).
-  enum class Join { top, in_item };
-  static std::string joined(const std::vector<Block>& blocks, Join join) {
-    std::string out;
-    for (std::size_t i = 0; i < blocks.size(); ++i) {
-      if (i > 0) {
-        const bool tight = join == Join::in_item && blocks[i - 1].kind == BlockKind::paragraph &&
-                           (blocks[i].kind == BlockKind::bullet_list ||
-                            blocks[i].kind == BlockKind::ordered_list_from_one);
-        out += tight ? "\n" : "\n\n";
-      }
-      out += blocks[i].text;
-    }
-    return out;
-  }
+// The blocks of the children of `parent`: runs of inline nodes become paragraphs.
+std::vector<Block> blocks_of(const xmlNode* parent) {
+  std::vector<Block> blocks;
+  append_blocks(blocks, parent);
+  return blocks;
+}
 
-  // `text` with `first` before its first line, `rest` before the others, and `empty`
-  // alone on its empty lines.
-  static std::string prefixed(std::string_view text, std::string_view first, std::string_view rest,
-                              std::string_view empty) {
-    std::string out;
-    bool first_line = true;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-      auto end = text.find('\n', start);
-      if (end == std::string_view::npos) {
-        end = text.size();
-      }
-      const std::string_view line = text.substr(start, end - start);
-      if (!first_line) {
-        out += '\n';
-      }
-      if (first_line) {
-        out += line.empty() ? std::string(trim(first)) : std::string(first);
-      } else {
-        out += line.empty() ? empty : rest;
-      }
-      out += line;
-      first_line = false;
-      start = end + 1;
+// The same, after `blocks`: a list there decides the marker of a list that follows.
+void append_blocks(std::vector<Block>& blocks, const xmlNode* parent) {
+  std::string pending;
+  const auto flush = [&] {
+    std::string paragraph = finish_inline(pending, Breaks::keep);
+    pending.clear();
+    if (!paragraph.empty()) {
+      blocks.push_back({std::move(paragraph), BlockKind::paragraph});
     }
-    return out;
-  }
-
-  void append_list(std::vector<Block>& blocks, const xmlNode* node, bool ordered) {
-    // Two lists in a row with the same marker would be read as one list.
-    const BlockKind previous = blocks.empty() ? BlockKind::other : blocks.back().kind;
-    const char previous_marker = blocks.empty() ? 0 : blocks.back().marker;
-    const bool after_same = ordered ? (previous == BlockKind::ordered_list ||
-                                       previous == BlockKind::ordered_list_from_one)
-                                    : previous == BlockKind::bullet_list;
-    char marker = ordered ? '.' : '-';
-    if (after_same && previous_marker == marker) {
-      marker = ordered ? ')' : '*';
-    }
-    long number = 1;
-    if (ordered) {
-      if (auto start = parse_integer(attribute(node, "start")); start && *start >= 0) {
-        number = static_cast<long>(*start);
-      }
-    }
-    const long first_number = number;
-    std::string out;
-    const auto add_item = [&](const std::vector<Block>& item) {
-      const std::string label =
-          ordered ? std::to_string(number++) + marker : std::string(1, marker);
-      const std::string indent(label.size() + 1, ' ');
-      std::string text = joined(item, Join::in_item);
-      if (!out.empty()) {
-        out += '\n';
-      }
-      out += text.empty() ? label : prefixed(text, label + " ", indent, "");
-    };
-    for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
-      if (name_of(child) == "li") {
-        add_item(blocks_of(child));
-      } else if (is_text(child) && trim(xml_text(child->content)).empty()) {
-        continue;
-      } else {
-        // Something other than an item straight inside a list is an item of its own.
-        std::vector<Block> item;
-        std::string raw;
-        if (is_block(child)) {
-          append_block(item, child);
-        } else {
-          append_inline(raw, child, Marks{});
-          if (auto text = finish_inline(raw, Breaks::keep); !text.empty()) {
-            item.push_back({std::move(text), BlockKind::paragraph});
-          }
-        }
-        if (!item.empty()) {
-          add_item(item);
-        }
-      }
-    }
-    if (out.empty()) {
-      return;
-    }
-    const BlockKind kind = !ordered            ? BlockKind::bullet_list
-                           : first_number == 1 ? BlockKind::ordered_list_from_one
-                                               : BlockKind::ordered_list;
-    blocks.push_back({std::move(out), kind, marker});
-  }
-
-  struct Row {
-    std::vector<const xmlNode*> cells;
   };
+  for (const xmlNode* child = parent->children; child != nullptr; child = child->next) {
+    if (is_block(child)) {
+      flush();
+      append_block(blocks, child);
+    } else {
+      append_inline(pending, child, Marks{});
+    }
+  }
+  flush();
+}
 
-  static void collect_rows(const xmlNode* node, std::vector<Row>& rows,
-                           std::vector<const xmlNode*>& captions) {
-    for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
-      const std::string_view name = name_of(child);
-      if (name == "tr") {
-        Row row;
-        for (const xmlNode* cell = child->children; cell != nullptr; cell = cell->next) {
-          if (name_of(cell) == "td" || name_of(cell) == "th") {
-            row.cells.push_back(cell);
-          }
+void append_block(std::vector<Block>& blocks, const xmlNode* node) {
+  const std::string_view name = name_of(node);
+  if (name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6') {
+    std::string raw;
+    append_inline_children(raw, node, Marks{});
+    std::string text = finish_inline(raw, Breaks::as_spaces);
+    if (!text.empty()) {
+      blocks.push_back({std::string(name[1] - '0', '#') + " " + text});
+    }
+  } else if (name == "pre") {
+    blocks.push_back({fenced(text_content(node))});
+  } else if (name == "blockquote") {
+    std::string inner = joined(blocks_of(node), Join::top);
+    if (!inner.empty()) {
+      blocks.push_back({prefixed(inner, "> ", "> ", ">")});
+    }
+  } else if (name == "ul" || name == "ol") {
+    append_list(blocks, node, name == "ol");
+  } else if (name == "table") {
+    append_table(blocks, node);
+  } else if (name == "hr") {
+    blocks.push_back({"---"});
+  } else {
+    append_blocks(blocks, node);
+  }
+}
+
+void append_list(std::vector<Block>& blocks, const xmlNode* node, bool ordered) {
+  // Two lists in a row with the same marker would be read as one list.
+  const BlockKind previous = blocks.empty() ? BlockKind::other : blocks.back().kind;
+  const char previous_marker = blocks.empty() ? 0 : blocks.back().marker;
+  const bool after_same = ordered ? (previous == BlockKind::ordered_list ||
+                                     previous == BlockKind::ordered_list_from_one)
+                                  : previous == BlockKind::bullet_list;
+  char marker = ordered ? '.' : '-';
+  if (after_same && previous_marker == marker) {
+    marker = ordered ? ')' : '*';
+  }
+  long number = 1;
+  if (ordered) {
+    if (auto start = parse_integer(attribute(node, "start")); start && *start >= 0) {
+      number = static_cast<long>(*start);
+    }
+  }
+  const long first_number = number;
+  std::string out;
+  const auto add_item = [&](const std::vector<Block>& item) {
+    const std::string label = ordered ? std::to_string(number++) + marker : std::string(1, marker);
+    const std::string indent(label.size() + 1, ' ');
+    std::string text = joined(item, Join::in_item);
+    if (!out.empty()) {
+      out += '\n';
+    }
+    out += text.empty() ? label : prefixed(text, label + " ", indent, "");
+  };
+  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+    if (name_of(child) == "li") {
+      add_item(blocks_of(child));
+    } else if (is_text(child) && trim(xml_text(child->content)).empty()) {
+      continue;
+    } else {
+      // Something other than an item straight inside a list is an item of its own.
+      std::vector<Block> item;
+      std::string raw;
+      if (is_block(child)) {
+        append_block(item, child);
+      } else {
+        append_inline(raw, child, Marks{});
+        if (auto text = finish_inline(raw, Breaks::keep); !text.empty()) {
+          item.push_back({std::move(text), BlockKind::paragraph});
         }
-        rows.push_back(std::move(row));
-      } else if (name == "thead" || name == "tbody" || name == "tfoot") {
-        collect_rows(child, rows, captions);
-      } else if (name == "caption") {
-        captions.push_back(child);
+      }
+      if (!item.empty()) {
+        add_item(item);
       }
     }
   }
-
-  static bool has_block_inside(const xmlNode* node) {
-    for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
-      if (is_block(child) || has_block_inside(child)) {
-        return true;
-      }
-    }
-    return false;
+  if (out.empty()) {
+    return;
   }
+  const BlockKind kind = !ordered            ? BlockKind::bullet_list
+                         : first_number == 1 ? BlockKind::ordered_list_from_one
+                                             : BlockKind::ordered_list;
+  blocks.push_back({std::move(out), kind, marker});
+}
 
-  // A cell's inline Markdown on one line, or nothing when a GFM table cannot hold it.
-  static std::optional<std::string> simple_cell(const xmlNode* cell) {
-    for (const char* span : {"colspan", "rowspan"}) {
-      const std::string value = attribute(cell, span);
-      if (!value.empty() && value != "1") {
-        return std::nullopt;
+struct Row {
+  std::vector<const xmlNode*> cells;
+};
+
+void collect_rows(const xmlNode* node, std::vector<Row>& rows,
+                  std::vector<const xmlNode*>& captions) {
+  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+    const std::string_view name = name_of(child);
+    if (name == "tr") {
+      Row row;
+      for (const xmlNode* cell = child->children; cell != nullptr; cell = cell->next) {
+        if (name_of(cell) == "td" || name_of(cell) == "th") {
+          row.cells.push_back(cell);
+        }
       }
+      rows.push_back(std::move(row));
+    } else if (name == "thead" || name == "tbody" || name == "tfoot") {
+      collect_rows(child, rows, captions);
+    } else if (name == "caption") {
+      captions.push_back(child);
     }
-    if (has_block_inside(cell)) {
+  }
+}
+
+bool has_block_inside(const xmlNode* node) {
+  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+    if (is_block(child) || has_block_inside(child)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A cell's inline Markdown on one line, or nothing when a GFM table cannot hold it.
+std::optional<std::string> simple_cell(const xmlNode* cell) {
+  for (const char* span : {"colspan", "rowspan"}) {
+    const std::string value = attribute(cell, span);
+    if (!value.empty() && value != "1") {
       return std::nullopt;
     }
-    std::string raw;
-    append_inline_children(raw, cell, Marks{});
-    std::string text = finish_inline(raw, Breaks::as_spaces);
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '|' && (i == 0 || text[i - 1] != '\\')) {
-        return std::nullopt;  // a "|" in a code span would end the cell
-      }
-    }
-    return text;
   }
+  if (has_block_inside(cell)) {
+    return std::nullopt;
+  }
+  std::string raw;
+  append_inline_children(raw, cell, Marks{});
+  std::string text = finish_inline(raw, Breaks::as_spaces);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '|' && (i == 0 || text[i - 1] != '\\')) {
+      return std::nullopt;  // a "|" in a code span would end the cell
+    }
+  }
+  return text;
+}
 
-  void append_table(std::vector<Block>& blocks, const xmlNode* node) {
-    std::vector<Row> rows;
-    std::vector<const xmlNode*> captions;
-    collect_rows(node, rows, captions);
-    for (const xmlNode* caption : captions) {
-      append_blocks(blocks, caption);
+void append_table(std::vector<Block>& blocks, const xmlNode* node) {
+  std::vector<Row> rows;
+  std::vector<const xmlNode*> captions;
+  collect_rows(node, rows, captions);
+  for (const xmlNode* caption : captions) {
+    append_blocks(blocks, caption);
+  }
+  std::vector<std::vector<std::string>> cells;
+  std::size_t columns = 0;
+  bool simple = true;
+  for (const Row& row : rows) {
+    std::vector<std::string> line;
+    for (const xmlNode* cell : row.cells) {
+      auto text = simple_cell(cell);
+      simple = simple && text.has_value();
+      line.push_back(text.value_or(""));
     }
-    std::vector<std::vector<std::string>> cells;
-    std::size_t columns = 0;
-    bool simple = true;
-    for (const Row& row : rows) {
-      std::vector<std::string> line;
-      for (const xmlNode* cell : row.cells) {
-        auto text = simple_cell(cell);
-        simple = simple && text.has_value();
-        line.push_back(text.value_or(""));
+    columns = std::max(columns, line.size());
+    cells.push_back(std::move(line));
+  }
+  if (columns == 0) {
+    return;
+  }
+  if (simple) {
+    std::string out;
+    for (std::size_t r = 0; r < cells.size(); ++r) {
+      cells[r].resize(columns);
+      out += "|";
+      for (const auto& cell : cells[r]) {
+        out += " " + cell + " |";
       }
-      columns = std::max(columns, line.size());
-      cells.push_back(std::move(line));
-    }
-    if (columns == 0) {
-      return;
-    }
-    if (simple) {
-      std::string out;
-      for (std::size_t r = 0; r < cells.size(); ++r) {
-        cells[r].resize(columns);
+      out += "\n";
+      if (r == 0) {
         out += "|";
-        for (const auto& cell : cells[r]) {
-          out += " " + cell + " |";
+        for (std::size_t c = 0; c < columns; ++c) {
+          out += " --- |";
         }
         out += "\n";
-        if (r == 0) {
-          out += "|";
-          for (std::size_t c = 0; c < columns; ++c) {
-            out += " --- |";
-          }
-          out += "\n";
-        }
       }
-      out.pop_back();
-      blocks.push_back({std::move(out)});
-      return;
     }
-    // Not simple: each row a paragraph of its cells, or the blocks of its cells when
-    // they hold blocks.
-    for (const Row& row : rows) {
-      const bool inline_only = std::none_of(row.cells.begin(), row.cells.end(), has_block_inside);
-      if (inline_only) {
-        std::string raw;
-        for (const xmlNode* cell : row.cells) {
-          std::string text;
-          append_inline_children(text, cell, Marks{});
-          if (!edges_of(text).core.empty()) {
-            raw += raw.empty() ? "" : " \xC2\xB7 ";
-            raw += text;
-          }
-        }
-        if (auto text = finish_inline(raw, Breaks::keep); !text.empty()) {
-          blocks.push_back({std::move(text), BlockKind::paragraph});
-        }
-        continue;
-      }
+    out.pop_back();
+    blocks.push_back({std::move(out)});
+    return;
+  }
+  // Not simple: each row a paragraph of its cells, or the blocks of its cells when
+  // they hold blocks.
+  for (const Row& row : rows) {
+    const bool inline_only = std::none_of(row.cells.begin(), row.cells.end(), has_block_inside);
+    if (inline_only) {
+      std::string raw;
       for (const xmlNode* cell : row.cells) {
-        append_blocks(blocks, cell);
+        std::string text;
+        append_inline_children(text, cell, Marks{});
+        if (!edges_of(text).core.empty()) {
+          raw += raw.empty() ? "" : " \xC2\xB7 ";
+          raw += text;
+        }
       }
+      if (auto text = finish_inline(raw, Breaks::keep); !text.empty()) {
+        blocks.push_back({std::move(text), BlockKind::paragraph});
+      }
+      continue;
+    }
+    for (const xmlNode* cell : row.cells) {
+      append_blocks(blocks, cell);
     }
   }
-};
+}
 
 }  // namespace
 
@@ -649,11 +687,10 @@ std::string html_to_markdown(std::string_view html) {
   if (parsed == nullptr) {
     return {};  // out of memory: nothing rather than markup
   }
-  Writer writer;
   std::vector<Block> blocks;
   for (const xmlNode* node = parsed->children; node != nullptr; node = node->next) {
     if (node->type == XML_ELEMENT_NODE) {
-      writer.append_blocks(blocks, node);
+      append_blocks(blocks, node);
     }
   }
   std::string out;

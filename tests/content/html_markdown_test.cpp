@@ -60,6 +60,12 @@ TEST(HtmlToMarkdown, EmphasisStrongAndStrikethroughKeepSpacesOutside) {
   EXPECT_EQ(html_to_markdown("<em><em>twice</em></em> <b><strong>bold</strong></b>"),
             "*twice* **bold**\n");
   EXPECT_EQ(html_to_markdown("a<em> </em>b<strong></strong>"), "a b\n");
+  // The same mark twice in a row is one; a mark Markdown cannot open is left out.
+  EXPECT_EQ(html_to_markdown("<em>a</em><em>b</em> <b>c</b><b>d</b> <del>e</del><s>f</s>"),
+            "*ab* **cd** ~~ef~~\n");
+  EXPECT_EQ(html_to_markdown("<b>a</b><i>b</i> <i>a</i><b>b</b>"), "**a***b* *a***b**\n");
+  EXPECT_EQ(html_to_markdown("a<em>\"b\"</em> <em>\"c\"</em>"), "a\"b\" *\"c\"*\n");
+  EXPECT_EQ(html_to_markdown("a <em>&nbsp;wide&nbsp;</em> b"), "a \xC2\xA0*wide*\xC2\xA0 b\n");
   const std::string html =
       rendered(html_to_markdown("<p><em>a</em> <strong>b</strong> <s>c</s></p>"));
   EXPECT_NE(html.find("<em>a</em> <strong>b</strong> <del>c</del>"), std::string::npos) << html;
@@ -277,6 +283,9 @@ TEST(HtmlToMarkdown, ReadsAsTheSanitisedHtmlReads) {
       "<dl><dt>Term</dt><dd>Definition</dd></dl>",
       "Loose text <u>under</u> <mark>marked</mark> <sub>sub</sub><sup>sup</sup>",
       "<p>Unicode: Привет, 日本語, emoji \xF0\x9F\x98\x80</p>",
+      "<p>x <em>&nbsp;spaced&nbsp;</em> <b> bold </b>y</p>",
+      "<em>a</em><em>b</em> <b>c</b><b>d</b> <del>e</del><del>f</del> <b>g</b><i>h</i>",
+      "<i>a</i><b>b</b> x<em>\"q\"</em> <em>(r)</em>",
       "<p>a</p><hr><p>b</p>",
       "<a href=\"https://e.org/\"><b>bold link</b></a> after",
       "<p><code>a ` b</code> and <code>``</code></p>",
