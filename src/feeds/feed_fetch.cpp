@@ -85,11 +85,17 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
     transfer.stopped_for_status = true;
     return 0;
   }
-  if (length > transfer.settings.max_body - transfer.body.size()) {
+  std::string& body = transfer.body;
+  const std::size_t cap = transfer.settings.max_body;
+  if (length > cap - body.size()) {
     transfer.over_cap = true;
     return 0;
   }
-  transfer.body.append(data, length);
+  // Grown by doubling as append would, but never to more than the cap holds.
+  if (body.capacity() - body.size() < length) {
+    body.reserve(std::min(cap, std::max(body.size() + length, body.capacity() * 2)));
+  }
+  body.append(data, length);
   return length;
 }
 
@@ -193,6 +199,27 @@ Result<std::string> checked_url(std::string_view url) {
   curl_url_get(parsed.get(), CURLUPART_URL, &whole, 0);
   const CurlPtr<char> normalised(whole);
   return std::string(normalised ? normalised.get() : text.c_str());
+}
+
+// `url` without the user name and password it may carry, for messages and as the base of
+// an item's links: credentials never leave the fetch.
+std::string without_credentials(const std::string& url) {
+  if (url.find('@') == std::string::npos) {
+    return url;
+  }
+  CurlPtr<CURLU> parsed(curl_url());
+  if (parsed == nullptr || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    return url;
+  }
+  curl_url_set(parsed.get(), CURLUPART_USER, nullptr, 0);
+  curl_url_set(parsed.get(), CURLUPART_PASSWORD, nullptr, 0);
+  curl_url_set(parsed.get(), CURLUPART_OPTIONS, nullptr, 0);
+  char* whole = nullptr;
+  if (curl_url_get(parsed.get(), CURLUPART_URL, &whole, 0) != CURLUE_OK) {
+    return url;
+  }
+  const CurlPtr<char> kept(whole);
+  return kept.get();
 }
 
 // A validator goes out as a header value only when it could have come in as one.
@@ -365,8 +392,8 @@ Result<FetchResult> fetch_feed(std::string_view url, const FetchValidators& vali
   const CURLcode code = curl_easy_perform(h);
   const char* effective = nullptr;
   curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective);
-  const std::string last_url = effective != nullptr ? effective : target;
-  if (auto error = transfer_error(code, transfer, target, last_url, detail)) {
+  const std::string last_url = without_credentials(effective != nullptr ? effective : target);
+  if (auto error = transfer_error(code, transfer, without_credentials(target), last_url, detail)) {
     return std::move(*error);
   }
 

@@ -1,10 +1,12 @@
 #include "feeds/feed_fetch.hpp"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <iostream>
 #include <stdexcept>
 #include <string>
 
@@ -60,6 +62,13 @@ class FeedServer {
   pid_t pid_ = -1;
   int port_ = 0;
 };
+
+// The peak resident memory of this process so far, in KiB.
+long peak_memory_kib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
 
 class FeedFetch : public ::testing::Test {
  protected:
@@ -223,6 +232,21 @@ TEST_F(FeedFetch, AnEndlessBodyStopsAtTheCap) {
       << result.error().message;
 }
 
+// The body is never held past the cap: the peak memory of the process grows by no more
+// than the cap and libcurl's buffers, however long the server goes on.
+TEST_F(FeedFetch, AnEndlessBodyHoldsNoMoreThanTheCapInMemory) {
+  const FetchSettings settings{.max_body = 4 * 1024 * 1024, .allow_private_networks = true};
+  const long before = peak_memory_kib();
+  auto result = fetch("/endless", settings);
+  const long growth = peak_memory_kib() - before;
+  std::cout << "peak memory growth reading an endless body with a 4 MiB cap: " << growth
+            << " KiB\n";
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("is larger than 4 MiB"), std::string::npos)
+      << result.error().message;
+  EXPECT_LT(growth, 3 * 4 * 1024);
+}
+
 TEST_F(FeedFetch, TheCapCountsDecompressedBytes) {
   auto result = fetch("/endless-gzip",
                       FetchSettings{.max_body = 1024 * 1024, .allow_private_networks = true});
@@ -294,6 +318,29 @@ TEST_F(FeedFetch, TheLocalServerIsRefusedAsALoopbackAddress) {
   EXPECT_EQ(result.error().message, "refused to connect to 127.0.0.1 (a loopback address) for " +
                                         server_->url("/feed") +
                                         "; set [feeds] allow_private_networks = true to allow it");
+}
+
+TEST_F(FeedFetch, ANameIsJudgedByTheAddressItResolvesTo) {
+  const std::string url = "http://localhost:" + std::to_string(server_->port()) + "/feed";
+  auto result = fetch_feed(url, {}, FetchSettings{}, fixed_time());
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("(a loopback address) for " + url), std::string::npos)
+      << result.error().message;
+}
+
+TEST_F(FeedFetch, CredentialsInTheAddressAreNeitherShownNorKeptAsTheBase) {
+  const std::string port = std::to_string(server_->port());
+  auto missing = fetch_feed("http://reader:s3cret@127.0.0.1:" + port + "/missing", {},
+                            FeedFetch::local(), fixed_time());
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message.find("s3cret"), std::string::npos) << missing.error().message;
+  EXPECT_NE(missing.error().message.find("from http://127.0.0.1:" + port + "/missing"),
+            std::string::npos)
+      << missing.error().message;
+  auto feed = fetch_feed("http://reader:s3cret@127.0.0.1:" + port + "/feed", {}, FeedFetch::local(),
+                         fixed_time());
+  ASSERT_TRUE(feed) << feed.error().message;
+  EXPECT_EQ(feed->final_url, "http://127.0.0.1:" + port + "/feed");
 }
 
 TEST_F(FeedFetch, ATrustedAddressIsConnectedToButNotWhereItRedirects) {
