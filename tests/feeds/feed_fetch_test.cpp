@@ -9,6 +9,8 @@
 #include <iostream>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -105,6 +107,23 @@ TEST_F(FeedFetch, FetchesTheBodyWithItsTypeAndValidators) {
   EXPECT_EQ(result->validators.etag, "\"v1\"");
   EXPECT_EQ(result->validators.last_modified, "Tue, 01 Dec 2026 10:00:00 GMT");
   EXPECT_FALSE(result->retry_after);
+}
+
+TEST_F(FeedFetch, FetchesFromSeveralThreadsAtOnce) {
+  std::vector<std::thread> threads;
+  std::vector<std::string> bodies(4);
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    threads.emplace_back([&bodies, i] {
+      auto result = fetch(i % 2 == 0 ? "/feed" : "/gzip");
+      bodies[i] = result ? result->body : result.error().message;
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  for (const auto& body : bodies) {
+    EXPECT_EQ(body, kFeed);
+  }
 }
 
 TEST_F(FeedFetch, TheValidatorsOfTheLastFetchGetNotModifiedWithoutABody) {
@@ -389,6 +408,15 @@ TEST(FetchFeed, RefusesLoopbackAndMetadataAddressesBeforeConnecting) {
   ASSERT_FALSE(mapped);
   EXPECT_NE(mapped.error().message.find("(a loopback address)"), std::string::npos)
       << mapped.error().message;
+  // Other spellings of 127.0.0.1 are the address they resolve to.
+  for (const auto* url :
+       {"http://2130706433/", "http://0x7f.1/", "http://017700000001/", "http://127.1/"}) {
+    auto spelled = fetch_feed(url, {}, FetchSettings{}, fixed_time());
+    ASSERT_FALSE(spelled) << url;
+    EXPECT_NE(spelled.error().message.find("refused to connect to 127.0.0.1 (a loopback address)"),
+              std::string::npos)
+        << spelled.error().message;
+  }
   auto unspecified = fetch_feed("http://0.0.0.0/", {}, FetchSettings{}, fixed_time());
   ASSERT_FALSE(unspecified);
   EXPECT_NE(unspecified.error().message.find("(the unspecified address)"), std::string::npos)
