@@ -82,6 +82,8 @@ std::string prefixed(std::string_view text, std::string_view first, std::string_
 void append_blocks(std::vector<Block>& blocks, const xmlNode* parent);
 void append_block(std::vector<Block>& blocks, const xmlNode* node);
 void append_list(std::vector<Block>& blocks, const xmlNode* node, bool ordered);
+void append_items(std::vector<Block>& blocks, const std::vector<const xmlNode*>& items,
+                  bool ordered, long number);
 void append_table(std::vector<Block>& blocks, const xmlNode* node);
 
 // The blocks of the children of `parent`: runs of inline nodes become paragraphs.
@@ -130,6 +132,8 @@ void append_block(std::vector<Block>& blocks, const xmlNode* node) {
     }
   } else if (name == "ul" || name == "ol") {
     append_list(blocks, node, name == "ol");
+  } else if (name == "li") {
+    append_items(blocks, {node}, false, 1);  // an item outside a list shows as one
   } else if (name == "table") {
     append_table(blocks, node);
   } else if (name == "hr") {
@@ -139,7 +143,14 @@ void append_block(std::vector<Block>& blocks, const xmlNode* node) {
   }
 }
 
-void append_list(std::vector<Block>& blocks, const xmlNode* node, bool ordered) {
+// Whether `node` is text of nothing but whitespace.
+bool is_blank(const xmlNode* node) {
+  return is_text(node) && trim(xml_text(node->content)).empty();
+}
+
+// A list of the li `items`, numbered from `number` when ordered.
+void append_items(std::vector<Block>& blocks, const std::vector<const xmlNode*>& items,
+                  bool ordered, long number) {
   // Two lists in a row with the same marker would be read as one list.
   const BlockKind previous = blocks.empty() ? BlockKind::other : blocks.back().kind;
   const char previous_marker = blocks.empty() ? 0 : blocks.back().marker;
@@ -150,44 +161,14 @@ void append_list(std::vector<Block>& blocks, const xmlNode* node, bool ordered) 
   if (after_same && previous_marker == marker) {
     marker = ordered ? ')' : '*';
   }
-  long number = 1;
-  if (ordered) {
-    if (auto start = parse_integer(attribute(node, "start")); start && *start >= 0) {
-      number = static_cast<long>(*start);
-    }
-  }
   const long first_number = number;
   std::string out;
-  const auto add_item = [&](const std::vector<Block>& item) {
+  for (const xmlNode* node : items) {
     const std::string label = ordered ? std::to_string(number++) + marker : std::string(1, marker);
     const std::string indent(label.size() + 1, ' ');
-    std::string text = joined(item, Join::in_item);
-    if (!out.empty()) {
-      out += '\n';
-    }
+    const std::string text = joined(blocks_of(node), Join::in_item);
+    out += out.empty() ? "" : "\n";
     out += text.empty() ? label : prefixed(text, label + " ", indent, "");
-  };
-  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
-    if (name_of(child) == "li") {
-      add_item(blocks_of(child));
-    } else if (is_text(child) && trim(xml_text(child->content)).empty()) {
-      continue;
-    } else {
-      // Something other than an item straight inside a list is an item of its own.
-      std::vector<Block> item;
-      std::string raw;
-      if (is_block(child)) {
-        append_block(item, child);
-      } else {
-        append_inline(raw, child);
-        if (auto text = finish_inline(raw, Breaks::keep); !text.empty()) {
-          item.push_back({std::move(text), BlockKind::paragraph});
-        }
-      }
-      if (!item.empty()) {
-        add_item(item);
-      }
-    }
   }
   if (out.empty()) {
     return;
@@ -198,11 +179,55 @@ void append_list(std::vector<Block>& blocks, const xmlNode* node, bool ordered) 
   blocks.push_back({std::move(out), kind, marker});
 }
 
+// A list's items. What stands straight inside a list but outside its items (libxml2 keeps
+// it there) is shown by browsers as text between them: it ends the list there, and the
+// items after it go on counting.
+void append_list(std::vector<Block>& blocks, const xmlNode* node, bool ordered) {
+  long number = 1;
+  if (ordered) {
+    if (auto start = parse_integer(attribute(node, "start")); start && *start >= 0) {
+      number = static_cast<long>(*start);
+    }
+  }
+  std::vector<const xmlNode*> items;
+  std::string pending;  // inline content between items
+  const auto flush_items = [&] {
+    append_items(blocks, items, ordered, number);
+    number += static_cast<long>(items.size());
+    items.clear();
+  };
+  const auto flush_inline = [&] {
+    if (auto text = finish_inline(pending, Breaks::keep); !text.empty()) {
+      blocks.push_back({std::move(text), BlockKind::paragraph});
+    }
+    pending.clear();
+  };
+  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+    if (name_of(child) == "li") {
+      flush_inline();
+      items.push_back(child);
+    } else if (is_blank(child)) {
+      continue;
+    } else if (is_block(child)) {
+      flush_items();
+      flush_inline();
+      append_block(blocks, child);
+    } else {
+      flush_items();
+      append_inline(pending, child);
+    }
+  }
+  flush_inline();
+  flush_items();
+}
+
 struct Row {
   std::vector<const xmlNode*> cells;
 };
 
-void collect_rows(const xmlNode* node, std::vector<Row>& rows,
+// The rows and captions of a table; false when it holds anything else outside its cells
+// (text, or an element libxml2 left between rows), which only its blocks can keep.
+bool collect_rows(const xmlNode* node, std::vector<Row>& rows,
                   std::vector<const xmlNode*>& captions) {
   for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
     const std::string_view name = name_of(child);
@@ -211,15 +236,22 @@ void collect_rows(const xmlNode* node, std::vector<Row>& rows,
       for (const xmlNode* cell = child->children; cell != nullptr; cell = cell->next) {
         if (name_of(cell) == "td" || name_of(cell) == "th") {
           row.cells.push_back(cell);
+        } else if (!is_blank(cell) && cell->type != XML_COMMENT_NODE) {
+          return false;
         }
       }
       rows.push_back(std::move(row));
     } else if (name == "thead" || name == "tbody" || name == "tfoot") {
-      collect_rows(child, rows, captions);
+      if (!collect_rows(child, rows, captions)) {
+        return false;
+      }
     } else if (name == "caption") {
       captions.push_back(child);
+    } else if (!is_blank(child) && child->type != XML_COMMENT_NODE) {
+      return false;
     }
   }
+  return true;
 }
 
 bool has_block_inside(const xmlNode* node) {
@@ -256,7 +288,10 @@ std::optional<std::string> simple_cell(const xmlNode* cell) {
 void append_table(std::vector<Block>& blocks, const xmlNode* node) {
   std::vector<Row> rows;
   std::vector<const xmlNode*> captions;
-  collect_rows(node, rows, captions);
+  if (!collect_rows(node, rows, captions)) {
+    append_blocks(blocks, node);  // its rows and cells, each as the blocks it holds
+    return;
+  }
   for (const xmlNode* caption : captions) {
     append_blocks(blocks, caption);
   }

@@ -47,6 +47,20 @@ std::string collapse_spaces(std::string_view text) {
   return out;
 }
 
+// Whether the character at `i` of `text` is where GitHub's Markdown would see an address
+// to link ("http://", "www.", "name@host"): escaped there, the text stays text, as it
+// was in the HTML (and emphasis around it is not swallowed into the link).
+bool starts_autolink(std::string_view text, std::size_t i) {
+  const char c = text[i];
+  if (c == ':') {
+    return text.substr(i + 1).starts_with("//");
+  }
+  if (c == '.') {
+    return i >= 3 && equals_ignoring_case(text.substr(i - 3, 3), "www");
+  }
+  return c == '@';
+}
+
 // Appends `text` (collapsed) escaped so that Markdown reads it as text. A "!" that ends
 // the text is escaped too: a link may follow it, and "![" opens an image.
 void append_escaped(std::string& out, std::string_view text) {
@@ -59,7 +73,8 @@ void append_escaped(std::string& out, std::string_view text) {
       }
       continue;
     }
-    if (kSpecial.find(c) != std::string_view::npos || (c == '!' && i + 1 == text.size())) {
+    if (kSpecial.find(c) != std::string_view::npos || (c == '!' && i + 1 == text.size()) ||
+        starts_autolink(text, i)) {
       out += '\\';
     }
     out += c;
@@ -77,6 +92,49 @@ std::string code_span(std::string_view raw) {
   const bool pad = content.front() == '`' || content.back() == '`' ||
                    (content.front() == ' ' && content.back() == ' ');
   return fence + (pad ? " " : "") + content + (pad ? " " : "") + fence;
+}
+
+// Appends a code span of `raw`. Right after another code span (text's backticks are
+// escaped, so a backtick that ends `out` closes one), the two are written as one:
+// "`a``b`" would not read as two.
+void append_code_span(std::string& out, std::string_view raw) {
+  std::size_t fence = 0;
+  while (fence < out.size() && out[out.size() - 1 - fence] == '`') {
+    ++fence;
+  }
+  const bool after_code = fence > 0 && (out.size() == fence || out[out.size() - 1 - fence] != '\\');
+  if (!after_code) {
+    out += code_span(raw);
+    return;
+  }
+  // The opening fence is the run of exactly `fence` backticks before: runs inside are shorter.
+  const std::size_t close = out.size() - fence;
+  std::size_t open = close;
+  while (open > 0) {
+    const std::size_t end = open;
+    while (open > 0 && out[open - 1] != '`') {
+      --open;
+    }
+    std::size_t start = open;
+    while (start > 0 && out[start - 1] == '`') {
+      --start;
+    }
+    if (open - start == fence) {
+      std::string_view previous(out.data() + open, close - open);
+      if (previous.size() >= 2 && previous.front() == ' ' && previous.back() == ' ') {
+        previous = previous.substr(1, previous.size() - 2);
+      }
+      const std::string merged = std::string(previous) + std::string(raw);
+      out.resize(start);
+      out += code_span(merged);
+      return;
+    }
+    if (start == end) {
+      break;
+    }
+    open = start;
+  }
+  out += code_span(raw);  // not found: written apart, as before
 }
 
 // A link destination: as it is when plain, else in <> with < > and \ escaped.
@@ -120,21 +178,99 @@ bool is_ascii_punctuation(char c) {
          (c >= '{' && c <= '~');
 }
 
-// `inner` between `delimiter`s, with the spaces at its edges moved outside (Markdown
-// reads "* a *" as text) and nothing around an empty inside. Markdown cannot open
-// emphasis between a letter and punctuation ("a*"b"*"): there the text goes without it.
-// Right after the same mark ("*a*" then "*b*") the two are written as one, since "*a**b*"
-// would not read as two.
-void append_wrapped(std::string& out, std::string_view inner, std::string_view delimiter) {
+enum class Side { before, after };
+
+// The character a reader sees next to `node` (after it, or before it) within its block,
+// as Markdown's rules for emphasis see it: ' ' for whitespace, a block's edge or nothing
+// found within 64 nodes; '[' for a link or an image and '`' for code (punctuation, as
+// their Markdown is); else the character (its first byte, for one beyond ASCII).
+char neighbour(const xmlNode* node, Side side) {
+  const bool after = side == Side::after;
+  const xmlNode* at = node;
+  bool inside = false;  // `at` is to be looked at, rather than moved past
+  for (int steps = 0; steps < 64; ++steps) {
+    if (!inside) {
+      while ((after ? at->next : at->prev) == nullptr) {
+        at = at->parent;
+        if (at == nullptr || at->type != XML_ELEMENT_NODE || is_block(at)) {
+          return ' ';
+        }
+      }
+      at = after ? at->next : at->prev;
+    }
+    inside = false;
+    if (is_text(at)) {
+      const std::string_view text = xml_text(at->content);
+      if (text.empty()) {
+        continue;
+      }
+      const char c = after ? text.front() : text.back();
+      return is_html_space(c) ? ' ' : c;
+    }
+    if (at->type != XML_ELEMENT_NODE) {
+      continue;
+    }
+    const std::string_view name = name_of(at);
+    if (is_block(at) || name == "br") {
+      return ' ';
+    }
+    if ((name == "a" && xmlHasProp(at, reinterpret_cast<const xmlChar*>("href")) != nullptr) ||
+        name == "img") {
+      return '[';
+    }
+    if (name == "code" || name == "kbd" || name == "samp") {
+      return '`';
+    }
+    if (at->children != nullptr) {
+      at = after ? at->children : at->last;
+      inside = true;
+    }
+  }
+  return ' ';
+}
+
+bool is_word_character(char c) {
+  return c != ' ' && c != kHardBreak && !is_ascii_punctuation(c);
+}
+
+// Whether Markdown reads `delimiter` around `core` as a mark, with `before` and `after`
+// next to it: a delimiter cannot open before punctuation that follows a letter ("a*"b"*"),
+// nor close after punctuation that a letter follows ("*x:*y"). Runs of the same mark at
+// the edges of `core` (a nested mark's own) join the delimiter, so the character past
+// them is what counts.
+bool reads_as_mark(std::string_view core, char mark, char before, char after) {
+  std::size_t first = 0;
+  while (first < core.size() && core[first] == mark) {
+    ++first;
+  }
+  std::size_t last = core.size();
+  while (last > first && core[last - 1] == mark && (last < 2 || core[last - 2] != '\\')) {
+    --last;
+  }
+  if (first >= last) {
+    return true;
+  }
+  const bool opens = !(is_ascii_punctuation(core[first]) && is_word_character(before));
+  const bool closes = !(is_ascii_punctuation(core[last - 1]) && is_word_character(after));
+  return opens && closes;
+}
+
+// `inner`, the Markdown of `node`'s content, between `delimiter`s, with the spaces at its
+// edges moved outside (Markdown reads "* a *" as text) and nothing around an empty
+// inside. Where Markdown would not read the mark (reads_as_mark), the text goes without
+// it. Right after the same mark ("*a*" then "*b*") the two are written as one, since
+// "*a**b*" would not read as two.
+void append_wrapped(std::string& out, std::string_view inner, std::string_view delimiter,
+                    const xmlNode* node) {
   const Edges edges = edges_of(inner);
   if (edges.core.empty() || delimiter.empty()) {
     out += inner;
     return;
   }
   const char mark = delimiter.front();
-  const bool after_word = edges.lead.empty() && !out.empty() && !is_html_space(out.back()) &&
-                          !is_ascii_punctuation(out.back()) && out.back() != kHardBreak;
-  if (after_word && is_ascii_punctuation(edges.core.front())) {
+  const char before = edges.lead.empty() ? neighbour(node, Side::before) : ' ';
+  const char after = edges.trail.empty() ? neighbour(node, Side::after) : ' ';
+  if (!reads_as_mark(edges.core, mark, before, after)) {
     out += inner;
     return;
   }
@@ -205,19 +341,19 @@ void write_inline(std::string& out, const xmlNode* node, Marks marks) {
     Marks inside = marks;
     inside.emphasis = true;
     write_inline_children(inner, node, inside);
-    append_wrapped(out, inner, marks.emphasis ? "" : "*");
+    append_wrapped(out, inner, marks.emphasis ? "" : "*", node);
   } else if (name == "strong" || name == "b") {
     Marks inside = marks;
     inside.strong = true;
     write_inline_children(inner, node, inside);
-    append_wrapped(out, inner, marks.strong ? "" : "**");
+    append_wrapped(out, inner, marks.strong ? "" : "**", node);
   } else if (name == "del" || name == "s") {
     Marks inside = marks;
     inside.deleted = true;
     write_inline_children(inner, node, inside);
-    append_wrapped(out, inner, marks.deleted ? "" : "~~");
+    append_wrapped(out, inner, marks.deleted ? "" : "~~", node);
   } else if (name == "code" || name == "kbd" || name == "samp" || name == "pre") {
-    out += code_span(text_content(node));
+    append_code_span(out, text_content(node));
   } else if (name == "a") {
     append_link(out, node, marks);
   } else if (name == "img") {

@@ -65,6 +65,8 @@ TEST(HtmlToMarkdown, EmphasisStrongAndStrikethroughKeepSpacesOutside) {
             "*ab* **cd** ~~ef~~\n");
   EXPECT_EQ(html_to_markdown("<b>a</b><i>b</i> <i>a</i><b>b</b>"), "**a***b* *a***b**\n");
   EXPECT_EQ(html_to_markdown("a<em>\"b\"</em> <em>\"c\"</em>"), "a\"b\" *\"c\"*\n");
+  EXPECT_EQ(html_to_markdown("<b>Note:</b>text <b>Note:</b> text <i>(x)</i>, <b><i>y</i>.</b>z"),
+            "Note:text **Note:** text *(x)*, *y*.z\n");
   EXPECT_EQ(html_to_markdown("a <em>&nbsp;wide&nbsp;</em> b"), "a \xC2\xA0*wide*\xC2\xA0 b\n");
   const std::string html =
       rendered(html_to_markdown("<p><em>a</em> <strong>b</strong> <s>c</s></p>"));
@@ -76,6 +78,9 @@ TEST(HtmlToMarkdown, CodeSpansUseAFenceLongerThanTheBackticksInside) {
   EXPECT_EQ(html_to_markdown("<code>a ` b</code>"), "``a ` b``\n");
   EXPECT_EQ(html_to_markdown("<code>`tick``</code>"), "``` `tick`` ```\n");
   EXPECT_EQ(html_to_markdown("<kbd>Ctrl</kbd>+<samp>out</samp>"), "`Ctrl`+`out`\n");
+  // Side by side, two code spans are one: "`a``b`" would not read as two.
+  EXPECT_EQ(html_to_markdown("<code>a</code><code>b</code>"), "`ab`\n");
+  EXPECT_EQ(html_to_markdown("<code>a`</code><kbd>``b</kbd>x"), "````a```b````x\n");
   const std::string html = rendered(html_to_markdown("<code>a `` b</code>"));
   EXPECT_NE(html.find(">a `` b</code>"), std::string::npos) << html;
 }
@@ -172,9 +177,33 @@ TEST(HtmlToMarkdown, OtherTablesBecomeRowsOfText) {
   EXPECT_EQ(html_to_markdown("<table><tr><td><code>a|b</code></td></tr></table>"), "`a|b`\n");
 }
 
+TEST(HtmlToMarkdown, ATableWithTextOutsideItsCellsKeepsIt) {
+  EXPECT_EQ(html_to_markdown("<table>loose<tr><td>a</td><td>b</td></tr></table>"),
+            "loose\n\na\n\nb\n");
+  EXPECT_EQ(html_to_markdown("<table><tr><td>a</td><b>bold</b></tr></table>"), "a\n\n**bold**\n");
+}
+
+TEST(HtmlToMarkdown, AnItemOutsideAListShowsAsAnItem) {
+  EXPECT_EQ(html_to_markdown("<li>alone</li><p>after</p>"), "- alone\n\nafter\n");
+  // Text straight inside a list is text between its items; the numbers go on.
+  EXPECT_EQ(html_to_markdown("<ul>stray<li>item</li></ul>"), "stray\n\n- item\n");
+  EXPECT_EQ(html_to_markdown("<ol><li>a</li><b>between</b><li>b</li><p>p</p><li>c</li></ol>"),
+            "1. a\n\n**between**\n\n2. b\n\np\n\n3. c\n");
+}
+
 TEST(HtmlToMarkdown, ARuleIsThreeDashes) {
   EXPECT_EQ(html_to_markdown("<p>above</p><hr><p>below</p>"), "above\n\n---\n\nbelow\n");
   EXPECT_NE(rendered(html_to_markdown("above<hr>below")).find("<hr"), std::string::npos);
+}
+
+TEST(HtmlToMarkdown, AddressesInTextStayText) {
+  EXPECT_EQ(html_to_markdown("see http://e.org/x, www.e.org or a@e.org"),
+            "see http\\://e.org/x, www\\.e.org or a\\@e.org\n");
+  const std::string html =
+      rendered(html_to_markdown("<em><b>http://e.org/~</b>2)</em> www.e.org a@e.org"));
+  EXPECT_EQ(html.find("<a "), std::string::npos) << html;
+  // (Bold cannot close between "~" and "2": it is left out, the words stay.)
+  EXPECT_NE(html.find("<em>http://e.org/~2)</em>"), std::string::npos) << html;
 }
 
 TEST(HtmlToMarkdown, TextThatLooksLikeMarkdownIsEscaped) {
@@ -286,11 +315,16 @@ TEST(HtmlToMarkdown, ReadsAsTheSanitisedHtmlReads) {
       "<p>x <em>&nbsp;spaced&nbsp;</em> <b> bold </b>y</p>",
       "<em>a</em><em>b</em> <b>c</b><b>d</b> <del>e</del><del>f</del> <b>g</b><i>h</i>",
       "<i>a</i><b>b</b> x<em>\"q\"</em> <em>(r)</em>",
+      "<b>Note:</b>text, <span>a</span><em>.b</em> <em>c.</em><span>d</span> <b><i>e</i>:</b>f",
       "<p>a</p><hr><p>b</p>",
       "<a href=\"https://e.org/\"><b>bold link</b></a> after",
       "<p><code>a ` b</code> and <code>``</code></p>",
+      "<p><code>a</code><code>`b</code><kbd>&nbsp;</kbd><code>c</code> x\\`<code>d</code></p>",
       "<ul><li><p>x</p><pre>y\nz</pre></li></ul>",
       "unclosed <b>bold <i>italic",
+      "<table>loose text<tr><td>a</td></tr></table><li>stray item</li>",
+      "<ol start=\"2\">one<li>two</li><b>three</b><li>four</li></ol>",
+      "<p><em>http://e.org/~</em> and www.example.org, mail@example.org</p>",
   };
   for (const auto& input : inputs) {
     const std::string markdown = html_to_markdown(input);
