@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/version.hpp"
 #include "test_support.hpp"
 
 namespace communique {
@@ -159,7 +160,10 @@ TEST_F(FeedFetch, AsksForFeedsNamingCommuniqueAndAcceptsCompression) {
   const std::string& headers = result->body;
   EXPECT_NE(headers.find("Accept: application/rss+xml, application/atom+xml"), std::string::npos)
       << headers;
-  EXPECT_NE(headers.find("User-Agent: Communique/"), std::string::npos) << headers;
+  EXPECT_NE(headers.find(std::string("User-Agent: Communique/") + version() + " (feed fetcher)"),
+            std::string::npos)
+      << headers;
+  EXPECT_NE(headers.find("application/feed+json"), std::string::npos) << headers;
   EXPECT_NE(headers.find("Accept-Encoding: "), std::string::npos) << headers;
   EXPECT_NE(headers.find("gzip"), std::string::npos) << headers;
   EXPECT_EQ(headers.find("Cookie"), std::string::npos) << headers;
