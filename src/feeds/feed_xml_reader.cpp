@@ -1,0 +1,196 @@
+#include "feeds/feed_xml_reader.hpp"
+
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+
+#include <climits>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "feeds/feed_encoding.hpp"
+#include "feeds/feed_parse.hpp"
+#include "feeds/feed_text.hpp"
+
+namespace communique {
+
+namespace {
+
+// What the SAX hooks share, reached through the parser context's _private.
+struct ReadState {
+  const FeedXmlHandler* handler;
+  std::optional<Error> error;  // why the read was stopped, when it was
+  std::optional<Error> first_malformation;
+  bool root_seen = false;
+};
+
+ReadState& state_of(void* context) {
+  return *static_cast<ReadState*>(static_cast<xmlParserCtxtPtr>(context)->_private);
+}
+
+void stop(void* context, Error error) {
+  ReadState& state = state_of(context);
+  if (!state.error) {
+    state.error = std::move(error);
+  }
+  xmlStopParser(static_cast<xmlParserCtxtPtr>(context));
+}
+
+std::string_view text_of(const xmlChar* text) {
+  return text == nullptr ? std::string_view() : reinterpret_cast<const char*>(text);
+}
+
+// <!DOCTYPE name SYSTEM "..."> or PUBLIC: an external DTD is never read, and a document
+// that names one is refused rather than read in part.
+void on_document_type(void* context, const xmlChar* name, const xmlChar* public_id,
+                      const xmlChar* system_id) {
+  if (public_id == nullptr && system_id == nullptr) {
+    xmlSAX2InternalSubset(context, name, public_id, system_id);
+    return;
+  }
+  stop(context, make_error(ErrorCode::invalid_input,
+                           "the document names an external DTD (" +
+                               std::string(text_of(system_id != nullptr ? system_id : public_id)) +
+                               "), which Communiqué refuses to read: a feed needs no DTD; ask "
+                               "the publisher to remove the <!DOCTYPE> line"));
+}
+
+// <!ENTITY ...>: refused at the first declaration, before any reference is expanded.
+void on_entity_declaration(void* context, const xmlChar* name, int, const xmlChar*, const xmlChar*,
+                           xmlChar*) {
+  stop(context,
+       make_error(ErrorCode::invalid_input,
+                  "the document declares entities (<!ENTITY " + std::string(text_of(name)) +
+                      ">), which Communiqué refuses: they can expand without bound or read "
+                      "files; ask the publisher to write the text itself"));
+}
+
+void on_unparsed_entity_declaration(void* context, const xmlChar* name, const xmlChar*,
+                                    const xmlChar*, const xmlChar*) {
+  on_entity_declaration(context, name, 0, nullptr, nullptr, nullptr);
+}
+
+void on_start_element(void* context, const xmlChar* local_name, const xmlChar* prefix,
+                      const xmlChar* uri, int namespace_count, const xmlChar** namespaces,
+                      int attribute_count, int defaulted_count, const xmlChar** attributes) {
+  xmlSAX2StartElementNs(context, local_name, prefix, uri, namespace_count, namespaces,
+                        attribute_count, defaulted_count, attributes);
+  auto* parser = static_cast<xmlParserCtxtPtr>(context);
+  ReadState& state = state_of(context);
+  if (parser->node == nullptr) {
+    return;  // out of memory: libxml2 has stopped already
+  }
+  if (static_cast<std::size_t>(parser->nodeNr) > kMaxFeedDepth) {
+    stop(context, make_error(ErrorCode::invalid_input,
+                             "elements nest more than " + std::to_string(kMaxFeedDepth) +
+                                 " deep (at line " + std::to_string(xmlGetLineNo(parser->node)) +
+                                 "); no feed needs that many, so the document is refused"));
+    return;
+  }
+  if (!state.root_seen) {
+    state.root_seen = true;
+    auto accepted = state.handler->on_root(*parser->node);
+    if (!accepted) {
+      stop(context, std::move(accepted).error());
+    }
+  }
+}
+
+void on_end_element(void* context, const xmlChar* local_name, const xmlChar* prefix,
+                    const xmlChar* uri) {
+  auto* parser = static_cast<xmlParserCtxtPtr>(context);
+  xmlNodePtr closing = parser->node;
+  xmlSAX2EndElementNs(context, local_name, prefix, uri);
+  ReadState& state = state_of(context);
+  if (closing == nullptr || state.error || !state.handler->is_entry(*closing)) {
+    return;
+  }
+  auto handled = state.handler->on_entry(*closing);
+  xmlUnlinkNode(closing);
+  xmlFreeNode(closing);
+  // libxml2 appends the next text to the last text node it made when it knows its size;
+  // with the entry gone that size may describe a freed node, so it is forgotten.
+  parser->nodelen = 0;
+  parser->nodemem = 0;
+  if (!handled) {
+    stop(context, std::move(handled).error());
+  }
+}
+
+// libxml2 goes on after the first error and reports what follows from it; the first is
+// the one that says what is wrong, so it is the one kept.
+void on_error(void* context, xmlErrorPtr error) {
+  if (error == nullptr || error->level < XML_ERR_ERROR) {
+    return;
+  }
+  ReadState& state = state_of(context);
+  if (state.first_malformation) {
+    return;
+  }
+  const std::string message(
+      feed_text::trimmed(error->message != nullptr ? error->message : "unreadable"));
+  state.first_malformation = make_error(
+      ErrorCode::invalid_input, "malformed XML at line " + std::to_string(error->line) +
+                                    ", column " + std::to_string(error->int2) + ": " + message);
+}
+
+}  // namespace
+
+Result<XmlDocument> read_feed_xml(std::string_view body, std::string_view content_type,
+                                  std::string_view url, const FeedXmlHandler& handler) {
+  static std::once_flag initialised;
+  std::call_once(initialised, [] { xmlInitParser(); });  // before threads share it
+
+  const XmlEncoding encoding = xml_encoding(body, content_type);
+  if (xmlFindCharEncodingHandler(encoding.name.c_str()) == nullptr) {
+    return make_error(ErrorCode::invalid_input,
+                      "the feed's encoding \"" + encoding.name +
+                          "\" is not one Communiqué can read; ask the publisher to serve UTF-8");
+  }
+  body.remove_prefix(encoding.bom_length);
+  std::string repaired;
+  if (encoding.is_utf8) {
+    repaired = feed_text::well_formed_utf8(body);
+    body = repaired;
+  }
+  if (body.size() > static_cast<std::size_t>(INT_MAX)) {
+    return make_error(ErrorCode::invalid_input, "the document is too large to read");
+  }
+
+  const std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> parser(xmlNewParserCtxt(),
+                                                                            xmlFreeParserCtxt);
+  if (parser == nullptr) {
+    return make_error(ErrorCode::internal, "out of memory reading the feed");
+  }
+  ReadState state{&handler};
+  xmlSAXHandler* sax = parser->sax;
+  sax->internalSubset = on_document_type;
+  sax->entityDecl = on_entity_declaration;
+  sax->unparsedEntityDecl = on_unparsed_entity_declaration;
+  sax->startElementNs = on_start_element;
+  sax->endElementNs = on_end_element;
+  sax->serror = on_error;
+
+  // No XML_PARSE_NOENT, XML_PARSE_DTDLOAD, XML_PARSE_DTDATTR, XML_PARSE_XINCLUDE or
+  // XML_PARSE_HUGE: each would let the document reach beyond itself or past the limits.
+  constexpr int kOptions = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS |
+                           XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC |
+                           XML_PARSE_COMPACT;
+  const std::string url_text(url);
+  parser->_private = &state;
+  XmlDocument document(xmlCtxtReadMemory(parser.get(), body.data(), static_cast<int>(body.size()),
+                                         url_text.empty() ? nullptr : url_text.c_str(),
+                                         encoding.name.c_str(), kOptions),
+                       xmlFreeDoc);
+  if (state.error) {
+    return std::move(*state.error);
+  }
+  if (document == nullptr || !parser->wellFormed) {
+    return state.first_malformation.value_or(
+        make_error(ErrorCode::invalid_input, "malformed XML: the document could not be read"));
+  }
+  return document;
+}
+
+}  // namespace communique
