@@ -2,13 +2,15 @@
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 
-#include <climits>
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <string>
 
+#include "base/text.hpp"
 #include "feeds/feed_encoding.hpp"
 #include "feeds/feed_parse.hpp"
 #include "feeds/feed_text.hpp"
@@ -143,27 +145,45 @@ Result<XmlDocument> read_feed_xml(std::string_view body, std::string_view conten
   std::call_once(initialised, [] { xmlInitParser(); });  // before threads share it
 
   const XmlEncoding encoding = xml_encoding(body, content_type);
-  if (xmlFindCharEncodingHandler(encoding.name.c_str()) == nullptr) {
-    return make_error(ErrorCode::invalid_input,
-                      "the feed's encoding \"" + encoding.name +
-                          "\" is not one Communiqué can read; ask the publisher to serve UTF-8");
-  }
   body.remove_prefix(encoding.bom_length);
+  // UTF-8 is libxml2's own: it reads it without a converter (and its copy of the input).
+  xmlCharEncodingHandlerPtr converter = nullptr;
+  if (!encoding.is_utf8) {
+    converter = xmlFindCharEncodingHandler(encoding.name.c_str());
+    if (converter == nullptr) {
+      return make_error(ErrorCode::invalid_input,
+                        "the feed's encoding \"" + encoding.name +
+                            "\" is not one Communiqué can read; ask the publisher to serve UTF-8");
+    }
+  }
   std::string repaired;
-  if (encoding.is_utf8) {
+  if (encoding.is_utf8 && !is_valid_utf8(body)) {
     repaired = feed_text::well_formed_utf8(body);
     body = repaired;
   }
-  if (body.size() > static_cast<std::size_t>(INT_MAX)) {
-    return make_error(ErrorCode::invalid_input, "the document is too large to read");
-  }
 
-  const std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> parser(xmlNewParserCtxt(),
-                                                                            xmlFreeParserCtxt);
+  const std::string url_text(url);
+  const std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> parser(
+      xmlCreatePushParserCtxt(nullptr, nullptr, nullptr, 0,
+                              url_text.empty() ? nullptr : url_text.c_str()),
+      xmlFreeParserCtxt);
   if (parser == nullptr) {
+    if (converter != nullptr) {
+      xmlCharEncCloseFunc(converter);
+    }
     return make_error(ErrorCode::internal, "out of memory reading the feed");
   }
+  // No XML_PARSE_NOENT, XML_PARSE_DTDLOAD, XML_PARSE_DTDATTR, XML_PARSE_XINCLUDE or
+  // XML_PARSE_HUGE: each would let the document reach beyond itself or past the limits.
+  // The declaration's encoding is ignored: xml_encoding has decided it.
+  xmlCtxtUseOptions(parser.get(), XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS |
+                                      XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                      XML_PARSE_IGNORE_ENC | XML_PARSE_COMPACT);
+  if (converter != nullptr) {
+    xmlSwitchToEncoding(parser.get(), converter);  // which now owns it
+  }
   ReadState state{&handler};
+  parser->_private = &state;
   xmlSAXHandler* sax = parser->sax;
   sax->internalSubset = on_document_type;
   sax->entityDecl = on_entity_declaration;
@@ -172,17 +192,18 @@ Result<XmlDocument> read_feed_xml(std::string_view body, std::string_view conten
   sax->endElementNs = on_end_element;
   sax->serror = on_error;
 
-  // No XML_PARSE_NOENT, XML_PARSE_DTDLOAD, XML_PARSE_DTDATTR, XML_PARSE_XINCLUDE or
-  // XML_PARSE_HUGE: each would let the document reach beyond itself or past the limits.
-  constexpr int kOptions = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS |
-                           XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC |
-                           XML_PARSE_COMPACT;
-  const std::string url_text(url);
-  parser->_private = &state;
-  XmlDocument document(xmlCtxtReadMemory(parser.get(), body.data(), static_cast<int>(body.size()),
-                                         url_text.empty() ? nullptr : url_text.c_str(),
-                                         encoding.name.c_str(), kOptions),
-                       xmlFreeDoc);
+  // Pushed in pieces, so that libxml2 holds one piece of the input at a time rather than
+  // a copy of all of it; what it has read it lets go.
+  constexpr std::size_t kPiece = 64 * 1024;
+  do {
+    const std::size_t size = std::min(kPiece, body.size());
+    const bool last = size == body.size();
+    xmlParseChunk(parser.get(), body.data(), static_cast<int>(size), last ? 1 : 0);
+    body.remove_prefix(size);
+  } while (!body.empty() && !state.error && parser->instate != XML_PARSER_EOF);
+
+  XmlDocument document(parser->myDoc, xmlFreeDoc);
+  parser->myDoc = nullptr;
   if (state.error) {
     return std::move(*state.error);
   }
