@@ -15,7 +15,7 @@ std::string_view trimmed(std::string_view text);
 std::string one_line(std::string_view text);
 
 // `text` with every byte that does not begin or continue a well-formed UTF-8 sequence
-// replaced by U+FFFD; `text` itself (no copy is made by the caller's choice) when valid.
+// replaced by U+FFFD (a copy of `text` when it is well formed already).
 std::string well_formed_utf8(std::string_view text);
 
 // Plain text from text written as HTML (an RSS title with entities or tags, an Atom title

@@ -175,10 +175,11 @@ Result<XmlDocument> read_feed_xml(std::string_view body, std::string_view conten
   }
   // No XML_PARSE_NOENT, XML_PARSE_DTDLOAD, XML_PARSE_DTDATTR, XML_PARSE_XINCLUDE or
   // XML_PARSE_HUGE: each would let the document reach beyond itself or past the limits.
-  // The declaration's encoding is ignored: xml_encoding has decided it.
-  xmlCtxtUseOptions(parser.get(), XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS |
-                                      XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                                      XML_PARSE_IGNORE_ENC | XML_PARSE_COMPACT);
+  // The declaration's encoding is ignored: xml_encoding has decided it. White space is
+  // kept (no XML_PARSE_NOBLANKS): between two elements of XHTML content it is a word's end.
+  xmlCtxtUseOptions(parser.get(), XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR |
+                                      XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC |
+                                      XML_PARSE_COMPACT);
   if (converter != nullptr) {
     xmlSwitchToEncoding(parser.get(), converter);  // which now owns it
   }

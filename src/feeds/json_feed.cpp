@@ -84,7 +84,8 @@ Result<std::string> read_author(const Json& object, const std::string& path) {
   return feed_text::one_line(name);
 }
 
-Result<FeedItem> read_item(const Json& object, std::size_t index, std::string_view base_url) {
+Result<FeedItem> read_item(const Json& object, std::size_t index, std::string_view base_url,
+                           const std::string& feed_author) {
   const std::string path = "items[" + std::to_string(index) + "].";
   if (!object.is_object()) {
     return wrong(path.substr(0, path.size() - 1) + " must be an object");
@@ -129,7 +130,7 @@ Result<FeedItem> read_item(const Json& object, std::size_t index, std::string_vi
   } else {
     item.content_html = feed_text::content_from_text(summary);
   }
-  item.author = std::move(*author);
+  item.author = author->empty() ? feed_author : std::move(*author);
   item.published = parse_feed_date(published);
   item.updated = parse_feed_date(modified);
   item.language = feed_text::one_line(language);
@@ -186,9 +187,14 @@ Result<ParsedFeed> parse_json_feed(std::string_view body, std::string_view base_
                       "the feed has more than " + std::to_string(kMaxFeedItems) +
                           " items; Communiqué reads feeds of at most that many");
   }
+  // JSON Feed 1.1: an item without authors has the feed's.
+  auto feed_author = read_author(document, "");
+  if (!feed_author) {
+    return std::move(feed_author).error();
+  }
   feed.items.reserve(items->size());
   for (std::size_t i = 0; i < items->size(); ++i) {
-    auto item = read_item((*items)[i], i, base_url);
+    auto item = read_item((*items)[i], i, base_url, *feed_author);
     if (!item) {
       return std::move(item).error();
     }

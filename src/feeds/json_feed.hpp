@@ -4,8 +4,9 @@
 // Where each field comes from: guid from "id" (a string, or a number written as JSON
 // writes it); link from "url" else "external_url", resolved against the fetched URL;
 // content from "content_html" (sanitised) else "content_text" else "summary" (escaped);
-// author from "authors"[0].name (1.1) else "author".name (1.0); published and updated
-// from "date_published" and "date_modified"; language from the item's else the feed's.
+// author from "authors"[0].name (1.1) else "author".name (1.0), else the feed's; published
+// and updated from "date_published" and "date_modified"; language from the item's else
+// the feed's.
 // A field of the wrong type is an error naming it ("JSON Feed: items[3].title must be a
 // string"), not a silent gap.
 #pragma once

@@ -70,7 +70,7 @@ std::string text(const xmlNode* node) {
   if (node == nullptr) {
     return {};
   }
-  // The common case, one text node, is read without a copy through libxml2's buffer.
+  // The common case, one text node, is copied once (xmlNodeGetContent would copy twice).
   if (node->children != nullptr && node->children == node->last &&
       node->children->type == XML_TEXT_NODE) {
     return std::string(text_of(node->children->content));

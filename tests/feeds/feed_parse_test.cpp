@@ -165,6 +165,17 @@ TEST(FeedParse, AtomXmlBaseNestsFromFeedToEntryToContent) {
   EXPECT_FALSE(second.published.has_value());
 }
 
+TEST(FeedParse, AtomXhtmlContentKeepsTheSpaceBetweenTwoElements) {
+  const std::string body =
+      R"(<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id><content type="xhtml">)"
+      R"(<div xmlns="http://www.w3.org/1999/xhtml"><p><b>bold</b> <i>italic</i></p></div>)"
+      R"(</content></entry></feed>)";
+  auto feed = parse_feed(body, "", "https://x.example/");
+  ASSERT_TRUE(feed) << feed.error().message;
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].content_html, "<p><b>bold</b> <i>italic</i></p>");
+}
+
 TEST(FeedParse, AtomTextContentIsEscapedAndSummaryStandsInForContent) {
   const ParsedFeed feed = parsed("atom.xml");
   ASSERT_EQ(feed.items.size(), 3u);
@@ -215,6 +226,7 @@ TEST(FeedParse, JsonFeedNumericIdsExternalUrlsAndTextContent) {
   EXPECT_EQ(feed.items[2].link, "https://feeds.example.org/relative/3");
   EXPECT_EQ(feed.items[2].content_html, "Only a summary");
   EXPECT_EQ(feed.items[2].title, "");
+  EXPECT_EQ(feed.items[2].author, "The Desk");  // JSON Feed 1.1: the feed's authors
 }
 
 TEST(FeedParse, JsonFeedOfTheWrongShapeIsRefusedNamingTheField) {
