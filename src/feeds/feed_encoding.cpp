@@ -1,5 +1,10 @@
 #include "feeds/feed_encoding.hpp"
 
+#include <iconv.h>
+
+#include <cerrno>
+#include <memory>
+
 #include "base/text.hpp"
 #include "feeds/feed_text.hpp"
 
@@ -96,6 +101,48 @@ XmlEncoding xml_encoding(std::string_view body, std::string_view content_type) {
   }
   std::string declared = declared_encoding(body);
   return encoding_named(declared.empty() ? std::string("UTF-8") : std::move(declared), 0);
+}
+
+Result<std::string> to_utf8(std::string_view bytes, const XmlEncoding& encoding) {
+  if (encoding.is_utf8) {
+    return feed_text::well_formed_utf8(bytes);
+  }
+  iconv_t converter = iconv_open("UTF-8", encoding.name.c_str());
+  if (converter == reinterpret_cast<iconv_t>(-1)) {
+    return make_error(ErrorCode::invalid_input,
+                      "the feed's encoding \"" + encoding.name +
+                          "\" is not one Communiqué can read; ask the publisher to serve UTF-8");
+  }
+  const std::unique_ptr<void, int (*)(iconv_t)> closer(converter, iconv_close);
+  std::string out(bytes.size() * 2 + 16, '\0');
+  std::size_t written = 0;
+  // iconv's interface takes a char** it does not write through.
+  char* in = const_cast<char*>(bytes.data());
+  std::size_t in_left = bytes.size();
+  while (in_left > 0) {
+    char* out_at = out.data() + written;
+    std::size_t out_left = out.size() - written;
+    const std::size_t result = iconv(converter, &in, &in_left, &out_at, &out_left);
+    written = out.size() - out_left;
+    if (result != static_cast<std::size_t>(-1)) {
+      break;
+    }
+    if (errno == E2BIG) {
+      out.resize(out.size() * 2);
+      continue;
+    }
+    // EILSEQ (a byte the encoding does not define) or EINVAL (a sequence cut off at the
+    // end): one replacement character, and on with the next byte.
+    if (out.size() - written < 3) {
+      out.resize(out.size() * 2);
+    }
+    out.replace(written, 3, "\xef\xbf\xbd");
+    written += 3;
+    ++in;
+    --in_left;
+  }
+  out.resize(written);
+  return out;
 }
 
 }  // namespace communique

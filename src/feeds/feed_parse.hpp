@@ -10,8 +10,9 @@
 //   external DTD is refused before anything in it is read (billion laughs, XXE); elements
 //   nest at most kMaxFeedDepth deep and a feed has at most kMaxFeedItems items;
 // - the encoding (RFC 3023 / 7303): the charset of an XML or text Content-Type, else the
-//   byte-order mark, else the XML declaration, else UTF-8; UTF-8 that is not well formed
-//   has each bad byte replaced by U+FFFD, so every string out of here is valid UTF-8;
+//   byte-order mark, else the XML declaration, else UTF-8; a byte the encoding does not
+//   define (or UTF-8 that is not well formed) becomes U+FFFD, so every string out of here
+//   is valid UTF-8;
 // - text fields are trimmed; titles and authors are plain text (entities decoded, tags
 //   removed); content is the fullest the item carries, sanitised by sanitise_html with its
 //   relative links and images resolved against the base in force where it was written

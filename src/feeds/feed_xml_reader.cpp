@@ -2,7 +2,6 @@
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 
 #include <algorithm>
@@ -122,8 +121,9 @@ void on_end_element(void* context, const xmlChar* local_name, const xmlChar* pre
 
 // libxml2 goes on after the first error and reports what follows from it; the first is
 // the one that says what is wrong, so it is the one kept.
+// Namespace errors (a prefix never declared) are not: libxml2 reads on, and so do we.
 void on_error(void* context, xmlErrorPtr error) {
-  if (error == nullptr || error->level < XML_ERR_ERROR) {
+  if (error == nullptr || error->level < XML_ERR_ERROR || error->domain == XML_FROM_NAMESPACE) {
     return;
   }
   ReadState& state = state_of(context);
@@ -144,22 +144,18 @@ Result<XmlDocument> read_feed_xml(std::string_view body, std::string_view conten
   static std::once_flag initialised;
   std::call_once(initialised, [] { xmlInitParser(); });  // before threads share it
 
+  // libxml2 is given UTF-8 alone, so that it needs no converter (and no copy of the input)
+  // for what nearly every feed is, and never meets a byte it cannot decode.
   const XmlEncoding encoding = xml_encoding(body, content_type);
   body.remove_prefix(encoding.bom_length);
-  // UTF-8 is libxml2's own: it reads it without a converter (and its copy of the input).
-  xmlCharEncodingHandlerPtr converter = nullptr;
-  if (!encoding.is_utf8) {
-    converter = xmlFindCharEncodingHandler(encoding.name.c_str());
-    if (converter == nullptr) {
-      return make_error(ErrorCode::invalid_input,
-                        "the feed's encoding \"" + encoding.name +
-                            "\" is not one Communiqué can read; ask the publisher to serve UTF-8");
+  std::string converted;
+  if (!encoding.is_utf8 || !is_valid_utf8(body)) {
+    auto utf8 = to_utf8(body, encoding);
+    if (!utf8) {
+      return std::move(utf8).error();
     }
-  }
-  std::string repaired;
-  if (encoding.is_utf8 && !is_valid_utf8(body)) {
-    repaired = feed_text::well_formed_utf8(body);
-    body = repaired;
+    converted = std::move(*utf8);
+    body = converted;
   }
 
   const std::string url_text(url);
@@ -168,9 +164,6 @@ Result<XmlDocument> read_feed_xml(std::string_view body, std::string_view conten
                               url_text.empty() ? nullptr : url_text.c_str()),
       xmlFreeParserCtxt);
   if (parser == nullptr) {
-    if (converter != nullptr) {
-      xmlCharEncCloseFunc(converter);
-    }
     return make_error(ErrorCode::internal, "out of memory reading the feed");
   }
   // No XML_PARSE_NOENT, XML_PARSE_DTDLOAD, XML_PARSE_DTDATTR, XML_PARSE_XINCLUDE or
@@ -180,9 +173,6 @@ Result<XmlDocument> read_feed_xml(std::string_view body, std::string_view conten
   xmlCtxtUseOptions(parser.get(), XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR |
                                       XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC |
                                       XML_PARSE_COMPACT);
-  if (converter != nullptr) {
-    xmlSwitchToEncoding(parser.get(), converter);  // which now owns it
-  }
   ReadState state{&handler};
   parser->_private = &state;
   xmlSAXHandler* sax = parser->sax;
@@ -208,7 +198,9 @@ Result<XmlDocument> read_feed_xml(std::string_view body, std::string_view conten
   if (state.error) {
     return std::move(*state.error);
   }
-  if (document == nullptr || !parser->wellFormed) {
+  // A parse that stopped early (disableSAX) without saying why is refused too: what was
+  // read may be a part of the feed.
+  if (document == nullptr || !parser->wellFormed || parser->disableSAX != 0) {
     return state.first_malformation.value_or(
         make_error(ErrorCode::invalid_input, "malformed XML: the document could not be read"));
   }

@@ -9,8 +9,10 @@
 //   before anything is loaded; a document that declares an entity is refused at its first
 //   declaration, before any reference could be expanded (billion laughs, XXE);
 // - elements nest at most kMaxFeedDepth deep;
-// - the bytes are decoded as xml_encoding says (the declaration is then ignored), and UTF-8
-//   that is not well formed is repaired first (feeds/feed_text.hpp).
+// - libxml2 reads UTF-8 only: other encodings are converted first, as xml_encoding decides
+//   (the declaration is then ignored), and bytes no encoding defines become U+FFFD;
+// - namespace errors (a prefix never declared) are read past, as libxml2 does; any other
+//   error ends the read.
 // Errors are invalid_input: the first malformation with its line and column, or the
 // refusal with what to do about it.
 #pragma once

@@ -383,6 +383,20 @@ TEST(FeedParse, InvalidUtf8IsReplacedNeverPassedOn) {
   EXPECT_EQ(json->title, "a\xef\xbf\xbd b");
 }
 
+TEST(FeedParse, AByteTheEncodingDoesNotDefineIsReplacedAndTheRestRead) {
+  // 0x98 is the one byte windows-1251 leaves undefined; libxml2's own converter would stop
+  // there and hand over what came before as if it were the whole feed.
+  const std::string body =
+      "<rss><channel><title>\xcf\x98\xf0</title><item><title>\xc0</title></item>"
+      "<item><title>\xc1</title></item></channel></rss>";
+  auto feed = parse_feed(body, "text/xml; charset=windows-1251", "https://x.example/");
+  ASSERT_TRUE(feed) << feed.error().message;
+  EXPECT_EQ(feed->title, "П\xef\xbf\xbdр");
+  ASSERT_EQ(feed->items.size(), 2u);
+  EXPECT_EQ(feed->items[0].title, "А");
+  EXPECT_EQ(feed->items[1].title, "Б");
+}
+
 TEST(FeedParse, AnEncodingNobodyKnowsIsAClearError) {
   EXPECT_EQ(error_of("<rss/>", "text/xml; charset=x-unheard-of"),
             "the feed's encoding \"x-unheard-of\" is not one Communiqué can read; ask the "
