@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Feed parsing benchmark: a generated RSS 2.0 feed of 10,000 items (about 10 MB: a title,
 link, GUID, date, creator and an escaped HTML description of about 600 bytes each) read by
 build/bench/feed_parse_dump --summary (parse_feed: libxml2, the entries mapped, every
