@@ -68,14 +68,23 @@ std::string without_dot_segments(std::string url) {
   return cleaned.empty() ? url : cleaned;
 }
 
-// Bytes a URI may not carry as written (spaces, controls, non-ASCII, and the few ASCII
-// characters RFC 3986 excludes) percent-encoded; everything else, '%' included, kept.
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// Bytes a URI may not carry as written (spaces, controls, non-ASCII, the few ASCII
+// characters RFC 3986 excludes, and a '%' that starts no escape) percent-encoded;
+// everything else, escapes included, kept.
 std::string percent_encode_loose(std::string_view reference) {
   static constexpr std::string_view kExcluded = " \"<>\\^`{|}";
   std::string out;
-  for (const char c : reference) {
+  for (std::size_t i = 0; i < reference.size(); ++i) {
+    const char c = reference[i];
     const auto byte = static_cast<unsigned char>(c);
-    if (byte <= 0x20 || byte >= 0x7f || kExcluded.find(c) != std::string_view::npos) {
+    const bool stray_percent = c == '%' && !(i + 2 < reference.size() && is_hex(reference[i + 1]) &&
+                                             is_hex(reference[i + 2]));
+    if (byte <= 0x20 || byte >= 0x7f || kExcluded.find(c) != std::string_view::npos ||
+        stray_percent) {
       static constexpr char kHex[] = "0123456789ABCDEF";
       out += '%';
       out += kHex[byte >> 4];

@@ -120,18 +120,25 @@ std::string resolved_link(const xmlNode* element, std::string_view written,
   return resolve_url(base_of(*element, document_url), link);
 }
 
-// An Atom <link> with rel "alternate" (or none): the page the entry or feed stands for.
+// An Atom <link> with rel "alternate" (or none): the page the entry or feed stands for;
+// of several, the first of type HTML (or of no type), else the first.
 const xmlNode* alternate_link(const xmlNode& parent) {
+  const xmlNode* first = nullptr;
   for (const xmlNode* node = parent.children; node != nullptr; node = node->next) {
     if (!is_element(*node, kAtom, "link")) {
       continue;
     }
     const std::string rel = attribute(*node, "rel");
-    if ((rel.empty() || rel == "alternate") && !attribute(*node, "href").empty()) {
+    if ((!rel.empty() && rel != "alternate") || attribute(*node, "href").empty()) {
+      continue;
+    }
+    const std::string type = attribute(*node, "type");
+    if (type.empty() || type == "text/html" || type == "application/xhtml+xml") {
       return node;
     }
+    first = first == nullptr ? node : first;
   }
-  return nullptr;
+  return first;
 }
 
 std::string alternate_href(const xmlNode& parent, std::string_view document_url) {

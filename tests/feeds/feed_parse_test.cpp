@@ -183,6 +183,19 @@ TEST(FeedParse, AtomTextContentIsEscapedAndSummaryStandsInForContent) {
   EXPECT_EQ(feed.items[2].content_html, "Plain &lt;text&gt; summary");
 }
 
+TEST(FeedParse, AtomPrefersTheHtmlAlternateLink) {
+  const std::string body =
+      R"(<feed xmlns="http://www.w3.org/2005/Atom"><link rel="self" href="/feed"/>)"
+      R"(<link rel="alternate" type="application/pdf" href="/feed.pdf"/>)"
+      R"(<link rel="alternate" type="text/html" href="/home"/><entry><id>1</id>)"
+      R"(<link rel="alternate" type="audio/mpeg" href="/a.mp3"/></entry></feed>)";
+  auto feed = parse_feed(body, "", "https://x.example/");
+  ASSERT_TRUE(feed) << feed.error().message;
+  EXPECT_EQ(feed->link, "https://x.example/home");
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].link, "https://x.example/a.mp3");  // the only alternate there is
+}
+
 TEST(FeedParse, AtomOutOfLineContentIsSkippedForTheSummary) {
   const std::string body = R"(<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id>)"
                            R"(<content src="https://x.example/a.mp3" type="audio/mpeg"/>)"
@@ -517,6 +530,8 @@ TEST(ResolveUrl, TrimsAndEncodesWhatIsNoUriAsWritten) {
   EXPECT_EQ(resolve_url("https://x.example/a/", "  b c\n"), "https://x.example/a/b%20c");
   EXPECT_EQ(resolve_url("https://x.example/a/", "новости"),
             "https://x.example/a/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8");
+  EXPECT_EQ(resolve_url("https://x.example/a/", "100%-sure?q=%41"),
+            "https://x.example/a/100%25-sure?q=%41");
   EXPECT_EQ(resolve_url("", "relative/only"), "relative/only");
   EXPECT_EQ(resolve_url("https://x.example/a/", "https://y.example/"), "https://y.example/");
 }
