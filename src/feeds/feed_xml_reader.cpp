@@ -46,6 +46,13 @@ std::string_view text_of(const xmlChar* text) {
 // that names one is refused rather than read in part.
 void on_document_type(void* context, const xmlChar* name, const xmlChar* public_id,
                       const xmlChar* system_id) {
+  // A web page where a feed was expected is the usual case, and worth naming as such.
+  if (equals_ignoring_case(text_of(name), "html")) {
+    stop(context, make_error(ErrorCode::invalid_input,
+                             "not a feed: the document is an HTML page (<!DOCTYPE html>); "
+                             "look in it for the address of its feed"));
+    return;
+  }
   if (public_id == nullptr && system_id == nullptr) {
     xmlSAX2InternalSubset(context, name, public_id, system_id);
     return;

@@ -320,6 +320,12 @@ TEST(FeedParse, ADocumentThatIsNoFeedIsNamedByItsRoot) {
   EXPECT_NE(error_of(R"(<feed xmlns="http://purl.org/atom/ns#"/>)")
                 .find("<feed> in the namespace http://purl.org/atom/ns#"),
             std::string::npos);
+  EXPECT_EQ(error_of("<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" "
+                     "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\"><html><body><br>"),
+            "not a feed: the document is an HTML page (<!DOCTYPE html>); look in it for the "
+            "address of its feed");
+  EXPECT_NE(error_of("<!DOCTYPE html><html><head><meta charset=utf-8></head>").find("HTML page"),
+            std::string::npos);
   EXPECT_EQ(error_of("  \n"), "not a feed: the document is empty");
   EXPECT_NE(error_of(R"(["a"])").find("not a feed"), std::string::npos);
 }
