@@ -270,6 +270,21 @@ TEST(FeedParse, MalformedXmlSaysWhereWithLineAndColumn) {
             "and item");
 }
 
+TEST(FeedParse, HtmlCharacterEntitiesAreReadAsTheirCharacters) {
+  const std::string body =
+      "<rss><channel><title>Caf&eacute;&nbsp;&amp;&#32;Bar&hellip;</title>"
+      "<item><title>&laquo;Q&raquo;</title><link>https://x.example/?a=1&amp;b=&eacute;</link>"
+      "<description>&lt;p&gt;&mdash;&lt;/p&gt;</description></item></channel></rss>";
+  auto feed = parse_feed(body, "", "https://x.example/");
+  ASSERT_TRUE(feed) << feed.error().message;
+  EXPECT_EQ(feed->title, "Café\u00a0& Bar…");
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].title, "«Q»");
+  EXPECT_EQ(feed->items[0].content_html, "<p>—</p>");
+  EXPECT_EQ(error_of("<rss><channel><title>&bogus;</title></channel></rss>"),
+            "malformed XML at line 1, column 29: Entity 'bogus' not defined");
+}
+
 TEST(FeedParse, BillionLaughsIsRefusedAtItsFirstEntityDeclaration) {
   EXPECT_EQ(error_of(fixture("billion_laughs.xml")),
             "the document declares entities (<!ENTITY lol>), which Communiqué refuses: they can "
