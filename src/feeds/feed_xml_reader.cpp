@@ -110,10 +110,15 @@ std::string utf8_of(unsigned int code) {
 }
 
 // &name; where no entity is declared (none may be): XML would stop there, but feeds write
-// HTML's character entities (&nbsp;, &eacute;) into XML often enough that feed readers
-// read them as the character they name, and so does this. Each is one character, so
+// HTML's character entities (&nbsp;, &eacute;) into their text often enough that feed
+// readers read them as the character they name, and so does this. Each is one character, so
 // nothing can expand; any other name is the malformation it is.
 xmlEntityPtr on_entity_reference(void* context, const xmlChar* name) {
+  // In an attribute value libxml2 copies one byte of a predefined entity, which would cut
+  // a character in two: there the reference stays the malformation XML says it is.
+  if (static_cast<xmlParserCtxtPtr>(context)->instate == XML_PARSER_ATTRIBUTE_VALUE) {
+    return nullptr;
+  }
   ReadState& state = state_of(context);
   const std::string_view key = text_of(name);
   if (const auto known = state.html_entities.find(key); known != state.html_entities.end()) {
