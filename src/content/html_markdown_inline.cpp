@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "base/text.hpp"
 
@@ -137,23 +138,43 @@ void append_code_span(std::string& out, std::string_view raw) {
   out += code_span(raw);  // not found: written apart, as before
 }
 
-// A link destination: as it is when plain, else in <> with < > and \ escaped.
-std::string destination(std::string_view url) {
-  const bool plain = !url.empty() && std::none_of(url.begin(), url.end(), [](char c) {
-    return static_cast<unsigned char>(c) <= 0x20 || c == '(' || c == ')' || c == '<' || c == '>' ||
-           c == '\\';
-  });
-  if (plain) {
-    return std::string(url);
+// Whether the '&' at `at` starts what CommonMark reads as an entity ("&amp;", "&#38;").
+bool opens_entity(std::string_view text, std::size_t at) {
+  std::size_t i = at + 1;
+  if (i < text.size() && text[i] == '#') {
+    ++i;
   }
-  std::string out = "<";
-  for (char c : url) {
-    if (c == '<' || c == '>' || c == '\\') {
+  const std::size_t start = i;
+  while (i < text.size() && std::isalnum(static_cast<unsigned char>(text[i])) != 0) {
+    ++i;
+  }
+  return i > start && i < text.size() && text[i] == ';';
+}
+
+// A link destination md4c reads back as `url`: as it is when plain, else in <> (where
+// spaces and unbalanced parentheses may stand) with < > and \ escaped. A backtick (which
+// would open a code span across the link) and control characters (a line break would end
+// the link) are percent-encoded, as a browser would send them, and an '&' that would read
+// as an entity ("&amp;") is escaped.
+std::string destination(std::string_view url) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  const bool bracketed = url.empty() || url.find_first_of(" ()<>\\") != std::string_view::npos;
+  std::string out = bracketed ? "<" : "";
+  for (std::size_t i = 0; i < url.size(); ++i) {
+    const char c = url[i];
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f || c == '`') {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+      continue;
+    }
+    if ((bracketed && (c == '<' || c == '>' || c == '\\')) || (c == '&' && opens_entity(url, i))) {
       out += '\\';
     }
-    out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+    out += c;
   }
-  return out + ">";
+  return bracketed ? out + ">" : out;
 }
 
 // Which inline marks are open, so that one nested in itself (<em><em>) is not written

@@ -8,6 +8,7 @@
 #include "base/text.hpp"
 #include "content/html_parse.hpp"
 #include "content/markdown.hpp"
+#include "content/url_policy.hpp"
 
 namespace communique {
 
@@ -51,21 +52,6 @@ Treatment treatment_of(std::string_view element) {
   return contains(kDroppedElements, element) ? Treatment::drop : Treatment::unwrap;
 }
 
-// The URL a browser reads from an attribute value: without tabs and line breaks anywhere,
-// and without control characters and spaces at either end (WHATWG URL parsing).
-std::string browser_url(std::string_view value) {
-  std::string url;
-  for (char c : value) {
-    if (c != '\t' && c != '\n' && c != '\r') {
-      url.push_back(c);
-    }
-  }
-  const auto is_edge = [](char c) { return static_cast<unsigned char>(c) <= 0x20; };
-  const auto first = std::find_if_not(url.begin(), url.end(), is_edge);
-  const auto last = std::find_if_not(url.rbegin(), url.rend(), is_edge).base();
-  return first < last ? std::string(first, last) : std::string();
-}
-
 bool is_small_number(std::string_view value) {
   return !value.empty() && value.size() <= 5 &&
          std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -92,7 +78,7 @@ std::optional<std::string> kept_attribute(std::string_view element, std::string_
     if (resolve != nullptr) {
       url = (*resolve)(url);
     }
-    if (!starts_with_ignoring_case(url, "https://") && !starts_with_ignoring_case(url, "http://")) {
+    if (!is_web_url(url)) {
       return std::nullopt;
     }
     return url;

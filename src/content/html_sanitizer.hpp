@@ -10,9 +10,10 @@
 // - attributes kept: title on every kept element, href on a, src alt width height on img,
 //   start on ol, colspan rowspan on td and th. No style, no class, no id, no on* handler;
 // - a link keeps its href when safe_url allows it (http, https, mailto, tel or relative),
-//   after the tabs, line breaks and edge controls a browser would ignore are removed, so
-//   "jav&#x09;ascript:" is seen as the "javascript:" it is; an image needs an http or
-//   https source, or it is dropped;
+//   after the tabs, line breaks and edge controls a browser would ignore are removed
+//   (browser_url in content/url_policy), so "jav&#x09;ascript:" is seen as the
+//   "javascript:" it is; an image needs a web URL (is_web_url: http or https), or it is
+//   dropped;
 // - an element that is not kept is unwrapped (its text stays), except those whose
 //   content is code, a document of its own or a form (script, style, template, iframe,
 //   object, embed, form, svg, math and the like): they go with everything inside;

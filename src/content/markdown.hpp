@@ -5,8 +5,8 @@
 // - raw HTML in Markdown is not passed through: it is shown as text. Posts are written by
 //   editors, but a letter must never carry markup that was not meant, and mail clients
 //   drop <style> anyway, so every element carries its style inline;
-// - links keep only http, https, mailto and tel URLs and relative ones; anything else
-//   (javascript:, data:) becomes "#";
+// - links keep only http, https, mailto and tel URLs and relative ones, read as a browser
+//   reads them (content/url_policy); anything else (javascript:, data:) becomes "#";
 // - a paragraph that opens with a bold label ending in a colon ("**Question:** ...",
 //   "**Maria Zakharova:** ...") is a turn of a dialogue and is styled as one, for
 //   briefing transcripts;

@@ -4,6 +4,7 @@
 
 #include "base/text.hpp"
 #include "content/markdown.hpp"
+#include "content/url_policy.hpp"
 
 namespace communique {
 
@@ -371,17 +372,12 @@ std::string escape_html(std::string_view text) {
 }
 
 std::string safe_url(std::string_view url) {
-  const std::string_view trimmed = trim(url);
-  const auto colon = trimmed.find(':');
-  const auto first_special = trimmed.find_first_of("/?#");
-  const bool has_scheme = colon != std::string_view::npos &&
-                          (first_special == std::string_view::npos || colon < first_special);
-  if (!has_scheme) {
-    return std::string(trimmed);  // relative: "/archive", "#top", "page.html"
-  }
-  const std::string scheme = ascii_lower(trimmed.substr(0, colon));
-  if (scheme == "http" || scheme == "https" || scheme == "mailto" || scheme == "tel") {
-    return std::string(trimmed);
+  std::string read = browser_url(url);
+  const std::string scheme = url_scheme(read);
+  // Relative ("/archive", "#top", "page.html") or of a scheme that runs nothing.
+  if (scheme.empty() || scheme == "http" || scheme == "https" || scheme == "mailto" ||
+      scheme == "tel") {
+    return read;
   }
   return "#";
 }

@@ -108,6 +108,44 @@ TEST(HtmlToMarkdown, LinksKeepTheirAddressInAngleBracketsWhenItNeedsThem) {
   EXPECT_NE(html.find(R"h(href="https://example.org/a b(c)")h"), std::string::npos) << html;
 }
 
+// The href md4c renders from `markdown`'s first link.
+std::string rendered_href(std::string_view markdown) {
+  const std::string html = rendered(markdown);
+  const auto start = html.find("href=\"");
+  if (start == std::string::npos) {
+    return "no link in " + html;
+  }
+  return html.substr(start + 6, html.find('"', start + 6) - start - 6);
+}
+
+TEST(HtmlToMarkdown, EveryCharacterOfALinkAddressSurvivesMarkdown) {
+  // A backtick would open a code span across the link: a later one would close it.
+  const std::string backtick =
+      html_to_markdown(R"h(<a href="https://e.org/a`b">x</a> and `code`)h");
+  EXPECT_EQ(rendered_href(backtick), "https://e.org/a%60b") << backtick;
+  // A line break would end the link: it goes, as a browser drops it. The rest are written
+  // in angle brackets.
+  EXPECT_EQ(rendered_href(html_to_markdown("<a href=\"https://e.org/a&#10;b\">x</a>")),
+            "https://e.org/ab");
+  EXPECT_EQ(rendered_href(html_to_markdown(R"h(<a href="https://e.org/a)b">x</a>)h")),
+            "https://e.org/a)b");
+  EXPECT_EQ(rendered_href(html_to_markdown(R"h(<a href="https://e.org/(a">x</a>)h")),
+            "https://e.org/(a");
+  EXPECT_EQ(rendered_href(html_to_markdown(R"h(<a href="https://e.org/a&lt;b&gt;c">x</a>)h")),
+            "https://e.org/a&lt;b&gt;c");
+  EXPECT_EQ(rendered_href(html_to_markdown(R"h(<a href="https://e.org/a\b">x</a>)h")),
+            "https://e.org/a\\b");
+  EXPECT_EQ(rendered_href(html_to_markdown(R"h(<a href="https://e.org/a b">x</a>)h")),
+            "https://e.org/a b");
+  // An address that holds what Markdown reads as an entity keeps it as written.
+  EXPECT_EQ(rendered_href(html_to_markdown(R"h(<a href="https://e.org/?a&amp;copy;=1">x</a>)h")),
+            "https://e.org/?a&amp;copy;=1");
+  EXPECT_EQ(rendered_href(html_to_markdown(R"h(<a href="https://e.org/(&amp;amp;)">x</a>)h")),
+            "https://e.org/(&amp;amp;)");
+  EXPECT_EQ(rendered_href(html_to_markdown(R"h(<img src="https://e.org/a`b.png">)h")),
+            "https://e.org/a%60b.png");
+}
+
 TEST(HtmlToMarkdown, ImagesBecomeLinksToTheirSource) {
   EXPECT_EQ(html_to_markdown(R"h(<img src="https://e.org/a.png" alt="A chart">)h"),
             "[A chart](https://e.org/a.png)\n");
