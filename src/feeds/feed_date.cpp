@@ -70,8 +70,16 @@ std::optional<Timestamp> make_time(int y, int mo, int d, int h, int mi, int s,
   }
   // A leap second is read as the last second of its minute.
   const int second = s == 60 ? 59 : s;
-  return std::chrono::sys_days(date) + std::chrono::hours(h) + std::chrono::minutes(mi) +
-         std::chrono::seconds(second) - offset;
+  const Timestamp time = std::chrono::sys_days(date) + std::chrono::hours(h) +
+                         std::chrono::minutes(mi) + std::chrono::seconds(second) - offset;
+  // The offset can move a date written in range out of it (0000-01-01T00:00:00+23:59 is in
+  // year -1): only years 0001 to 9999 in UTC are dates ISO 8601 writes without agreement.
+  const year utc_year =
+      std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(time)).year();
+  if (utc_year < year(1) || utc_year > year(9999)) {
+    return std::nullopt;
+  }
+  return time;
 }
 
 // "+0200", "-05:00", "+02": an offset east of UTC.

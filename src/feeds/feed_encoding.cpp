@@ -2,8 +2,11 @@
 
 #include <iconv.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 #include <memory>
+#include <utility>
 
 #include "base/text.hpp"
 #include "feeds/feed_text.hpp"
@@ -45,6 +48,40 @@ std::string declared_encoding(std::string_view body) {
   return std::string(feed_text::trimmed(declaration.substr(at + 1, close - at - 1)));
 }
 
+// UTF-7, which the WHATWG Encoding standard forbids: "+ADw-script+AD4-" is <script> to a
+// reader of UTF-7 and plain letters to everything that checks the markup.
+bool names_utf7(std::string_view name) {
+  const std::string lower = ascii_lower(name);
+  return lower == "utf-7" || lower == "utf7" || lower == "unicode-1-1-utf-7" ||
+         lower == "csunicode11utf7" || lower == "x-unicode-2-0-utf-7";
+}
+
+// The EBCDIC families (IBM mainframe code pages): no browser or feed reader reads them, and
+// a feed in one is a mistake of its publisher.
+bool names_ebcdic(std::string_view name) {
+  std::string lower;
+  for (const char c : ascii_lower(name)) {
+    if (c != '-' && c != '_') {
+      lower += c;
+    }
+  }
+  if (lower.starts_with("ebcdic") || lower.starts_with("csebcdic") || lower.starts_with("csibm")) {
+    return true;
+  }
+  static constexpr std::string_view kCodePages[] = {
+      "037",  "273",  "277",  "278",  "280",  "284",  "285",  "290",  "297",  "420",
+      "424",  "500",  "870",  "871",  "875",  "1025", "1026", "1047", "1140", "1141",
+      "1142", "1143", "1144", "1145", "1146", "1147", "1148", "1149"};
+  for (const std::string_view prefix : {"ibm", "cp"}) {
+    if (lower.starts_with(prefix)) {
+      const std::string_view number = std::string_view(lower).substr(prefix.size());
+      return std::find(std::begin(kCodePages), std::end(kCodePages), number) !=
+             std::end(kCodePages);
+    }
+  }
+  return false;
+}
+
 bool names_utf8(std::string_view name) {
   return equals_ignoring_case(name, "utf-8") || equals_ignoring_case(name, "utf8") ||
          equals_ignoring_case(name, "us-ascii") || equals_ignoring_case(name, "ascii");
@@ -78,26 +115,29 @@ std::string charset_parameter(std::string_view content_type) {
 }
 
 XmlEncoding xml_encoding(std::string_view body, std::string_view content_type) {
-  std::size_t bom_length = 0;
-  std::string bom_encoding;
-  if (body.starts_with("\xef\xbb\xbf")) {
-    bom_length = 3;
-    bom_encoding = "UTF-8";
-  } else if (body.starts_with("\xff\xfe")) {
-    bom_length = 2;
-    bom_encoding = "UTF-16LE";
-  } else if (body.starts_with("\xfe\xff")) {
-    bom_length = 2;
-    bom_encoding = "UTF-16BE";
+  // UTF-32's marks before UTF-16's: UTF-32LE's begins with UTF-16LE's.
+  static constexpr std::pair<std::string_view, const char*> kByteOrderMarks[] = {
+      {"\xef\xbb\xbf", "UTF-8"},
+      {std::string_view("\xff\xfe\x00\x00", 4), "UTF-32LE"},
+      {std::string_view("\x00\x00\xfe\xff", 4), "UTF-32BE"},
+      {"\xff\xfe", "UTF-16LE"},
+      {"\xfe\xff", "UTF-16BE"},
+  };
+  // RFC 7303 §3: a byte-order mark is the surest sign there is, so it wins over the charset.
+  for (const auto& [mark, name] : kByteOrderMarks) {
+    if (body.starts_with(mark)) {
+      return encoding_named(name, mark.size());
+    }
   }
   if (charset_applies(content_type)) {
     std::string charset = charset_parameter(content_type);
     if (!charset.empty()) {
-      return encoding_named(std::move(charset), bom_length);
+      return encoding_named(std::move(charset), 0);
     }
   }
-  if (!bom_encoding.empty()) {
-    return encoding_named(std::move(bom_encoding), bom_length);
+  // "<?xm" in EBCDIC: no declaration can be read from it, but it can be named.
+  if (body.starts_with("\x4c\x6f\xa7\x94")) {
+    return encoding_named("EBCDIC", 0);
   }
   std::string declared = declared_encoding(body);
   return encoding_named(declared.empty() ? std::string("UTF-8") : std::move(declared), 0);
@@ -106,6 +146,18 @@ XmlEncoding xml_encoding(std::string_view body, std::string_view content_type) {
 Result<std::string> to_utf8(std::string_view bytes, const XmlEncoding& encoding) {
   if (encoding.is_utf8) {
     return feed_text::well_formed_utf8(bytes);
+  }
+  if (names_utf7(encoding.name)) {
+    return make_error(ErrorCode::invalid_input,
+                      "the feed's encoding \"" + encoding.name +
+                          "\" is one Communiqué refuses, as browsers do: UTF-7 can hide markup "
+                          "in plain letters; ask the publisher to serve UTF-8");
+  }
+  if (names_ebcdic(encoding.name)) {
+    return make_error(ErrorCode::invalid_input,
+                      "the feed is in an EBCDIC encoding (\"" + encoding.name +
+                          "\"), which Communiqué does not read, nor does any browser; ask the "
+                          "publisher to serve UTF-8");
   }
   iconv_t converter = iconv_open("UTF-8", encoding.name.c_str());
   if (converter == reinterpret_cast<iconv_t>(-1)) {

@@ -1,12 +1,14 @@
-// The encoding of an XML feed, in the order RFC 3023 and RFC 7303 give: the charset
-// parameter of an XML or text Content-Type, else the byte-order mark, else the encoding
-// the XML declaration names, else UTF-8. Deciding it here, once, lets the parser read
-// UTF-8 and ignore the declaration, so that a windows-1251 feed served as such but
-// declared (wrongly) as UTF-8, or not declared at all, still reads as Cyrillic.
+// The encoding of an XML feed, in the order RFC 7303 §3 gives: the byte-order mark (UTF-8,
+// UTF-16 or UTF-32, either order), else the charset parameter of an XML or text
+// Content-Type, else the encoding the XML declaration names, else UTF-8. Deciding it here,
+// once, lets the parser read UTF-8 and ignore the declaration, so that a windows-1251 feed
+// served as such but declared (wrongly) as UTF-8, or not declared at all, still reads as
+// Cyrillic.
 //
 // Conversion is iconv's, here rather than libxml2's: a byte the encoding does not define
 // becomes U+FFFD, as a bad byte of UTF-8 does, where libxml2 would stop reading there and
-// report the document whole.
+// report the document whole. UTF-7 (which the WHATWG Encoding standard forbids, as it hides
+// markup) and the EBCDIC code pages are refused with a sentence saying so.
 #pragma once
 
 #include <cstddef>
@@ -27,7 +29,7 @@ XmlEncoding xml_encoding(std::string_view body, std::string_view content_type);
 
 // `bytes` (without their byte-order mark) in `encoding`, as well-formed UTF-8; every byte
 // sequence the encoding does not define is one U+FFFD. An error when the encoding is not
-// one iconv knows.
+// one iconv knows, or is UTF-7 or EBCDIC.
 Result<std::string> to_utf8(std::string_view bytes, const XmlEncoding& encoding);
 
 // The charset parameter of a Content-Type ("text/xml; charset=\"KOI8-R\"" → "KOI8-R"),

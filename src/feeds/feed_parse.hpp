@@ -6,13 +6,18 @@
 //   with '{', else XML whose root is <rss>, <rdf:RDF> (RSS 1.0) or Atom's <feed>; any other
 //   root is "not a feed";
 // - XML is read by libxml2 without network access, without DTD loading, without entity
-//   substitution and without XInclude; a document type that declares entities or names an
-//   external DTD is refused before anything in it is read (billion laughs, XXE); elements
-//   nest at most kMaxFeedDepth deep and a feed has at most kMaxFeedItems items;
-// - the encoding (RFC 3023 / 7303): the charset of an XML or text Content-Type, else the
-//   byte-order mark, else the XML declaration, else UTF-8; a byte the encoding does not
-//   define (or UTF-8 that is not well formed) becomes U+FFFD, so every string out of here
-//   is valid UTF-8;
+//   substitution and without XInclude; a document type that declares anything (an entity,
+//   an attribute list with its defaults, an element, a notation) or names an external DTD
+//   is refused before anything in it is read (billion laughs, XXE, a default href); an
+//   empty one (<!DOCTYPE rss>) is read; elements nest at most kMaxFeedDepth deep and a
+//   feed has at most kMaxFeedItems items; an attribute or text longer than libxml2's limit
+//   (10 MB) is refused as such;
+// - the encoding (RFC 7303 §3): the byte-order mark, else the charset of an XML or text
+//   Content-Type, else the XML declaration, else UTF-8; UTF-7 and EBCDIC are refused; a
+//   byte the encoding does not define (or UTF-8 that is not well formed) becomes U+FFFD,
+//   so every string out of here is valid UTF-8;
+// - the feed's link and each item's are web URLs (http or https, read as a browser reads
+//   them, after resolving against xml:base); any other (javascript:, data:) is left empty;
 // - text fields are trimmed; titles and authors are plain text (entities decoded, tags
 //   removed); content is the fullest the item carries, sanitised by sanitise_html with its
 //   relative links and images resolved against the base in force where it was written
@@ -68,7 +73,9 @@ Result<ParsedFeed> parse_feed(std::string_view body, std::string_view content_ty
 // Dates as feeds write them: RFC 822/1123 with their variants (two-digit years, named zones
 // UT GMT EST EDT CST CDT MST MDT PST PDT, military letters, +hhmm, missing seconds, missing
 // weekday, wrong weekday ignored) and RFC 3339 / ISO 8601 (fractional seconds, Z, ±hh:mm,
-// lowercase t/z, space instead of T); none when unparsable.
+// lowercase t/z, space instead of T); none when unparsable, or when the instant in UTC is
+// outside the years 0001 to 9999 (an offset can carry a date written in range out of it).
+// A date far in the future is returned as written: what to make of it is the store's call.
 std::optional<Timestamp> parse_feed_date(std::string_view text);
 
 // `reference` resolved against `base` (RFC 3986 §5) by libxml2's xmlBuildURI, with the

@@ -9,6 +9,7 @@
 #include "base/text.hpp"
 #include "content/html_sanitizer.hpp"
 #include "content/markdown.hpp"
+#include "content/url_policy.hpp"
 #include "feeds/feed_parse.hpp"
 
 namespace communique::feed_text {
@@ -153,6 +154,15 @@ std::string sanitised_content(std::string_view html, std::string_view base) {
   const std::string base_url(base);
   return std::string(trimmed(sanitise_html(
       content, [&base_url](std::string_view link) { return resolve_url(base_url, link); })));
+}
+
+std::string web_link(std::string_view base, std::string_view written) {
+  const std::string link = browser_url(written);
+  if (link.empty()) {
+    return {};
+  }
+  std::string resolved = resolve_url(base, link);
+  return is_web_url(resolved) ? resolved : std::string();
 }
 
 std::string content_from_text(std::string_view text) {

@@ -30,6 +30,12 @@ std::string plain_from_maybe_html(std::string_view text);
 // resolved against `base`.
 std::string sanitised_content(std::string_view html, std::string_view base);
 
+// A feed's or an item's link: `written` as a browser reads it (content/url_policy),
+// resolved against `base`, when the result is a web URL (http or https); empty otherwise,
+// so that a javascript:, data: or vbscript: link (or a relative one made so by its base)
+// never reaches a post.
+std::string web_link(std::string_view base, std::string_view written);
+
 // Plain text as sanitised HTML: escaped, with its line breaks kept as <br>.
 std::string content_from_text(std::string_view text);
 

@@ -89,6 +89,31 @@ void on_unparsed_entity_declaration(void* context, const xmlChar* name, const xm
   on_entity_declaration(context, name, 0, nullptr, nullptr, nullptr);
 }
 
+// Any other declaration in the internal subset: an attribute list would give elements
+// attributes (a default href) the document never writes on them, and no feed needs one.
+void refuse_declaration(void* context, std::string_view kind, const xmlChar* name) {
+  stop(context, make_error(ErrorCode::invalid_input,
+                           "the document's type declares <!" + std::string(kind) + " " +
+                               std::string(text_of(name)) +
+                               ">, which Communiqué refuses: a feed needs no DTD, and its "
+                               "declarations could change what the document says; ask the "
+                               "publisher to remove them"));
+}
+
+void on_attribute_declaration(void* context, const xmlChar* element, const xmlChar*, int, int,
+                              const xmlChar*, xmlEnumerationPtr values) {
+  xmlFreeEnumeration(values);  // the parser hands its ownership to this handler
+  refuse_declaration(context, "ATTLIST", element);
+}
+
+void on_element_declaration(void* context, const xmlChar* name, int, xmlElementContentPtr) {
+  refuse_declaration(context, "ELEMENT", name);
+}
+
+void on_notation_declaration(void* context, const xmlChar* name, const xmlChar*, const xmlChar*) {
+  refuse_declaration(context, "NOTATION", name);
+}
+
 std::string utf8_of(unsigned int code) {
   std::string out;
   if (code < 0x80) {
@@ -197,8 +222,16 @@ void on_error(void* context, xmlErrorPtr error) {
   if (state.first_malformation) {
     return;
   }
-  const std::string message(
+  std::string message(
       feed_text::trimmed(error->message != nullptr ? error->message : "unreadable"));
+  // libxml2's words for a name, attribute value or text beyond XML_MAX_TEXT_LENGTH (10 MB)
+  // say nothing a publisher can act on.
+  if (message.find("Huge input lookup") != std::string::npos ||
+      message.find("length too long") != std::string::npos) {
+    message =
+        "an attribute or text longer than libxml2's limit of 10 MB; no feed needs that "
+        "much in one place, so the document is refused";
+  }
   state.first_malformation = make_error(
       ErrorCode::invalid_input, "malformed XML at line " + std::to_string(error->line) +
                                     ", column " + std::to_string(error->int2) + ": " + message);
@@ -246,6 +279,9 @@ Result<XmlDocument> read_feed_xml(std::string_view body, std::string_view conten
   sax->internalSubset = on_document_type;
   sax->entityDecl = on_entity_declaration;
   sax->unparsedEntityDecl = on_unparsed_entity_declaration;
+  sax->attributeDecl = on_attribute_declaration;
+  sax->elementDecl = on_element_declaration;
+  sax->notationDecl = on_notation_declaration;
   sax->getEntity = on_entity_reference;
   sax->startElementNs = on_start_element;
   sax->endElementNs = on_end_element;

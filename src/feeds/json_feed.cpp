@@ -121,7 +121,7 @@ Result<FeedItem> read_item(const Json& object, std::size_t index, std::string_vi
   }
   item.guid = std::string(feed_text::trimmed(item.guid));
   const std::string& link = feed_text::trimmed(url).empty() ? external_url : url;
-  item.link = feed_text::trimmed(link).empty() ? std::string() : resolve_url(base_url, link);
+  item.link = feed_text::web_link(base_url, link);
   item.title = feed_text::one_line(title);
   if (!feed_text::trimmed(content_html).empty()) {
     item.content_html = feed_text::sanitised_content(content_html, base_url);
@@ -151,6 +151,9 @@ Result<ParsedFeed> parse_json_feed(std::string_view body, std::string_view base_
   } catch (const Json::parse_error& error) {
     return wrong("malformed JSON at byte " + std::to_string(error.byte) + ": " +
                  std::string(error.what()));
+  } catch (const Json::exception& error) {
+    // A number beyond a double's range (1e400) is out_of_range, not parse_error.
+    return wrong("unreadable JSON: " + std::string(error.what()));
   }
   if (!document.is_object()) {
     return make_error(ErrorCode::invalid_input,
@@ -176,7 +179,7 @@ Result<ParsedFeed> parse_json_feed(std::string_view body, std::string_view base_
     }
   }
   feed.title = feed_text::one_line(title);
-  feed.link = feed_text::trimmed(home).empty() ? std::string() : resolve_url(base_url, home);
+  feed.link = feed_text::web_link(base_url, home);
   feed.language = feed_text::one_line(language);
   const auto items = document.find("items");
   if (items == document.end() || !items->is_array()) {

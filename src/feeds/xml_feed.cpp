@@ -113,11 +113,10 @@ std::string base_of(const xmlNode& node, std::string_view document_url) {
 
 std::string resolved_link(const xmlNode* element, std::string_view written,
                           std::string_view document_url) {
-  const std::string_view link = feed_text::trimmed(written);
-  if (element == nullptr || link.empty()) {
+  if (element == nullptr) {
     return {};
   }
-  return resolve_url(base_of(*element, document_url), link);
+  return feed_text::web_link(base_of(*element, document_url), written);
 }
 
 // An Atom <link> with rel "alternate" (or none): the page the entry or feed stands for;
@@ -392,9 +391,10 @@ class XmlFeedMapper {
     if (item.link.empty()) {
       item.link = alternate_href(entry, url_);
     }
-    if (item.link.empty() && guid != nullptr && attribute(*guid, "isPermaLink") != "false" &&
-        (item.guid.starts_with("http://") || item.guid.starts_with("https://"))) {
-      item.link = item.guid;
+    // A GUID that is a permalink is the link when no other is given (an absolute web URL
+    // only: it has no base to be resolved against).
+    if (item.link.empty() && guid != nullptr && attribute(*guid, "isPermaLink") != "false") {
+      item.link = feed_text::web_link({}, item.guid);
     }
     const xmlNode* title = child(entry, space, "title");
     item.title = feed_text::plain_from_maybe_html(

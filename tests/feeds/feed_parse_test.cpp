@@ -440,6 +440,133 @@ TEST(FeedParse, AnEncodingNobodyKnowsIsAClearError) {
             "publisher to serve UTF-8");
 }
 
+// --- What a hostile feed tries -------------------------------------------------------
+
+TEST(FeedParse, AJsonNumberBeyondADoubleIsInvalidInputNotACrash) {
+  const std::string message = error_of(
+      R"~({"version": "https://jsonfeed.org/version/1.1", "_ext": {"n": 1e400}, "items": []})~");
+  EXPECT_TRUE(message.starts_with("JSON Feed: unreadable JSON: ")) << message;
+}
+
+TEST(FeedParse, FeedAndItemLinksAreWebUrlsOrNothing) {
+  const std::string atom_entries =
+      R"~(<feed xmlns="http://www.w3.org/2005/Atom"><link href="JaVaScRiPt:alert(1)"/>)~"
+      R"~(<entry><id>1</id><link href="  javascript:alert(1)"/></entry>)~"
+      R"~(<entry><id>2</id><link href="&#x0a;javascript:alert(1)"/></entry>)~"
+      R"~(<entry><id>3</id><link href="jav&#x61;script:alert(1)"/></entry>)~"
+      R"~(<entry><id>4</id><link href="java&#x09;script:alert(1)"/></entry>)~"
+      R"~(<entry><id>5</id><link href="data:text/html,x"/></entry>)~"
+      R"~(<entry><id>6</id><link href="VBScript:x"/></entry>)~"
+      R"~(<entry><id>7</id><link href="HTTPS://e.example/ok"/></entry>)~"
+      R"~(<entry xml:base="javascript:alert(1)//x/"><id>8</id><link href="rel"/></entry>)~"
+      R"~(<entry xml:base="https://e.example/a/"><id>9</id><link href="rel"/></entry></feed>)~";
+  auto atom = parse_feed(atom_entries, "", "https://feeds.example.org/feed.xml");
+  ASSERT_TRUE(atom) << atom.error().message;
+  EXPECT_EQ(atom->link, "");
+  ASSERT_EQ(atom->items.size(), 9u);
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(atom->items[i].link, "") << atom->items[i].guid;
+  }
+  EXPECT_EQ(atom->items[6].link, "HTTPS://e.example/ok");
+  EXPECT_EQ(atom->items[7].link, "");
+  EXPECT_EQ(atom->items[8].link, "https://e.example/a/rel");
+
+  auto rss = parse_feed(
+      "<rss><channel><link>javascript:alert(1)</link><item><link> JavaScript:alert(1)</link>"
+      "<guid>javascript:alert(2)</guid></item><item><link>/post</link></item></channel></rss>",
+      "", "https://feeds.example.org/feed.xml");
+  ASSERT_TRUE(rss) << rss.error().message;
+  EXPECT_EQ(rss->link, "");
+  ASSERT_EQ(rss->items.size(), 2u);
+  EXPECT_EQ(rss->items[0].link, "");
+  EXPECT_EQ(rss->items[1].link, "https://feeds.example.org/post");
+
+  auto json = parse_feed(
+      R"~({"version": "https://jsonfeed.org/version/1.1", "home_page_url": "javascript:alert(1)",
+          "items": [{"id": "1", "url": "javascript:alert(1)"},
+                    {"id": "2", "external_url": "vbscript:x"},
+                    {"id": "3", "url": "data:text/html,x", "external_url": "https://e.example/"},
+                    {"id": "4", "url": "/post"}]})~",
+      "", "https://feeds.example.org/feed.json");
+  ASSERT_TRUE(json) << json.error().message;
+  EXPECT_EQ(json->link, "");
+  ASSERT_EQ(json->items.size(), 4u);
+  EXPECT_EQ(json->items[0].link, "");
+  EXPECT_EQ(json->items[1].link, "");
+  EXPECT_EQ(json->items[2].link, "");  // url is the item's link; external_url is another page
+  EXPECT_EQ(json->items[3].link, "https://feeds.example.org/post");
+}
+
+TEST(FeedParse, ADoctypeThatDeclaresAnythingIsRefused) {
+  EXPECT_EQ(
+      error_of(R"~(<!DOCTYPE feed [<!ATTLIST link href CDATA "javascript:alert(1)">]>)~"
+               R"~(<feed xmlns="http://www.w3.org/2005/Atom"><entry><link/></entry></feed>)~"),
+      "the document's type declares <!ATTLIST link>, which Communiqué refuses: a feed "
+      "needs no DTD, and its declarations could change what the document says; ask the "
+      "publisher to remove them");
+  EXPECT_NE(error_of("<!DOCTYPE rss [<!ELEMENT rss ANY>]><rss/>").find("<!ELEMENT rss>"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"~(<!DOCTYPE rss [<!NOTATION png SYSTEM "image/png">]><rss/>)~")
+                .find("<!NOTATION png>"),
+            std::string::npos);
+  for (const std::string_view body :
+       {"<!DOCTYPE rss><rss><channel><title>t</title></channel></rss>",
+        "<!DOCTYPE rss []><rss><channel><title>t</title></channel></rss>"}) {
+    auto feed = parse_feed(body, "", "https://x.example/");
+    ASSERT_TRUE(feed) << feed.error().message;
+    EXPECT_EQ(feed->title, "t");
+  }
+}
+
+TEST(FeedParse, AnAttributeBeyondLibxml2sLimitIsNamedAsSuch) {
+  const std::string body =
+      "<rss><channel><link href=\"" + std::string(11'000'000, 'a') + "\"/></channel></rss>";
+  const std::string message = error_of(body);
+  EXPECT_NE(message.find("an attribute or text longer than libxml2's limit"), std::string::npos)
+      << message;
+}
+
+std::string utf32(std::string_view ascii, bool little_endian) {
+  std::string out = little_endian ? std::string("\xff\xfe\0\0", 4) : std::string("\0\0\xfe\xff", 4);
+  for (const char c : ascii) {
+    const std::string unit = std::string(3, '\0');
+    out += little_endian ? std::string(1, c) + unit : unit + std::string(1, c);
+  }
+  return out;
+}
+
+TEST(FeedParse, AUtf32ByteOrderMarkIsReadBeforeUtf16s) {
+  for (const bool little_endian : {true, false}) {
+    auto feed =
+        parse_feed(utf32("<rss><channel><title>UTF-32</title></channel></rss>", little_endian), "",
+                   "https://x.example/");
+    ASSERT_TRUE(feed) << feed.error().message;
+    EXPECT_EQ(feed->title, "UTF-32");
+  }
+}
+
+TEST(FeedParse, AByteOrderMarkWinsOverTheCharset) {
+  // RFC 7303 §3. Without a mark the charset still wins over the declaration (above).
+  auto feed = parse_feed("\xef\xbb\xbf<rss><channel><title>Ж</title></channel></rss>",
+                         "text/xml; charset=windows-1251", "https://x.example/");
+  ASSERT_TRUE(feed) << feed.error().message;
+  EXPECT_EQ(feed->title, "Ж");
+}
+
+TEST(FeedParse, Utf7AndEbcdicAreRefusedWithASentence) {
+  EXPECT_EQ(error_of("<?xml version=\"1.0\" encoding=\"UTF-7\"?><rss><channel><title>+ADw-script"
+                     "+AD4-</title></channel></rss>"),
+            "the feed's encoding \"UTF-7\" is one Communiqué refuses, as browsers do: UTF-7 can "
+            "hide markup in plain letters; ask the publisher to serve UTF-8");
+  EXPECT_NE(error_of("<rss/>", "text/xml; charset=utf-7").find("refuses"), std::string::npos);
+  // "<?xml" in EBCDIC (code page 037).
+  EXPECT_EQ(error_of("\x4c\x6f\xa7\x94\x93\x40"),
+            "the feed is in an EBCDIC encoding (\"EBCDIC\"), which Communiqué does not read, "
+            "nor does any browser; ask the publisher to serve UTF-8");
+  EXPECT_NE(error_of("<rss/>", "text/xml; charset=IBM037").find("EBCDIC"), std::string::npos);
+  EXPECT_NE(error_of("<rss/>", "text/xml; charset=cp1047").find("EBCDIC"), std::string::npos);
+}
+
 // --- Dates ---------------------------------------------------------------------------
 
 TEST(FeedParseDate, ReadsTheVariantsFeedsWrite) {
@@ -548,6 +675,16 @@ TEST(ResolveUrl, FollowsTheExamplesOfRfc3986Section5_4) {
   for (const auto& [reference, expected] : cases) {
     EXPECT_EQ(resolve_url(base, reference), expected) << "\"" << reference << "\"";
   }
+}
+
+TEST(FeedParseDate, AnInstantOutsideTheYears1To9999IsNone) {
+  EXPECT_EQ(iso(parse_feed_date("0000-01-01T00:00:00+23:59")), "none");
+  EXPECT_EQ(iso(parse_feed_date("9999-12-31T23:59:59-23:59")), "none");
+  EXPECT_EQ(iso(parse_feed_date("Sat, 01 Jan 0000 00:00:00 GMT")), "none");
+  EXPECT_EQ(iso(parse_feed_date("Fri, 31 Dec 9999 23:59:59 -2359")), "none");
+  EXPECT_EQ(iso(parse_feed_date("0001-01-01T00:00:00Z")), "0001-01-01T00:00:00Z");
+  EXPECT_EQ(iso(parse_feed_date("9999-12-31T23:59:59Z")), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(iso(parse_feed_date("2024-06-01T00:30:00+23:59")), "2024-05-31T00:31:00Z");
 }
 
 TEST(ResolveUrl, TrimsAndEncodesWhatIsNoUriAsWritten) {
