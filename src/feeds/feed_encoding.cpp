@@ -105,7 +105,7 @@ XmlEncoding xml_encoding(std::string_view body, std::string_view content_type) {
 
 Result<std::string> to_utf8(std::string_view bytes, const XmlEncoding& encoding) {
   if (encoding.is_utf8) {
-    return feed_text::well_formed_utf8(bytes);
+    return well_formed_utf8(bytes);
   }
   iconv_t converter = iconv_open("UTF-8", encoding.name.c_str());
   if (converter == reinterpret_cast<iconv_t>(-1)) {
