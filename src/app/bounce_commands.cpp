@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <iterator>
@@ -68,6 +69,22 @@ std::optional<VerpAttribution> attribution_of(const Report& report, const VerpKe
 }
 
 // What honouring an unsubscribe request did, as a sentence.
+// Whether `subscriber` left every list `issue` went to already, as the unsubscribe page
+// asks before it offers its button: a second request then says so instead of repeating
+// "unsubscribed". False when the store cannot tell (the unsubscribe then says what it did).
+bool has_left_every_list(Store& store, SubscriberId subscriber, IssueId issue) {
+  auto lists = store.issue_lists(issue);
+  auto subscriptions = store.subscriptions_of(subscriber);
+  if (!lists || !subscriptions || lists->empty()) {
+    return false;
+  }
+  return std::all_of(lists->begin(), lists->end(), [&](const MailingList& list) {
+    return std::any_of(subscriptions->begin(), subscriptions->end(), [&](const Subscription& s) {
+      return s.list_id == list.id && s.status == SubscriptionStatus::unsubscribed;
+    });
+  });
+}
+
 std::string honour_unsubscribe(Runtime& runtime, const std::string& token) {
   auto links = make_link_signer(runtime);
   if (!links) {
@@ -76,6 +93,10 @@ std::string honour_unsubscribe(Runtime& runtime, const std::string& token) {
   const auto link = open_personal_link(token, TokenPurpose::unsubscribe, *links, *runtime.store);
   if (!link) {
     return "its token opens nothing (forged, altered or its subscriber erased); nothing changed";
+  }
+  if (has_left_every_list(*runtime.store, link->claims.subscriber, link->claims.issue)) {
+    return fmt::format("{} already unsubscribed from the lists of issue {}; nothing changed",
+                       link->subscriber.email, link->claims.issue);
   }
   const Subscriptions subscriptions(*runtime.store);
   const std::pair<SubscriberId, IssueId> pair{link->claims.subscriber, link->claims.issue};

@@ -15,6 +15,11 @@ namespace communique {
 // above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
+// `text` with every byte that does not begin or continue a well-formed UTF-8 sequence
+// replaced by U+FFFD (a copy of `text` when it is well formed already): the one repair for
+// text from outside (feeds, bounce reports) before it is stored or printed as JSON.
+std::string well_formed_utf8(std::string_view text);
+
 // Number of code points in valid UTF-8 text.
 std::size_t code_points(std::string_view text);
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <span>
 
 #include "base/text.hpp"
 
@@ -74,7 +76,8 @@ struct TextRule {
 
 // Phrases of remote servers' replies, most specific first. A phrase that names the
 // mailbox's absence comes before the sender-side ones, since "blocked" or "policy" may
-// appear in the same reply as "user unknown".
+// appear in the same reply as "user unknown"; for a 5.7.x or 5.6.x the order does not
+// matter (sender_side_failure).
 constexpr std::array kTextRules = {
     TextRule{"greylist", BounceClass::soft, "greylisted"},
     TextRule{"graylist", BounceClass::soft, "greylisted"},
@@ -132,10 +135,30 @@ constexpr std::array kTextRules = {
     TextRule{"temporarily", BounceClass::soft, "temporary"},
 };
 
-const TextRule* text_rule(std::string_view text) {
+// Phrases that name the recipient's mailbox as absent beyond doubt: with one of them, and
+// none of kSenderSideWords, a 5.7.x is hard. Narrower than kTextRules on purpose: "does not
+// exist" or "mailbox unavailable" also describe a DKIM key, a sender's domain or a block.
+constexpr std::array<std::string_view, 6> kMailboxAbsentPhrases = {
+    "recipnotfound", "recipientnotfound", "user unknown",
+    "unknown user",  "no such user",      "mailbox does not exist",
+};
+
+// Words that put a 5.7.x on the sender's side, whatever else its text says.
+constexpr std::array<std::string_view, 9> kSenderSideWords = {
+    "dmarc", "spf", "dkim", "listed", "spamhaus", "blocked", "policy", "reputation", "sender",
+};
+
+bool contains_any(std::string_view lower, std::span<const std::string_view> phrases) {
+  return std::any_of(phrases.begin(), phrases.end(), [&](std::string_view phrase) {
+    return lower.find(phrase) != std::string_view::npos;
+  });
+}
+
+// The first rule of kTextRules whose phrase `text` contains, of class `only` when given.
+const TextRule* text_rule(std::string_view text, std::optional<BounceClass> only = std::nullopt) {
   const std::string lower = ascii_lower(text);
   for (const auto& rule : kTextRules) {
-    if (lower.find(rule.phrase) != std::string::npos) {
+    if ((!only || rule.bounce_class == *only) && lower.find(rule.phrase) != std::string::npos) {
       return &rule;
     }
   }
@@ -154,6 +177,24 @@ const StatusRule* status_rule(std::string_view status) {
 
 BounceVerdict verdict(BounceClass bounce_class, std::string_view reason) {
   return {bounce_class, std::string(reason)};
+}
+
+// A permanent failure whose code puts it on the sender's side (5.7.x, 5.6.x, 5.1.7, …): hard
+// only for a 5.7.x whose text names the mailbox absent and nothing of the sender's side
+// (Exchange's "5.7.1 RESOLVER.ADR.RecipNotFound"); else the sender's, for the reason of the
+// first sender-side phrase in the table (so a hard or soft phrase listed earlier, such as
+// "mailbox unavailable … listed on Spamhaus", never hides it), else the code's.
+BounceVerdict sender_side_failure(std::string_view status, std::string_view text,
+                                  const StatusRule& rule) {
+  const std::string lower = ascii_lower(text);
+  if (status.starts_with("5.7.") && contains_any(lower, kMailboxAbsentPhrases) &&
+      !contains_any(lower, kSenderSideWords)) {
+    return verdict(BounceClass::hard, "user_unknown");
+  }
+  if (const TextRule* by_text = text_rule(lower, BounceClass::sender)) {
+    return verdict(BounceClass::sender, by_text->reason);
+  }
+  return verdict(BounceClass::sender, rule.reason);
 }
 
 // The policy for a failure with status `status` ("5.1.1"; may be empty) and reply `text`,
@@ -179,15 +220,10 @@ BounceVerdict classify_failure(std::string_view status, bool permanent, std::str
   const bool vague =
       std::find(kVagueStatuses.begin(), kVagueStatuses.end(), status) != kVagueStatuses.end();
   const StatusRule* rule = vague ? nullptr : status_rule(status);
+  if (rule != nullptr && rule->bounce_class == BounceClass::sender) {
+    return sender_side_failure(status, text, *rule);
+  }
   if (rule != nullptr) {
-    if (rule->bounce_class == BounceClass::sender && by_text != nullptr &&
-        by_text->bounce_class == BounceClass::hard && by_text->reason == "user_unknown") {
-      return verdict(BounceClass::hard, by_text->reason);
-    }
-    if (rule->bounce_class == BounceClass::sender && by_text != nullptr &&
-        by_text->bounce_class == BounceClass::sender) {
-      return verdict(BounceClass::sender, by_text->reason);
-    }
     return verdict(rule->bounce_class, rule->reason);
   }
   if (by_text != nullptr) {

@@ -14,8 +14,13 @@
 //     an unsubscribe request, a report not understood
 //
 // The enhanced status code decides first (the table in classify.cpp, RFC 3463), except
-// that a 5.7.x whose text says the mailbox does not exist is hard (Exchange answers
-// "550 5.7.1 RESOLVER.ADR.RecipNotFound"), and codes that say nothing in particular
+// that a 5.7.x whose text names the mailbox absent in so many words (RecipNotFound, "user
+// unknown", "no such user", "mailbox does not exist") and says nothing of the sender's side
+// (DMARC, SPF, DKIM, listed, Spamhaus, blocked, policy, reputation, sender) is hard
+// (Exchange answers "550 5.7.1 RESOLVER.ADR.RecipNotFound"). Looser phrases ("does not
+// exist", "mailbox unavailable", "invalid recipient") never make a 5.7.x hard: they also
+// describe a missing DKIM key, a sender's domain or a block. A 5.6.x (content) is always
+// the sender's. Codes that say nothing in particular
 // (x.0.0, 5.5.x, 5.4.1, …) let the text decide. The text is matched against one table of
 // phrases (data). Without either, a 5xx is soft ("undefined"): suppressing on words we
 // do not understand would drop readers. Every verdict carries a short reason word.

@@ -79,6 +79,29 @@ std::string content_of(GMimeObject* object, std::size_t limit) {
   return out;
 }
 
+// The text of a text/* part in UTF-8, converted from its declared charset (a Latin-1
+// "Empfänger unbekannt"); at most `limit` bytes, cut where a character begins.
+std::string text_of(GMimeObject* object, std::size_t limit) {
+  if (!GMIME_IS_TEXT_PART(object)) {
+    return content_of(object, limit);
+  }
+  char* text = g_mime_text_part_get_text(GMIME_TEXT_PART(object));
+  if (text == nullptr) {
+    return {};
+  }
+  std::string_view converted(text);
+  if (converted.size() > limit) {
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(converted[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    converted = converted.substr(0, cut);
+  }
+  std::string out(converted);
+  g_free(text);
+  return out;
+}
+
 // What a walk over the report's parts finds, outside any attached original.
 struct Parts {
   GMimeObject* delivery_status = nullptr;
@@ -129,7 +152,7 @@ void walk(GMimeObject* object, int depth, Parts& parts) {
   }
   std::string& into = plain ? parts.text : parts.html;
   if (into.size() < kMaxTextBytes) {
-    into += content_of(object, kMaxTextBytes - into.size());
+    into += text_of(object, kMaxTextBytes - into.size());
     into += '\n';
   }
 }
@@ -226,7 +249,7 @@ void read_dsn(GMimeObject* status_part, Report& report) {
     if (final_recipient.empty()) {
       final_recipient = without_type(field(block, "original-recipient"));
     }
-    if (final_recipient.empty() || report.recipients.size() >= kMaxRecipients) {
+    if (final_recipient.empty() || report.recipients.size() >= kMaxReportRecipients) {
       continue;
     }
     ReportRecipient recipient;
@@ -295,7 +318,8 @@ void read_text_bounce(const BounceForm& form, std::string_view text, Report& rep
       break;
     }
   }
-  for (std::size_t i = 0; i < lines.size() && report.recipients.size() < kMaxRecipients; ++i) {
+  for (std::size_t i = 0; i < lines.size() && report.recipients.size() < kMaxReportRecipients;
+       ++i) {
     for (const auto& address : addresses_in(lines[i], 8)) {
       if (is_excluded(address) || std::any_of(report.recipients.begin(), report.recipients.end(),
                                               [&](const ReportRecipient& seen) {
@@ -356,6 +380,24 @@ bool is_auto_reply(GMimeObject* message, std::string_view subject) {
                      [&](std::string_view start) { return lower.starts_with(start); });
 }
 
+// Whether `message` comes from a mail system rather than a person: sent by a mailer-daemon
+// or postmaster, with a null return path, or marked Auto-Submitted. A text bounce needs
+// this as well as a recognised form, since people write "Undeliverable:" too.
+bool from_mail_system(GMimeObject* message, std::string_view sender) {
+  const std::string local = ascii_lower(sender.substr(0, sender.find('@')));
+  if (local == "mailer-daemon" || local == "mailerdaemon" || local == "mail-daemon" ||
+      local == "postmaster") {
+    return true;
+  }
+  std::string return_path = header(message, "Return-Path");
+  std::erase_if(return_path, [](char c) { return is_ascii_space(c); });
+  if (return_path == "<>") {
+    return true;
+  }
+  const std::string submitted = ascii_lower(header(message, "Auto-Submitted"));
+  return !submitted.empty() && submitted != "no";
+}
+
 bool is_token_character(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_';
@@ -397,17 +439,41 @@ bool begins_with_headers(std::string_view message) {
 }
 
 // How many MIME containers (multipart/*, message/*) the message declares, counted on its
-// Content-Type lines before GMime builds anything: GMime nests one level per container.
+// Content-Type fields before GMime builds anything: GMime nests one level per container.
+// A field's value is read with its continuation lines, since a folded field
+// ("Content-Type:" and the type on the next line) declares a container all the same.
 std::size_t declared_containers(std::string_view message) {
   std::size_t count = 0;
+  std::string value;  // the Content-Type field being read, unfolded; empty otherwise
+  bool in_content_type = false;
+  const auto count_value = [&] {
+    const std::string type = ascii_lower(trim(value));
+    if (type.starts_with("multipart/") || type.starts_with("message/rfc822") ||
+        type.starts_with("message/global")) {
+      ++count;
+    }
+    value.clear();
+    in_content_type = false;
+  };
   for (std::size_t at = 0; at < message.size();) {
     const auto end = message.find('\n', at);
-    const auto line = message.substr(at, end == std::string_view::npos ? end : end - at);
-    if (starts_with_ignoring_case(line, "content-type:")) {
-      const std::string type = ascii_lower(trim(line.substr(13)));
-      if (type.starts_with("multipart/") || type.starts_with("message/rfc822") ||
-          type.starts_with("message/global")) {
-        ++count;
+    auto line = message.substr(at, end == std::string_view::npos ? end : end - at);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    const bool continues = !line.empty() && (line.front() == ' ' || line.front() == '\t');
+    if (in_content_type && continues) {
+      if (value.size() < 64) {  // the type is at the start; the rest is parameters
+        value += ' ';
+        value += trim(line);
+      }
+    } else {
+      if (in_content_type) {
+        count_value();
+      }
+      if (starts_with_ignoring_case(line, "content-type:")) {
+        in_content_type = true;
+        value = std::string(line.substr(13, 64));
       }
     }
     if (end == std::string_view::npos) {
@@ -415,12 +481,46 @@ std::size_t declared_containers(std::string_view message) {
     }
     at = end + 1;
   }
+  if (in_content_type) {
+    count_value();
+  }
   return count;
 }
 
-}  // namespace
+// `report` with every string well-formed UTF-8: header fields and delivery-status fields
+// are whatever bytes the reporter wrote (a \xff in Final-Recipient), and what reads a
+// Report (JSON, the store) expects UTF-8.
+Report in_utf8(Report report) {
+  const auto repair = [](std::string& text) {
+    if (!is_valid_utf8(text)) {
+      text = well_formed_utf8(text);
+    }
+  };
+  for (auto* text : {&report.form, &report.reason, &report.reporting_mta, &report.arrival_date,
+                     &report.feedback_type, &report.unsubscribe_token, &report.sender}) {
+    repair(*text);
+  }
+  for (auto& address : report.addressed_to) {
+    repair(address);
+  }
+  for (auto& recipient : report.recipients) {
+    for (auto* text :
+         {&recipient.address, &recipient.status, &recipient.diagnostic, &recipient.remote_mta}) {
+      repair(*text);
+    }
+  }
+  if (report.original) {
+    auto& original = *report.original;
+    for (auto* text : {&original.message_id, &original.return_path, &original.from, &original.to,
+                       &original.subject, &original.list_id, &original.list_unsubscribe,
+                       &original.feedback_id}) {
+      repair(*text);
+    }
+  }
+  return report;
+}
 
-Report parse_report(std::string_view message) {
+Report read_report(std::string_view message) {
   if (message.size() > kMaxReportBytes) {
     return unknown("it is larger than 16 MiB, more than any report; it was not read");
   }
@@ -486,7 +586,9 @@ Report parse_report(std::string_view message) {
     report.original = quoted_original(text);
   }
   const std::string searched = ascii_lower(subject) + "\n" + ascii_lower(text);
-  for (const auto& form : bounce_forms()) {
+  const auto forms =
+      from_mail_system(top, report.sender) ? bounce_forms() : std::span<const BounceForm>();
+  for (const auto& form : forms) {
     if (searched.find(form.phrase) == std::string::npos) {
       continue;
     }
@@ -506,6 +608,12 @@ Report parse_report(std::string_view message) {
   return unknown(
       "it is neither a delivery report, a complaint, an automatic reply nor an unsubscribe "
       "request");
+}
+
+}  // namespace
+
+Report parse_report(std::string_view message) {
+  return in_utf8(read_report(message));
 }
 
 }  // namespace communique

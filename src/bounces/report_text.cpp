@@ -9,6 +9,10 @@ namespace communique {
 
 namespace {
 
+// At most this many field blocks are read: the per-message block (or the header block) and
+// one block per recipient a report may name.
+constexpr std::size_t kMaxFieldBlocks = 1 + kMaxReportRecipients;
+
 bool is_address_character(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
          std::string_view("._%+-=!#$&'*/?^`{|}~").find(c) != std::string_view::npos ||
@@ -33,8 +37,13 @@ bool skip_number(std::string_view text, std::size_t& at) {
 
 std::vector<Fields> field_blocks(std::string_view text) {
   std::vector<Fields> blocks(1);
+  // Whether the last block is one to keep: the first, or one that names a recipient.
+  const auto keeps_last = [&] {
+    return blocks.size() == 1 || !field(blocks.back(), "final-recipient").empty() ||
+           !field(blocks.back(), "original-recipient").empty();
+  };
   std::size_t start = 0;
-  while (start < text.size() && blocks.size() <= kMaxRecipients + 1) {
+  while (start < text.size() && blocks.size() <= kMaxFieldBlocks) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) {
       end = text.size();
@@ -45,7 +54,9 @@ std::vector<Fields> field_blocks(std::string_view text) {
       line.remove_suffix(1);
     }
     if (trim(line).empty()) {
-      if (!blocks.back().empty()) {
+      if (!keeps_last()) {
+        blocks.back().clear();
+      } else if (!blocks.back().empty()) {
         blocks.emplace_back();
       }
       continue;
@@ -65,7 +76,7 @@ std::vector<Fields> field_blocks(std::string_view text) {
     blocks.back().emplace_back(ascii_lower(trim(line.substr(0, colon))),
                                std::string(trim(line.substr(colon + 1))));
   }
-  if (blocks.back().empty()) {
+  if (blocks.back().empty() || !keeps_last()) {
     blocks.pop_back();
   }
   return blocks;

@@ -1,8 +1,9 @@
 // Report text: the small readers report_parse applies to the text of reports, apart from
 // GMime: RFC 3464/5965 field blocks, addresses, enhanced status codes, SMTP reply lines.
 //
-// Policy: every reader is bounded by its input (field blocks stop after kMaxRecipients + 1
-// blocks and 4 KiB per folded value) and never throws; what is not there reads as empty.
+// Policy: every reader is bounded by its input (field blocks stop after the first block and
+// kMaxReportRecipients blocks that name a recipient, and 4 KiB per folded value) and never throws;
+// what is not there reads as empty.
 #pragma once
 
 #include <cstddef>
@@ -17,7 +18,9 @@ namespace communique {
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
 // The field blocks of a delivery-status or feedback-report body, or of a header block:
-// unfolded, split at blank lines.
+// unfolded, split at blank lines. The first block is always kept (the per-message fields,
+// or the header block); after it only blocks with per-recipient fields (Final-Recipient or
+// Original-Recipient), so that junk blocks cannot crowd out the recipients before the cap.
 std::vector<Fields> field_blocks(std::string_view text);
 
 // The value of the first field `name` (lower case) in `fields`; empty when none.

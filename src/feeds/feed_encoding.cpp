@@ -145,7 +145,7 @@ XmlEncoding xml_encoding(std::string_view body, std::string_view content_type) {
 
 Result<std::string> to_utf8(std::string_view bytes, const XmlEncoding& encoding) {
   if (encoding.is_utf8) {
-    return feed_text::well_formed_utf8(bytes);
+    return well_formed_utf8(bytes);
   }
   if (names_utf7(encoding.name)) {
     return make_error(ErrorCode::invalid_input,

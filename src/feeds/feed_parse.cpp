@@ -25,7 +25,7 @@ bool looks_like_json(std::string_view body) {
 ParsedFeed in_utf8(ParsedFeed feed) {
   const auto repair = [](std::string& text) {
     if (!is_valid_utf8(text)) {
-      text = feed_text::well_formed_utf8(text);
+      text = well_formed_utf8(text);
     }
   };
   for (std::string* field : {&feed.title, &feed.link, &feed.language}) {

@@ -1,6 +1,7 @@
-// What every feed format does to the text it reads: white space trimmed, UTF-8 made
-// well formed, titles made plain text, content sanitised with its links resolved. One
-// place, so that RSS, Atom and JSON Feed items read alike.
+// What every feed format does to the text it reads: white space trimmed, titles made
+// plain text, content sanitised with its links resolved. One place, so that RSS, Atom and
+// JSON Feed items read alike. (Ill-formed UTF-8 is repaired by base/text's
+// well_formed_utf8, shared with the bounce reader.)
 #pragma once
 
 #include <string>
@@ -13,10 +14,6 @@ std::string_view trimmed(std::string_view text);
 
 // `text` trimmed, every inner run of white space one space: a title or name as one line.
 std::string one_line(std::string_view text);
-
-// `text` with every byte that does not begin or continue a well-formed UTF-8 sequence
-// replaced by U+FFFD (a copy of `text` when it is well formed already).
-std::string well_formed_utf8(std::string_view text);
 
 // Plain text from text written as HTML (an RSS title with entities or tags, an Atom title
 // of type html): tags removed, entities decoded, on one line.

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "base/text.hpp"
 #include "feeds/feed_text.hpp"
 
 namespace communique {
@@ -144,7 +145,7 @@ Result<ParsedFeed> parse_json_feed(std::string_view body, std::string_view base_
     return wrong("arrays and objects nest more than " + std::to_string(kMaxFeedDepth) +
                  " deep; no feed needs that many, so the document is refused");
   }
-  const std::string text = feed_text::well_formed_utf8(body);
+  const std::string text = well_formed_utf8(body);
   Json document;
   try {
     document = Json::parse(text);

@@ -22,6 +22,16 @@ TEST(Utf8, RejectsMalformedSequences) {
   EXPECT_FALSE(is_valid_utf8("ok\x80"));  // lone continuation byte
 }
 
+TEST(Utf8, WellFormedReplacesEachBadByteAndKeepsTheRest) {
+  EXPECT_EQ(well_formed_utf8("Zoë"), "Zoë");
+  EXPECT_EQ(well_formed_utf8("Empf\xE4nger"), "Empf\uFFFDnger");
+  EXPECT_EQ(well_formed_utf8("a\xC0\xAF"), "a\uFFFD\uFFFD");  // overlong: two bad bytes
+  EXPECT_EQ(well_formed_utf8("\xED\xA0\x80"), "\uFFFD\uFFFD\uFFFD");
+  EXPECT_TRUE(
+      is_valid_utf8(well_formed_utf8("us\xFF\xFE"
+                                     "er@example.org")));
+}
+
 TEST(Text, IsAsciiIsFalseForAnyByteAbove127) {
   EXPECT_TRUE(is_ascii(""));
   EXPECT_TRUE(is_ascii("reader@example.org\x7f"));

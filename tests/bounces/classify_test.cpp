@@ -47,6 +47,34 @@ TEST(Classify, A57xWhoseTextSaysTheUserIsUnknownIsHard) {
             (BounceVerdict{BounceClass::hard, "user_unknown"}));
 }
 
+TEST(Classify, LoosePhrasesInA57xOr56xStayTheSendersProblem) {
+  const BounceVerdict authentication{BounceClass::sender, "authentication"};
+  EXPECT_EQ(failed("5.7.26",
+                   "550 5.7.26 Unauthenticated email is not accepted: DMARC policy, DKIM key "
+                   "does not exist, SPF fail"),
+            authentication);
+  EXPECT_EQ(failed("5.7.1",
+                   "550 5.7.1 Requested action not taken: mailbox unavailable - your IP is "
+                   "listed on Spamhaus"),
+            (BounceVerdict{BounceClass::sender, "blocked"}));
+  EXPECT_EQ(failed("5.7.0", "550 5.7.0 Rejected: sender domain does not exist").bounce_class,
+            BounceClass::sender);
+  EXPECT_EQ(failed("5.7.1", "550 5.7.1 Invalid recipient: message looks like spam").bounce_class,
+            BounceClass::sender);
+  EXPECT_EQ(failed("5.6.0", "554 5.6.0 Message content rejected: user unknown template"),
+            (BounceVerdict{BounceClass::sender, "content"}));
+}
+
+TEST(Classify, SenderSideWordsWinIn57xWhereverTheyStandInTheText) {
+  const BounceVerdict blocked{BounceClass::sender, "blocked"};
+  EXPECT_EQ(failed("5.7.1", "550 5.7.1 User unknown; your IP is blocked"), blocked);
+  EXPECT_EQ(failed("5.7.1", "550 5.7.1 Your IP is blocked; user unknown"), blocked);
+  EXPECT_EQ(failed("5.7.1", "550 5.7.1 Recipient address rejected: user unknown"),
+            (BounceVerdict{BounceClass::hard, "user_unknown"}));
+  EXPECT_EQ(failed("5.7.1", "550 5.7.1 Mailbox does not exist"),
+            (BounceVerdict{BounceClass::hard, "user_unknown"}));
+}
+
 TEST(Classify, VagueCodesLetTheTextDecideAndUnknownWordsAreOnlySoft) {
   EXPECT_EQ(failed("5.0.0", "550 No such user here"),
             (BounceVerdict{BounceClass::hard, "user_unknown"}));

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "base/text.hpp"
 #include "bounces/classify.hpp"
 
 namespace communique {
@@ -84,6 +85,62 @@ TEST(ReportParse, ReadsEveryRecipientBlockOfADeliveryStatusReport) {
   EXPECT_EQ(report.addressed_to.front(), "bounces+abc@news.example.com");
 }
 
+TEST(ReportParse, JunkBlocksDoNotCrowdOutTheRecipientBlocks) {
+  std::string message =
+      "From: MAILER-DAEMON@mx.example.org\r\nTo: bounces+abc@news.example.com\r\n"
+      "MIME-Version: 1.0\r\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n"
+      "--B\r\nContent-Type: message/delivery-status\r\n\r\n"
+      "Reporting-MTA: dns; mx.example.org\r\n\r\n";
+  for (std::size_t i = 0; i < 2 * kMaxReportRecipients; ++i) {
+    message += "X-Junk: " + std::to_string(i) + "\r\n\r\n";
+  }
+  message += "Final-Recipient: rfc822; gone@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n";
+  message += "\r\n--B--\r\n";
+  const Report report = parse_report(message);
+  ASSERT_EQ(report.kind, ReportKind::dsn);
+  ASSERT_EQ(report.recipients.size(), 1u);
+  EXPECT_EQ(report.recipients[0].address, "gone@example.org");
+  EXPECT_EQ(report.reporting_mta, "mx.example.org");
+}
+
+TEST(ReportParse, TextIsReadFromItsCharsetAndEveryOtherByteIsMadeUtf8) {
+  const Report text_bounce = parse_report(
+      "From: Mail Delivery System <Mailer-Daemon@mx.example.de>\r\n"
+      "To: bounces+abc@news.example.com\r\nSubject: Mail delivery failed\r\n"
+      "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n"
+      "This message was created automatically by mail delivery software.\r\n"
+      "It was sent from <bounces+abc@news.example.com> by Mailer-Daemon@mx.example.de.\r\n\r\n"
+      "  gone@example.de\r\n    550 5.1.1 Empf\xe4nger unbekannt\r\n");
+  ASSERT_EQ(text_bounce.recipients.size(), 1u);  // not the bounce's own From or To
+  EXPECT_EQ(text_bounce.recipients[0].address, "gone@example.de");
+  EXPECT_EQ(text_bounce.recipients[0].diagnostic, "550 5.1.1 Empf\xc3\xa4nger unbekannt");
+
+  std::string dsn = kDsn;
+  dsn.replace(dsn.find("gone@example.org\r\nOriginal"), 4, "gon\xff");
+  dsn.replace(dsn.find("User unknown"), 4, "Empf\xe4nger");
+  dsn.replace(dsn.find("Subject: Undelivered"), 9, "Subject: \xfe");
+  const Report report = parse_report(dsn);
+  ASSERT_EQ(report.recipients.size(), 2u);
+  EXPECT_EQ(report.recipients[0].address, "gon\xef\xbf\xbd@example.org");
+  for (const auto& recipient : report.recipients) {
+    for (const auto& text : {recipient.address, recipient.diagnostic, recipient.status}) {
+      EXPECT_TRUE(is_valid_utf8(text)) << text;
+    }
+  }
+}
+
+TEST(ReportParse, APersonsLetterQuotingBounceWordsIsNotABounce) {
+  const Report report = parse_report(
+      "From: Ann <ann@example.org>\r\nTo: bounces+abc@news.example.com, "
+      "news@news.example.com\r\nSubject: Re: Undeliverable: Hello\r\n\r\n"
+      "Hi, I got a Delivery Status Notification when I wrote to bob@example.net;\r\n"
+      "could you check carol@example.com as well?\r\n");
+  EXPECT_EQ(report.kind, ReportKind::unknown);
+  EXPECT_TRUE(report.recipients.empty());
+  EXPECT_EQ(classify(report, {}), (BounceVerdict{BounceClass::ignore, "not_understood"}));
+}
+
 TEST(ReportParse, TextThatIsNotMailIsUnknownWithAReason) {
   for (const std::string& input :
        {std::string(), std::string("hello world\n"), std::string("\x00\x01\x02garbage", 10)}) {
@@ -123,6 +180,20 @@ TEST(ReportParse, DeepNestingIsRefusedBeforeGMimeBuildsIt) {
   const Report report = parse_report(message);
   EXPECT_EQ(report.kind, ReportKind::unknown);
   EXPECT_NE(report.reason.find("nests"), std::string::npos);
+}
+
+TEST(ReportParse, FoldedContentTypesAreCountedBeforeGMimeBuildsAnything) {
+  std::string message = "From: a@example.org\r\nSubject: nested\r\nMIME-Version: 1.0\r\n";
+  const int depth = 100000;
+  for (int i = 0; i < depth; ++i) {
+    const std::string boundary = "b" + std::to_string(i);
+    message += "Content-Type:\r\n multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n--" +
+               boundary + "\r\n";
+  }
+  message += "Content-Type: text/plain\r\n\r\nhello\r\n";
+  const Report report = parse_report(message);
+  EXPECT_EQ(report.kind, ReportKind::unknown);
+  EXPECT_EQ(report.reason, "it nests more MIME parts than any report does; it was not read");
 }
 
 TEST(ReportParse, NestingJustAboveTheWalksLimitIsUnknownToo) {

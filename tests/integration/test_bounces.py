@@ -220,6 +220,30 @@ class BounceTest(unittest.TestCase):
                               f"unsubscribed from the lists of issue {issue}\n")
         self.assertEqual(self.status_of("ann@example.org"), "unsubscribed")
         self.assertEqual(self.status_of("bob@example.org"), "confirmed")
+        # The same request again changes nothing and says so.
+        out = self.cli("bounces", "ingest", "-", stdin=request).stdout.decode()
+        self.assertEqual(out, f"unsubscribe request from ann@example.org: ann@example.org "
+                              f"already unsubscribed from the lists of issue {issue}; "
+                              f"nothing changed\n")
+        self.assertEqual(self.status_of("ann@example.org"), "unsubscribed")
+
+    def test_json_holds_valid_utf8_whatever_bytes_the_report_carries(self):
+        report = (b"From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\r\n"
+                  b"To: bounces+x@news.test\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+                  b"MIME-Version: 1.0\r\n"
+                  b"Content-Type: multipart/report; report-type=delivery-status; boundary=B\r\n"
+                  b"\r\n--B\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n"
+                  b"Empf\xe4nger unbekannt.\r\n"
+                  b"--B\r\nContent-Type: message/delivery-status; charset=iso-8859-1\r\n\r\n"
+                  b"Reporting-MTA: dns; mx.example.org\r\n\r\n"
+                  b"Final-Recipient: rfc822; gone\xff@example.org\r\nAction: failed\r\n"
+                  b"Status: 5.1.1\r\n"
+                  b"Diagnostic-Code: smtp; 550 5.1.1 Empf\xe4nger unbekannt\r\n\r\n--B--\r\n")
+        result = self.ingest(message=report)
+        recipient = result["recipients"][0]
+        self.assertEqual(recipient["address"], "gone\ufffd@example.org")
+        self.assertEqual(recipient["diagnostic"], "550 5.1.1 Empf\ufffdnger unbekannt")
+        self.assertEqual(recipient["class"], "hard")
 
     def status_of(self, address):
         shown = json.loads(self.cli("subscribers", "show", address, "--json").stdout)
