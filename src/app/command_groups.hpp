@@ -63,5 +63,7 @@ void add_letter_commands(CLI::App& app, CommandChoice& choice);
 void add_delivery_commands(CLI::App& app, CommandChoice& choice);
 // digests create | ls | show | update | rm | run (digest_commands.cpp).
 void add_digest_commands(CLI::App& app, CommandChoice& choice);
+// feeds add | ls | poll | update | rm (feed_commands.cpp).
+void add_feed_commands(CLI::App& app, CommandChoice& choice);
 
 }  // namespace communique
