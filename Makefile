@@ -39,6 +39,7 @@ bench: build
 	bench/letter_bench.py --build $(BUILD_DIR)
 	bench/smtp_bench.py --binary $(BUILD_DIR)/communique
 	bench/http_bench.py --binary $(BUILD_DIR)/communique
+	bench/feed_parse_bench.py --build $(BUILD_DIR)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -82,12 +82,15 @@ bool is_small_number(std::string_view value) {
 
 // The value to write for `attribute` on `element`, or nothing when it is not kept.
 std::optional<std::string> kept_attribute(std::string_view element, std::string_view attribute,
-                                          std::string_view value) {
+                                          std::string_view value, const LinkResolver* resolve) {
   if (attribute == "title") {
     return std::string(value);
   }
   if (element == "a" && attribute == "href") {
     std::string url = browser_url(value);
+    if (resolve != nullptr) {
+      url = (*resolve)(url);
+    }
     if (safe_url(url) != url) {
       return std::nullopt;
     }
@@ -95,6 +98,9 @@ std::optional<std::string> kept_attribute(std::string_view element, std::string_
   }
   if (element == "img" && attribute == "src") {
     std::string url = browser_url(value);
+    if (resolve != nullptr) {
+      url = (*resolve)(url);
+    }
     if (!starts_with_ignoring_case(url, "https://") && !starts_with_ignoring_case(url, "http://")) {
       return std::nullopt;
     }
@@ -115,7 +121,8 @@ std::optional<std::string> kept_attribute(std::string_view element, std::string_
 
 // Appends the start tag of `node` (a kept element) with its kept attributes; false, with
 // nothing appended, for an image without a source it may show.
-bool append_start_tag(std::string& out, const xmlNode* node, std::string_view element) {
+bool append_start_tag(std::string& out, const xmlNode* node, std::string_view element,
+                      const LinkResolver* resolve) {
   std::string tag = "<";
   tag += element;
   bool has_source = false;
@@ -124,7 +131,7 @@ bool append_start_tag(std::string& out, const xmlNode* node, std::string_view el
     const std::unique_ptr<xmlChar, xmlFreeFunc> value(
         xmlNodeGetContent(reinterpret_cast<const xmlNode*>(attribute)), xmlFree);
     const std::string_view name = text_of(attribute->name);
-    auto kept = kept_attribute(element, name, text_of(value.get()));
+    auto kept = kept_attribute(element, name, text_of(value.get()), resolve);
     if (!kept) {
       continue;
     }
@@ -145,7 +152,7 @@ bool append_start_tag(std::string& out, const xmlNode* node, std::string_view el
 
 // Writes what is kept of the nodes from `first` on. The walk keeps its own stack rather
 // than recursing, so the depth of the input cannot exhaust the thread's stack.
-std::string serialise(const xmlNode* first) {
+std::string serialise(const xmlNode* first, const LinkResolver* resolve) {
   struct Open {
     const xmlNode* node;
     std::string_view element;
@@ -175,7 +182,7 @@ std::string serialise(const xmlNode* first) {
       const Treatment treatment = treatment_of(element);
       if (treatment != Treatment::drop) {
         const bool written = treatment == Treatment::keep && depth < kMaxHtmlDepth &&
-                             append_start_tag(out, node, element);
+                             append_start_tag(out, node, element, resolve);
         if (node->children != nullptr && !contains(kVoidElements, element)) {
           open.push_back({node, element, written});
           depth += written ? 1 : 0;
@@ -195,9 +202,7 @@ std::string serialise(const xmlNode* first) {
   return out;
 }
 
-}  // namespace
-
-std::string sanitise_html(std::string_view html) {
+std::string sanitise(std::string_view html, const LinkResolver* resolve) {
   // Parsed as the content of a body: text before any tag stays text (a document would
   // wrap it in an implied <p>), and a second <html>, <head> or <body> is ignored.
   std::string document = "<body>";
@@ -215,7 +220,17 @@ std::string sanitise_html(std::string_view html) {
   if (parsed == nullptr) {
     return escape_html(html);  // out of memory: the body is shown as text
   }
-  return serialise(parsed->children);
+  return serialise(parsed->children, resolve);
+}
+
+}  // namespace
+
+std::string sanitise_html(std::string_view html) {
+  return sanitise(html, nullptr);
+}
+
+std::string sanitise_html(std::string_view html, const LinkResolver& resolve_link) {
+  return sanitise(html, &resolve_link);
 }
 
 void sanitise_html_sections(std::vector<IssueSection>& sections) {

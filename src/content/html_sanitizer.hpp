@@ -29,6 +29,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,13 @@ inline constexpr std::size_t kMaxHtmlDepth = 100;
 
 // `html` (UTF-8, a fragment or a whole document) with only what the policy above keeps.
 std::string sanitise_html(std::string_view html);
+
+// A link or image source as written made into the one to keep (a feed item's relative
+// links resolved against its base); the result is then checked as any other.
+using LinkResolver = std::function<std::string(std::string_view)>;
+
+// sanitise_html, with every href and img src passed through `resolve_link` first.
+std::string sanitise_html(std::string_view html, const LinkResolver& resolve_link);
 
 // Every HTML section's body sanitised in place; Markdown sections are left as written
 // (their renderer shows raw HTML as text).

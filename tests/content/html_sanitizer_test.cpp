@@ -187,5 +187,19 @@ TEST(HtmlSanitizer, AnEmptyBodyStaysEmpty) {
   EXPECT_EQ(sanitise_html("   "), "   ");
 }
 
+TEST(HtmlSanitizer, ResolvesLinksAndImagesBeforeCheckingThem) {
+  const LinkResolver resolve = [](std::string_view link) {
+    return link.starts_with("http") || link.starts_with("javascript")
+               ? std::string(link)
+               : "https://x.example/" + std::string(link);
+  };
+  EXPECT_EQ(
+      sanitise_html(R"html(<a href="a/b">l</a><img src="i.png"><a href="javascript:x()">j</a>)html",
+                    resolve),
+      R"(<a href="https://x.example/a/b">l</a><img src="https://x.example/i.png"><a>j</a>)");
+  // Without a resolver a relative image has no source it may show.
+  EXPECT_EQ(sanitise_html(R"(<img src="i.png">)"), "");
+}
+
 }  // namespace
 }  // namespace communique
