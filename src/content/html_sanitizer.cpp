@@ -1,17 +1,12 @@
 #include "content/html_sanitizer.hpp"
 
-#include <libxml/HTMLparser.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
 #include <algorithm>
 #include <array>
-#include <climits>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include "base/text.hpp"
+#include "content/html_parse.hpp"
 #include "content/markdown.hpp"
 
 namespace communique {
@@ -54,10 +49,6 @@ Treatment treatment_of(std::string_view element) {
     return Treatment::keep;
   }
   return contains(kDroppedElements, element) ? Treatment::drop : Treatment::unwrap;
-}
-
-std::string_view text_of(const xmlChar* text) {
-  return text == nullptr ? std::string_view() : reinterpret_cast<const char*>(text);
 }
 
 // The URL a browser reads from an attribute value: without tabs and line breaks anywhere,
@@ -130,8 +121,8 @@ bool append_start_tag(std::string& out, const xmlNode* node, std::string_view el
        attribute = attribute->next) {
     const std::unique_ptr<xmlChar, xmlFreeFunc> value(
         xmlNodeGetContent(reinterpret_cast<const xmlNode*>(attribute)), xmlFree);
-    const std::string_view name = text_of(attribute->name);
-    auto kept = kept_attribute(element, name, text_of(value.get()), resolve);
+    const std::string_view name = xml_text(attribute->name);
+    auto kept = kept_attribute(element, name, xml_text(value.get()), resolve);
     if (!kept) {
       continue;
     }
@@ -176,9 +167,9 @@ std::string serialise(const xmlNode* first, const LinkResolver* resolve) {
       continue;
     }
     if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
-      out += escape_html(text_of(node->content));
+      out += escape_html(xml_text(node->content));
     } else if (node->type == XML_ELEMENT_NODE) {
-      const std::string_view element = text_of(node->name);
+      const std::string_view element = xml_text(node->name);
       const Treatment treatment = treatment_of(element);
       if (treatment != Treatment::drop) {
         const bool written = treatment == Treatment::keep && depth < kMaxHtmlDepth &&
@@ -203,22 +194,9 @@ std::string serialise(const xmlNode* first, const LinkResolver* resolve) {
 }
 
 std::string sanitise(std::string_view html, const LinkResolver* resolve) {
-  // Parsed as the content of a body: text before any tag stays text (a document would
-  // wrap it in an implied <p>), and a second <html>, <head> or <body> is ignored.
-  std::string document = "<body>";
-  document += html;
-  if (document.size() > static_cast<std::size_t>(INT_MAX)) {
-    return escape_html(html);
-  }
-  static std::once_flag initialised;
-  std::call_once(initialised, [] { xmlInitParser(); });  // before threads share it
-  const std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> parsed(
-      htmlReadMemory(document.data(), static_cast<int>(document.size()), nullptr, "UTF-8",
-                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                         HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC),
-      xmlFreeDoc);
+  const HtmlDocument parsed = parse_html_body(html);
   if (parsed == nullptr) {
-    return escape_html(html);  // out of memory: the body is shown as text
+    return escape_html(html);  // out of memory or too large: the body is shown as text
   }
   return serialise(parsed->children, resolve);
 }

@@ -85,11 +85,17 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
     transfer.stopped_for_status = true;
     return 0;
   }
-  if (length > transfer.settings.max_body - transfer.body.size()) {
+  std::string& body = transfer.body;
+  const std::size_t cap = transfer.settings.max_body;
+  if (length > cap - body.size()) {
     transfer.over_cap = true;
     return 0;
   }
-  transfer.body.append(data, length);
+  // Grown by doubling as append would, but never to more than the cap holds.
+  if (body.capacity() - body.size() < length) {
+    body.reserve(std::min(cap, std::max(body.size() + length, body.capacity() * 2)));
+  }
+  body.append(data, length);
   return length;
 }
 
@@ -195,6 +201,27 @@ Result<std::string> checked_url(std::string_view url) {
   return std::string(normalised ? normalised.get() : text.c_str());
 }
 
+// `url` without the user name and password it may carry, for messages and as the base of
+// an item's links: credentials never leave the fetch.
+std::string without_credentials(const std::string& url) {
+  if (url.find('@') == std::string::npos) {
+    return url;
+  }
+  CurlPtr<CURLU> parsed(curl_url());
+  if (parsed == nullptr || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    return url;
+  }
+  curl_url_set(parsed.get(), CURLUPART_USER, nullptr, 0);
+  curl_url_set(parsed.get(), CURLUPART_PASSWORD, nullptr, 0);
+  curl_url_set(parsed.get(), CURLUPART_OPTIONS, nullptr, 0);
+  char* whole = nullptr;
+  if (curl_url_get(parsed.get(), CURLUPART_URL, &whole, 0) != CURLUE_OK) {
+    return url;
+  }
+  const CurlPtr<char> kept(whole);
+  return kept.get();
+}
+
 // A validator goes out as a header value only when it could have come in as one.
 bool is_header_value(std::string_view value) {
   return !value.empty() && !has_control_character(value) &&
@@ -247,6 +274,79 @@ std::optional<Error> transfer_error(CURLcode code, const Transfer& transfer, con
   return make_error(ErrorCode::unavailable, std::move(message));
 }
 
+// What a final status means: the policy of the header, in one place. Nothing: an error.
+std::optional<FetchOutcome> outcome_of_status(long status) {
+  if (status >= 200 && status <= 299) {
+    return FetchOutcome::fetched;
+  }
+  switch (status) {
+    case 304:
+      return FetchOutcome::not_modified;
+    case 410:
+      return FetchOutcome::gone;
+    case 429:
+    case 503:
+      return FetchOutcome::retry_later;
+    default:
+      return std::nullopt;
+  }
+}
+
+Error status_error(long status, const std::string& url) {
+  std::string message = "HTTP " + std::to_string(status);
+  if (const auto phrase = reason_phrase(status); !phrase.empty()) {
+    message += " ";
+    message += phrase;
+  }
+  message += " from " + url;
+  message += status >= 500 ? "; the site has trouble: the next poll tries again"
+                           : "; check that the address is the feed's, then poll again";
+  return make_error(ErrorCode::unavailable, std::move(message));
+}
+
+// settings.trusted_addresses as address_text writes them, so that "::ffff:10.0.0.1" and
+// its other spellings compare equal.
+Result<std::vector<std::string>> trusted_texts(const FetchSettings& settings) {
+  std::vector<std::string> texts;
+  for (const auto& address : settings.trusted_addresses) {
+    sockaddr_storage storage{};
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
+    if (inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
+      v4->sin_family = AF_INET;
+    } else if (inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr) == 1) {
+      v6->sin6_family = AF_INET6;
+    } else {
+      return make_error(ErrorCode::invalid_input,
+                        "\"" + address +
+                            "\" in the trusted feed addresses is not an IP address; write it as "
+                            "10.0.0.5 or fd00::5");
+    }
+    texts.push_back(address_text(reinterpret_cast<const sockaddr*>(&storage)));
+  }
+  return texts;
+}
+
+// Accept, and the validators of the last fetch when they can be sent as they are.
+CurlPtr<curl_slist> request_headers(const FetchValidators& validators) {
+  CurlPtr<curl_slist> headers;
+  const auto add = [&headers](const std::string& line) {
+    curl_slist* appended = curl_slist_append(headers.get(), line.c_str());
+    if (appended != nullptr) {
+      static_cast<void>(headers.release());  // the same list, one item longer
+      headers.reset(appended);
+    }
+  };
+  add(std::string("Accept: ") + kAccept);
+  if (is_header_value(validators.etag)) {
+    add("If-None-Match: " + validators.etag);
+  }
+  if (is_header_value(validators.last_modified)) {
+    add("If-Modified-Since: " + validators.last_modified);
+  }
+  return headers;
+}
+
 }  // namespace
 
 std::string_view to_string(FetchOutcome outcome) {
@@ -292,42 +392,17 @@ Result<FetchResult> fetch_feed(std::string_view url, const FetchValidators& vali
     return std::move(checked).error();
   }
   const std::string& target = *checked;
+  auto trusted = trusted_texts(settings);
+  if (!trusted) {
+    return std::move(trusted).error();
+  }
   initialise_curl();
   const CurlPtr<CURL> handle(curl_easy_init());
   if (handle == nullptr) {
     return make_error(ErrorCode::internal, "libcurl could not make a transfer for " + target);
   }
-  Transfer transfer{.settings = settings, .handle = handle.get()};
-  for (const auto& address : settings.trusted_addresses) {
-    sockaddr_storage storage{};
-    auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
-    auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
-    if (inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
-      v4->sin_family = AF_INET;
-    } else if (inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr) == 1) {
-      v6->sin6_family = AF_INET6;
-    } else {
-      return make_error(ErrorCode::invalid_input,
-                        "\"" + address + "\" in the trusted feed addresses is not an IP address");
-    }
-    transfer.trusted.push_back(address_text(reinterpret_cast<const sockaddr*>(&storage)));
-  }
-
-  CurlPtr<curl_slist> headers;
-  const auto add_header = [&headers](const std::string& line) {
-    curl_slist* appended = curl_slist_append(headers.get(), line.c_str());
-    if (appended != nullptr) {
-      static_cast<void>(headers.release());
-      headers.reset(appended);
-    }
-  };
-  add_header(std::string("Accept: ") + kAccept);
-  if (is_header_value(validators.etag)) {
-    add_header("If-None-Match: " + validators.etag);
-  }
-  if (is_header_value(validators.last_modified)) {
-    add_header("If-Modified-Since: " + validators.last_modified);
-  }
+  Transfer transfer{.settings = settings, .trusted = std::move(*trusted), .handle = handle.get()};
+  const CurlPtr<curl_slist> headers = request_headers(validators);
   const std::string user_agent = std::string("Communique/") + version() + " (feed fetcher)";
   const auto connect_timeout = std::min(settings.timeout, kLongestConnect);
   char detail[CURL_ERROR_SIZE] = {};
@@ -365,49 +440,41 @@ Result<FetchResult> fetch_feed(std::string_view url, const FetchValidators& vali
   const CURLcode code = curl_easy_perform(h);
   const char* effective = nullptr;
   curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective);
-  const std::string last_url = effective != nullptr ? effective : target;
-  if (auto error = transfer_error(code, transfer, target, last_url, detail)) {
+  const std::string last_url = without_credentials(effective != nullptr ? effective : target);
+  if (auto error = transfer_error(code, transfer, without_credentials(target), last_url, detail)) {
     return std::move(*error);
+  }
+  const long status = response_status(h);
+  const auto outcome = outcome_of_status(status);
+  if (!outcome) {
+    return status_error(status, last_url);
   }
 
   FetchResult result;
-  result.status = static_cast<int>(response_status(h));
+  result.outcome = *outcome;
+  result.status = static_cast<int>(status);
   result.final_url = last_url;
   const char* content_type = nullptr;
   curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &content_type);
   result.content_type = content_type != nullptr ? content_type : "";
   const std::string etag = response_header(h, "ETag");
   const std::string last_modified = response_header(h, "Last-Modified");
-  if (result.status >= 200 && result.status <= 299) {
-    result.outcome = FetchOutcome::fetched;
-    result.body = std::move(transfer.body);
-    result.validators = {etag, last_modified};
-    return result;
+  switch (*outcome) {
+    case FetchOutcome::fetched:
+      result.body = std::move(transfer.body);
+      result.validators = {etag, last_modified};
+      break;
+    case FetchOutcome::not_modified:
+      result.validators = {etag.empty() ? validators.etag : etag,
+                           last_modified.empty() ? validators.last_modified : last_modified};
+      break;
+    case FetchOutcome::gone:
+      break;
+    case FetchOutcome::retry_later:
+      result.retry_after = retry_after_time(response_header(h, "Retry-After"), now);
+      break;
   }
-  if (result.status == 304) {
-    result.outcome = FetchOutcome::not_modified;
-    result.validators = {etag.empty() ? validators.etag : etag,
-                         last_modified.empty() ? validators.last_modified : last_modified};
-    return result;
-  }
-  if (result.status == 410) {
-    result.outcome = FetchOutcome::gone;
-    return result;
-  }
-  if (result.status == 429 || result.status == 503) {
-    result.outcome = FetchOutcome::retry_later;
-    result.retry_after = retry_after_time(response_header(h, "Retry-After"), now);
-    return result;
-  }
-  std::string status = "HTTP " + std::to_string(result.status);
-  if (const auto phrase = reason_phrase(result.status); !phrase.empty()) {
-    status += " ";
-    status += phrase;
-  }
-  const std::string advice = result.status >= 500
-                                 ? "; the site has trouble: the next poll tries again"
-                                 : "; check that the address is the feed's, then poll again";
-  return make_error(ErrorCode::unavailable, status + " from " + last_url + advice);
+  return result;
 }
 
 }  // namespace communique

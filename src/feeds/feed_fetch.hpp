@@ -19,9 +19,12 @@
 //   longer with one answer); any other status is an error naming it;
 // - the body is read up to max_body bytes after decompression (gzip and deflate are
 //   accepted): the transfer stops at the first byte past the cap, whatever
-//   Content-Length said, and a larger Content-Length is refused before the body is read;
+//   Content-Length said, a larger Content-Length is refused before the body is read, and
+//   the buffer never grows past the cap;
 // - one deadline, `timeout`, covers the whole fetch with its redirects; connecting has
 //   at most 10 seconds of it;
+// - a user name and password in the URL are sent to its host only, and never appear in
+//   messages or in final_url (the base of an item's links);
 // - the request says what it wants: an Accept header preferring feed types, and a
 //   User-Agent naming Communiqué and its version (in ASCII, as header values are).
 // It does not parse, decode charsets or store anything; callers log and record outcomes.

@@ -1,15 +1,20 @@
 #include "feeds/feed_fetch.hpp"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <iostream>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include "base/version.hpp"
 #include "test_support.hpp"
 
 namespace communique {
@@ -61,6 +66,13 @@ class FeedServer {
   int port_ = 0;
 };
 
+// The peak resident memory of this process so far, in KiB.
+long peak_memory_kib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
 class FeedFetch : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { server_ = new FeedServer(); }
@@ -98,6 +110,23 @@ TEST_F(FeedFetch, FetchesTheBodyWithItsTypeAndValidators) {
   EXPECT_FALSE(result->retry_after);
 }
 
+TEST_F(FeedFetch, FetchesFromSeveralThreadsAtOnce) {
+  std::vector<std::thread> threads;
+  std::vector<std::string> bodies(4);
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    threads.emplace_back([&bodies, i] {
+      auto result = fetch(i % 2 == 0 ? "/feed" : "/gzip");
+      bodies[i] = result ? result->body : result.error().message;
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  for (const auto& body : bodies) {
+    EXPECT_EQ(body, kFeed);
+  }
+}
+
 TEST_F(FeedFetch, TheValidatorsOfTheLastFetchGetNotModifiedWithoutABody) {
   auto first = fetch("/feed");
   ASSERT_TRUE(first) << first.error().message;
@@ -131,7 +160,10 @@ TEST_F(FeedFetch, AsksForFeedsNamingCommuniqueAndAcceptsCompression) {
   const std::string& headers = result->body;
   EXPECT_NE(headers.find("Accept: application/rss+xml, application/atom+xml"), std::string::npos)
       << headers;
-  EXPECT_NE(headers.find("User-Agent: Communique/"), std::string::npos) << headers;
+  EXPECT_NE(headers.find(std::string("User-Agent: Communique/") + version() + " (feed fetcher)"),
+            std::string::npos)
+      << headers;
+  EXPECT_NE(headers.find("application/feed+json"), std::string::npos) << headers;
   EXPECT_NE(headers.find("Accept-Encoding: "), std::string::npos) << headers;
   EXPECT_NE(headers.find("gzip"), std::string::npos) << headers;
   EXPECT_EQ(headers.find("Cookie"), std::string::npos) << headers;
@@ -223,6 +255,21 @@ TEST_F(FeedFetch, AnEndlessBodyStopsAtTheCap) {
       << result.error().message;
 }
 
+// The body is never held past the cap: the peak memory of the process grows by no more
+// than the cap and libcurl's buffers, however long the server goes on.
+TEST_F(FeedFetch, AnEndlessBodyHoldsNoMoreThanTheCapInMemory) {
+  const FetchSettings settings{.max_body = 4 * 1024 * 1024, .allow_private_networks = true};
+  const long before = peak_memory_kib();
+  auto result = fetch("/endless", settings);
+  const long growth = peak_memory_kib() - before;
+  std::cout << "peak memory growth reading an endless body with a 4 MiB cap: " << growth
+            << " KiB\n";
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("is larger than 4 MiB"), std::string::npos)
+      << result.error().message;
+  EXPECT_LT(growth, 3 * 4 * 1024);
+}
+
 TEST_F(FeedFetch, TheCapCountsDecompressedBytes) {
   auto result = fetch("/endless-gzip",
                       FetchSettings{.max_body = 1024 * 1024, .allow_private_networks = true});
@@ -296,6 +343,29 @@ TEST_F(FeedFetch, TheLocalServerIsRefusedAsALoopbackAddress) {
                                         "; set [feeds] allow_private_networks = true to allow it");
 }
 
+TEST_F(FeedFetch, ANameIsJudgedByTheAddressItResolvesTo) {
+  const std::string url = "http://localhost:" + std::to_string(server_->port()) + "/feed";
+  auto result = fetch_feed(url, {}, FetchSettings{}, fixed_time());
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("(a loopback address) for " + url), std::string::npos)
+      << result.error().message;
+}
+
+TEST_F(FeedFetch, CredentialsInTheAddressAreNeitherShownNorKeptAsTheBase) {
+  const std::string port = std::to_string(server_->port());
+  auto missing = fetch_feed("http://reader:s3cret@127.0.0.1:" + port + "/missing", {},
+                            FeedFetch::local(), fixed_time());
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message.find("s3cret"), std::string::npos) << missing.error().message;
+  EXPECT_NE(missing.error().message.find("from http://127.0.0.1:" + port + "/missing"),
+            std::string::npos)
+      << missing.error().message;
+  auto feed = fetch_feed("http://reader:s3cret@127.0.0.1:" + port + "/feed", {}, FeedFetch::local(),
+                         fixed_time());
+  ASSERT_TRUE(feed) << feed.error().message;
+  EXPECT_EQ(feed->final_url, "http://127.0.0.1:" + port + "/feed");
+}
+
 TEST_F(FeedFetch, ATrustedAddressIsConnectedToButNotWhereItRedirects) {
   const FetchSettings trusted{.trusted_addresses = {"127.0.0.1"}};
   auto direct = fetch("/feed", trusted);
@@ -342,6 +412,15 @@ TEST(FetchFeed, RefusesLoopbackAndMetadataAddressesBeforeConnecting) {
   ASSERT_FALSE(mapped);
   EXPECT_NE(mapped.error().message.find("(a loopback address)"), std::string::npos)
       << mapped.error().message;
+  // Other spellings of 127.0.0.1 are the address they resolve to.
+  for (const auto* url :
+       {"http://2130706433/", "http://0x7f.1/", "http://017700000001/", "http://127.1/"}) {
+    auto spelled = fetch_feed(url, {}, FetchSettings{}, fixed_time());
+    ASSERT_FALSE(spelled) << url;
+    EXPECT_NE(spelled.error().message.find("refused to connect to 127.0.0.1 (a loopback address)"),
+              std::string::npos)
+        << spelled.error().message;
+  }
   auto unspecified = fetch_feed("http://0.0.0.0/", {}, FetchSettings{}, fixed_time());
   ASSERT_FALSE(unspecified);
   EXPECT_NE(unspecified.error().message.find("(the unspecified address)"), std::string::npos)
