@@ -53,6 +53,14 @@ std::string describe(const PollSummary& summary) {
 }
 
 Result<PollSummary> FeedPoller::poll(const Feed& feed) {
+  if (feed.status == FeedStatus::gone) {
+    return PollSummary{.feed = feed.id,
+                       .kind = PollSummary::Kind::failed,
+                       .message = fmt::format("the feed is gone (its server answered HTTP 410) "
+                                              "and is no longer polled; remove it with "
+                                              "communique feeds rm {}",
+                                              feed.id)};
+  }
   const Timestamp now = clock_();
   auto claimed =
       store_.claim_feed(feed.id, feed.next_poll_at, now + settings_.timeout + kClaimMargin);

@@ -431,6 +431,9 @@ class HostileFeedTest(FeedTestCase):
         self.assertEqual(row["status"], "gone")
         self.assertIn("status=gone", self.cli("feeds", "ls").stdout)
         self.assertEqual(self.cli("feeds", "poll").stdout, "")
+        forced = self.cli("feeds", "poll", "1", check=False)
+        self.assertEqual(forced.returncode, 1)
+        self.assertIn("feed 1: error: the feed is gone", forced.stdout)
 
 
 class FeedServeTest(FeedTestCase):
