@@ -1,7 +1,6 @@
 #include "content/html_markdown.hpp"
 
 #include <algorithm>
-#include <array>
 #include <optional>
 #include <vector>
 
