@@ -1,10 +1,12 @@
 #include "feeds/feed_xml_reader.hpp"
 
+#include <libxml/HTMLparser.h>
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -18,12 +20,20 @@ namespace communique {
 
 namespace {
 
+// An HTML character entity (&nbsp;) given to libxml2 as if XML predefined it.
+struct HtmlEntity {
+  std::string name;
+  std::string text;  // the character, UTF-8
+  xmlEntity entity{};
+};
+
 // What the SAX hooks share, reached through the parser context's _private.
 struct ReadState {
   const FeedXmlHandler* handler;
   std::optional<Error> error;  // why the read was stopped, when it was
   std::optional<Error> first_malformation;
   bool root_seen = false;
+  std::map<std::string, HtmlEntity, std::less<>> html_entities;  // nodes never move
 };
 
 ReadState& state_of(void* context) {
@@ -46,6 +56,13 @@ std::string_view text_of(const xmlChar* text) {
 // that names one is refused rather than read in part.
 void on_document_type(void* context, const xmlChar* name, const xmlChar* public_id,
                       const xmlChar* system_id) {
+  // A web page where a feed was expected is the usual case, and worth naming as such.
+  if (equals_ignoring_case(text_of(name), "html")) {
+    stop(context, make_error(ErrorCode::invalid_input,
+                             "not a feed: the document is an HTML page (<!DOCTYPE html>); "
+                             "look in it for the address of its feed"));
+    return;
+  }
   if (public_id == nullptr && system_id == nullptr) {
     xmlSAX2InternalSubset(context, name, public_id, system_id);
     return;
@@ -70,6 +87,56 @@ void on_entity_declaration(void* context, const xmlChar* name, int, const xmlCha
 void on_unparsed_entity_declaration(void* context, const xmlChar* name, const xmlChar*,
                                     const xmlChar*, const xmlChar*) {
   on_entity_declaration(context, name, 0, nullptr, nullptr, nullptr);
+}
+
+std::string utf8_of(unsigned int code) {
+  std::string out;
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xc0 | (code >> 6));
+    out += static_cast<char>(0x80 | (code & 0x3f));
+  } else if (code < 0x10000) {
+    out += static_cast<char>(0xe0 | (code >> 12));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (code & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | (code >> 18));
+    out += static_cast<char>(0x80 | ((code >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (code & 0x3f));
+  }
+  return out;
+}
+
+// &name; where no entity is declared (none may be): XML would stop there, but feeds write
+// HTML's character entities (&nbsp;, &eacute;) into their text often enough that feed
+// readers read them as the character they name, and so does this. Each is one character, so
+// nothing can expand; any other name is the malformation it is.
+xmlEntityPtr on_entity_reference(void* context, const xmlChar* name) {
+  // In an attribute value libxml2 copies one byte of a predefined entity, which would cut
+  // a character in two: there the reference stays the malformation XML says it is.
+  if (static_cast<xmlParserCtxtPtr>(context)->instate == XML_PARSER_ATTRIBUTE_VALUE) {
+    return nullptr;
+  }
+  ReadState& state = state_of(context);
+  const std::string_view key = text_of(name);
+  if (const auto known = state.html_entities.find(key); known != state.html_entities.end()) {
+    return &known->second.entity;
+  }
+  const htmlEntityDesc* html = htmlEntityLookup(name);
+  if (html == nullptr) {
+    return nullptr;
+  }
+  HtmlEntity& added = state.html_entities[std::string(key)];
+  added.name = key;
+  added.text = utf8_of(html->value);
+  added.entity.type = XML_ENTITY_DECL;
+  added.entity.etype = XML_INTERNAL_PREDEFINED_ENTITY;
+  added.entity.name = reinterpret_cast<const xmlChar*>(added.name.c_str());
+  added.entity.content = reinterpret_cast<xmlChar*>(added.text.data());
+  added.entity.length = static_cast<int>(added.text.size());
+  return &added.entity;
 }
 
 void on_start_element(void* context, const xmlChar* local_name, const xmlChar* prefix,
@@ -179,6 +246,7 @@ Result<XmlDocument> read_feed_xml(std::string_view body, std::string_view conten
   sax->internalSubset = on_document_type;
   sax->entityDecl = on_entity_declaration;
   sax->unparsedEntityDecl = on_unparsed_entity_declaration;
+  sax->getEntity = on_entity_reference;
   sax->startElementNs = on_start_element;
   sax->endElementNs = on_end_element;
   sax->serror = on_error;

@@ -8,6 +8,9 @@
 // - a document type naming an external DTD (SYSTEM or PUBLIC) is refused when it is read,
 //   before anything is loaded; a document that declares an entity is refused at its first
 //   declaration, before any reference could be expanded (billion laughs, XXE);
+// - an undeclared reference to one of HTML's character entities (&nbsp;) in text is read
+//   as its character, as feed readers do; any other undeclared entity, and any in an
+//   attribute value, is malformed XML;
 // - elements nest at most kMaxFeedDepth deep;
 // - libxml2 reads UTF-8 only: other encodings are converted first, as xml_encoding decides
 //   (the declaration is then ignored), and bytes no encoding defines become U+FFFD;

@@ -270,6 +270,24 @@ TEST(FeedParse, MalformedXmlSaysWhereWithLineAndColumn) {
             "and item");
 }
 
+TEST(FeedParse, HtmlCharacterEntitiesAreReadAsTheirCharacters) {
+  const std::string body =
+      "<rss><channel><title>Caf&eacute;&nbsp;&amp;&#32;Bar&hellip;</title>"
+      "<item><title>&laquo;Q&raquo;</title><link>https://x.example/?a=1&amp;b=&eacute;</link>"
+      "<description>&lt;p&gt;&mdash;&lt;/p&gt;</description></item></channel></rss>";
+  auto feed = parse_feed(body, "", "https://x.example/");
+  ASSERT_TRUE(feed) << feed.error().message;
+  EXPECT_EQ(feed->title, "Café\u00a0& Bar…");
+  ASSERT_EQ(feed->items.size(), 1u);
+  EXPECT_EQ(feed->items[0].title, "«Q»");
+  EXPECT_EQ(feed->items[0].content_html, "<p>—</p>");
+  EXPECT_EQ(error_of("<rss><channel><title>&bogus;</title></channel></rss>"),
+            "malformed XML at line 1, column 29: Entity 'bogus' not defined");
+  // In an attribute libxml2 would keep one byte of the character: refused, never cut.
+  EXPECT_EQ(error_of(R"(<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://a&nbsp;b/"/>)"),
+            "malformed XML at line 1, column 68: Entity 'nbsp' not defined");
+}
+
 TEST(FeedParse, BillionLaughsIsRefusedAtItsFirstEntityDeclaration) {
   EXPECT_EQ(error_of(fixture("billion_laughs.xml")),
             "the document declares entities (<!ENTITY lol>), which Communiqué refuses: they can "
@@ -319,6 +337,12 @@ TEST(FeedParse, ADocumentThatIsNoFeedIsNamedByItsRoot) {
             "1.0 and JSON Feed");
   EXPECT_NE(error_of(R"(<feed xmlns="http://purl.org/atom/ns#"/>)")
                 .find("<feed> in the namespace http://purl.org/atom/ns#"),
+            std::string::npos);
+  EXPECT_EQ(error_of("<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" "
+                     "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\"><html><body><br>"),
+            "not a feed: the document is an HTML page (<!DOCTYPE html>); look in it for the "
+            "address of its feed");
+  EXPECT_NE(error_of("<!DOCTYPE html><html><head><meta charset=utf-8></head>").find("HTML page"),
             std::string::npos);
   EXPECT_EQ(error_of("  \n"), "not a feed: the document is empty");
   EXPECT_NE(error_of(R"(["a"])").find("not a feed"), std::string::npos);
