@@ -311,6 +311,21 @@ class FeedPollingTest(FeedTestCase):
         self.assertEqual(len(self.posts()), 1)
         self.assertEqual(self.cli("feeds", "ls").stdout, "")
 
+    def test_update_changes_only_what_is_given(self):
+        self.make_list()
+        self.site.documents["/feed.xml"] = rss([item(1)])
+        self.add_feed("/feed.xml")
+        self.assertEqual(self.cli("feeds", "update", "1", "--every", "2h", "--review").stdout,
+                         "updated feed 1\n")
+        row = self.feed_row(1)
+        self.assertEqual((row["every_seconds"], row["review"], row["id_from"]),
+                         (7200, 1, "guid"))
+        self.assertIn("\treview", self.cli("feeds", "ls").stdout)
+        self.cli("feeds", "update", "1", "--no-topics", "--id-from", "link")
+        with self.db() as db:
+            self.assertEqual(db.execute("SELECT count(*) FROM feed_topics").fetchone()[0], 0)
+        self.assertEqual(self.feed_row(1)["id_from"], "link")
+
     def test_wrong_options_are_refused_with_what_to_do(self):
         self.make_list()
         bad = self.cli("feeds", "add", "--list", "press", "--section", "News",
