@@ -65,5 +65,7 @@ void add_delivery_commands(CLI::App& app, CommandChoice& choice);
 void add_digest_commands(CLI::App& app, CommandChoice& choice);
 // feeds add | ls | poll | update | rm (feed_commands.cpp).
 void add_feed_commands(CLI::App& app, CommandChoice& choice);
+// bounces ingest (bounce_commands.cpp).
+void add_bounce_commands(CLI::App& app, CommandChoice& choice);
 
 }  // namespace communique

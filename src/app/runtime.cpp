@@ -116,13 +116,30 @@ std::filesystem::path in_data_dir(const GlobalOptions& global, const std::string
   return given.is_absolute() ? given : global.data_dir / given;
 }
 
+namespace {
+
+// The installation's secret, made on first use; every key that leaves the process derives
+// from it.
+Result<std::string> installation_secret(Runtime& runtime) {
+  return runtime.store->secret(std::string(kLinkSecretName), generate_secret, system_clock_now());
+}
+
+}  // namespace
+
 Result<LinkSigner> make_link_signer(Runtime& runtime) {
-  auto secret =
-      runtime.store->secret(std::string(kLinkSecretName), generate_secret, system_clock_now());
+  auto secret = installation_secret(runtime);
   if (!secret) {
     return std::move(secret).error();
   }
   return LinkSigner::create(*secret);
+}
+
+Result<VerpKey> make_verp_key(Runtime& runtime) {
+  auto secret = installation_secret(runtime);
+  if (!secret) {
+    return std::move(secret).error();
+  }
+  return VerpKey::from_secret(*secret);
 }
 
 Result<std::vector<DkimSigner>> make_dkim_signers(const GlobalOptions& global,

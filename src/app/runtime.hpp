@@ -7,6 +7,7 @@
 
 #include "app/commands.hpp"
 #include "app/settings.hpp"
+#include "bounces/verp.hpp"
 #include "delivery/campaign_runner.hpp"
 #include "delivery/reply_policy.hpp"
 #include "delivery/transport.hpp"
@@ -49,6 +50,9 @@ Result<std::string> save_settings(const GlobalOptions& global, Store& store,
 
 // The signer of personal links, with the installation's secret (made on first use).
 Result<LinkSigner> make_link_signer(Runtime& runtime);
+
+// The key of VERP return paths (bounces/verp.hpp), from the same secret.
+Result<VerpKey> make_verp_key(Runtime& runtime);
 
 // The composer for this installation: its link secret (created on first use), sender
 // identity and DKIM keys.

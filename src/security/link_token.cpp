@@ -3,7 +3,6 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
@@ -12,6 +11,7 @@
 #include <cstring>
 
 #include "base/base64.hpp"
+#include "security/hmac.hpp"
 
 namespace communique {
 
@@ -110,14 +110,6 @@ namespace {
 
 using Block = std::array<unsigned char, 16>;
 
-std::array<unsigned char, 32> hmac(const unsigned char* key, std::size_t key_size,
-                                   const unsigned char* data, std::size_t size) {
-  std::array<unsigned char, 32> out{};
-  unsigned int out_size = 0;
-  HMAC(EVP_sha256(), key, static_cast<int>(key_size), data, size, out.data(), &out_size);
-  return out;
-}
-
 // One AES-128-ECB block: stateless, so a keyed context serves every block.
 bool aes_block(EVP_CIPHER_CTX* context, const Block& in, Block& out) {
   int written = 0;
@@ -147,10 +139,9 @@ Result<LinkSigner> LinkSigner::create(std::string_view secret) {
   static std::atomic<std::uint64_t> next_id{1};
   auto keys = std::make_shared<Keys>();
   keys->id = next_id++;
-  const auto* raw = reinterpret_cast<const unsigned char*>(secret.data());
-  const auto cipher = hmac(raw, secret.size(), reinterpret_cast<const unsigned char*>("cipher"), 6);
+  const auto cipher = derive_key(secret, "cipher");
   std::memcpy(keys->cipher_key.data(), cipher.data(), keys->cipher_key.size());
-  keys->mac_key = hmac(raw, secret.size(), reinterpret_cast<const unsigned char*>("mac"), 3);
+  keys->mac_key = derive_key(secret, "mac");
   keys->cipher = EVP_CIPHER_fetch(nullptr, "AES-128-ECB", nullptr);
   keys->mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
   keys->keyed_mac = keys->mac ? EVP_MAC_CTX_new(keys->mac) : nullptr;
