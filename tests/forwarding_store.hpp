@@ -234,6 +234,28 @@ class ForwardingStore : public Store {
                                                Timestamp now) override {
     return inner_.announce_post(post, issue, now);
   }
+  Result<Feed> create_feed(const Feed& feed, Timestamp now) override {
+    return inner_.create_feed(feed, now);
+  }
+  Result<Feed> find_feed(FeedId id) override { return inner_.find_feed(id); }
+  Result<std::vector<Feed>> feeds() override { return inner_.feeds(); }
+  Result<Feed> update_feed(FeedId id, const FeedChanges& changes, Timestamp now) override {
+    return inner_.update_feed(id, changes, now);
+  }
+  Result<void> remove_feed(FeedId id) override { return inner_.remove_feed(id); }
+  Result<std::vector<RecordedItem>> recorded_items(FeedId id) override {
+    return inner_.recorded_items(id);
+  }
+  Result<std::vector<Feed>> due_feeds(Timestamp now, std::size_t limit) override {
+    return inner_.due_feeds(now, limit);
+  }
+  Result<bool> claim_feed(FeedId id, Timestamp seen, Timestamp until) override {
+    return inner_.claim_feed(id, seen, until);
+  }
+  Result<FeedPollCounts> record_feed_poll(FeedId id, std::span<const FeedItemWrite> writes,
+                                          const FeedPollOutcome& outcome, Timestamp now) override {
+    return inner_.record_feed_poll(id, writes, outcome, now);
+  }
   Result<void> set_issue_archive(IssueId id, bool archive) override {
     return inner_.set_issue_archive(id, archive);
   }

@@ -76,6 +76,7 @@ int run_cli(int argc, char** argv) {
   add_letter_commands(app, choice);
   add_delivery_commands(app, choice);
   add_digest_commands(app, choice);
+  add_feed_commands(app, choice);
   add_bounce_commands(app, choice);
 
   try {

@@ -63,6 +63,8 @@ void add_letter_commands(CLI::App& app, CommandChoice& choice);
 void add_delivery_commands(CLI::App& app, CommandChoice& choice);
 // digests create | ls | show | update | rm | run (digest_commands.cpp).
 void add_digest_commands(CLI::App& app, CommandChoice& choice);
+// feeds add | ls | poll | update | rm (feed_commands.cpp).
+void add_feed_commands(CLI::App& app, CommandChoice& choice);
 // bounces ingest (bounce_commands.cpp).
 void add_bounce_commands(CLI::App& app, CommandChoice& choice);
 

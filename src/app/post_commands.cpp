@@ -18,8 +18,6 @@
 
 namespace communique {
 
-namespace {
-
 // The section of `list` named `name` (ignoring ASCII case, as the store does); the error
 // names the sections there are and how to list them.
 Result<Section> section_named(Store& store, const MailingList& list, const std::string& name) {
@@ -77,6 +75,8 @@ Result<std::vector<TopicId>> topics_named(Store& store, const MailingList& list,
   }
   return ids;
 }
+
+namespace {
 
 // A time as the options take it: "2026-12-01T09:00Z" and the other forms parse_iso8601 reads.
 Result<Timestamp> time_option(const char* option, const std::string& text) {

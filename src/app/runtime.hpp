@@ -94,6 +94,14 @@ Result<std::unique_ptr<CampaignSending>> make_campaign_sending(const GlobalOptio
 // The text of a file as UTF-8 (a byte-order mark dropped); "-" reads standard input.
 Result<std::string> read_text_file(const std::filesystem::path& path);
 
+// The section of `list` named `name` (ignoring ASCII case, as the store does); the error
+// names the sections there are and how to list them (post_commands.cpp).
+Result<Section> section_named(Store& store, const MailingList& list, const std::string& name);
+// The topics of `list` named `names`, as ids; the error names the topics there are
+// (post_commands.cpp).
+Result<std::vector<TopicId>> topics_named(Store& store, const MailingList& list,
+                                          const std::vector<std::string>& names);
+
 // Prints "communique: MESSAGE" to standard error; returns exit code 1.
 int fail(const std::string& message);
 int fail(const Error& error);

@@ -16,6 +16,7 @@
 #include "base/version.hpp"
 #include "delivery/delivery_service.hpp"
 #include "digest/digest_scheduler.hpp"
+#include "feeds/feed_poller.hpp"
 #include "http/access.hpp"
 #include "http/click_counter.hpp"
 #include "http/confirmation_sender.hpp"
@@ -63,6 +64,7 @@ Router make_router(const GlobalOptions& global, Runtime& runtime, const LinkSign
                     .metrics = &state.metrics,
                     .clicks = &state.clicks,
                     .imports = &state.imports,
+                    .feeds = &runtime.settings.feeds,
                     .settings = {.json = describe_settings(runtime.settings),
                                  .change = std::move(change_settings)}}),
                 make_access_gate(state.accounts, system_clock_now));
@@ -141,6 +143,9 @@ int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& a
   // Confirmation letters are queued by the form and sent here, off the request path.
   ConfirmationSender confirmations(*runtime->store, *links, composer, mailer,
                                    runtime->settings.sender, system_clock_now);
+  // Due feeds are polled beside it; their new posts are announced and collected by the
+  // delivery rounds above, as any post is.
+  FeedPoller feeds(*runtime->store, runtime->settings.feeds, system_clock_now);
   BackgroundWork background;
   ServerStopper stopper;
   RouteState state(global, *runtime);
@@ -163,6 +168,7 @@ int serve_once(const GlobalOptions& global, const ServeOptions& options, bool& a
         // data directory stops at its port, before it touches any issue.
         background.start([&](const std::atomic<bool>& stop) { delivery.run(stop); });
         background.start([&](const std::atomic<bool>& stop) { confirmations.run(stop); });
+        background.start([&](const std::atomic<bool>& stop) { feeds.run(stop); });
       },
       &stopper);
   pool.join();

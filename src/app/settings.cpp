@@ -374,10 +374,11 @@ Result<void> first_failure(std::span<const Result<void>> reads) {
 }
 
 // The sections that set up the process, read from the file and the environment only:
-// server, store, import, log.
+// server, store, import, log, feeds.
 Result<void> read_process_settings(SettingsSource& source, AppSettings& settings) {
   auto& server = settings.server;
   std::string level;
+  std::string default_every;
   const Result<void> reads[] = {
       source.read("server", "listen", server.listen),
       source.read("server", "max_header_bytes", server.max_header_bytes),
@@ -398,9 +399,23 @@ Result<void> read_process_settings(SettingsSource& source, AppSettings& settings
       source.read("store", "sqlite_cache_mb", settings.store.sqlite_cache_mb),
       source.read("import", "batch_size", settings.import.batch_size),
       source.read("log", "level", level),
+      source.read("feeds", "allow_private_networks", settings.feeds.allow_private_networks),
+      source.read("feeds", "max_body_mb", settings.feeds.max_body_mb),
+      source.read("feeds", "timeout_seconds", settings.feeds.timeout),
+      source.read("feeds", "default_every", default_every),
+      source.read("feeds", "min_every_seconds", settings.feeds.min_every),
+      source.read("feeds", "poll_concurrency", settings.feeds.poll_concurrency),
   };
   if (!level.empty()) {
     settings.log_level = level;
+  }
+  if (!default_every.empty()) {
+    const auto every = parse_duration(default_every);
+    if (!every) {
+      return make_error(ErrorCode::invalid_input,
+                        "feeds.default_every must be a duration such as 30m, 2h or 1d");
+    }
+    settings.feeds.default_every = *every;
   }
   return first_failure(reads);
 }

@@ -27,6 +27,11 @@
 //             domains = [{ domain = "gmail.com", max_connections = 10, messages_per_second = 20 }]
 //   [dkim]    domain, rsa_selector, rsa_key, ed25519_selector, ed25519_key (key paths are
 //             relative to the data directory)
+//   [feeds]   allow_private_networks (false: loopback, private, link-local and metadata
+//             addresses are refused, at every redirect), max_body_mb (15), timeout_seconds
+//             (20), default_every ("1h": `feeds add` without --every), min_every_seconds (60:
+//             the shortest interval a feed may have), poll_concurrency (2: feeds `serve`
+//             polls at once)
 #pragma once
 
 #include <filesystem>
@@ -41,6 +46,7 @@
 #include "delivery/campaign_runner.hpp"
 #include "delivery/issue_lease.hpp"
 #include "delivery/reply_policy.hpp"
+#include "feeds/feed_poller.hpp"
 #include "http/server.hpp"
 #include "smtp/smtp_transport.hpp"
 #include "store/open_store.hpp"
@@ -76,6 +82,7 @@ struct AppSettings {
   DeliverySettings delivery;
   std::vector<SmtpSettings> smtp{SmtpSettings{}};  // [smtp], or several [[smtp]] relays
   ThrottleSettings limits;
+  FeedSettings feeds;
 };
 
 // Reads `file` (when given), then `saved` (`section.key` → value: the settings saved
@@ -101,7 +108,7 @@ std::string default_helo_name(std::string_view base_url,
 std::string machine_name();
 
 // The sections the API may change (sender, delivery, smtp, limits, dkim): the others
-// (server, store, import, log) set up the process and are read from the file only.
+// (server, store, import, log, feeds) set up the process and are read from the file only.
 bool settable_through_api(const std::string& name);
 
 // The settings as JSON for GET /api/v1/settings: what an administrator needs to see, with

@@ -107,6 +107,23 @@ Result<void> validate_process(const AppSettings& settings) {
   if (settings.import.batch_size == 0 || settings.import.batch_size > 1'000'000) {
     return make_error(ErrorCode::invalid_input, "import.batch_size must be 1 to 1000000");
   }
+  const auto& feeds = settings.feeds;
+  if (feeds.max_body_mb == 0 || feeds.max_body_mb > 1024) {
+    return make_error(ErrorCode::invalid_input, "feeds.max_body_mb must be 1 to 1024");
+  }
+  if (feeds.timeout.count() < 1 || feeds.timeout.count() > 600) {
+    return make_error(ErrorCode::invalid_input, "feeds.timeout_seconds must be 1 to 600");
+  }
+  if (feeds.poll_concurrency == 0 || feeds.poll_concurrency > 64) {
+    return make_error(ErrorCode::invalid_input, "feeds.poll_concurrency must be 1 to 64");
+  }
+  if (feeds.min_every.count() < 1) {
+    return make_error(ErrorCode::invalid_input, "feeds.min_every_seconds must be at least 1");
+  }
+  if (feeds.default_every < feeds.min_every) {
+    return make_error(ErrorCode::invalid_input,
+                      "feeds.default_every must be at least feeds.min_every_seconds");
+  }
   if (server.max_header_bytes < 1024) {
     return make_error(ErrorCode::invalid_input, "server.max_header_bytes must be at least 1024");
   }

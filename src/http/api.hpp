@@ -68,6 +68,14 @@ HttpResponse update_digest(const HttpRequest& request, const RouteServices& serv
 HttpResponse delete_digest(const HttpRequest& request, const RouteServices& services);
 HttpResponse run_digest(const HttpRequest& request, const RouteServices& services);
 
+// Feeds whose items become posts (api_feeds.cpp).
+HttpResponse list_feeds(const HttpRequest& request, const RouteServices& services);
+HttpResponse create_feed(const HttpRequest& request, const RouteServices& services);
+HttpResponse get_feed(const HttpRequest& request, const RouteServices& services);
+HttpResponse update_feed(const HttpRequest& request, const RouteServices& services);
+HttpResponse delete_feed(const HttpRequest& request, const RouteServices& services);
+HttpResponse poll_feed(const HttpRequest& request, const RouteServices& services);
+
 // Imports, templates and settings (api_content.cpp).
 HttpResponse start_import(const HttpRequest& request, const RouteServices& services);
 HttpResponse import_status(const HttpRequest& request, const RouteServices& services);

@@ -65,17 +65,6 @@ Result<json> digest_json(const DigestDefinition& digest, Store& store, Timestamp
       {"updated_at", format_iso8601(digest.updated_at)}};
 }
 
-Result<std::optional<bool>> optional_flag(const json& body, const char* name) {
-  auto found = body.find(name);
-  if (found == body.end() || found->is_null()) {
-    return std::optional<bool>();
-  }
-  if (!found->is_boolean()) {
-    return make_error(ErrorCode::invalid_input, std::string(name) + ": must be true or false");
-  }
-  return std::optional<bool>(found->get<bool>());
-}
-
 Result<std::optional<int>> optional_count(const json& body, const char* name) {
   auto value = optional_integer(body, name);
   if (!value) {

@@ -267,4 +267,37 @@ Result<std::int64_t> query_integer(const FormFields& fields, const char* name,
   return *value;
 }
 
+Result<std::optional<std::vector<TopicId>>> optional_ids(const json& body, const char* name) {
+  auto found = body.find(name);
+  if (found == body.end() || found->is_null()) {
+    return std::optional<std::vector<TopicId>>();
+  }
+  const auto wrong =
+      make_error(ErrorCode::invalid_input, std::string(name) +
+                                               ": must be an array of topic ids of the "
+                                               "list (GET /api/v1/lists/{id}/topics)");
+  if (!found->is_array()) {
+    return wrong;
+  }
+  std::vector<TopicId> ids;
+  for (const auto& item : *found) {
+    if (!item.is_number_integer()) {
+      return wrong;
+    }
+    ids.push_back(item.get<TopicId>());
+  }
+  return std::optional<std::vector<TopicId>>(std::move(ids));
+}
+
+Result<std::optional<bool>> optional_flag(const json& body, const char* name) {
+  auto found = body.find(name);
+  if (found == body.end() || found->is_null()) {
+    return std::optional<bool>();
+  }
+  if (!found->is_boolean()) {
+    return make_error(ErrorCode::invalid_input, std::string(name) + ": must be true or false");
+  }
+  return std::optional<bool>(found->get<bool>());
+}
+
 }  // namespace communique::api

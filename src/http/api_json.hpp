@@ -55,6 +55,10 @@ Result<json> object_body(const HttpRequest& request);
 Result<std::optional<std::string>> optional_string(const json& body, const char* name);
 Result<std::string> required_string(const json& body, const char* name);
 Result<std::optional<std::int64_t>> optional_integer(const json& body, const char* name);
+// Field `name` as true or false; absent or null → nothing.
+Result<std::optional<bool>> optional_flag(const json& body, const char* name);
+// Field `name` as an array of topic ids; absent or null → nothing.
+Result<std::optional<std::vector<TopicId>>> optional_ids(const json& body, const char* name);
 
 // Letter previews (of an issue, of a template).
 // The composer, or unavailable when this server has none.

@@ -68,29 +68,6 @@ HttpResponse answer_post(const Result<Post>& post, const RouteServices& services
   return answer(post_json(*post, *topics, services), status);
 }
 
-// Field `name` as an array of ids (topics); absent → nothing.
-Result<std::optional<std::vector<TopicId>>> optional_ids(const json& body, const char* name) {
-  auto found = body.find(name);
-  if (found == body.end() || found->is_null()) {
-    return std::optional<std::vector<TopicId>>();
-  }
-  const auto wrong =
-      make_error(ErrorCode::invalid_input, std::string(name) +
-                                               ": must be an array of topic ids of the "
-                                               "post's list (GET /api/v1/lists/{id}/topics)");
-  if (!found->is_array()) {
-    return wrong;
-  }
-  std::vector<TopicId> ids;
-  for (const auto& item : *found) {
-    if (!item.is_number_integer()) {
-      return wrong;
-    }
-    ids.push_back(item.get<TopicId>());
-  }
-  return std::optional<std::vector<TopicId>>(std::move(ids));
-}
-
 // Field `name` as a time ("2026-12-01T09:00Z"); absent → nothing.
 Result<std::optional<Timestamp>> optional_time(const json& body, const char* name) {
   auto text = optional_string(body, name);

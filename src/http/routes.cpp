@@ -143,6 +143,12 @@ std::vector<Route> make_routes(RouteServices services) {
       {"PATCH",  "/api/v1/digests/{id}",                       A::editor,    to(api::update_digest)},
       {"DELETE", "/api/v1/digests/{id}",                       A::editor,    to(api::delete_digest)},
       {"POST",   "/api/v1/digests/{id}/run",                   A::editor,    to(api::run_digest)},
+      {"GET",    "/api/v1/feeds",                              A::viewer,    to(api::list_feeds)},
+      {"POST",   "/api/v1/feeds",                              A::editor,    to(api::create_feed)},
+      {"GET",    "/api/v1/feeds/{id}",                         A::viewer,    to(api::get_feed)},
+      {"PATCH",  "/api/v1/feeds/{id}",                         A::editor,    to(api::update_feed)},
+      {"DELETE", "/api/v1/feeds/{id}",                         A::editor,    to(api::delete_feed)},
+      {"POST",   "/api/v1/feeds/{id}/poll",                    A::editor,    to(api::poll_feed)},
   };
   // clang-format on
 }

@@ -12,6 +12,7 @@
 
 #include "accounts/accounts.hpp"
 #include "audience/subscriptions.hpp"
+#include "feeds/feed_poller.hpp"
 #include "core/sender_identity.hpp"
 #include "delivery/mailer.hpp"
 #include "http/http_types.hpp"
@@ -53,9 +54,10 @@ struct RouteServices {
   Subscriptions subscriptions{store};  // what subscribers do on the public pages
   Accounts* accounts = nullptr;        // sign-in and API tokens; null: public pages only
   LetterTools letters;
-  Metrics* metrics = nullptr;      // for /metrics; null: not served
-  ClickCounter* clicks = nullptr;  // tracked links; null: /l/ answers 404
-  ImportJobs* imports = nullptr;   // CSV imports through the API; null: none
+  Metrics* metrics = nullptr;           // for /metrics; null: not served
+  ClickCounter* clicks = nullptr;       // tracked links; null: /l/ answers 404
+  ImportJobs* imports = nullptr;        // CSV imports through the API; null: none
+  const FeedSettings* feeds = nullptr;  // [feeds] for the feeds API; null: the defaults
   SettingsAccess settings;
   // Whether the site is served over HTTPS (cookies are then Secure).
   bool secure() const { return identity.base_url.rfind("https://", 0) == 0; }

@@ -14,6 +14,7 @@
 //   PostStore         posts and the sections of lists
 //   ArchiveStore      what the public web reads: public posts, archive search
 //   DigestStore       digest definitions, their runs, and posts' announcements
+//   FeedStore         feeds, the items they showed, and the record of a poll
 //   IssueStore        issues, their state, schedule and archive
 //   ClickStore        an issue's tracked links, clicks and opens
 //   LedgerStore       the delivery ledger and issue leases
@@ -30,6 +31,7 @@
 #include "store/click_store.hpp"
 #include "store/confirmation_store.hpp"
 #include "store/digest_store.hpp"
+#include "store/feed_store.hpp"
 #include "store/issue_store.hpp"
 #include "store/ledger_store.hpp"
 #include "store/list_store.hpp"
@@ -45,6 +47,7 @@ class Store : public ListStore,
               public PostStore,
               public ArchiveStore,
               public DigestStore,
+              public FeedStore,
               public IssueStore,
               public ClickStore,
               public LedgerStore,

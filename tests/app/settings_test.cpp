@@ -95,6 +95,30 @@ TEST_F(SettingsTest, TheIssueLeaseLastsAMinuteUnlessSetAndAtLeastFourSeconds) {
             "delivery.lease_seconds must be at least 4 (the lease is renewed every quarter of it)");
 }
 
+TEST_F(SettingsTest, FeedsRefusePrivateNetworksUnlessAllowedAndCheckTheirLimits) {
+  auto defaults = load_settings(std::nullopt, {});
+  ASSERT_TRUE(defaults);
+  EXPECT_FALSE(defaults->feeds.allow_private_networks);
+  EXPECT_EQ(defaults->feeds.max_body_mb, 15U);
+  EXPECT_EQ(defaults->feeds.timeout, std::chrono::seconds(20));
+  EXPECT_EQ(defaults->feeds.default_every, std::chrono::hours(1));
+  EXPECT_EQ(defaults->feeds.poll_concurrency, 2U);
+  auto set = load_settings(write("[feeds]\nallow_private_networks = true\nmax_body_mb = 1\n"
+                                 "timeout_seconds = 5\ndefault_every = \"30m\"\n"
+                                 "poll_concurrency = 4\n"),
+                           {});
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_TRUE(set->feeds.allow_private_networks);
+  EXPECT_EQ(set->feeds.default_every, std::chrono::minutes(30));
+  EXPECT_EQ(set->feeds.poll_concurrency, 4U);
+  auto every = load_settings(write("[feeds]\ndefault_every = \"often\"\n"), {});
+  ASSERT_FALSE(every);
+  EXPECT_EQ(every.error().message, "feeds.default_every must be a duration such as 30m, 2h or 1d");
+  auto body = load_settings(std::nullopt, {{"COMMUNIQUE_FEEDS__MAX_BODY_MB", "0"}});
+  ASSERT_FALSE(body);
+  EXPECT_EQ(body.error().message, "feeds.max_body_mb must be 1 to 1024");
+}
+
 TEST_F(SettingsTest, RateLimitsAndDomainLines) {
   auto file = write(
       "[limits]\nmessages_per_second = 40\nmessages_per_hour = 50000\n"

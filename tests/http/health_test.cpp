@@ -26,7 +26,7 @@ TEST(Health, ReportsStatusAndSchemaVersionThroughTheRouteTable) {
   EXPECT_EQ(response.content_type, "application/json");
   auto body = nlohmann::json::parse(response.body);
   EXPECT_EQ(body["status"], "ok");
-  EXPECT_EQ(body["schema_version"], 15);
+  EXPECT_EQ(body["schema_version"], 16);
 }
 
 TEST(Responses, MapsErrorCodesInOnePlaceAndHidesInternalDetail) {

@@ -265,7 +265,7 @@ class ServerTest(CommuniqueTestCase):
             self.assertEqual(response.status, 200)
             body = json.loads(response.read())
         self.assertEqual(body["status"], "ok")
-        self.assertEqual(body["schema_version"], 15)
+        self.assertEqual(body["schema_version"], 16)
 
         with self.assertRaises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"http://{address}/nothing-here", timeout=10)

@@ -92,7 +92,7 @@ class SqliteMigrationTest : public ::testing::Test {
 };
 
 TEST_F(SqliteMigrationTest, MigratingFromVersion7KeepsEverySubscriberAndWhatNamesThem) {
-  EXPECT_EQ(*store_->schema_version(), 15);
+  EXPECT_EQ(*store_->schema_version(), 16);
   auto ann = store_->find_subscriber(1);
   ASSERT_TRUE(ann) << ann.error().message;
   EXPECT_EQ(ann->email, "ann@example.org");

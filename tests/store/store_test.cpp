@@ -91,12 +91,12 @@ TEST_P(StoreTest, AnotherConnectionsWritesAreSeenAfterReadingTheSchemaVersion) {
 TEST_P(StoreTest, AppliesMigrationsOnceAndKeepsData) {
   auto version = store_->schema_version();
   ASSERT_TRUE(version);
-  EXPECT_EQ(*version, 15);
+  EXPECT_EQ(*version, 16);
   make_list("press");
   store_.reset();
   store_ = reopen();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(*store_->schema_version(), 15);
+  EXPECT_EQ(*store_->schema_version(), 16);
   EXPECT_TRUE(store_->find_list("press"));
 }
 

@@ -929,3 +929,90 @@ ORDER BY p.published_seq LIMIT ?1;
 -- Marks the post announced unless it is already: the one runner that changes the row writes
 -- its letter.
 UPDATE posts SET announced_at = ?2 WHERE id = ?1 AND announced_at IS NULL;
+
+-- name: insert-feed
+INSERT INTO feeds (list_id, section_id, url, every_seconds, id_from, review, language,
+                   next_poll_at, backfill, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+RETURNING id;
+
+-- name: get-feed
+-- Every query read by read_feed selects these columns in this order.
+SELECT id, list_id, section_id, url, title, every_seconds, id_from, review, language, status,
+       etag, last_modified, last_fetched_at, last_status, last_error, failures, next_poll_at,
+       retry_after, items, backfill, polled_once, created_at, updated_at
+FROM feeds WHERE id = ?1;
+
+-- name: all-feeds
+SELECT id, list_id, section_id, url, title, every_seconds, id_from, review, language, status,
+       etag, last_modified, last_fetched_at, last_status, last_error, failures, next_poll_at,
+       retry_after, items, backfill, polled_once, created_at, updated_at
+FROM feeds ORDER BY id;
+
+-- name: due-feeds
+-- The partial index feeds_due holds the feeds not gone, by their next poll.
+SELECT id, list_id, section_id, url, title, every_seconds, id_from, review, language, status,
+       etag, last_modified, last_fetched_at, last_status, last_error, failures, next_poll_at,
+       retry_after, items, backfill, polled_once, created_at, updated_at
+FROM feeds WHERE status <> 'gone' AND next_poll_at <= ?1
+ORDER BY next_poll_at, id LIMIT ?2;
+
+-- name: update-feed
+-- A NULL parameter keeps the column as it is.
+UPDATE feeds SET every_seconds = coalesce(?2, every_seconds), id_from = coalesce(?3, id_from),
+                 review = coalesce(?4, review), language = coalesce(?5, language),
+                 updated_at = ?6
+WHERE id = ?1;
+
+-- name: delete-feed
+-- Its posts stay (they are the list's now); its record of items goes with it.
+DELETE FROM feeds WHERE id = ?1;
+
+-- name: topics-of-feed
+SELECT topic_id FROM feed_topics WHERE feed_id = ?1 ORDER BY topic_id;
+
+-- name: delete-feed-topics
+DELETE FROM feed_topics WHERE feed_id = ?1;
+
+-- name: insert-feed-topic
+-- Only a topic of the feed's own list: no row otherwise.
+INSERT INTO feed_topics (feed_id, topic_id)
+SELECT ?1, t.id FROM topics t
+WHERE t.id = ?2 AND t.list_id = (SELECT list_id FROM feeds WHERE id = ?1)
+ON CONFLICT DO NOTHING;
+
+-- name: claim-feed
+-- Moves the next poll from what the poller read (?2) to the end of its claim (?3): of two
+-- pollers that read the same row, only the first changes it, and only it polls.
+UPDATE feeds SET next_poll_at = ?3 WHERE id = ?1 AND next_poll_at = ?2 AND status <> 'gone';
+
+-- name: recorded-feed-items
+-- With whether a digest carried the item's post: such a post stays as it went out.
+SELECT fi.item_key, fi.post_id, fi.content_hash,
+       EXISTS (SELECT 1 FROM issue_posts ip WHERE ip.post_id = fi.post_id)
+FROM feed_items fi WHERE fi.feed_id = ?1;
+
+-- name: post-carried-by-digest
+-- Whether a digest carried the post (whatever became of the issue since): the same
+-- issue_posts link that keeps such a post from removal (issue_posts' ON DELETE RESTRICT)
+-- and from change while its issue is on its way (issue-sending-post); a feed never
+-- rewrites it, since readers got it as it was.
+SELECT 1 FROM issue_posts WHERE post_id = ?1 LIMIT 1;
+
+-- name: upsert-feed-item
+-- A changed item keeps its first-seen time and its post unless given one (?3).
+INSERT INTO feed_items (feed_id, item_key, post_id, content_hash, first_seen_at)
+VALUES (?1, ?2, ?3, ?4, ?5)
+ON CONFLICT (feed_id, item_key) DO UPDATE
+SET post_id = coalesce(excluded.post_id, post_id), content_hash = excluded.content_hash;
+
+-- name: update-post-from-feed
+UPDATE posts SET title = ?2, body = ?3, language = ?4, updated_at = ?5 WHERE id = ?1;
+
+-- name: record-feed-outcome
+-- ?10, ?11: NULL keeps the item count and title (no document was read).
+UPDATE feeds SET status = ?2, etag = ?3, last_modified = ?4, last_status = ?5, last_error = ?6,
+                 failures = ?7, next_poll_at = ?8, retry_after = ?9,
+                 items = coalesce(?10, items), title = coalesce(?11, title),
+                 polled_once = ?12, last_fetched_at = ?13, updated_at = ?13
+WHERE id = ?1;

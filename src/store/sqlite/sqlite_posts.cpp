@@ -255,6 +255,15 @@ Result<Post> SqliteStore::create_post(const Post& post, Timestamp now) {
   Call call(*this);
   Transaction transaction(*db_);
   COMMUNIQUE_TRY(transaction.begin());
+  auto created = create_post_locked(post, now);
+  if (!created) {
+    return created;
+  }
+  COMMUNIQUE_TRY(transaction.commit());
+  return created;
+}
+
+Result<Post> SqliteStore::create_post_locked(const Post& post, Timestamp now) {
   auto section = find("get-section", read_section, no_section(post.section_id), post.section_id);
   if (!section) {
     return std::move(section).error();
@@ -297,12 +306,7 @@ Result<Post> SqliteStore::create_post(const Post& post, Timestamp now) {
   Post written = post;
   written.id = id->value_or(0);
   COMMUNIQUE_TRY(write_post_topics(written));
-  auto created = load_post(written.id);
-  if (!created) {
-    return created;
-  }
-  COMMUNIQUE_TRY(transaction.commit());
-  return created;
+  return load_post(written.id);
 }
 
 Result<Post> SqliteStore::find_post(PostId id) {

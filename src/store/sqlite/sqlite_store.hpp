@@ -136,6 +136,18 @@ class SqliteStore final : public Store {
   Result<std::optional<IssueId>> announce_post(PostId post, const std::optional<Issue>& issue,
                                                Timestamp now) override;
 
+  // Feeds, their items and polls (sqlite_feeds.cpp).
+  Result<Feed> create_feed(const Feed& feed, Timestamp now) override;
+  Result<Feed> find_feed(FeedId id) override;
+  Result<std::vector<Feed>> feeds() override;
+  Result<Feed> update_feed(FeedId id, const FeedChanges& changes, Timestamp now) override;
+  Result<void> remove_feed(FeedId id) override;
+  Result<std::vector<RecordedItem>> recorded_items(FeedId id) override;
+  Result<std::vector<Feed>> due_feeds(Timestamp now, std::size_t limit) override;
+  Result<bool> claim_feed(FeedId id, Timestamp seen, Timestamp until) override;
+  Result<FeedPollCounts> record_feed_poll(FeedId id, std::span<const FeedItemWrite> writes,
+                                          const FeedPollOutcome& outcome, Timestamp now) override;
+
   // Issues (sqlite_issues.cpp).
   Result<Issue> create_issue(const Issue& issue, Timestamp now) override;
   Result<Issue> find_issue(IssueId id) override;
@@ -246,6 +258,12 @@ class SqliteStore final : public Store {
   Result<Post> with_its_topics(Result<Post> post);
   // A post with its topics; the lock is held.
   Result<Post> load_post(PostId id);
+  // Writes a new post with its topics inside the caller's transaction; the lock is held.
+  Result<Post> create_post_locked(const Post& post, Timestamp now);
+  // A feed with its topics; the lock is held.
+  Result<Feed> load_feed(FeedId id);
+  // Replaces the topics of `feed` (each of its list's, each once); the lock is held.
+  Result<void> write_feed_topics(FeedId feed, std::span<const TopicId> topics);
   // `posts` with their topics read; the lock is held.
   Result<std::vector<Post>> with_topics(Result<std::vector<Post>> posts);
   // Replaces the topics of `post` (each of its list's, each once); the lock is held.
