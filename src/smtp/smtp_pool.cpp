@@ -85,6 +85,10 @@ asio::awaitable<void> SmtpPool::work(SmtpRelay& relay, Stream& stream) {
       if (stream.input_ended) {
         break;
       }
+      if (session) {
+        // It waits in the relay's pool meanwhile, where the idle timeout applies to it.
+        co_await relay.release(std::move(session));
+      }
       boost::system::error_code ignored;  // an arrival cancels the wait
       co_await stream.arrival.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
       continue;
