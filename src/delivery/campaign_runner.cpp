@@ -126,6 +126,7 @@ Result<bool> CampaignRunner::send_letters(
       } else if (batch->empty()) {
         claiming = false;  // nobody is due now: what is in flight finishes
       } else {
+        worked = true;
         for (auto& result : batch->settled) {
           recorder.add(std::move(result), Steady::now());
         }
@@ -140,8 +141,9 @@ Result<bool> CampaignRunner::send_letters(
     if (in_flight.empty() && !claiming) {
       break;
     }
-    // Wait for an answer no longer than the next commit or look at the controls allows.
-    auto until = next_control;
+    // Wait for an answer no longer than the next commit or look at the controls allows
+    // (once nothing more is claimed, only the next commit).
+    auto until = claiming ? next_control : Steady::now() + kControlInterval;
     if (auto deadline = recorder.deadline()) {
       until = std::min(until, *deadline);
     }
@@ -161,7 +163,6 @@ Result<bool> CampaignRunner::send_letters(
         result = {.subscriber = found->second.recipient.subscriber.id,
                   .state = DeliveryState::queued};
       } else {
-        worked = true;
         result = policy_.decide(found->second.recipient, answer->outcome, clock_());
         // The record is kept whatever became of the letter: only sent (and sending) rows
         // count as received.
