@@ -80,7 +80,8 @@ Result<bool> CampaignRunner::send_letters(
   std::unordered_map<std::uint64_t, InFlightLetter> in_flight;
   std::uint64_t next_ticket = 0;
   std::optional<Error> failure;  // why the run stopped early, when it must say so
-  bool claiming = true;          // false once nobody is due, or the run must stop
+  bool exhausted = false;        // nobody is due now: what is in flight finishes
+  bool halted = false;           // the run must stop: nothing more is sent
   bool worked = false;           // whether a letter was sent (or tried)
   auto next_control = Steady::now();
   auto last_progress = Steady::now();
@@ -88,8 +89,8 @@ Result<bool> CampaignRunner::send_letters(
   LetterPipeline pipeline(
       composer_, transport_,
       {.capacity = window, .composers = settings_.composers, .envelope_from = envelope_from});
-  const auto stop_claiming = [&](std::optional<Error> why) {
-    claiming = false;
+  const auto halt_run = [&](std::optional<Error> why) {
+    halted = true;
     pipeline.halt();
     if (why && !failure) {
       failure = std::move(why);
@@ -98,10 +99,11 @@ Result<bool> CampaignRunner::send_letters(
 
   for (;;) {
     // The controls are looked at before every claim (so that a run whose lease was taken
-    // over claims nothing more) and every kControlInterval while letters go.
-    // In flight: the ledger's `sending` rows, answered or not, until their record.
+    // over claims nothing more) and every kControlInterval while letters go, the last
+    // ones too. In flight: the ledger's `sending` rows, answered or not, until recorded.
+    const bool claiming = !exhausted && !halted;
     std::size_t wanted = claiming ? pacer.to_claim(in_flight.size() + recorder.waiting()) : 0;
-    if (claiming && (wanted > 0 || Steady::now() >= next_control)) {
+    if (!halted && (wanted > 0 || Steady::now() >= next_control)) {
       next_control = Steady::now() + kControlInterval;
       auto go_on = may_claim(lease, heartbeat, stop, clock_());
       if (!go_on) {
@@ -110,21 +112,21 @@ Result<bool> CampaignRunner::send_letters(
         return std::move(go_on).error();
       }
       if (!*go_on) {
-        stop_claiming(std::nullopt);
+        halt_run(std::nullopt);
         wanted = 0;
       }
     }
-    if (auto fault = pipeline.fault(); fault && claiming) {
-      stop_claiming(std::nullopt);
+    if (auto fault = pipeline.fault(); fault && !halted) {
+      halt_run(std::nullopt);
       wanted = 0;
     }
     if (wanted > 0) {
       const Timestamp now = clock_();
       auto batch = claimer.claim(wanted, now);
       if (!batch) {
-        stop_claiming(std::move(batch).error());
+        halt_run(std::move(batch).error());
       } else if (batch->empty()) {
-        claiming = false;  // nobody is due now: what is in flight finishes
+        exhausted = true;
       } else {
         worked = true;
         for (auto& result : batch->settled) {
@@ -138,12 +140,11 @@ Result<bool> CampaignRunner::send_letters(
         }
       }
     }
-    if (in_flight.empty() && !claiming) {
+    if (in_flight.empty() && (exhausted || halted)) {
       break;
     }
-    // Wait for an answer no longer than the next commit or look at the controls allows
-    // (once nothing more is claimed, only the next commit).
-    auto until = claiming ? next_control : Steady::now() + kControlInterval;
+    // Wait for an answer no longer than the next commit or look at the controls allows.
+    auto until = halted ? Steady::now() + kControlInterval : next_control;
     if (auto deadline = recorder.deadline()) {
       until = std::min(until, *deadline);
     }
@@ -172,7 +173,7 @@ Result<bool> CampaignRunner::send_letters(
       in_flight.erase(found);
     }
     pacer.answered(answered, Steady::now());
-    if (recorder.due(Steady::now()) || (in_flight.empty() && !claiming)) {
+    if (recorder.due(Steady::now()) || (in_flight.empty() && (exhausted || halted))) {
       if (auto recorded = recorder.flush(clock_()); !recorded) {
         return std::move(recorded).error();  // the pipeline gives back what it holds
       }

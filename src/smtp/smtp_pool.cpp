@@ -31,7 +31,6 @@ struct SmtpPool::Stream {
 
   std::deque<Pending> pending;  // letters taken from the caller, not yet picked
   bool input_ended = false;     // the caller's queue is closed and empty
-  bool halted = false;          // ... by close_and_take(): what is pending is given back
   std::size_t workers = 0;      // workers still running
   // Never expires: workers wait on it for letters, and an arrival cancels the waits.
   asio::steady_timer arrival;
@@ -182,7 +181,14 @@ void SmtpPool::stream(BoundedQueue<TicketedLetter>& letters, const Transport::Ou
   std::atomic<bool> abandoned{false};      // the io_context failed: the feeder stops
   std::jthread feeder([&] {
     for (;;) {
-      stream.held.acquire();
+      // Waits for room, but not past a halt: the letters held (waiting for a domain's
+      // hour, say) are then given back at once.
+      if (!stream.held.try_acquire_for(std::chrono::milliseconds(50))) {
+        if (letters.taken_back() || abandoned) {
+          break;
+        }
+        continue;
+      }
       auto item = abandoned ? std::nullopt : letters.pop();
       if (!item) {
         stream.held.release();
@@ -199,8 +205,7 @@ void SmtpPool::stream(BoundedQueue<TicketedLetter>& letters, const Transport::Ou
     }
     asio::post(io_, [&stream, &busy, halted = letters.taken_back()] {
       stream.input_ended = true;
-      stream.halted = halted;
-      if (halted) {
+      if (halted) {  // by close_and_take(): what is pending is given back
         for (auto& letter : stream.pending) {
           stream.answer(letter, {Kind::not_sent, "not sent: the send was halted"});
         }

@@ -247,6 +247,20 @@ class TransportTest(test_smtp.SmtpTest):
         self.assertEqual(self.cli("issues", "status", self.issue_held).stdout,
                          "queued 2, sending 0, sent 3, deferred 0, failed 0\n")
 
+    def test_a_pause_gives_back_the_letters_that_wait_for_the_hour(self):
+        # Letters held by the hourly limit never reached the relay: a pause ends the send
+        # at once and puts them back in the queue; none goes out past the limit meanwhile.
+        process = self.start_send_held_by_the_hourly_limit()
+        self.cli("issues", "pause", self.issue_held)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.fail("the send did not stop within 10 s of the pause")
+        self.assertEqual(process.returncode, 0, process.stderr.read())
+        self.assertEqual(len(self.letters()), 3)
+        self.assertEqual(self.cli("issues", "status", self.issue_held).stdout,
+                         "queued 2, sending 0, sent 3, deferred 0, failed 0\n")
+
     # --- DKIM on letters that were sent ---
 
     def add_dkim_keys(self):
