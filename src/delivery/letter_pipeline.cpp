@@ -66,11 +66,14 @@ void LetterPipeline::finish() {
 }
 
 void LetterPipeline::halt() {
-  for (auto& job : jobs_.close_and_take()) {
-    answers_.push({job.ticket, not_sent()});
-  }
+  // The letters first: once the jobs are closed the composers end, and the last one closes
+  // the letters' queue, which the transport must see as a take-back (give back what it
+  // holds), not as the end of a finished run.
   for (auto& letter : letters_.close_and_take()) {
     answers_.push({letter.ticket, not_sent()});
+  }
+  for (auto& job : jobs_.close_and_take()) {
+    answers_.push({job.ticket, not_sent()});
   }
 }
 

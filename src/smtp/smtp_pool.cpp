@@ -86,9 +86,13 @@ asio::awaitable<void> SmtpPool::work(SmtpRelay& relay, Stream& stream) {
       }
       if (session) {
         // It waits in the relay's pool meanwhile, where the idle timeout applies to it.
+        // The release may suspend, and the stream may end meanwhile: look again first.
         co_await relay.release(std::move(session));
+        continue;
       }
-      boost::system::error_code ignored;  // an arrival cancels the wait
+      // Nothing suspends between the look above and this wait, so no arrival (or end) is
+      // missed: each cancels the waits then pending.
+      boost::system::error_code ignored;
       co_await stream.arrival.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
       continue;
     }
