@@ -99,8 +99,8 @@ int run_send(const GlobalOptions& global, std::int64_t issue, bool wait) {
   }
   Transport& transport = *(*sending)->transport;
 
-  // Ctrl-C stops waiting, or stops between windows: the ledger stays exact and `send`
-  // resumes.
+  // Ctrl-C stops waiting, or stops the sending (letters at the relay finish, the rest go
+  // back to the queue): the ledger stays exact and `send` resumes.
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   transport.stop_when(&stop_requested);  // a wait for a rate limit ends on a signal too
@@ -248,7 +248,8 @@ void add_issue_controls(CLI::App& issues, CommandChoice& choice) {
     const char* help;
   };
   const Control controls[] = {
-      {"pause", IssueControl::pause, "Pause a sending or scheduled issue (between two windows)"},
+      {"pause", IssueControl::pause,
+       "Pause a sending or scheduled issue (within a second: letters at the relay finish)"},
       {"resume", IssueControl::resume, "Resume a paused issue"},
       {"cancel", IssueControl::cancel, "Cancel an issue: nobody else gets it"}};
   auto& issue = choice.keep<std::int64_t>(0);

@@ -65,7 +65,7 @@ struct DkimSettings {
 struct DeliverySettings {
   std::string transport = "maildir";  // or "smtp": the relay in [smtp]
   std::string outbox = "outbox";      // the Maildir, relative to the data directory
-  std::size_t window = RunnerSettings::kDefaultWindow;  // recipients claimed and sent together
+  std::size_t window = RunnerSettings::kDefaultWindow;  // letters in flight at most
   std::chrono::seconds poll{5};  // how often `serve` looks for issues to send
   LeaseSettings lease;           // lease_seconds: how long a silent runner keeps its issue
   ReplyPolicySettings retry;

@@ -1,7 +1,15 @@
 #include "delivery/campaign_runner.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_map>
+
 #include "base/log.hpp"
+#include "delivery/claim_pacer.hpp"
 #include "delivery/issue_letters.hpp"
+#include "delivery/letter_claimer.hpp"
+#include "delivery/letter_pipeline.hpp"
+#include "delivery/outcome_recorder.hpp"
 
 namespace communique {
 
@@ -34,50 +42,163 @@ Error CampaignRunner::stop_after_fault(IssueId issue_id, const std::string& what
 Result<DeliveryCounts> CampaignRunner::send_issue(
     const IssueLease& lease, const std::function<void(const DeliveryCounts&)>& on_progress,
     const std::atomic<bool>* stop) {
-  const IssueId issue_id = lease.issue();
-  // Renewed on a thread of its own as well, so that a window longer than the lease's
-  // ttl (a stalled relay, an hourly quota) does not let it run out under us.
+  // Renewed on a thread of its own as well, so that a relay that stalls (or an hourly
+  // quota) does not let the lease run out under us.
   LeaseHeartbeat heartbeat(lease, clock_);
   auto prepared = start(lease);
   if (!prepared) {
     return std::move(prepared).error();
   }
-  const std::string envelope_from = composer_.envelope_from(*prepared);
-  std::optional<std::uint32_t> planned_day;
-  DigestLetters variants(composer_, settings_.digest_variants);
-  auto last_progress = std::chrono::steady_clock::now();
-  bool worked = false;  // whether this run sent (or tried) any letter
+  const IssueKind kind = prepared->issue.kind;
+  auto worked = send_letters(lease, heartbeat, std::move(*prepared), on_progress, stop);
+  if (!worked) {
+    return std::move(worked).error();
+  }
+  return finish(lease.issue(), kind, on_progress, *worked);
+}
+
+namespace {
+
+// A claimed recipient between their claim and their record.
+struct InFlightLetter {
+  Recipient recipient;
+  std::vector<PostId> items;
+};
+
+}  // namespace
+
+Result<bool> CampaignRunner::send_letters(
+    const IssueLease& lease, const LeaseHeartbeat& heartbeat, PreparedIssue prepared,
+    const std::function<void(const DeliveryCounts&)>& on_progress, const std::atomic<bool>* stop) {
+  using Steady = std::chrono::steady_clock;
+  const IssueId issue_id = lease.issue();
+  const std::size_t window = std::max<std::size_t>(1, settings_.window);
+  const std::string envelope_from = composer_.envelope_from(prepared);
+  LetterClaimer claimer(store_, composer_, std::move(prepared), settings_.digest_variants);
+  ClaimPacer pacer({.max_in_flight = window});
+  OutcomeRecorder recorder(store_, issue_id, {});
+  std::unordered_map<std::uint64_t, InFlightLetter> in_flight;
+  std::uint64_t next_ticket = 0;
+  std::optional<Error> failure;  // why the run stopped early, when it must say so
+  bool exhausted = false;        // nobody is due now: what is in flight finishes
+  bool halted = false;           // the run must stop: nothing more is sent
+  bool worked = false;           // whether a letter was sent (or tried)
+  auto next_control = Steady::now();
+  auto last_progress = Steady::now();
+  // Declared last: its threads end (and give back what they hold) before the rest goes.
+  LetterPipeline pipeline(
+      composer_, transport_,
+      {.capacity = window, .composers = settings_.composers, .envelope_from = envelope_from});
+  const auto halt_run = [&](std::optional<Error> why) {
+    halted = true;
+    pipeline.halt();
+    if (why && !failure) {
+      failure = std::move(why);
+    }
+  };
+
   for (;;) {
-    const Timestamp now = clock_();
-    auto go_on = may_claim(lease, heartbeat, stop, now);
-    if (!go_on) {
-      return std::move(go_on).error();
+    // The controls are looked at before every claim (so that a run whose lease was taken
+    // over claims nothing more) and every kControlInterval while letters go, the last
+    // ones too. In flight: the ledger's `sending` rows, answered or not, until recorded.
+    const bool claiming = !exhausted && !halted;
+    std::size_t wanted = claiming ? pacer.to_claim(in_flight.size() + recorder.waiting()) : 0;
+    if (!halted && (wanted > 0 || Steady::now() >= next_control)) {
+      next_control = Steady::now() + kControlInterval;
+      auto go_on = may_claim(lease, heartbeat, stop, clock_());
+      if (!go_on) {
+        // The lease was taken over (or the ledger failed): its new holder has put what is in
+        // flight back in the queue, and owns it now; this run records nothing more.
+        return std::move(go_on).error();
+      }
+      if (!*go_on) {
+        halt_run(std::nullopt);
+        wanted = 0;
+      }
     }
-    if (!*go_on) {
+    if (auto fault = pipeline.fault(); fault && !halted) {
+      halt_run(std::nullopt);
+      wanted = 0;
+    }
+    if (wanted > 0) {
+      const Timestamp now = clock_();
+      auto batch = claimer.claim(wanted, now);
+      if (!batch) {
+        halt_run(std::move(batch).error());
+      } else if (batch->empty()) {
+        exhausted = true;
+      } else {
+        worked = true;
+        for (auto& result : batch->settled) {
+          recorder.add(std::move(result), Steady::now());
+        }
+        for (auto& letter : batch->letters) {
+          const std::uint64_t ticket = next_ticket++;
+          pipeline.submit({ticket, letter.recipient.subscriber, letter.issue, now});
+          in_flight.emplace(ticket,
+                            InFlightLetter{std::move(letter.recipient), std::move(letter.items)});
+        }
+      }
+    }
+    if (in_flight.empty() && (exhausted || halted)) {
       break;
     }
-    const auto day = day_number(now);
-    if (day != planned_day && !prepared->digest) {
-      composer_.plan(*prepared, now);  // once per issue and day
-      planned_day = day;
+    // Wait for an answer no longer than the next commit or look at the controls allows.
+    auto until = halted ? Steady::now() + kControlInterval : next_control;
+    if (auto deadline = recorder.deadline()) {
+      until = std::min(until, *deadline);
     }
-    auto sent = send_window(*prepared, variants, envelope_from, now);
-    if (!sent) {
-      return std::move(sent).error();
+    const auto wait = std::max(Steady::duration::zero(), until - Steady::now());
+    std::size_t answered = 0;
+    for (auto answer = pipeline.next_answer(wait); answer;
+         answer = recorder.waiting() < 1024 ? pipeline.next_answer(Steady::duration::zero())
+                                            : std::nullopt) {
+      auto found = in_flight.find(answer->ticket);
+      if (found == in_flight.end()) {
+        continue;
+      }
+      ++answered;
+      DeliveryResult result;
+      if (answer->outcome.kind == TransportOutcome::Kind::not_sent) {
+        // It never reached the peer: back in the queue, as it was.
+        result = {.subscriber = found->second.recipient.subscriber.id,
+                  .state = DeliveryState::queued};
+      } else {
+        result = policy_.decide(found->second.recipient, answer->outcome, clock_());
+        // The record is kept whatever became of the letter: only sent (and sending) rows
+        // count as received.
+        result.items = std::move(found->second.items);
+      }
+      recorder.add(std::move(result), Steady::now());
+      in_flight.erase(found);
     }
-    if (!*sent) {
-      break;
+    pacer.answered(answered, Steady::now());
+    if (recorder.due(Steady::now()) || (in_flight.empty() && (exhausted || halted))) {
+      if (auto recorded = recorder.flush(clock_()); !recorded) {
+        return std::move(recorded).error();  // the pipeline gives back what it holds
+      }
     }
-    worked = true;
-    // Counting scans the issue's ledger: at most every two seconds, not every window.
-    if (on_progress && std::chrono::steady_clock::now() - last_progress > std::chrono::seconds(2)) {
-      last_progress = std::chrono::steady_clock::now();
+    if (pipeline.fault() && pipeline.sender_done() && answered == 0) {
+      break;  // what the transport held is lost with it: left sending, for recovery
+    }
+    // Counting scans the issue's ledger: at most every two seconds.
+    if (on_progress && Steady::now() - last_progress > std::chrono::seconds(2)) {
+      last_progress = Steady::now();
       if (auto counts = store_.delivery_counts(issue_id)) {
         on_progress(*counts);
       }
     }
   }
-  return finish(issue_id, prepared->issue.kind, on_progress, worked);
+  if (auto recorded = recorder.flush(clock_()); !recorded) {
+    return std::move(recorded).error();
+  }
+  if (auto fault = pipeline.fault()) {
+    throw std::runtime_error(*fault);  // run() pauses the issue with it
+  }
+  if (failure) {
+    return std::move(*failure);
+  }
+  return worked;
 }
 
 Result<PreparedIssue> CampaignRunner::start(const IssueLease& lease) {
@@ -139,7 +260,8 @@ Result<bool> CampaignRunner::may_claim(const IssueLease& lease, const LeaseHeart
   if (stop != nullptr && stop->load()) {
     return false;
   }
-  // A pause or a cancel from elsewhere (the CLI, the API) takes effect between windows.
+  // A pause or a cancel from elsewhere (the CLI, the API) takes effect within
+  // kControlInterval.
   auto status = store_.issue_status(issue_id);
   if (!status) {
     return std::move(status).error();
@@ -149,7 +271,7 @@ Result<bool> CampaignRunner::may_claim(const IssueLease& lease, const LeaseHeart
     return false;
   }
   // Claim only while the lease is ours: a runner that stalled past its ttl may have been
-  // taken over, and the new holder has put this one's window back in the queue.
+  // taken over, and the new holder has put this one's letters in flight back in the queue.
   auto kept = lease.renew(now);
   if (!kept) {
     return std::move(kept).error();
@@ -159,83 +281,6 @@ Result<bool> CampaignRunner::may_claim(const IssueLease& lease, const LeaseHeart
                       "issue " + std::to_string(issue_id) +
                           ": another runner took its lease over (this one had not renewed it in "
                           "time); this one stopped and leaves the issue to it");
-  }
-  return true;
-}
-
-Result<bool> CampaignRunner::send_window(const PreparedIssue& prepared, DigestLetters& variants,
-                                         const std::string& envelope_from, Timestamp now) {
-  const IssueId issue_id = prepared.issue.id;
-  auto claimed = store_.claim_recipients(issue_id, settings_.window, now);
-  if (!claimed) {
-    return std::move(claimed).error();
-  }
-  if (claimed->empty()) {
-    return false;
-  }
-  // A digest's readers: what each chose and already received, in two queries a window.
-  std::vector<DigestReader> readers;
-  if (prepared.digest) {
-    std::vector<SubscriberId> ids;
-    ids.reserve(claimed->size());
-    for (const auto& recipient : *claimed) {
-      ids.push_back(recipient.subscriber.id);
-    }
-    auto read = store_.digest_readers(issue_id, prepared.list.id, ids);
-    if (!read) {
-      return std::move(read).error();
-    }
-    readers = std::move(*read);
-  }
-  std::vector<OutgoingLetter> letters;
-  std::vector<DeliveryResult> results;
-  std::vector<const Recipient*> sent_to;
-  std::vector<std::vector<PostId>> carried;  // per letter in `letters`
-  for (std::size_t i = 0; i < claimed->size(); ++i) {
-    const Recipient& recipient = (*claimed)[i];
-    const PreparedIssue* letter = &prepared;
-    std::shared_ptr<const PreparedIssue> variant;
-    std::vector<PostId> items;
-    if (prepared.digest) {
-      auto selection = select_digest_items(*prepared.digest, readers.at(i).topics,
-                                           readers.at(i).received, recipient.subscriber.language);
-      if (selection.empty()) {
-        results.push_back({.subscriber = recipient.subscriber.id,
-                           .state = DeliveryState::skipped,
-                           .reply = "no item of this digest is for them (topics chosen, or "
-                                    "every item received before)"});
-        continue;
-      }
-      variant = variants.letter(prepared, selection, now);
-      letter = variant.get();
-      items = std::move(selection.posts);
-    }
-    auto message =
-        composer_.compose(*letter, recipient.subscriber, now, composer_.new_message_id());
-    if (!message) {
-      // This recipient's letter cannot be made (a template that fails on their data):
-      // a permanent failure for them, not for the issue.
-      results.push_back({recipient.subscriber.id,
-                         DeliveryState::failed,
-                         {},
-                         "not composed: " + message.error().message});
-      continue;
-    }
-    letters.push_back(
-        {recipient.subscriber.id, envelope_from, recipient.subscriber.email, std::move(*message)});
-    sent_to.push_back(&recipient);
-    carried.push_back(std::move(items));
-  }
-  const auto outcomes = transport_.send(letters);
-  const Timestamp answered = clock_();
-  for (std::size_t i = 0; i < sent_to.size(); ++i) {
-    results.push_back(policy_.decide(*sent_to[i], outcomes.at(i), answered));
-    // The record is kept whatever became of the letter: only sent (and sending) rows
-    // count as received.
-    results.back().items = std::move(carried[i]);
-  }
-  if (auto recorded = store_.record_deliveries(issue_id, results, answered); !recorded) {
-    return std::move(recorded).error();
   }
   return true;
 }

@@ -39,7 +39,7 @@ class DeliveryService {
         before_round_(std::move(before_round)) {}
 
   // One round; returns how many issues it sent or cancelled. `stop` interrupts a send
-  // between windows.
+  // within the runner's control interval.
   Result<int> run_once(const std::atomic<bool>& stop);
 
   // Rounds until `stop` is set. Blocking: give it a thread of its own.

@@ -8,7 +8,7 @@
 //   name, boot and PID namespace), so that containers sharing a host name or a data
 //   volume never judge each other's pids;
 // - a lease is taken when nobody holds it or when its holder's lease ran out (`ttl`,
-//   renewed every ttl/4 while the runner lives, however long a window takes);
+//   renewed every ttl/4 while the runner lives, however long a relay takes);
 // - a holder in this pid space whose process no longer exists (kill -9, a crash) is taken
 //   over at once; any other holder only once its lease has run out;
 // - only a runner that took the lease (free, run out, or from a dead holder) puts the

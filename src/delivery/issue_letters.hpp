@@ -25,7 +25,7 @@ Result<PreparedIssue> prepare_stored_issue(Store& store, const Issue& issue,
 
 // What one reader gets of a prepared digest issue (the ledger's record of what they
 // received, the topics they chose): a variant to plan and compose, or nothing when no item
-// is for them. Previews call it; the runner selects a window at a time
+// is for them. Previews call it; the runner selects a claimed batch at a time
 // (delivery/digest_letters.hpp).
 Result<std::optional<PreparedIssue>> digest_for_reader(LedgerStore& store,
                                                        const PreparedIssue& prepared,

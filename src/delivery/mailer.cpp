@@ -20,6 +20,7 @@ Result<void> Mailer::send(const OutgoingLetter& letter) {
                         "the mail server refused " + letter.recipient + ": " + outcome.reply);
     case TransportOutcome::Kind::temporary_rejection:
     case TransportOutcome::Kind::transport_failure:
+    case TransportOutcome::Kind::not_sent:
       break;
   }
   return make_error(ErrorCode::unavailable, "the letter to " + letter.recipient +

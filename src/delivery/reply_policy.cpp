@@ -18,6 +18,7 @@ DeliveryResult ReplyPolicy::decide(const Recipient& recipient, const TransportOu
       return result;
     case Kind::temporary_rejection:
     case Kind::transport_failure:
+    case Kind::not_sent:  // the runner puts such letters back itself; never worse than this
       break;
   }
   // first_retry × 2^(attempts − 1), capped, stretched by ±jitter.
@@ -29,8 +30,8 @@ DeliveryResult ReplyPolicy::decide(const Recipient& recipient, const TransportOu
   const Timestamp retry_at = now + delay;
   if (retry_at - recipient.queued_at > settings_.max_age) {
     result.state = DeliveryState::failed;
-    result.reply = "gave up after " + std::to_string(recipient.attempts) +
-                   " attempts: " + outcome.reply;
+    result.reply =
+        "gave up after " + std::to_string(recipient.attempts) + " attempts: " + outcome.reply;
     return result;
   }
   result.state = DeliveryState::deferred;

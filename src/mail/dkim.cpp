@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
 
@@ -17,7 +18,8 @@ namespace communique {
 // The key, and SHA-256 looked up once: OpenSSL 3 fetches an algorithm by name on every
 // implicit use, a cost comparable to an Ed25519 signature.
 struct DkimKey::Key {
-  explicit Key(EVP_PKEY* key) : pkey(key), sha256(EVP_MD_fetch(nullptr, "SHA256", nullptr)) {}
+  explicit Key(EVP_PKEY* key)
+      : pkey(key), sha256(EVP_MD_fetch(nullptr, "SHA256", nullptr)), id(next_id()) {}
   ~Key() {
     EVP_MD_free(sha256);
     EVP_PKEY_free(pkey);
@@ -26,6 +28,13 @@ struct DkimKey::Key {
   Key& operator=(const Key&) = delete;
   EVP_PKEY* pkey;
   EVP_MD* sha256;
+  const std::uint64_t id;  // names the key in each thread's keyed contexts
+
+ private:
+  static std::uint64_t next_id() {
+    static std::atomic<std::uint64_t> last{0};
+    return ++last;
+  }
 };
 
 namespace {
@@ -278,6 +287,75 @@ std::string DkimKey::dns_record() const {
                      public_key_base64());
 }
 
+namespace {
+
+// Each thread's signing contexts, keyed once for each key it signs with: contexts must not
+// be shared between threads (letters are signed on every core), and keying one (fetching
+// the algorithm, exporting the key to its provider) costs about what an Ed25519 signature
+// does. A signature starts from a copy of the keyed context, which is cheap.
+class ThreadSigningContexts {
+ public:
+  ThreadSigningContexts() = default;
+  ThreadSigningContexts(const ThreadSigningContexts&) = delete;
+  ThreadSigningContexts& operator=(const ThreadSigningContexts&) = delete;
+  ~ThreadSigningContexts() {
+    for (auto& keyed : keyed_) {
+      EVP_MD_CTX_free(keyed.context);
+    }
+    EVP_MD_CTX_free(work_);
+  }
+
+  // A context ready to sign with key `id` (`pkey`, digest `md`: null for Ed25519), valid
+  // until the next call on this thread; null when OpenSSL fails.
+  EVP_MD_CTX* ready(std::uint64_t id, EVP_PKEY* pkey, const EVP_MD* md) {
+    const EVP_MD_CTX* keyed = keyed_context(id, pkey, md);
+    if (keyed == nullptr) {
+      return nullptr;
+    }
+    if (work_ == nullptr) {
+      work_ = EVP_MD_CTX_new();
+    }
+    if (work_ == nullptr || EVP_MD_CTX_copy_ex(work_, keyed) != 1) {
+      return nullptr;
+    }
+    return work_;
+  }
+
+ private:
+  // A thread signs with a key or two (RSA and Ed25519); a few more are kept for tests and
+  // key rotation, the oldest dropped beyond that.
+  static constexpr std::size_t kKeysKept = 4;
+
+  struct Keyed {
+    std::uint64_t id = 0;
+    EVP_MD_CTX* context = nullptr;  // holds a reference to the key
+  };
+
+  const EVP_MD_CTX* keyed_context(std::uint64_t id, EVP_PKEY* pkey, const EVP_MD* md) {
+    for (const auto& keyed : keyed_) {
+      if (keyed.id == id) {
+        return keyed.context;
+      }
+    }
+    EVP_MD_CTX* context = EVP_MD_CTX_new();
+    if (context == nullptr || EVP_DigestSignInit(context, nullptr, md, nullptr, pkey) != 1) {
+      EVP_MD_CTX_free(context);
+      return nullptr;
+    }
+    if (keyed_.size() == kKeysKept) {
+      EVP_MD_CTX_free(keyed_.front().context);
+      keyed_.erase(keyed_.begin());
+    }
+    keyed_.push_back({id, context});
+    return context;
+  }
+
+  std::vector<Keyed> keyed_;
+  EVP_MD_CTX* work_ = nullptr;
+};
+
+}  // namespace
+
 Result<std::string> DkimKey::sign(std::string_view data) const {
   unsigned char digest[EVP_MAX_MD_SIZE];
   std::string_view input = data;
@@ -288,10 +366,11 @@ Result<std::string> DkimKey::sign(std::string_view data) const {
     input = std::string_view(reinterpret_cast<const char*>(digest), size);
     md = nullptr;  // Ed25519 signs the message itself (here, the digest)
   }
-  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  thread_local ThreadSigningContexts contexts;
+  EVP_MD_CTX* context = contexts.ready(key_->id, key_->pkey, md);
   std::string signature;
   size_t size = 0;
-  bool ok = EVP_DigestSignInit(context, nullptr, md, nullptr, key_->pkey) == 1 &&
+  bool ok = context != nullptr &&
             EVP_DigestSign(context, nullptr, &size,
                            reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
   if (ok) {
@@ -300,7 +379,6 @@ Result<std::string> DkimKey::sign(std::string_view data) const {
                         reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
     signature.resize(size);
   }
-  EVP_MD_CTX_free(context);
   if (!ok) {
     return make_error(ErrorCode::internal, "OpenSSL could not sign");
   }

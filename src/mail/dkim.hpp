@@ -7,7 +7,9 @@
 // a named header is signed; the headers a reader sees or a mail client acts on are also
 // over-signed (RFC 6376 8.15): named in h= once more than they appear, so that a header
 // added to a replayed letter (a Reply-To, a second From) breaks the signature instead of
-// riding on it. Keys are PEM files; OpenSSL types stay in dkim.cpp.
+// riding on it. Keys are PEM files; OpenSSL types stay in dkim.cpp. A key signs from many
+// threads at once (the runner's composers): each thread keys its own OpenSSL contexts once
+// per key and signs from copies of them, so no signing state is shared.
 #pragma once
 
 #include <memory>

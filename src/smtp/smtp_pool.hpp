@@ -1,13 +1,16 @@
-// SmtpPool: the relays and their workers on one io_context. send() spawns, per relay that
-// is not backed off, one worker per connection it may open; the workers take letters from
-// one queue as fast as the throttle and their relay's rate allow (a letter to a domain at
-// its limit waits while letters to other domains go). A letter whose connection broke is
-// tried once more on a new one; a letter whose relay failed goes back to the queue for
-// the others. Letters no relay could take come back as transport failures that say why.
-// Internal to the smtp module.
+// SmtpPool: the relays and their workers on one io_context. stream() spawns, per relay that
+// is not backed off, one worker per connection it may open; the workers take letters as
+// they arrive, as fast as the throttle and their relay's rate allow (a letter to a domain
+// at its limit waits while letters to other domains go), and answer each as soon as its
+// relay has. A feeder thread moves letters from the caller's queue onto the io_context,
+// holding at most a few per connection, so memory stays flat and no connection idles
+// while letters wait upstream. A letter whose connection broke is tried once more on a new
+// one; a letter whose relay failed goes back for the others. Letters no relay could take
+// are answered as transport failures that say why. Internal to the smtp module.
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <span>
 #include <string>
@@ -17,15 +20,6 @@
 #include "smtp/smtp_relay.hpp"
 
 namespace communique {
-
-// The letters of one send() call, and which of them are taken.
-struct LetterQueue {
-  std::span<const OutgoingLetter> letters;
-  std::vector<std::string> domains;  // lower-cased recipient domains
-  std::vector<bool> taken;
-  std::size_t first_free = 0;  // no letter before it is free
-  std::size_t remaining = 0;
-};
 
 class SmtpPool {
  public:
@@ -40,20 +34,29 @@ class SmtpPool {
   const std::vector<std::unique_ptr<SmtpRelay>>& relays() const { return relays_; }
   void stop_when(const std::atomic<bool>* flag) { stop_ = flag; }
 
-  // One outcome per letter, in order (see Transport::send).
+  // See Transport::stream.
+  void stream(BoundedQueue<TicketedLetter>& letters, const Transport::OutcomeSink& done);
+  // One outcome per letter, in order (see Transport::send): a stream of them.
   std::vector<TransportOutcome> send(std::span<const OutgoingLetter> letters);
 
  private:
+  struct Pending {
+    std::uint64_t ticket = 0;
+    OutgoingLetter letter;
+    std::string domain;  // lower-cased
+  };
+  struct Stream;
+
   bool stopping() const { return stop_ != nullptr && stop_->load(); }
-  std::variant<std::size_t, Clock::time_point> pick(LetterQueue& queue, SmtpRelay& relay);
-  static void put_back(LetterQueue& queue, std::size_t index);
-  boost::asio::awaitable<void> work(SmtpRelay& relay, LetterQueue& queue,
-                                    std::vector<TransportOutcome>& outcomes,
-                                    std::vector<bool>& answered);
+  std::variant<std::size_t, Clock::time_point> pick(const std::deque<Pending>& pending,
+                                                    SmtpRelay& relay);
+  boost::asio::awaitable<void> work(SmtpRelay& relay, Stream& stream);
+  // Answers what is held when no worker is left to send it.
+  void answer_unsendable(Stream& stream);
   std::string why_unanswered() const;
 
   boost::asio::io_context io_;
-  SendThrottle throttle_;  // lives across send() calls: limits span windows
+  SendThrottle throttle_;  // lives across streams: limits span runs
   std::vector<std::unique_ptr<SmtpRelay>> relays_;
   const std::atomic<bool>* stop_ = nullptr;  // see Transport::stop_when
 };

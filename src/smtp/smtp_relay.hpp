@@ -1,5 +1,5 @@
 // SmtpRelay: one configured relay — its settings, its own TLS context, its own rate, its
-// idle sessions kept between windows, and its back-off (delivery/relay_backoff.hpp decides
+// idle sessions kept between runs, and its back-off (delivery/relay_backoff.hpp decides
 // it; this applies it and says so once). Internal to the smtp module.
 #pragma once
 

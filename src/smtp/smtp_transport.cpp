@@ -68,4 +68,8 @@ std::vector<TransportOutcome> SmtpTransport::send(std::span<const OutgoingLetter
   return pool_->send(letters);
 }
 
+void SmtpTransport::stream(BoundedQueue<TicketedLetter>& letters, const OutcomeSink& done) {
+  pool_->stream(letters, done);
+}
+
 }  // namespace communique

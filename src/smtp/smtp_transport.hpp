@@ -55,6 +55,7 @@ class SmtpTransport final : public Transport {
   ~SmtpTransport() override;
 
   std::vector<TransportOutcome> send(std::span<const OutgoingLetter> letters) override;
+  void stream(BoundedQueue<TicketedLetter>& letters, const OutcomeSink& done) override;
   std::string describe() const override;
   void stop_when(const std::atomic<bool>* flag) override;
 

@@ -198,7 +198,7 @@ TEST_F(SettingsTest, ARelayIsGreetedWithTheBaseUrlsHostUnlessItsHeloNameIsSet) {
 }
 
 TEST(RunnerSettings, TheRunnerAndTheConfigurationShareOneDefaultWindow) {
-  EXPECT_EQ(RunnerSettings{}.window, 1000U);
+  EXPECT_EQ(RunnerSettings{}.window, 100U);
   EXPECT_EQ(AppSettings{}.delivery.window, RunnerSettings{}.window);
 }
 

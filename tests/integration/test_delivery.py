@@ -1,6 +1,9 @@
 """Delivery through the maildir transport, and the ledger's promise under kill -9: every
 recipient receives the letter, and duplicates never exceed the letters in flight at the
-kills (read from the ledger right after each kill: the recipients left `sending`).
+kills (read from the ledger right after each kill: the recipients left `sending`, at most
+the window, 100 by default) — signed letters too. A slow relay: memory stays flat while
+letters wait, and a pause stops the sending at once. Letters signed on every worker thread
+all verify.
 
 COMMUNIQUE_BIN names the binary; every test works in its own temporary data directory.
 """
@@ -20,6 +23,19 @@ import unittest
 import urllib.request
 
 BIN = os.environ.get("COMMUNIQUE_BIN", "../../build/communique")
+DEFAULT_WINDOW = 100  # [delivery] window: letters in flight at most
+
+
+def resident_kib(pid):
+    """The process's resident memory now, in KiB (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 class DeliveryTest(unittest.TestCase):
@@ -245,12 +261,98 @@ class DeliveryTest(unittest.TestCase):
         self.use_sink()
         self.kill_three_times_and_count()
 
-    def use_sink(self):
-        port = self.start_sink()
+    def test_kill_9_while_letters_are_signed_on_every_core(self):
+        # Signing is the slow stage: letters wait for the workers, and a kill finds some
+        # being signed. They too are in the ledger's count of letters in flight.
+        self.use_sink()
+        self.add_dkim_keys()
+        self.kill_three_times_and_count()
+
+    def test_letters_signed_by_every_worker_thread_all_verify(self):
+        import dkim
+        records = self.add_dkim_keys()
+        issue = self.make_issue(300)
+        self.assertRegex(self.cli("send", issue).stdout.splitlines()[-1],
+                         r"^sent 300, failed 0, deferred 0$")
+        dns = lambda name, timeout=5: records.get(name.decode().rstrip("."))
+        names = os.listdir(self.outbox)
+        self.assertEqual(len(names), 300)
+        ids = set()
+        for name in names:
+            with open(os.path.join(self.outbox, name), "rb") as f:
+                raw = f.read()
+            algorithms = re.findall(rb"^DKIM-Signature:.*?a=([\w-]+)", raw, re.M | re.S)
+            self.assertEqual(sorted(algorithms), [b"ed25519-sha256", b"rsa-sha256"], name)
+            for index in (0, 1):
+                self.assertTrue(dkim.DKIM(raw).verify(idx=index, dnsfunc=dns),
+                                f"signature {index} of {name} does not verify")
+            ids.add(re.search(rb"^Message-ID: (.*)$", raw, re.M | re.I).group(1))
+        self.assertEqual(len(ids), 300, "every letter has its own Message-ID")
+        # Not a rubber stamp: a changed subject breaks a signature.
+        tampered = raw.replace(b"Subject: Weekly digest", b"Subject: Weekly digesd", 1)
+        self.assertNotEqual(tampered, raw)
+        self.assertFalse(dkim.DKIM(tampered).verify(idx=0, dnsfunc=dns))
+
+    def test_a_slow_relay_keeps_memory_flat_and_a_pause_stops_the_sending(self):
+        # Each DATA waits a second at the relay: the composers run far ahead of it, and
+        # only the window's letters may wait. A pause then stops the sending: letters not
+        # yet at the relay go back to the queue, and the count of letters the relay
+        # receives after it is bounded by the letters in flight.
+        self.use_sink(delay=1, connections=4)
+        self.add_dkim_keys()
+        subscribers = 3000
+        issue = self.make_issue(subscribers)
+        process = self.start_send(issue)
+        self.wait_for_letters(8, process)
+        peak = 0
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            peak = max(peak, resident_kib(process.pid))
+            time.sleep(0.05)
+        self.cli("issues", "pause", issue)
+        at_pause = sum(1 for _ in os.scandir(self.outbox))
+        line = self.cli("issues", "status", issue).stdout
+        in_flight = int(re.search(r"sending (\d+)", line).group(1))
+        code, out, err = self.finish(process)
+        after = sum(1 for _ in os.scandir(self.outbox))
+        print(f"\nslow relay: peak resident memory {peak / 1024:.1f} MiB; {at_pause} letters "
+              f"at the pause, {after - at_pause} after it, {in_flight} in flight at the pause")
+        self.assertEqual(code, 0, err)
+        self.assertLess(peak, 160 * 1024, "memory grew with the letters waiting")
+        self.assertLessEqual(after - at_pause, DEFAULT_WINDOW)
+        self.assertLessEqual(in_flight, DEFAULT_WINDOW)
+        counts = {state: int(n) for n, state in
+                  ((m.group(2), m.group(1)) for m in re.finditer(r"(\w+) (\d+)",
+                                                                  self.cli("issues", "status",
+                                                                           issue).stdout))}
+        # Nobody is left in flight; what was not sent waits in the queue for a resume.
+        self.assertEqual(counts["sending"], 0)
+        self.assertEqual(counts["sent"], after)
+        self.assertEqual(counts["sent"] + counts["queued"], subscribers)
+        self.assertIn("paused", self.cli("issues", "show", issue, check=False).stdout + line)
+
+    def add_dkim_keys(self):
+        """Both keys, made by `dkim keygen` and named in the configuration; their DNS
+        records, for dkimpy."""
+        records = {}
+        for selector, algorithm in (("s2026", "rsa"), ("e2026", "ed25519")):
+            out = self.cli("dkim", "keygen", "--domain", "embassy.example.org", "--selector",
+                           selector, "--algorithm", algorithm).stdout
+            records[out.split()[0].rstrip(".")] = re.search(r'"(.*)"', out).group(1).encode()
+        with open(self.config, "a") as f:
+            f.write('[sender]\nfrom_address = "press@embassy.example.org"\n'
+                    '[dkim]\nrsa_selector = "s2026"\n'
+                    'rsa_key = "dkim/s2026.embassy.example.org.rsa.pem"\n'
+                    'ed25519_selector = "e2026"\n'
+                    'ed25519_key = "dkim/e2026.embassy.example.org.ed25519.pem"\n')
+        return records
+
+    def use_sink(self, delay=0, connections=10):
+        port = self.start_sink(delay)
         with open(self.config, "w") as f:
             f.write('[delivery]\ntransport = "smtp"\n'
                     f'[smtp]\nhost = "127.0.0.1"\nport = {port}\ntls = "none"\n'
-                    'max_connections = 10\n')
+                    f'max_connections = {connections}\n')
 
     def start_send(self, issue, *flags):
         process = subprocess.Popen([BIN, "--data-dir", self.data, "--config", self.config,
@@ -329,7 +431,7 @@ class DeliveryTest(unittest.TestCase):
         self.assertEqual(log.count("leaving it to that runner"), 1, log)
         self.assert_everyone_once(issue, 3000)
 
-    def start_sink(self):
+    def start_sink(self, delay=0):
         # Outside the data directory, which Communiqué keeps private to its owner.
         self.outbox = os.path.join(self.dir, "sink", "new")
         os.makedirs(self.outbox)
@@ -339,7 +441,8 @@ class DeliveryTest(unittest.TestCase):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        sink = subprocess.Popen(["/usr/sbin/smtp-sink", "-u", "nobody", "-d",
+        slow = ["-w", str(delay)] if delay else []
+        sink = subprocess.Popen(["/usr/sbin/smtp-sink", "-u", "nobody", *slow, "-d",
                                  os.path.join(self.outbox, "%M."), f"127.0.0.1:{port}", "1024"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.addCleanup(lambda: (sink.terminate(), sink.wait()))
@@ -372,8 +475,8 @@ class DeliveryTest(unittest.TestCase):
                         sum(1 for _ in os.scandir(self.outbox)) >= target:
                     break
                 time.sleep(0.002)
-            # Letters appear in bursts, one window at a time: a random pause moves the kill
-            # to any phase of the runner's cycle (claim, compose, write, record).
+            # A random pause moves the kill to any moment of the pipeline (a claim, letters
+            # being signed, sent, or waiting for their record).
             time.sleep(rng.uniform(0, 0.005))
             process.send_signal(signal.SIGKILL)
             # The kill landed mid-send: the runner died of it, with work left to do.
@@ -382,8 +485,11 @@ class DeliveryTest(unittest.TestCase):
             counts = {state: int(n) for n, state in
                       ((m.group(2), m.group(1)) for m in re.finditer(r"(\w+) (\d+)", line))}
             self.assertGreater(counts["queued"] + counts["sending"], 0, line)
+            # The ledger knows what a crash may send twice: at most the window.
+            self.assertLessEqual(counts["sending"], DEFAULT_WINDOW, line)
             in_flight += counts["sending"]
-            print(f"\nkilled at {target}+ letters: {line.strip()}", end="")
+            print(f"\nkilled at {target}+ letters: {line.strip()} "
+                  f"({counts['sending']} in flight)", end="")
         result = self.cli("send", issue)
         # The last run sends what the killed ones left; the issue has reached everyone.
         self.assertRegex(result.stdout.splitlines()[-1], r"^sent \d+, failed 0, deferred 0$")

@@ -157,13 +157,13 @@ class TransportTest(test_smtp.SmtpTest):
         return self.letters_per_connection()
 
     def test_a_connection_idle_past_the_idle_timeout_is_replaced(self):
-        # One letter a window: between windows the session waits in the pool, and within
-        # the default idle timeout the next window takes it again.
+        # One letter in flight at a time: between letters the session waits in the pool,
+        # and within the default idle timeout the next letter takes it again.
         self.assertEqual(self.sessions_over_windows_of_one(""), [3])
         self.doCleanups()
         self.tearDown()
         self.setUp()
-        # With no idle time allowed, each window finds the pooled session too old.
+        # With no idle time allowed, each letter finds the pooled session too old.
         self.assertEqual(self.sessions_over_windows_of_one("idle_timeout_seconds = 0\n"),
                          [1, 1, 1])
 
@@ -234,8 +234,9 @@ class TransportTest(test_smtp.SmtpTest):
         self.assertEqual(len(self.letters()), 3)
 
     def test_sigterm_stops_a_send_that_waits_for_the_hour(self):
-        # The wait for the sliding hour ends on SIGTERM, as the wait between windows does;
-        # what was delivered is recorded sent, the rest deferred with the reason.
+        # The wait for the sliding hour ends on SIGTERM; what was delivered is recorded sent,
+        # and the letters never tried go back to the queue as they were (no retry delay:
+        # the next send takes them as soon as the hour allows).
         process = self.start_send_held_by_the_hourly_limit()
         process.terminate()
         try:
@@ -244,7 +245,21 @@ class TransportTest(test_smtp.SmtpTest):
             self.fail("the send did not stop within 10 s of SIGTERM")
         self.assertEqual(len(self.letters()), 3)
         self.assertEqual(self.cli("issues", "status", self.issue_held).stdout,
-                         "queued 0, sending 0, sent 3, deferred 2, failed 0\n")
+                         "queued 2, sending 0, sent 3, deferred 0, failed 0\n")
+
+    def test_a_pause_gives_back_the_letters_that_wait_for_the_hour(self):
+        # Letters held by the hourly limit never reached the relay: a pause ends the send
+        # at once and puts them back in the queue; none goes out past the limit meanwhile.
+        process = self.start_send_held_by_the_hourly_limit()
+        self.cli("issues", "pause", self.issue_held)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.fail("the send did not stop within 10 s of the pause")
+        self.assertEqual(process.returncode, 0, process.stderr.read())
+        self.assertEqual(len(self.letters()), 3)
+        self.assertEqual(self.cli("issues", "status", self.issue_held).stdout,
+                         "queued 2, sending 0, sent 3, deferred 0, failed 0\n")
 
     # --- DKIM on letters that were sent ---
 
