@@ -149,6 +149,11 @@ Result<bool> CampaignRunner::send_letters(
       until = std::min(until, *deadline);
     }
     const auto wait = std::max(Steady::duration::zero(), until - Steady::now());
+    // Read before the answers are taken: the sender pushes its last answers and only then
+    // says it is done, so once this is true the queue below holds every answer there will
+    // be, and a wait that found none means none are left (read after, a timed-out wait
+    // could miss answers pushed just before the sender ended).
+    const bool sender_was_done = pipeline.sender_done();
     std::size_t answered = 0;
     for (auto answer = pipeline.next_answer(wait); answer;
          answer = recorder.waiting() < 1024 ? pipeline.next_answer(Steady::duration::zero())
@@ -178,7 +183,7 @@ Result<bool> CampaignRunner::send_letters(
         return std::move(recorded).error();  // the pipeline gives back what it holds
       }
     }
-    if (pipeline.fault() && pipeline.sender_done() && answered == 0) {
+    if (pipeline.fault() && sender_was_done && answered == 0) {
       break;  // what the transport held is lost with it: left sending, for recovery
     }
     // Counting scans the ledger: at most every two seconds.
