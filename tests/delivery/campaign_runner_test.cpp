@@ -354,6 +354,29 @@ TEST_F(CampaignRunnerTest, AnswersGivenJustBeforeATransportFaultAreRecorded) {
   EXPECT_EQ(store_->find_issue(issue_)->status, IssueStatus::paused);
 }
 
+TEST_F(CampaignRunnerTest, AnExceptionWhileRecordingKeepsWhatWasAnsweredRecorded) {
+  // The policy fails (a bug) on the fourth letter's answer, which comes in a burst with
+  // the others of its batch: those answered before and after it are still recorded.
+  ReplyPolicy failing_policy{ReplyPolicySettings{},
+                             []() -> double { throw std::runtime_error("the policy broke"); }};
+  ScriptedTransport transport;
+  transport.answers["r3@example.org"] = {Kind::temporary_rejection, "451 4.7.1 try later"};
+  CampaignRunner runner(
+      *store_, composer_, transport, failing_policy, [] { return fixed_time(); },
+      RunnerSettings{.window = 10, .data_dir = dir_.path()});
+  auto lease = IssueLease::take(*store_, issue_, fixed_time(), {});
+  ASSERT_TRUE(lease && lease->held());
+  auto stopped = runner.run(*lease, nullptr);
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().code, ErrorCode::internal);
+  auto counts = store_->delivery_counts(issue_);
+  // Only the letter whose answer could not be decided is left sending, for recovery.
+  EXPECT_EQ(counts->sending, 1);
+  EXPECT_EQ(counts->sent, static_cast<int>(transport.received.size()) - 1);
+  EXPECT_EQ(counts->sent + counts->queued + counts->sending, 25);
+  EXPECT_EQ(store_->find_issue(issue_)->status, IssueStatus::paused);
+}
+
 TEST_F(CampaignRunnerTest, ACancelledIssueIsNotSent) {
   ASSERT_TRUE(store_->set_issue_status(issue_, IssueStatus::cancelled, fixed_time()));
   ScriptedTransport transport;
