@@ -24,9 +24,12 @@
 // - memory holds at most `window` letters, whatever the size of the list;
 // - a run ends when nothing is due now; deferred recipients wait for a later run (the
 //   server resumes unfinished issues), and the issue is marked sent when none are left.
-// - a pause or cancel (issue status, read every kControlInterval) takes effect at once:
-//   nothing more is claimed, letters not yet handed to the transport go back to the
-//   queue as they were, and only those already in an SMTP transaction finish; a paused
+// - a pause or cancel (issue status, read every kControlInterval, 200 ms) stops new
+//   letters within a second: nothing more is claimed, and letters not yet handed to the
+//   transport go back to the queue as they were. A transaction already at the relay is
+//   not cut short: it finishes and is recorded, which takes as long as the relay needs,
+//   bounded by the SMTP timeouts ([smtp] timeout_seconds for each step). So a pause is
+//   not instant: the letters at the relay when it came are still delivered. A paused
 //   issue is not started until it is resumed. The order of recipients is not kept.
 // - an exception from anything the runner calls (a bug, a library's surprise) stops the
 //   issue, not the process: it is paused with the error as its note, so that a server
