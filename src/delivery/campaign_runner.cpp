@@ -96,98 +96,147 @@ Result<bool> CampaignRunner::send_letters(
       failure = std::move(why);
     }
   };
-
-  for (;;) {
-    // The controls are looked at before every claim (so that a run whose lease was taken
-    // over claims nothing more) and every kControlInterval while letters go, the last
-    // ones too. In flight: the ledger's `sending` rows, answered or not, until recorded.
-    const bool claiming = !exhausted && !halted;
-    std::size_t wanted = claiming ? pacer.to_claim(in_flight.size() + recorder.waiting()) : 0;
-    if (!halted && (wanted > 0 || Steady::now() >= next_control)) {
-      next_control = Steady::now() + kControlInterval;
-      auto go_on = may_claim(lease, heartbeat, stop, clock_());
-      if (!go_on) {
-        // The lease was taken over (or the ledger failed): its new holder has put what is in
-        // flight back in the queue, and owns it now; this run records nothing more.
-        return std::move(go_on).error();
+  // Turns an answer into its result for the recorder; false for one not in flight.
+  const auto take_answer = [&](LetterAnswer& answer) {
+    auto found = in_flight.find(answer.ticket);
+    if (found == in_flight.end()) {
+      return false;
+    }
+    DeliveryResult result;
+    if (answer.outcome.kind == TransportOutcome::Kind::not_sent) {
+      // It never reached the peer: back in the queue, as it was.
+      result = {.subscriber = found->second.recipient.subscriber.id,
+                .state = DeliveryState::queued};
+    } else {
+      result = policy_.decide(found->second.recipient, answer.outcome, clock_());
+      // The record is kept whatever became of the letter: only sent (and sending) rows
+      // count as received.
+      result.items = std::move(found->second.items);
+    }
+    recorder.add(std::move(result), Steady::now());
+    in_flight.erase(found);
+    return true;
+  };
+  // A run that stops early (a ledger error, an exception) halts the pipeline, waits up to
+  // settle_timeout for the letters already at the transport to be answered, and records
+  // every answer it has: a letter the relay took is not left `sending`, to be sent again
+  // on resume. What is still unanswered then stays `sending`, for recovery.
+  const auto settle = [&]() -> Result<std::size_t> {
+    if (!halted) {
+      halt_run(std::nullopt);
+    }
+    const auto until = Steady::now() + settings_.settle_timeout;
+    while (!in_flight.empty() && Steady::now() < until) {
+      const bool sender_was_done = pipeline.sender_done();
+      auto answer = pipeline.next_answer(std::min<Steady::duration>(
+          kControlInterval, std::max(Steady::duration::zero(), until - Steady::now())));
+      if (!answer) {
+        if (sender_was_done) {
+          break;  // the transport ended: nothing more will be answered
+        }
+        continue;
       }
-      if (!*go_on) {
+      try {
+        take_answer(*answer);
+      } catch (...) {
+        // The policy failed on it: left sending, for recovery; the others are recorded.
+        in_flight.erase(answer->ticket);
+      }
+    }
+    return recorder.flush(clock_());
+  };
+
+  try {
+    for (;;) {
+      // The controls are looked at before every claim (so that a run whose lease was taken
+      // over claims nothing more) and every kControlInterval while letters go, the last
+      // ones too. In flight: the ledger's `sending` rows, answered or not, until recorded.
+      const bool claiming = !exhausted && !halted;
+      std::size_t wanted = claiming ? pacer.to_claim(in_flight.size() + recorder.waiting()) : 0;
+      if (!halted && (wanted > 0 || Steady::now() >= next_control)) {
+        next_control = Steady::now() + kControlInterval;
+        auto control = may_claim(lease, heartbeat, stop, clock_());
+        if (!control) {
+          // The ledger failed: what was answered is recorded if it can be.
+          (void)settle();
+          return std::move(control).error();
+        }
+        if (*control == Control::taken_over) {
+          // Its new holder has put what is in flight back in the queue, and owns those rows
+          // now: this run records nothing more (a record would overwrite the new holder's).
+          return taken_over(issue_id);
+        }
+        if (*control == Control::stop) {
+          halt_run(std::nullopt);
+          wanted = 0;
+        }
+      }
+      if (auto fault = pipeline.fault(); fault && !halted) {
         halt_run(std::nullopt);
         wanted = 0;
       }
-    }
-    if (auto fault = pipeline.fault(); fault && !halted) {
-      halt_run(std::nullopt);
-      wanted = 0;
-    }
-    if (wanted > 0) {
-      const Timestamp now = clock_();
-      auto batch = claimer.claim(wanted, now);
-      if (!batch) {
-        halt_run(std::move(batch).error());
-      } else if (batch->empty()) {
-        exhausted = true;
-      } else {
-        worked = true;
-        for (auto& result : batch->settled) {
-          recorder.add(std::move(result), Steady::now());
-        }
-        for (auto& letter : batch->letters) {
-          const std::uint64_t ticket = next_ticket++;
-          pipeline.submit({ticket, letter.recipient.subscriber, letter.issue, now});
-          in_flight.emplace(ticket,
-                            InFlightLetter{std::move(letter.recipient), std::move(letter.items)});
+      if (wanted > 0) {
+        const Timestamp now = clock_();
+        auto batch = claimer.claim(wanted, now);
+        if (!batch) {
+          halt_run(std::move(batch).error());
+        } else if (batch->empty()) {
+          exhausted = true;
+        } else {
+          worked = true;
+          for (auto& result : batch->settled) {
+            recorder.add(std::move(result), Steady::now());
+          }
+          for (auto& letter : batch->letters) {
+            const std::uint64_t ticket = next_ticket++;
+            pipeline.submit({ticket, letter.recipient.subscriber, letter.issue, now});
+            in_flight.emplace(ticket,
+                              InFlightLetter{std::move(letter.recipient), std::move(letter.items)});
+          }
         }
       }
-    }
-    if (in_flight.empty() && (exhausted || halted)) {
-      break;
-    }
-    // Wait for an answer no longer than the next commit or look at the controls allows.
-    auto until = halted ? Steady::now() + kControlInterval : next_control;
-    if (auto deadline = recorder.deadline()) {
-      until = std::min(until, *deadline);
-    }
-    const auto wait = std::max(Steady::duration::zero(), until - Steady::now());
-    std::size_t answered = 0;
-    for (auto answer = pipeline.next_answer(wait); answer;
-         answer = recorder.waiting() < 1024 ? pipeline.next_answer(Steady::duration::zero())
-                                            : std::nullopt) {
-      auto found = in_flight.find(answer->ticket);
-      if (found == in_flight.end()) {
-        continue;
+      if (in_flight.empty() && (exhausted || halted)) {
+        break;
       }
-      ++answered;
-      DeliveryResult result;
-      if (answer->outcome.kind == TransportOutcome::Kind::not_sent) {
-        // It never reached the peer: back in the queue, as it was.
-        result = {.subscriber = found->second.recipient.subscriber.id,
-                  .state = DeliveryState::queued};
-      } else {
-        result = policy_.decide(found->second.recipient, answer->outcome, clock_());
-        // The record is kept whatever became of the letter: only sent (and sending) rows
-        // count as received.
-        result.items = std::move(found->second.items);
+      // Wait for an answer no longer than the next commit or look at the controls allows.
+      auto until = halted ? Steady::now() + kControlInterval : next_control;
+      if (auto deadline = recorder.deadline()) {
+        until = std::min(until, *deadline);
       }
-      recorder.add(std::move(result), Steady::now());
-      in_flight.erase(found);
-    }
-    pacer.answered(answered, Steady::now());
-    if (recorder.due(Steady::now()) || (in_flight.empty() && (exhausted || halted))) {
-      if (auto recorded = recorder.flush(clock_()); !recorded) {
-        return std::move(recorded).error();  // the pipeline gives back what it holds
+      const auto wait = std::max(Steady::duration::zero(), until - Steady::now());
+      // Read before the answers are taken: the sender pushes its last answers and only then
+      // says it is done, so once this is true the queue below holds every answer there will
+      // be, and a wait that found none means none are left (read after, a timed-out wait
+      // could miss answers pushed just before the sender ended).
+      const bool sender_was_done = pipeline.sender_done();
+      std::size_t answered = 0;
+      for (auto answer = pipeline.next_answer(wait); answer;
+           answer = recorder.waiting() < 1024 ? pipeline.next_answer(Steady::duration::zero())
+                                              : std::nullopt) {
+        if (take_answer(*answer)) {
+          ++answered;
+        }
       }
-    }
-    if (pipeline.fault() && pipeline.sender_done() && answered == 0) {
-      break;  // what the transport held is lost with it: left sending, for recovery
-    }
-    // Counting scans the issue's ledger: at most every two seconds.
-    if (on_progress && Steady::now() - last_progress > std::chrono::seconds(2)) {
-      last_progress = Steady::now();
-      if (auto counts = store_.delivery_counts(issue_id)) {
-        on_progress(*counts);
+      pacer.answered(answered, Steady::now());
+      if (recorder.due(Steady::now()) || (in_flight.empty() && (exhausted || halted))) {
+        if (auto recorded = recorder.flush(clock_()); !recorded) {
+          return std::move(recorded).error();  // the pipeline gives back what it holds
+        }
+      }
+      if (pipeline.fault() && sender_was_done && answered == 0) {
+        break;  // what the transport held is lost with it: left sending, for recovery
+      }
+      // Counting scans the issue's ledger: at most every two seconds.
+      if (on_progress && Steady::now() - last_progress > std::chrono::seconds(2)) {
+        last_progress = Steady::now();
+        if (auto counts = store_.delivery_counts(issue_id)) {
+          on_progress(*counts);
+        }
       }
     }
+  } catch (...) {
+    (void)settle();
+    throw;  // run() pauses the issue with it
   }
   if (auto recorded = recorder.flush(clock_()); !recorded) {
     return std::move(recorded).error();
@@ -254,11 +303,13 @@ Result<PreparedIssue> CampaignRunner::start(const IssueLease& lease) {
   return prepared;
 }
 
-Result<bool> CampaignRunner::may_claim(const IssueLease& lease, const LeaseHeartbeat& heartbeat,
-                                       const std::atomic<bool>* stop, Timestamp now) {
+Result<CampaignRunner::Control> CampaignRunner::may_claim(const IssueLease& lease,
+                                                          const LeaseHeartbeat& heartbeat,
+                                                          const std::atomic<bool>* stop,
+                                                          Timestamp now) {
   const IssueId issue_id = lease.issue();
   if (stop != nullptr && stop->load()) {
-    return false;
+    return Control::stop;
   }
   // A pause or a cancel from elsewhere (the CLI, the API) takes effect within
   // kControlInterval.
@@ -268,7 +319,7 @@ Result<bool> CampaignRunner::may_claim(const IssueLease& lease, const LeaseHeart
   }
   if (*status == IssueStatus::paused || *status == IssueStatus::cancelled) {
     logger("delivery")->info("issue {}: {}; stopping", issue_id, to_string(*status));
-    return false;
+    return Control::stop;
   }
   // Claim only while the lease is ours: a runner that stalled past its ttl may have been
   // taken over, and the new holder has put this one's letters in flight back in the queue.
@@ -277,12 +328,16 @@ Result<bool> CampaignRunner::may_claim(const IssueLease& lease, const LeaseHeart
     return std::move(kept).error();
   }
   if (!*kept || heartbeat.lost()) {
-    return make_error(ErrorCode::conflict,
-                      "issue " + std::to_string(issue_id) +
-                          ": another runner took its lease over (this one had not renewed it in "
-                          "time); this one stopped and leaves the issue to it");
+    return Control::taken_over;
   }
-  return true;
+  return Control::go_on;
+}
+
+Error CampaignRunner::taken_over(IssueId issue_id) {
+  return make_error(ErrorCode::conflict,
+                    "issue " + std::to_string(issue_id) +
+                        ": another runner took its lease over (this one had not renewed it in "
+                        "time); this one stopped and leaves the issue to it");
 }
 
 Result<DeliveryCounts> CampaignRunner::finish(

@@ -24,13 +24,22 @@
 // - memory holds at most `window` letters, whatever the size of the list;
 // - a run ends when nothing is due now; deferred recipients wait for a later run (the
 //   server resumes unfinished issues), and the issue is marked sent when none are left.
-// - a pause or cancel (issue status, read every kControlInterval) takes effect at once:
-//   nothing more is claimed, letters not yet handed to the transport go back to the
-//   queue as they were, and only those already in an SMTP transaction finish; a paused
+// - a pause or cancel (issue status, read every kControlInterval, 200 ms) stops new
+//   letters within a second: nothing more is claimed, and letters not yet handed to the
+//   transport go back to the queue as they were. A transaction already at the relay is
+//   not cut short: it finishes and is recorded, which takes as long as the relay needs,
+//   bounded by the SMTP timeouts ([smtp] timeout_seconds for each step). So a pause is
+//   not instant: the letters at the relay when it came are still delivered. A paused
 //   issue is not started until it is resumed. The order of recipients is not kept.
 // - an exception from anything the runner calls (a bug, a library's surprise) stops the
 //   issue, not the process: it is paused with the error as its note, so that a server
 //   that restarts does not resume it into the same fault; a person resumes it.
+// - a run that stops early (an exception, a ledger error) still records what was
+//   answered: it halts, waits up to settle_timeout for the letters already at the
+//   transport, and records their answers; what stays unanswered is left `sending`, for
+//   recovery. Except when the lease was taken over: the new holder has put this run's
+//   letters back in the queue and owns those rows, so this run records nothing more (a
+//   late record could overwrite the new holder's).
 // Scheduling is the delivery service's (delivery/delivery_service.hpp).
 #pragma once
 
@@ -62,6 +71,10 @@ struct RunnerSettings {
   std::filesystem::path data_dir;  // where custom templates live
   // Planned variants of a digest kept at once (delivery/digest_letters.hpp).
   std::size_t digest_variants = DigestLetters::kDefaultCapacity;
+  // How long a run that stops early (a ledger error, an exception) waits for the letters
+  // already at the transport to be answered, so that it records them; an SMTP transaction
+  // is bounded by its own timeouts, and this bounds the wait for all of them.
+  std::chrono::milliseconds settle_timeout{std::chrono::seconds(60)};
 };
 
 class CampaignRunner {
@@ -96,10 +109,14 @@ class CampaignRunner {
   // Checks that the issue may be sent, prepares it, freezes its audience and marks it
   // sending.
   Result<PreparedIssue> start(const IssueLease& lease);
-  // Whether more letters may be claimed: not when `stop` is set or the issue was paused
-  // or cancelled; an error when the lease was taken over.
-  Result<bool> may_claim(const IssueLease& lease, const LeaseHeartbeat& heartbeat,
-                         const std::atomic<bool>* stop, Timestamp now);
+  enum class Control { go_on, stop, taken_over };
+  // Whether more letters may be claimed: stop when `stop` is set or the issue was paused
+  // or cancelled; taken_over when another runner holds the lease now; an error when the
+  // ledger failed.
+  Result<Control> may_claim(const IssueLease& lease, const LeaseHeartbeat& heartbeat,
+                            const std::atomic<bool>* stop, Timestamp now);
+  // The error of a run whose lease was taken over.
+  static Error taken_over(IssueId issue);
   // Claims, sends and records letters until nobody is due or the run must stop; whether
   // any letter was sent or tried.
   Result<bool> send_letters(const IssueLease& lease, const LeaseHeartbeat& heartbeat,

@@ -107,7 +107,9 @@ asio::awaitable<void> SmtpPool::work(SmtpRelay& relay, Stream& stream) {
     Pending letter = std::move(*at);
     stream.pending.erase(at);
     std::optional<TransportOutcome> outcome;
-    // A connection that breaks mid-letter gets one more try on a fresh one.
+    // A connection that breaks mid-letter gets one more try on a fresh one; once the final
+    // dot was sent the relay may have the letter, so it is deferred instead (the policy
+    // retries it later), never sent again at once.
     for (int attempt = 0; attempt < 2 && !outcome; ++attempt) {
       if (session && (session->broken() ||
                       session->messages_sent() >= relay.settings().max_messages_per_connection)) {
@@ -120,7 +122,8 @@ asio::awaitable<void> SmtpPool::work(SmtpRelay& relay, Stream& stream) {
         }
       }
       auto result = co_await session->send(letter.letter);
-      if (result.kind != Kind::transport_failure || !session->broken() || attempt == 1) {
+      if (result.kind != Kind::transport_failure || !session->broken() || attempt == 1 ||
+          session->final_dot_sent()) {
         outcome = std::move(result);
       }
     }

@@ -5,7 +5,9 @@
 // relay has. A feeder thread moves letters from the caller's queue onto the io_context,
 // holding at most a few per connection, so memory stays flat and no connection idles
 // while letters wait upstream. A letter whose connection broke is tried once more on a new
-// one; a letter whose relay failed goes back for the others. Letters no relay could take
+// one, unless its final dot was sent (the relay may have it: it is answered as a transport
+// failure, which the policy defers, rather than sent twice); a letter whose relay failed
+// goes back for the others. Letters no relay could take
 // are answered as transport failures that say why. Internal to the smtp module.
 #pragma once
 

@@ -110,6 +110,7 @@ asio::awaitable<std::optional<SessionError>> SmtpSession::open() {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 asio::awaitable<TransportOutcome> SmtpSession::send(const OutgoingLetter& letter) {
+  final_dot_sent_ = false;
   const bool needs_utf8 = !is_ascii(letter.recipient) || !is_ascii(letter.envelope_from);
   if (needs_utf8 && !extensions_.has("SMTPUTF8")) {
     co_return TransportOutcome{Kind::permanent_rejection,
@@ -173,6 +174,8 @@ asio::awaitable<TransportOutcome> SmtpSession::send(const OutgoingLetter& letter
   if (!data_written) {
     co_return broken_outcome();
   }
+  // From here the relay may have taken the letter even if no reply comes.
+  final_dot_sent_ = true;
   auto end_reply = co_await read_reply(settings_.timeouts.data_end, "the reply to the letter");
   if (!end_reply) {
     co_return broken_outcome();

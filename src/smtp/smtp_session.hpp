@@ -41,6 +41,10 @@ class SmtpSession {
 
   std::size_t messages_sent() const { return messages_sent_; }
   bool broken() const { return broken_; }
+  // Whether the last send() wrote the whole letter, final dot included: a connection that
+  // broke after that may have left the letter with the relay, so it is not sent again at
+  // once (RFC 5321 section 6.1 accepts a duplicate; sending every letter twice is not).
+  bool final_dot_sent() const { return final_dot_sent_; }
   const std::string& last_error() const { return last_error_; }
   std::chrono::steady_clock::time_point idle_since{};  // set by whoever keeps it idle
 
@@ -82,6 +86,7 @@ class SmtpSession {
   bool host_mismatch_ = false;  // set by the verify callback of the last handshake
   bool broken_ = false;
   bool timed_out_ = false;
+  bool final_dot_sent_ = false;
   std::size_t messages_sent_ = 0;
   std::string last_error_;
 };

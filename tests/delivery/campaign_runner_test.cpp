@@ -5,8 +5,11 @@
 #include <unistd.h>
 
 #include <array>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "delivery/maildir_transport.hpp"
 #include "store/open_store.hpp"
@@ -282,6 +285,96 @@ TEST_F(CampaignRunnerTest, ARunnerWhoseLeaseWasTakenOverStopsClaiming) {
   EXPECT_LE(stalling.letters_sent, 10u);
   // Its window went back to the queue with the takeover: the new holder owns it now.
   EXPECT_EQ(store_->delivery_counts(issue_)->queued, 25);
+}
+
+TEST_F(CampaignRunnerTest, AnswersGivenJustBeforeATransportFaultAreRecorded) {
+  // The transport takes every letter, answers one, and then, once the runner's wait for
+  // an answer has timed out (its next clock reading, the commit of that one answer),
+  // answers the rest and fails: those answers are queued when the runner sees the fault.
+  struct Handshake {
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool first_answered = false;
+    bool go = false;
+    bool failed = false;
+  } shake;
+  class FailingTransport final : public Transport {
+   public:
+    explicit FailingTransport(Handshake& shake) : shake_(shake) {}
+    std::vector<TransportOutcome> send(std::span<const OutgoingLetter> letters) override {
+      return std::vector<TransportOutcome>(letters.size(), {Kind::accepted, "250"});
+    }
+    void stream(BoundedQueue<TicketedLetter>& letters, const OutcomeSink& done) override {
+      std::vector<std::uint64_t> held;
+      while (held.size() < 25) {
+        held.push_back(letters.pop()->ticket);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the runner is exhausted
+      done(held.back(), {Kind::accepted, "250"});
+      held.pop_back();
+      std::unique_lock lock(shake_.mutex);
+      shake_.first_answered = true;
+      shake_.changed.wait(lock, [&] { return shake_.go; });
+      for (auto ticket : held) {
+        done(ticket, {Kind::accepted, "250"});
+      }
+      shake_.failed = true;
+      shake_.changed.notify_all();
+      throw std::runtime_error("the transport broke");
+    }
+    std::string describe() const override { return "failing"; }
+
+   private:
+    Handshake& shake_;
+  } failing(shake);
+  int readings_after_answer = 0;
+  const auto clock = [&] {
+    std::unique_lock lock(shake.mutex);
+    // The first reading after the answer decides it; the second commits it, after a wait.
+    if (shake.first_answered && !shake.go && ++readings_after_answer == 2) {
+      shake.go = true;
+      shake.changed.notify_all();
+      shake.changed.wait(lock, [&] { return shake.failed; });
+      lock.unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the sender ends
+    }
+    return fixed_time();
+  };
+  CampaignRunner runner(*store_, composer_, failing, policy_, clock,
+                        RunnerSettings{.window = 50, .data_dir = dir_.path()});
+  auto lease = IssueLease::take(*store_, issue_, fixed_time(), {});
+  ASSERT_TRUE(lease && lease->held());
+  auto stopped = runner.run(*lease, nullptr);
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().code, ErrorCode::internal);
+  // Every letter the transport accepted is recorded sent: none is left to be sent again.
+  auto counts = store_->delivery_counts(issue_);
+  EXPECT_EQ(counts->sending, 0);
+  EXPECT_EQ(counts->sent, 25);
+  EXPECT_EQ(store_->find_issue(issue_)->status, IssueStatus::paused);
+}
+
+TEST_F(CampaignRunnerTest, AnExceptionWhileRecordingKeepsWhatWasAnsweredRecorded) {
+  // The policy fails (a bug) on the fourth letter's answer, which comes in a burst with
+  // the others of its batch: those answered before and after it are still recorded.
+  ReplyPolicy failing_policy{ReplyPolicySettings{},
+                             []() -> double { throw std::runtime_error("the policy broke"); }};
+  ScriptedTransport transport;
+  transport.answers["r3@example.org"] = {Kind::temporary_rejection, "451 4.7.1 try later"};
+  CampaignRunner runner(
+      *store_, composer_, transport, failing_policy, [] { return fixed_time(); },
+      RunnerSettings{.window = 10, .data_dir = dir_.path()});
+  auto lease = IssueLease::take(*store_, issue_, fixed_time(), {});
+  ASSERT_TRUE(lease && lease->held());
+  auto stopped = runner.run(*lease, nullptr);
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().code, ErrorCode::internal);
+  auto counts = store_->delivery_counts(issue_);
+  // Only the letter whose answer could not be decided is left sending, for recovery.
+  EXPECT_EQ(counts->sending, 1);
+  EXPECT_EQ(counts->sent, static_cast<int>(transport.received.size()) - 1);
+  EXPECT_EQ(counts->sent + counts->queued + counts->sending, 25);
+  EXPECT_EQ(store_->find_issue(issue_)->status, IssueStatus::paused);
 }
 
 TEST_F(CampaignRunnerTest, ACancelledIssueIsNotSent) {

@@ -229,6 +229,16 @@ class SmtpTest(unittest.TestCase):
         self.assertEqual(len(os.listdir(self.received)), 3)
         self.assertEqual(self.problems(issue), [])
 
+    def test_a_hang_up_after_the_final_dot_defers_without_sending_again_at_once(self):
+        # The relay may have taken a letter whose connection broke after its final dot: a
+        # second copy at once would reach every reader twice.
+        port = self.sink("-q", ".")
+        self.configure(port)
+        issue = self.make_issue(5)
+        result = self.cli("send", issue, code=3)
+        self.assertEqual(result.stdout.splitlines()[-1], "sent 0, failed 0, deferred 5")
+        self.assertEqual(len(os.listdir(self.received)), 5)
+
     def test_an_unreachable_relay_defers_with_a_reason(self):
         self.configure(free_port())
         issue = self.make_issue(2)

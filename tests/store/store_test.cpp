@@ -669,6 +669,27 @@ TEST_P(StoreTest, DeliveryProblemsCountEachReplyOfDeferredAndFailedRecipients) {
   EXPECT_EQ(store_->delivery_problems(id, 1)->size(), 1u);
 }
 
+TEST_P(StoreTest, ALetterGivenBackUntriedKeepsItsAttemptCount) {
+  auto list = make_list("press");
+  const std::vector<ImportRecord> records = {record("r0@example.org")};
+  ASSERT_TRUE(store_->import_batch(list.id, records, {.now = fixed_time()}));
+  Issue issue;
+  issue.subject = "S";
+  issue.lists = {list.id};
+  const auto id = store_->create_issue(issue, fixed_time())->id;
+  ASSERT_TRUE(store_->freeze_audience(id, fixed_time()));
+  auto claimed = store_->claim_recipients(id, 1, fixed_time());
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ((*claimed)[0].attempts, 1);
+  // A halt gave it back before the transport tried it: that claim was no attempt.
+  const DeliveryResult given_back[] = {
+      {.subscriber = (*claimed)[0].subscriber.id, .state = DeliveryState::queued}};
+  ASSERT_TRUE(store_->record_deliveries(id, given_back, fixed_time()));
+  auto again = store_->claim_recipients(id, 1, fixed_time(1));
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].attempts, 1);
+}
+
 TEST_P(StoreTest, TheLedgerClaimsRecordsRetriesAndRecovers) {
   auto list = make_list("press");
   std::vector<ImportRecord> records;

@@ -247,9 +247,12 @@ SELECT id, email, name, attributes, language, status, created_at, updated_at, li
 FROM subscribers WHERE id = ?1;
 
 -- name: record-delivery
--- `items`: the posts a digest letter carried ('' for letters), the reader's record.
+-- `items`: the posts a digest letter carried ('' for letters), the reader's record. A letter
+-- given back untried (state 'queued': a halt took it back before the transport had it)
+-- was no attempt, so the one its claim (mark-sending) counted is taken back.
 UPDATE deliveries
-SET state = ?3, next_attempt_at = ?4, last_reply = ?5, updated_at = ?6, items = ?7
+SET state = ?3, next_attempt_at = ?4, last_reply = ?5, updated_at = ?6, items = ?7,
+    attempts = CASE WHEN ?3 = 'queued' AND attempts > 0 THEN attempts - 1 ELSE attempts END
 WHERE issue_id = ?1 AND subscriber_id = ?2 AND state = 'sending';
 
 -- name: topics-of-readers
