@@ -249,8 +249,9 @@ class ForwardingStore : public Store {
   Result<std::vector<Feed>> due_feeds(Timestamp now, std::size_t limit) override {
     return inner_.due_feeds(now, limit);
   }
-  Result<bool> claim_feed(FeedId id, Timestamp seen, Timestamp until) override {
-    return inner_.claim_feed(id, seen, until);
+  Result<bool> claim_feed(FeedId id, std::optional<Timestamp> seen, Timestamp now,
+                          Timestamp until) override {
+    return inner_.claim_feed(id, seen, now, until);
   }
   Result<FeedPollCounts> record_feed_poll(FeedId id, std::span<const FeedItemWrite> writes,
                                           const FeedPollOutcome& outcome, Timestamp now) override {

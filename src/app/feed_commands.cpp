@@ -182,12 +182,9 @@ int run_feeds_poll(const GlobalOptions& global, std::optional<std::int64_t> id) 
   FeedPoller poller(store, runtime->settings.feeds, system_clock_now);
   std::vector<PollSummary> polls;
   if (id) {
-    // One feed by its id: polled now, whatever its schedule, Retry-After or status says.
-    auto feed = store.find_feed(*id);
-    if (!feed) {
-      return fail(feed.error());
-    }
-    auto polled = poller.poll(*feed);
+    // One feed by its id: polled now, whatever its schedule or Retry-After says, unless
+    // another poll of it is running (busy, not an error).
+    auto polled = poller.poll_now(*id);
     if (!polled) {
       return fail(polled.error());
     }

@@ -63,20 +63,44 @@ Result<std::string> validate_feed_url(std::string_view url) {
   if (trimmed.size() > kLongest) {
     return make_error(ErrorCode::invalid_input, "the feed URL is longer than 2000 bytes");
   }
-  std::string_view rest;
-  if (trimmed.starts_with("http://")) {
-    rest = trimmed.substr(7);
-  } else if (trimmed.starts_with("https://")) {
-    rest = trimmed.substr(8);
+  // The scheme is compared without regard to case (HTTP:// is legal) and written lower-case.
+  const std::string scheme_part = ascii_lower(trimmed.substr(0, 8));
+  std::string_view scheme;
+  if (scheme_part.starts_with("http://")) {
+    scheme = "http://";
+  } else if (scheme_part.starts_with("https://")) {
+    scheme = "https://";
   } else {
     return make_error(ErrorCode::invalid_input,
                       "the feed URL '" + std::string(trimmed) +
                           "' is not http:// or https://; give the address of the feed document");
   }
+  const std::string_view rest = trimmed.substr(scheme.size());
   const std::size_t host_end = rest.find_first_of("/?#");
-  if (rest.substr(0, host_end).empty()) {
+  const std::string_view authority = rest.substr(0, host_end);
+  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    // Credentials would be sent to every server on the way, shown in `feeds ls`, the API,
+    // logs and stored errors: refused, and not echoed back.
+    return make_error(ErrorCode::invalid_input,
+                      "a feed address with a user name or password is not supported: " +
+                          std::string(scheme) + "…@" + std::string(rest.substr(at + 1)) +
+                          "; give an address the feed's server answers without credentials");
+  }
+  if (authority.empty()) {
     return make_error(ErrorCode::invalid_input,
                       "the feed URL '" + std::string(trimmed) + "' names no host");
+  }
+  if (authority.front() == '[' && authority.find(']') == std::string_view::npos) {
+    return make_error(ErrorCode::invalid_input,
+                      "the feed URL '" + std::string(trimmed) +
+                          "' has a malformed host (an IPv6 address needs its closing ']')");
+  }
+  for (char c : authority) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      return make_error(ErrorCode::invalid_input,
+                        "the feed URL '" + std::string(trimmed) +
+                            "' has a host that is not ASCII; write the host in its xn-- form");
+    }
   }
   for (char c : trimmed) {
     const auto byte = static_cast<unsigned char>(c);
@@ -85,7 +109,7 @@ Result<std::string> validate_feed_url(std::string_view url) {
                         "the feed URL contains a space or control character; percent-encode it");
     }
   }
-  return std::string(trimmed);
+  return std::string(scheme) + std::string(rest);
 }
 
 namespace {

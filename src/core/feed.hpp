@@ -121,8 +121,10 @@ struct FeedPollOutcome {
   bool polled_once = false;
 };
 
-// Checks a feed's URL: http or https, a host, no spaces or control characters, at most
-// 2000 bytes. The message says what to give instead.
+// Checks a feed's URL: http or https (any case; written lower-case), a host that is ASCII
+// (an IDN in its xn-- form) and well formed, no user name or password (they would be sent
+// and shown everywhere), no spaces or control characters, at most 2000 bytes. The message
+// says what to give instead and never repeats credentials.
 Result<std::string> validate_feed_url(std::string_view url);
 
 // Checks and normalises what a person gives for a new or changed feed (URL, interval of at

@@ -195,6 +195,14 @@ Result<std::string> checked_url(std::string_view url) {
                           "https://example.org/feed.xml");
   }
   curl_free(host_text);
+  // A feed stored before add refused credentials is not fetched with them either.
+  char* user_text = nullptr;
+  if (curl_url_get(parsed.get(), CURLUPART_USER, &user_text, 0) == CURLUE_OK) {
+    curl_free(user_text);
+    return make_error(ErrorCode::invalid_input,
+                      "a feed address with a user name or password is not supported; remove "
+                      "the feed and add it again without them");
+  }
   char* whole = nullptr;
   curl_url_get(parsed.get(), CURLUPART_URL, &whole, 0);
   const CurlPtr<char> normalised(whole);

@@ -37,7 +37,7 @@ std::string describe(const PollSummary& summary) {
     case PollSummary::Kind::waiting:
       return head + "waiting: " + summary.message;
     case PollSummary::Kind::busy:
-      return head + "busy: " + summary.message;
+      return head + "busy (another poll is running)";
     case PollSummary::Kind::changed:
       break;
   }
@@ -61,20 +61,36 @@ Result<PollSummary> FeedPoller::poll(const Feed& feed) {
                                               "communique feeds rm {}",
                                               feed.id)};
   }
+  return claim_and_poll(feed, feed.next_poll_at);
+}
+
+Result<PollSummary> FeedPoller::poll_now(FeedId id) {
+  auto feed = store_.find_feed(id);
+  if (!feed) {
+    return std::move(feed).error();
+  }
+  if (feed->status == FeedStatus::gone) {
+    return poll(*feed);
+  }
+  return claim_and_poll(*feed, std::nullopt);
+}
+
+Result<PollSummary> FeedPoller::claim_and_poll(const Feed& feed, std::optional<Timestamp> seen) {
   const Timestamp now = clock_();
-  auto claimed =
-      store_.claim_feed(feed.id, feed.next_poll_at, now + settings_.timeout + kClaimMargin);
+  auto claimed = store_.claim_feed(feed.id, seen, now, now + settings_.timeout + kClaimMargin);
   if (!claimed) {
     return std::move(claimed).error();
   }
   if (!*claimed) {
-    return PollSummary{.feed = feed.id,
-                       .kind = PollSummary::Kind::busy,
-                       .message =
-                           "another poller is polling it now (or it is gone); try again "
-                           "in a minute"};
+    return PollSummary{.feed = feed.id, .kind = PollSummary::Kind::busy};
   }
-  return poll_claimed(feed);
+  // Read again under the claim: a poll that ended since the caller's read moved the
+  // validators and the first-poll flag.
+  auto current = store_.find_feed(feed.id);
+  if (!current) {
+    return std::move(current).error();
+  }
+  return poll_claimed(*current);
 }
 
 Result<std::vector<PollSummary>> FeedPoller::poll_due(std::size_t limit) {

@@ -3,9 +3,10 @@
 // (FeedStore::record_feed_poll), with the next poll and status that feeds/poll_policy
 // gives. The mechanism around those two policies.
 //
-// Policy: a poll is claimed first (FeedStore::claim_feed moves the feed's next poll past
-// the time the poll can take), so that two pollers (two servers, or `feeds poll` beside
-// `serve`) never poll one feed at once. A failed fetch, an unreadable document or a refused
+// Policy: a poll is claimed first (FeedStore::claim_feed holds the feed for the time the
+// poll can take, and is refused while another poller holds it), so that two pollers (two
+// servers, or `feeds poll ID` beside `serve`) never poll one feed at once; a forced poll
+// finding a claim answers busy. A failed fetch, an unreadable document or a refused
 // write records the error on the feed and changes no post. 304: nothing to do. 410: the
 // feed is gone. 429/503: no poll before the server's Retry-After.
 // run() is `serve`'s loop: it asks for the due feeds every second.
@@ -14,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,7 +46,7 @@ struct PollSummary {
 };
 
 // "feed N: new X, updated U" (", kept K", ", recorded R" when some), "feed N: unchanged",
-// "feed N: error: ...", "feed N: waiting: ...", "feed N: busy: ...".
+// "feed N: error: ...", "feed N: waiting: ...", "feed N: busy (another poll is running)".
 std::string describe(const PollSummary& summary);
 
 class FeedPoller {
@@ -52,8 +54,12 @@ class FeedPoller {
   FeedPoller(FeedStore& store, FeedSettings settings, Clock clock)
       : store_(store), settings_(settings), clock_(std::move(clock)) {}
 
-  // Claims and polls `feed` (as read from the store), whatever its next poll says.
+  // Claims and polls `feed` as read from the store when it was due: busy when another
+  // poller holds it or polled it since that read.
   Result<PollSummary> poll(const Feed& feed);
+  // Claims and polls feed `id` now, whatever its schedule says: busy (not an error) when
+  // another poll of it is running. `feeds poll ID`, the API's poll and `feeds add`.
+  Result<PollSummary> poll_now(FeedId id);
   // Claims and polls the feeds due now, at most `limit`, one after the other.
   Result<std::vector<PollSummary>> poll_due(std::size_t limit);
   // What `serve` runs beside the server until `stop`: every second, the due feeds, at most
@@ -61,6 +67,8 @@ class FeedPoller {
   void run(const std::atomic<bool>& stop);
 
  private:
+  // Claims the feed (`seen`: its next poll as read, for a scheduled poll) and polls it.
+  Result<PollSummary> claim_and_poll(const Feed& feed, std::optional<Timestamp> seen);
   // Polls a claimed feed.
   Result<PollSummary> poll_claimed(const Feed& feed);
   Result<PollSummary> record_failure(const Feed& feed, const FeedPollOutcome& outcome,

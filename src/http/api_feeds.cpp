@@ -189,7 +189,7 @@ HttpResponse poll_feed(const HttpRequest& request, const RouteServices& services
     return fail(feed.error());
   }
   FeedPoller poller(services.store, feed_settings(services), services.clock);
-  auto polled = poller.poll(*feed);
+  auto polled = poller.poll_now(feed->id);
   if (!polled) {
     return fail(polled.error());
   }

@@ -245,6 +245,31 @@ class FeedPollingTest(FeedTestCase):
                          r"\tlist=press\tsection=News\tstatus=active\tlast_fetch=\S+Z"
                          r"\tlast_status=304\titems=4\tnext_poll=\S+Z")
 
+    def test_two_polls_of_one_feed_at_once_poll_it_once_and_the_other_is_busy(self):
+        self.make_list()
+        self.site.documents["/feed.xml"] = rss([item(1)])
+        feed, _ = self.add_feed("/feed.xml")
+
+        def slow(handler):
+            time.sleep(1.5)
+            handler.answer(200, rss([item(2), item(1)]))
+        self.site.handlers["/feed.xml"] = slow
+        command = [BIN, "--data-dir", self.data, "--config", self.config, "feeds", "poll",
+                   str(feed)]
+        first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
+        time.sleep(0.5)
+        second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+        outputs = sorted(process.communicate(timeout=60)[0] for process in (first, second))
+        self.assertEqual((first.returncode, second.returncode), (0, 0))
+        self.assertEqual(outputs, [f"feed {feed}: busy (another poll is running)\n",
+                                   f"feed {feed}: new 1, updated 0\n"])
+        row = self.feed_row(feed)
+        self.assertEqual((row["status"], row["failures"], row["last_error"]), ("active", 0, ""))
+        self.assertIsNone(row["claimed_until"])
+        self.assertEqual(len(self.posts()), 1)
+
     def test_backfill_takes_the_newest_two_and_review_makes_drafts(self):
         self.make_list()
         self.site.documents["/feed.xml"] = rss([item(1), item(3), item(2)])

@@ -107,14 +107,63 @@ TEST_F(FeedStoreTest, ASectionOfAnotherListIsRefused) {
 
 TEST_F(FeedStoreTest, OfTwoClaimsOnTheSameReadOnlyTheFirstWins) {
   const Feed feed = add_feed();
-  auto first = store_->claim_feed(feed.id, feed.next_poll_at, fixed_time(100));
-  auto second = store_->claim_feed(feed.id, feed.next_poll_at, fixed_time(100));
+  auto first = store_->claim_feed(feed.id, feed.next_poll_at, fixed_time(), fixed_time(100));
+  auto second = store_->claim_feed(feed.id, feed.next_poll_at, fixed_time(), fixed_time(100));
   ASSERT_TRUE(first && second);
   EXPECT_TRUE(*first);
   EXPECT_FALSE(*second);
   auto due = store_->due_feeds(fixed_time(50), 10);
   ASSERT_TRUE(due);
   EXPECT_TRUE(due->empty());
+}
+
+TEST_F(FeedStoreTest, AForcedClaimIsRefusedWhileAnotherPollHoldsTheFeed) {
+  const Feed feed = add_feed();
+  auto scheduled = store_->claim_feed(feed.id, feed.next_poll_at, fixed_time(), fixed_time(100));
+  auto forced = store_->claim_feed(feed.id, std::nullopt, fixed_time(10), fixed_time(110));
+  ASSERT_TRUE(scheduled && forced);
+  EXPECT_TRUE(*scheduled);
+  EXPECT_FALSE(*forced);
+}
+
+TEST_F(FeedStoreTest, RecordingThePollEndsItsClaim) {
+  const Feed feed = add_feed();
+  ASSERT_TRUE(*store_->claim_feed(feed.id, std::nullopt, fixed_time(), fixed_time(100)));
+  ASSERT_TRUE(store_->record_feed_poll(feed.id, {}, success(), fixed_time(10)));
+  auto again = store_->claim_feed(feed.id, std::nullopt, fixed_time(20), fixed_time(120));
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(*again);
+}
+
+TEST_F(FeedStoreTest, AnExpiredClaimNoLongerHoldsTheFeed) {
+  const Feed feed = add_feed();
+  ASSERT_TRUE(*store_->claim_feed(feed.id, std::nullopt, fixed_time(), fixed_time(100)));
+  auto later = store_->claim_feed(feed.id, std::nullopt, fixed_time(100), fixed_time(200));
+  ASSERT_TRUE(later);
+  EXPECT_TRUE(*later);
+}
+
+TEST_F(FeedStoreTest, AScheduledClaimOnAStaleReadIsRefused) {
+  const Feed feed = add_feed();
+  ASSERT_TRUE(*store_->claim_feed(feed.id, feed.next_poll_at, fixed_time(), fixed_time(100)));
+  ASSERT_TRUE(store_->record_feed_poll(feed.id, {}, success(), fixed_time(10)));
+  // The poll ended and moved the next poll: a poller that read the feed before must not poll.
+  auto stale = store_->claim_feed(feed.id, feed.next_poll_at, fixed_time(20), fixed_time(120));
+  ASSERT_TRUE(stale);
+  EXPECT_FALSE(*stale);
+}
+
+TEST_F(FeedStoreTest, AnItemWhosePostAnotherPollWroteIsLinkedNotAFailure) {
+  const Feed feed = add_feed();
+  const FeedItemWrite writes[] = {new_item(feed, "a", "First")};
+  ASSERT_TRUE(store_->record_feed_poll(feed.id, writes, success(), fixed_time(10)));
+  auto again = store_->record_feed_poll(feed.id, writes, success(), fixed_time(20));
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->created, 0);
+  auto items = store_->recorded_items(feed.id);
+  ASSERT_TRUE(items);
+  ASSERT_EQ(items->size(), 1U);
+  EXPECT_TRUE(items->front().post.has_value());
 }
 
 TEST_F(FeedStoreTest, APollWritesItsPostsItemsAndOutcomeTogether) {

@@ -958,6 +958,7 @@ SELECT id, list_id, section_id, url, title, every_seconds, id_from, review, lang
        etag, last_modified, last_fetched_at, last_status, last_error, failures, next_poll_at,
        retry_after, items, backfill, polled_once, created_at, updated_at
 FROM feeds WHERE status <> 'gone' AND next_poll_at <= ?1
+  AND (claimed_until IS NULL OR claimed_until <= ?1)
 ORDER BY next_poll_at, id LIMIT ?2;
 
 -- name: update-feed
@@ -985,9 +986,18 @@ WHERE t.id = ?2 AND t.list_id = (SELECT list_id FROM feeds WHERE id = ?1)
 ON CONFLICT DO NOTHING;
 
 -- name: claim-feed
--- Moves the next poll from what the poller read (?2) to the end of its claim (?3): of two
--- pollers that read the same row, only the first changes it, and only it polls.
-UPDATE feeds SET next_poll_at = ?3 WHERE id = ?1 AND next_poll_at = ?2 AND status <> 'gone';
+-- Holds the feed for one poll until ?4, unless another poller holds it now (?3): only one
+-- poll runs at a time, whether scheduled or forced. A scheduled poll gives the next poll it
+-- read (?2), so that a poll that ran and ended since that read is not run again; a forced
+-- poll gives NULL. record-feed-outcome ends the claim; a poller that dies leaves it to expire.
+UPDATE feeds SET claimed_until = ?4
+WHERE id = ?1 AND status <> 'gone' AND (claimed_until IS NULL OR claimed_until <= ?3)
+  AND (?2 IS NULL OR next_poll_at = ?2);
+
+-- name: post-of-source
+-- The post already written for this (source, external_id): a feed item whose post exists
+-- (another poll wrote it first) is linked to it rather than written twice.
+SELECT id FROM posts WHERE source = ?1 AND external_id = ?2 AND external_id <> '';
 
 -- name: recorded-feed-items
 -- With whether a digest carried the item's post: such a post stays as it went out.
@@ -1017,5 +1027,6 @@ UPDATE posts SET title = ?2, body = ?3, language = ?4, updated_at = ?5 WHERE id 
 UPDATE feeds SET status = ?2, etag = ?3, last_modified = ?4, last_status = ?5, last_error = ?6,
                  failures = ?7, next_poll_at = ?8, retry_after = ?9,
                  items = coalesce(?10, items), title = coalesce(?11, title),
-                 polled_once = ?12, last_fetched_at = ?13, updated_at = ?13
+                 polled_once = ?12, last_fetched_at = ?13, updated_at = ?13,
+                 claimed_until = NULL
 WHERE id = ?1;

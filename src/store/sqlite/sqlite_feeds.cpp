@@ -233,9 +233,10 @@ Result<std::vector<Feed>> SqliteStore::due_feeds(Timestamp now, std::size_t limi
   return due;
 }
 
-Result<bool> SqliteStore::claim_feed(FeedId id, Timestamp seen, Timestamp until) {
+Result<bool> SqliteStore::claim_feed(FeedId id, std::optional<Timestamp> seen, Timestamp now,
+                                     Timestamp until) {
   Call call(*this);
-  auto changed = execute("claim-feed", id, seen, until);
+  auto changed = execute("claim-feed", id, seen, now, until);
   if (!changed) {
     return std::move(changed).error();
   }
@@ -271,6 +272,17 @@ Result<FeedPollCounts> SqliteStore::record_feed_poll(FeedId id,
         ++counts.recorded;
         break;
       case ItemAction::create_post: {
+        // Another poll may have written it since this one read the items: link, not fail.
+        auto existing =
+            first_row("post-of-source", read_integer, write.post.source, write.post.external_id);
+        if (!existing) {
+          return std::move(existing).error();
+        }
+        if (*existing) {
+          post = **existing;
+          ++counts.unchanged;
+          break;
+        }
         auto created = create_post_locked(write.post, now);
         if (!created) {
           return std::move(created).error();

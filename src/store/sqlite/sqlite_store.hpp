@@ -144,7 +144,8 @@ class SqliteStore final : public Store {
   Result<void> remove_feed(FeedId id) override;
   Result<std::vector<RecordedItem>> recorded_items(FeedId id) override;
   Result<std::vector<Feed>> due_feeds(Timestamp now, std::size_t limit) override;
-  Result<bool> claim_feed(FeedId id, Timestamp seen, Timestamp until) override;
+  Result<bool> claim_feed(FeedId id, std::optional<Timestamp> seen, Timestamp now,
+                          Timestamp until) override;
   Result<FeedPollCounts> record_feed_poll(FeedId id, std::span<const FeedItemWrite> writes,
                                           const FeedPollOutcome& outcome, Timestamp now) override;
 

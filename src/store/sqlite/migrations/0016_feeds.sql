@@ -26,6 +26,9 @@ CREATE TABLE feeds (
   last_error      TEXT    NOT NULL DEFAULT '',
   failures        INTEGER NOT NULL DEFAULT 0,   -- consecutive failed polls
   next_poll_at    INTEGER NOT NULL,
+  -- A poller holds the feed until then (NULL: no one does); every claim, scheduled or forced
+  -- by `feeds poll ID`, is refused while another is live, and recording the poll ends it.
+  claimed_until   INTEGER,
   retry_after     INTEGER,                      -- the server asked for no poll before this
   items           INTEGER NOT NULL DEFAULT 0,   -- items in its last document
   -- Items of the first poll are recorded, not published, unless the newest N are taken.
